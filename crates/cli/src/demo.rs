@@ -1,0 +1,214 @@
+//! `worktrack demo`: realistic synthetic data for trying WorkTrack out — four training offices
+//! of clearly different size in three areas (one in the DC area), their staff with roles and
+//! skills, and a few hundred claimants whose SSNs all come from the never-issued 900–999 area.
+//! Deterministic and idempotent: a second run adds nothing.
+
+use anyhow::Context;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::collections::HashSet;
+use worktrack_domain::{AreaName, OfficeCode, PersonName, Role, Scope, Skill, TimeZone, Username};
+use worktrack_store::{Actor, NewClaimant, NewOffice, NewUser, Office, Store, StoreError, Viewer};
+use worktrack_web::hash_password;
+
+/// The password of every demo account (the demo offices are training offices).
+pub const DEMO_PASSWORD: &str = "worktrack-demo";
+
+struct DemoOffice {
+    code: &'static str,
+    name: &'static str,
+    area: &'static str,
+    tz: &'static str,
+    dc_area: bool,
+    staff: usize,
+    claimants: usize,
+}
+
+const OFFICES: [DemoOffice; 4] = [
+    DemoOffice { code: "TRN08", name: "Laramie Training Office", area: "Denver Region", tz: "America/Denver", dc_area: false, staff: 8, claimants: 40 },
+    DemoOffice { code: "TRN25", name: "Macon Training Office", area: "Atlanta Region", tz: "America/New_York", dc_area: false, staff: 25, claimants: 90 },
+    DemoOffice { code: "TRN12", name: "Valdosta Training Office", area: "Atlanta Region", tz: "America/New_York", dc_area: false, staff: 12, claimants: 50 },
+    DemoOffice { code: "TRN60", name: "Washington DC Training Office", area: "Philadelphia Region", tz: "America/New_York", dc_area: true, staff: 60, claimants: 140 },
+];
+
+const FIRST: [&str; 32] = [
+    "Maria", "James", "Aisha", "Robert", "Linh", "Michael", "Keisha", "David", "Sofia", "William",
+    "Grace", "Carlos", "Hannah", "Joseph", "Fatima", "Daniel", "Olivia", "Andre", "Mei", "Thomas",
+    "Rosa", "Kevin", "Priya", "Marcus", "Elena", "Brian", "Naomi", "Luis", "Tanya", "Samuel", "Ruth", "Omar",
+];
+const LAST: [&str; 32] = [
+    "Johnson", "Garcia", "Williams", "Nguyen", "Brown", "Martinez", "Davis", "Rodriguez", "Wilson",
+    "Lopez", "Anderson", "Thomas", "Jackson", "White", "Harris", "Clark", "Lewis", "Robinson", "Walker",
+    "Young", "Allen", "King", "Wright", "Scott", "Hill", "Green", "Adams", "Baker", "Nelson", "Carter",
+    "Mitchell", "Perez",
+];
+const SKILLS: [&str; 8] = [
+    "retirement", "disability", "ssi", "enumeration", "post-entitlement", "overpayments", "spanish", "medical-cdr",
+];
+
+/// A demo account people can sign in with.
+pub struct DemoLogin {
+    pub username: &'static str,
+    pub what: &'static str,
+}
+
+pub const LOGINS: [DemoLogin; 6] = [
+    DemoLogin { username: "demo.manager", what: "manager of TRN25 (Macon)" },
+    DemoLogin { username: "demo.employee", what: "claims specialist in TRN25 (Macon)" },
+    DemoLogin { username: "demo.director", what: "area director, Atlanta Region (TRN25 + TRN12)" },
+    DemoLogin { username: "demo.auditor", what: "auditor (read-only, everything)" },
+    DemoLogin { username: "demo.analyst", what: "headquarters analyst (no individual data)" },
+    DemoLogin { username: "demo.admin", what: "administrator (offices and users)" },
+];
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DemoReport {
+    pub offices_created: usize,
+    pub users_created: usize,
+    pub claimants_created: usize,
+}
+
+fn name(rng: &mut StdRng) -> (String, String) {
+    (
+        FIRST[rng.gen_range(0..FIRST.len())].to_string(),
+        LAST[rng.gen_range(0..LAST.len())].to_string(),
+    )
+}
+
+async fn ensure_office(store: &Store, actor: &Actor, d: &DemoOffice, report: &mut DemoReport) -> anyhow::Result<Office> {
+    match store.office_by_code(d.code).await {
+        Ok(o) => Ok(o),
+        Err(StoreError::NotFound) => {
+            report.offices_created += 1;
+            Ok(store
+                .create_office(
+                    actor,
+                    &NewOffice {
+                        code: OfficeCode::parse(d.code)?,
+                        name: PersonName::parse(d.name)?,
+                        area: AreaName::parse(d.area)?,
+                        time_zone: TimeZone::parse(d.tz)?,
+                        dc_area: d.dc_area,
+                        training: true,
+                        headcount: d.staff as i64,
+                    },
+                )
+                .await?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+struct Account {
+    username: String,
+    display_name: String,
+    role: Role,
+    office_id: Option<i64>,
+    skills: Vec<String>,
+}
+
+/// Loads the demo data; returns what it created (nothing on a second run).
+pub async fn load(store: &Store) -> anyhow::Result<DemoReport> {
+    let actor = Actor::system("demo");
+    let mut report = DemoReport::default();
+    let mut rng = StdRng::seed_from_u64(20_261_124);
+    // One hash for all demo accounts: they share the published demo password, and hashing
+    // a hundred times would only slow the loader down.
+    let hash = hash_password(DEMO_PASSWORD.to_string())
+        .await
+        .map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+    let mut offices = Vec::new();
+    for d in &OFFICES {
+        offices.push(ensure_office(store, &actor, d, &mut report).await?);
+    }
+    let office_id = |code: &str| offices.iter().find(|o| o.code == code).map(|o| o.id);
+
+    let mut accounts = vec![
+        Account { username: "demo.manager".into(), display_name: "Dana Whitfield".into(), role: Role::Manager, office_id: office_id("TRN25"), skills: vec!["disability".into(), "ssi".into()] },
+        Account { username: "demo.employee".into(), display_name: "Evan Castillo".into(), role: Role::Employee, office_id: office_id("TRN25"), skills: vec!["disability".into(), "spanish".into()] },
+        Account { username: "demo.director".into(), display_name: "Renee Okafor".into(), role: Role::AreaDirector, office_id: office_id("TRN25"), skills: vec![] },
+        Account { username: "demo.auditor".into(), display_name: "Alan Pruitt".into(), role: Role::Auditor, office_id: None, skills: vec![] },
+        Account { username: "demo.analyst".into(), display_name: "Nora Lindqvist".into(), role: Role::Analyst, office_id: None, skills: vec![] },
+        Account { username: "demo.admin".into(), display_name: "Sam Adeyemi".into(), role: Role::Admin, office_id: None, skills: vec![] },
+        Account { username: "demo.director.denver".into(), display_name: "Paul Redcloud".into(), role: Role::AreaDirector, office_id: office_id("TRN08"), skills: vec![] },
+        Account { username: "demo.director.phila".into(), display_name: "Joan Whitaker".into(), role: Role::AreaDirector, office_id: office_id("TRN60"), skills: vec![] },
+    ];
+    for d in &OFFICES {
+        let already = accounts.iter().filter(|a| a.office_id == office_id(d.code) && a.role != Role::AreaDirector).count();
+        let managers = if d.staff >= 40 { 2 } else { 1 };
+        for i in already..d.staff {
+            let (first, last) = name(&mut rng);
+            let role = if i < managers { Role::Manager } else { Role::Employee };
+            let n_skills = rng.gen_range(1..=3);
+            let skills: Vec<String> = (0..n_skills).map(|_| SKILLS[rng.gen_range(0..SKILLS.len())].to_string()).collect();
+            accounts.push(Account {
+                username: format!("{}.{}.{}{}", first.to_lowercase(), last.to_lowercase(), d.code.to_lowercase(), i),
+                display_name: format!("{first} {last}"),
+                role,
+                office_id: office_id(d.code),
+                skills,
+            });
+        }
+    }
+    let existing: HashSet<String> = store.users(None).await?.into_iter().map(|u| u.username).collect();
+    for a in accounts {
+        if existing.contains(&a.username) {
+            continue;
+        }
+        let skills = Skill::parse_list(&a.skills.join(","))?;
+        store
+            .create_user(
+                &actor,
+                &NewUser {
+                    username: Username::parse(&a.username).with_context(|| a.username.clone())?,
+                    display_name: PersonName::parse(&a.display_name)?,
+                    role: a.role,
+                    office_id: a.office_id,
+                    skills,
+                    password_hash: hash.clone(),
+                },
+            )
+            .await?;
+        report.users_created += 1;
+    }
+
+    for (d, office) in OFFICES.iter().zip(&offices) {
+        if store.claimant_count(office.id).await? >= d.claimants as i64 {
+            continue;
+        }
+        let viewer = Viewer {
+            actor: actor.clone(),
+            role: Role::Manager,
+            office_id: Some(office.id),
+            scope: Scope::Offices(vec![office.id]),
+        };
+        // Each office has its own seeded sequence, so a re-run regenerates the same people
+        // and the unique (office, SSN) rule skips those already there.
+        let mut rng = StdRng::seed_from_u64(office.code.bytes().map(u64::from).sum());
+        for _ in 0..d.claimants {
+            let (first, last) = name(&mut rng);
+            let ssn = format!(
+                "{:03}-{:02}-{:04}",
+                rng.gen_range(900..=999),
+                rng.gen_range(1..=99),
+                rng.gen_range(1..=9999)
+            );
+            let dob = time::Date::from_calendar_date(
+                rng.gen_range(1940..=2005),
+                time::Month::try_from(rng.gen_range(1u8..=12))?,
+                rng.gen_range(1..=28),
+            )?;
+            let new = NewClaimant {
+                full_name: PersonName::parse(&format!("{first} {last}"))?,
+                ssn,
+                date_of_birth: Some(dob),
+            };
+            match store.create_claimant(&viewer, office, &new).await {
+                Ok(_) => report.claimants_created += 1,
+                Err(StoreError::Conflict(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,7 @@
+//! The `worktrack` command: configuration, start-up of the server, the demo data loader and
+//! the administrative commands. Business rules live in `worktrack-domain`, persistence in
+//! `worktrack-store`, HTTP in `worktrack-web`; this crate wires them together.
+
+pub mod config;
+pub mod demo;
+pub mod server;

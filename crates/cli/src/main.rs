@@ -1,0 +1,320 @@
+//! The `worktrack` binary.
+
+use anyhow::{bail, Context};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use worktrack::config::{Config, Overrides, Source};
+use worktrack::{demo, server};
+use worktrack_domain::{PersonName, Role, Skill, Username};
+use worktrack_store::{Actor, NewUser, StoreError};
+
+#[derive(Parser)]
+#[command(name = "worktrack", version, about = "WorkTrack: the workload system of the field offices")]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct GlobalArgs {
+    /// Configuration file (default: ./worktrack.toml when present).
+    #[arg(long, global = true, env = "WORKTRACK_CONFIG")]
+    config: Option<PathBuf>,
+    /// Data directory: SQLite database, keys, blobs.
+    #[arg(long, global = true, env = "WORKTRACK_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://USER:PASSWORD@HOST/DB.
+    #[arg(long, global = true, env = "WORKTRACK_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Log filter, e.g. info or worktrack_web=debug.
+    #[arg(long, global = true, env = "WORKTRACK_LOG")]
+    log: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (creates and migrates the database on first run).
+    Serve(ServeArgs),
+    /// Load demo data: training offices, staff, claimants with never-issued SSNs.
+    Demo,
+    /// Show the effective configuration.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Manage user accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Check the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "WORKTRACK_LISTEN")]
+    listen: Option<String>,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "WORKTRACK_MAX_BODY_BYTES")]
+    max_body_bytes: Option<usize>,
+    /// The URL people use to reach the server; https:// makes cookies Secure.
+    #[arg(long, env = "WORKTRACK_PUBLIC_URL")]
+    public_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Print every setting, where it came from, secrets masked.
+    Show(ServeArgs),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a user and print a one-time password.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        /// employee, manager, area_director, analyst, auditor or admin.
+        #[arg(long)]
+        role: String,
+        /// Office code (employees, managers and area directors).
+        #[arg(long)]
+        office: Option<String>,
+        /// Comma-separated skills, e.g. disability,ssi.
+        #[arg(long, default_value = "")]
+        skills: String,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new one-time password and end the user's sessions.
+    ResetPassword {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    ListUsers {
+        #[arg(long)]
+        office: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain; exit non-zero naming the first altered or missing row.
+    Verify,
+}
+
+fn source_of(m: &ArgMatches, id: &str) -> Source {
+    match m.value_source(id) {
+        Some(ValueSource::EnvVariable) => Source::Env,
+        _ => Source::Flag,
+    }
+}
+
+fn with_source<T>(v: Option<T>, m: &ArgMatches, id: &str) -> Option<(T, Source)> {
+    v.map(|v| (v, source_of(m, id)))
+}
+
+/// The matches of the innermost subcommand (where `global` and serve arguments end up).
+fn leaf(m: &ArgMatches) -> &ArgMatches {
+    match m.subcommand() {
+        Some((_, sub)) => leaf(sub),
+        None => m,
+    }
+}
+
+fn overrides(g: &GlobalArgs, s: Option<&ServeArgs>, m: &ArgMatches) -> Overrides {
+    let m = leaf(m);
+    Overrides {
+        listen: s.and_then(|s| with_source(s.listen.clone(), m, "listen")),
+        data_dir: with_source(g.data_dir.clone(), m, "data_dir"),
+        database_url: with_source(g.database_url.clone(), m, "database_url"),
+        max_body_bytes: s.and_then(|s| with_source(s.max_body_bytes, m, "max_body_bytes")),
+        public_url: s.and_then(|s| with_source(s.public_url.clone(), m, "public_url")),
+        log: with_source(g.log.clone(), m, "log"),
+        master_key: std::env::var("WORKTRACK_MASTER_KEY").ok().filter(|k| !k.is_empty()),
+    }
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}
+
+fn read_password_stdin() -> anyhow::Result<String> {
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s)?;
+    let p = s.trim_end_matches(['\n', '\r']).to_string();
+    worktrack_domain::Password::parse(&p)?;
+    Ok(p)
+}
+
+async fn run() -> anyhow::Result<ExitCode> {
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches)?;
+    let serve_args = match &cli.command {
+        Command::Serve(s) => Some(s),
+        Command::Config { command: ConfigCommand::Show(s) } => Some(s),
+        _ => None,
+    };
+    let config = Config::resolve(overrides(&cli.global, serve_args, &matches), cli.global.config.clone())?;
+    if let Command::Config { .. } = cli.command {
+        print!("{}", config.show());
+        return Ok(ExitCode::SUCCESS);
+    }
+    init_logging(&config.log.value);
+    let store = server::open_store(&config).await?;
+    if matches!(cli.command, Command::Serve(_) | Command::Demo) {
+        if let Some(password) = server::ensure_admin(&store).await? {
+            println!("First run: created user \"admin\" with the one-time password {password}");
+            println!("Sign in with it, or set another with `worktrack admin reset-password admin`.");
+        }
+    }
+    match cli.command {
+        Command::Serve(_) => {
+            let running = server::start(&config.listen.value, store.clone(), server::web_config(&config)).await?;
+            println!("WorkTrack is listening on {}/ ({} database)", running.url(), store.backend().name());
+            let stop = async {
+                let ctrl_c = tokio::signal::ctrl_c();
+                #[cfg(unix)]
+                {
+                    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+                    tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+                }
+                #[cfg(not(unix))]
+                ctrl_c.await?;
+                Ok::<(), std::io::Error>(())
+            };
+            tokio::select! {
+                r = stop => { r?; tracing::info!("shutting down"); }
+            }
+            running.stop().await?;
+            store.close().await;
+        }
+        Command::Demo => {
+            let report = demo::load(&store).await?;
+            println!(
+                "Demo data: {} offices, {} users, {} claimants created (training offices; SSNs only from the never-issued 900-999 area).",
+                report.offices_created, report.users_created, report.claimants_created
+            );
+            println!("Demo logins (password \"{}\"):", demo::DEMO_PASSWORD);
+            for l in &demo::LOGINS {
+                println!("  {:<16} {}", l.username, l.what);
+            }
+        }
+        Command::Admin { command } => admin(&store, command).await?,
+        Command::Audit { command: AuditCommand::Verify } => match store.verify_audit_chain().await? {
+            Ok(rows) => println!("audit log intact: {rows} rows, hash chain verified"),
+            Err(broken) => {
+                eprintln!("audit log BROKEN: {broken}");
+                return Ok(ExitCode::from(2));
+            }
+        },
+        Command::Config { .. } => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn admin(store: &worktrack_store::Store, command: AdminCommand) -> anyhow::Result<()> {
+    let actor = Actor::system("admin");
+    match command {
+        AdminCommand::CreateUser { username, name, role, office, skills, password_stdin } => {
+            let role: Role = role.parse()?;
+            let office_id = match office {
+                Some(code) => Some(store.office_by_code(&code).await.map_err(|e| match e {
+                    StoreError::NotFound => anyhow::anyhow!("there is no office {code}"),
+                    other => other.into(),
+                })?.id),
+                None => None,
+            };
+            let password = if password_stdin { read_password_stdin()? } else { worktrack_web::generate_password() };
+            let hash = worktrack_web::hash_password(password.clone()).await.map_err(|e| anyhow::anyhow!(e))?;
+            let user = store
+                .create_user(
+                    &actor,
+                    &NewUser {
+                        username: Username::parse(&username).context("--username")?,
+                        display_name: PersonName::parse(&name).context("--name")?,
+                        role,
+                        office_id,
+                        skills: Skill::parse_list(&skills).context("--skills")?,
+                        password_hash: hash,
+                    },
+                )
+                .await?;
+            if password_stdin {
+                println!("created user {}", user.username);
+            } else {
+                println!("created user {} with the one-time password {password}", user.username);
+            }
+        }
+        AdminCommand::ResetPassword { username, password_stdin } => {
+            let password = if password_stdin { read_password_stdin()? } else { worktrack_web::generate_password() };
+            let hash = worktrack_web::hash_password(password.clone()).await.map_err(|e| anyhow::anyhow!(e))?;
+            let user = store.set_password_hash(&actor, &username, &hash).await.map_err(|e| match e {
+                StoreError::NotFound => anyhow::anyhow!("there is no user {username}"),
+                other => other.into(),
+            })?;
+            if password_stdin {
+                println!("password of {} set; their sessions have ended", user.username);
+            } else {
+                println!("password of {} reset to the one-time password {password}; their sessions have ended", user.username);
+            }
+        }
+        AdminCommand::ListUsers { office } => {
+            let offices = store.offices().await?;
+            let office_id = match office {
+                Some(code) => match offices.iter().find(|o| o.code.eq_ignore_ascii_case(&code)) {
+                    Some(o) => Some(o.id),
+                    None => bail!("there is no office {code}"),
+                },
+                None => None,
+            };
+            println!("{:<32} {:<28} {:<14} {:<7} {:<8} skills", "username", "name", "role", "office", "status");
+            for u in store.users(office_id).await? {
+                let code = u.office_id.and_then(|id| offices.iter().find(|o| o.id == id)).map(|o| o.code.as_str()).unwrap_or("-");
+                println!(
+                    "{:<32} {:<28} {:<14} {:<7} {:<8} {}",
+                    u.username,
+                    u.display_name,
+                    u.role.as_str(),
+                    code,
+                    if u.active { "active" } else { "disabled" },
+                    u.skills.join(",")
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

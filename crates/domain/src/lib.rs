@@ -1,0 +1,18 @@
+//! WorkTrack's domain: the types and rules of the product — roles and what they may see, office
+//! codes, user names, SSN validity and masking, password policy.
+//!
+//! This crate owns rules only. It does no IO, no async and no logging; every value type here is
+//! valid by construction (parse, don't validate), so the layers above never re-check it.
+
+pub mod access;
+pub mod names;
+pub mod role;
+pub mod ssn;
+
+pub use access::Scope;
+pub use names::{
+    AreaName, NameError, OfficeCode, Password, PersonName, Skill, TimeZone, Username,
+    OFFICE_TIME_ZONES,
+};
+pub use role::Role;
+pub use ssn::{mask_last_four, Ssn, SsnError, SsnPolicy};

@@ -1,0 +1,255 @@
+//! Names and codes people type: office codes, user names, person names, passwords.
+
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("an office code is 3 to 6 letters or digits, e.g. A12 or DC1")]
+    OfficeCode,
+    #[error("a user name is 2 to 64 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter")]
+    Username,
+    #[error("a name is 1 to 200 characters and has no control characters")]
+    PersonName,
+    #[error("a password has at least 12 characters and at most 256")]
+    PasswordLength,
+    #[error("a skill is 1 to 40 lower-case letters, digits or '-', e.g. disability or spanish")]
+    Skill,
+    #[error("unknown time zone; use an IANA name such as America/New_York or America/Chicago")]
+    TimeZone,
+    #[error("an area name is 1 to 80 characters")]
+    Area,
+}
+
+/// An office code: 3–6 ASCII letters or digits, stored upper-case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct OfficeCode(String);
+
+impl OfficeCode {
+    pub fn parse(s: &str) -> Result<Self, NameError> {
+        let s = s.trim();
+        if (3..=6).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            Ok(OfficeCode(s.to_ascii_uppercase()))
+        } else {
+            Err(NameError::OfficeCode)
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for OfficeCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A login name: lower-case, so that `J.Smith` and `j.smith` are one account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(s: &str) -> Result<Self, NameError> {
+        let s = s.trim().to_ascii_lowercase();
+        let ok = (2..=64).contains(&s.len())
+            && s.as_bytes()[0].is_ascii_lowercase()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+        if ok {
+            Ok(Username(s))
+        } else {
+            Err(NameError::Username)
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Username {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A person's or an office's display name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub fn parse(s: &str) -> Result<Self, NameError> {
+        let s = s.trim();
+        if s.is_empty() || s.chars().count() > 200 || s.chars().any(char::is_control) {
+            Err(NameError::PersonName)
+        } else {
+            Ok(PersonName(s.to_string()))
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password that meets the length policy (NIST SP 800-63B: length, not composition rules).
+pub struct Password(String);
+
+impl Password {
+    pub fn parse(s: &str) -> Result<Self, NameError> {
+        let n = s.chars().count();
+        if (12..=256).contains(&n) {
+            Ok(Password(s.to_string()))
+        } else {
+            Err(NameError::PasswordLength)
+        }
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn office_codes() {
+        assert_eq!(OfficeCode::parse(" a12 ").unwrap().as_str(), "A12");
+        assert!(OfficeCode::parse("A1").is_err());
+        assert!(OfficeCode::parse("A1234567").is_err());
+        assert!(OfficeCode::parse("A-12").is_err());
+        assert!(OfficeCode::parse("../x").is_err());
+    }
+
+    #[test]
+    fn usernames() {
+        assert_eq!(Username::parse("J.Smith").unwrap().as_str(), "j.smith");
+        assert!(Username::parse("1abc").is_err());
+        assert!(Username::parse("a").is_err());
+        assert!(Username::parse("a b").is_err());
+        assert!(Username::parse("a'--").is_err());
+    }
+
+    #[test]
+    fn person_names_and_passwords() {
+        assert!(PersonName::parse("  ").is_err());
+        assert!(PersonName::parse("Ana\u{0}").is_err());
+        assert_eq!(PersonName::parse(" Ana Díaz ").unwrap().as_str(), "Ana Díaz");
+        assert!(Password::parse("short").is_err());
+        assert!(Password::parse("long enough pass").is_ok());
+        assert_eq!(format!("{:?}", Password::parse("long enough pass").unwrap()), "Password(***)");
+    }
+}
+
+/// A skill a user has (a workload they are trained for, a language): lower-case letters,
+/// digits and '-', 1–40 characters, e.g. `disability`, `ssi`, `spanish`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Skill(String);
+
+impl Skill {
+    pub fn parse(s: &str) -> Result<Self, NameError> {
+        let s = s.trim().to_ascii_lowercase();
+        if (1..=40).contains(&s.len())
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            Ok(Skill(s))
+        } else {
+            Err(NameError::Skill)
+        }
+    }
+
+    /// Parses a comma- or space-separated list, dropping repeats.
+    pub fn parse_list(s: &str) -> Result<Vec<Skill>, NameError> {
+        let mut out: Vec<Skill> = s
+            .split([',', ' ', '\n'])
+            .filter(|p| !p.trim().is_empty())
+            .map(Skill::parse)
+            .collect::<Result<_, _>>()?;
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The time zones of U.S. field offices (IANA names).
+pub const OFFICE_TIME_ZONES: [&str; 11] = [
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Puerto_Rico",
+    "America/St_Thomas",
+    "Pacific/Guam",
+    "Pacific/Pago_Pago",
+];
+
+/// An office's time zone, one of [`OFFICE_TIME_ZONES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct TimeZone(&'static str);
+
+impl TimeZone {
+    pub fn parse(s: &str) -> Result<Self, NameError> {
+        OFFICE_TIME_ZONES
+            .iter()
+            .find(|z| z.eq_ignore_ascii_case(s.trim()))
+            .map(|z| TimeZone(z))
+            .ok_or(NameError::TimeZone)
+    }
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+/// An area: the group of offices an area director oversees, e.g. `Atlanta` or `Area 3`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct AreaName(String);
+
+impl AreaName {
+    pub fn parse(s: &str) -> Result<Self, NameError> {
+        let s = s.trim();
+        if s.is_empty() || s.chars().count() > 80 || s.chars().any(char::is_control) {
+            Err(NameError::Area)
+        } else {
+            Ok(AreaName(s.to_string()))
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn skills_time_zones_areas() {
+        let skills = Skill::parse_list("SSI, disability ssi").unwrap();
+        let names: Vec<&str> = skills.iter().map(Skill::as_str).collect();
+        assert_eq!(names, ["disability", "ssi"]);
+        assert!(Skill::parse_list("ssi, dis ability!").is_err());
+        assert_eq!(TimeZone::parse("america/chicago").unwrap().as_str(), "America/Chicago");
+        assert!(TimeZone::parse("Europe/Paris").is_err());
+        assert!(AreaName::parse("").is_err());
+    }
+}

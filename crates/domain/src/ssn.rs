@@ -1,0 +1,184 @@
+//! Social Security numbers: which numbers can exist, and how they are shown.
+//!
+//! A number is refused when it can never be issued: area 000 or 666, group 00, serial 0000.
+//! Areas 900–999 are never issued either; they are accepted only under the training policy, so
+//! that demo and test data can never be a real person's number.
+
+use std::fmt;
+
+/// Where an SSN is being entered: a live office accepts only numbers that could be issued, a
+/// training office also accepts the never-issued 900–999 area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SsnPolicy {
+    Live,
+    Training,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SsnError {
+    #[error("an SSN has 9 digits, written 123-45-6789 or 123456789")]
+    Format,
+    #[error("area {0:03} is never issued")]
+    NeverIssuedArea(u16),
+    #[error("areas 900-999 are never issued; they are accepted only in training offices")]
+    TrainingAreaInLiveOffice,
+    #[error("group 00 is never issued")]
+    ZeroGroup,
+    #[error("serial 0000 is never issued")]
+    ZeroSerial,
+}
+
+/// A valid SSN. Its `Debug` and `Display` show only the masked form, so it cannot leak into a
+/// log line or an error message by accident; `digits()` is the one way to the full number.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Ssn {
+    area: u16,
+    group: u8,
+    serial: u16,
+}
+
+impl Ssn {
+    pub fn parse(input: &str, policy: SsnPolicy) -> Result<Ssn, SsnError> {
+        let trimmed = input.trim();
+        let digits: Vec<u8> = trimmed
+            .bytes()
+            .filter(|b| b.is_ascii_digit())
+            .map(|b| b - b'0')
+            .collect();
+        let only_digits_and_separators = trimmed
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'-' || b == b' ');
+        if digits.len() != 9 || !only_digits_and_separators {
+            return Err(SsnError::Format);
+        }
+        // Separators are allowed only in the usual places (3-2-4) or not at all.
+        if trimmed.len() != 9 {
+            let b = trimmed.as_bytes();
+            let sep_ok = trimmed.len() == 11
+                && (b[3] == b'-' || b[3] == b' ')
+                && b[6] == b[3]
+                && b.iter()
+                    .enumerate()
+                    .all(|(i, c)| i == 3 || i == 6 || c.is_ascii_digit());
+            if !sep_ok {
+                return Err(SsnError::Format);
+            }
+        }
+        let num = |r: std::ops::Range<usize>| {
+            digits[r]
+                .iter()
+                .fold(0u16, |acc, d| acc * 10 + u16::from(*d))
+        };
+        let area = num(0..3);
+        let group = num(3..5) as u8;
+        let serial = num(5..9);
+        if area == 0 || area == 666 {
+            return Err(SsnError::NeverIssuedArea(area));
+        }
+        if area >= 900 && policy == SsnPolicy::Live {
+            return Err(SsnError::TrainingAreaInLiveOffice);
+        }
+        if group == 0 {
+            return Err(SsnError::ZeroGroup);
+        }
+        if serial == 0 {
+            return Err(SsnError::ZeroSerial);
+        }
+        Ok(Ssn {
+            area,
+            group,
+            serial,
+        })
+    }
+
+    /// The nine digits without separators. Handle with care: this is the personal datum.
+    pub fn digits(&self) -> String {
+        format!("{:03}{:02}{:04}", self.area, self.group, self.serial)
+    }
+
+    /// The full number in the usual `123-45-6789` form, for an audited reveal.
+    pub fn formatted(&self) -> String {
+        format!("{:03}-{:02}-{:04}", self.area, self.group, self.serial)
+    }
+
+    pub fn last_four(&self) -> String {
+        format!("{:04}", self.serial)
+    }
+
+    /// Whether the number lies in the never-issued 900–999 area.
+    pub fn is_training_number(&self) -> bool {
+        self.area >= 900
+    }
+}
+
+/// The display form of an SSN of which only the last four digits are known.
+pub fn mask_last_four(last_four: &str) -> String {
+    format!("***-**-{last_four}")
+}
+
+impl fmt::Display for Ssn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&mask_last_four(&self.last_four()))
+    }
+}
+
+impl fmt::Debug for Ssn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Ssn({self})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validity_table() {
+        use SsnError::*;
+        use SsnPolicy::*;
+        let cases: &[(&str, SsnPolicy, Result<&str, SsnError>)] = &[
+            ("123-45-6789", Live, Ok("123456789")),
+            ("123456789", Live, Ok("123456789")),
+            (" 123 45 6789 ", Live, Ok("123456789")),
+            ("001-01-0001", Live, Ok("001010001")),
+            ("899-99-9999", Live, Ok("899999999")),
+            ("000-12-3456", Live, Err(NeverIssuedArea(0))),
+            ("000-12-3456", Training, Err(NeverIssuedArea(0))),
+            ("666-12-3456", Live, Err(NeverIssuedArea(666))),
+            ("666-12-3456", Training, Err(NeverIssuedArea(666))),
+            ("900-12-3456", Live, Err(TrainingAreaInLiveOffice)),
+            ("999-99-9999", Live, Err(TrainingAreaInLiveOffice)),
+            ("900-12-3456", Training, Ok("900123456")),
+            ("999-99-9999", Training, Ok("999999999")),
+            ("123-00-4567", Live, Err(ZeroGroup)),
+            ("912-00-4567", Training, Err(ZeroGroup)),
+            ("123-45-0000", Live, Err(ZeroSerial)),
+            ("912-45-0000", Training, Err(ZeroSerial)),
+            ("12-345-6789", Live, Err(Format)),
+            ("123-456-789", Live, Err(Format)),
+            ("123-45 6789", Live, Err(Format)),
+            ("1234567890", Live, Err(Format)),
+            ("12345678", Live, Err(Format)),
+            ("12345678a", Live, Err(Format)),
+            ("", Live, Err(Format)),
+            ("１２３４５６７８９", Live, Err(Format)),
+        ];
+        for (input, policy, expected) in cases {
+            let got = Ssn::parse(input, *policy).map(|s| s.digits());
+            assert_eq!(
+                got,
+                expected.clone().map(str::to_string),
+                "{input:?} {policy:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn display_and_debug_never_show_the_full_number() {
+        let ssn = Ssn::parse("987-65-4321", SsnPolicy::Training).unwrap();
+        assert_eq!(ssn.to_string(), "***-**-4321");
+        assert_eq!(format!("{ssn:?}"), "Ssn(***-**-4321)");
+        assert_eq!(ssn.formatted(), "987-65-4321");
+        assert!(ssn.is_training_number());
+    }
+}

@@ -1,0 +1,243 @@
+//! The audit log: append-only and hash-chained.
+//!
+//! Row n carries hash_n = SHA-256(hash_{n-1} ‖ canonical(row n)), starting from
+//! [`GENESIS_HASH`]; `audit_head` holds the last sequence number and hash. Changing a row breaks
+//! its hash, removing one leaves a gap in the sequence, removing the tail disagrees with the
+//! head. Triggers refuse UPDATE and DELETE on `audit_log`.
+
+use crate::db::{now_ms, Store};
+use crate::error::Result;
+use crate::Actor;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One event to record.
+pub struct Event<'a> {
+    pub action: &'a str,
+    pub target_type: &'a str,
+    pub target_id: String,
+    pub office_id: Option<i64>,
+    pub detail: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub actor: String,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: String,
+    pub office_id: Option<i64>,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditRow {
+    fn canonical(&self) -> String {
+        // A JSON array is unambiguous whatever the fields contain.
+        serde_json::json!([
+            self.seq,
+            self.at,
+            self.actor_id,
+            self.actor,
+            self.action,
+            self.target_type,
+            self.target_id,
+            self.office_id,
+            self.detail
+        ])
+        .to_string()
+    }
+
+    fn chained_hash(&self, prev_hash: &str) -> String {
+        let mut h = Sha256::new();
+        h.update(prev_hash.as_bytes());
+        h.update(self.canonical().as_bytes());
+        hex::encode(h.finalize())
+    }
+
+    fn from_row(r: &AnyRow) -> std::result::Result<AuditRow, sqlx::Error> {
+        Ok(AuditRow {
+            seq: r.try_get("seq")?,
+            at: r.try_get("at")?,
+            actor_id: r.try_get("actor_id")?,
+            actor: r.try_get("actor")?,
+            action: r.try_get("action")?,
+            target_type: r.try_get("target_type")?,
+            target_id: r.try_get("target_id")?,
+            office_id: r.try_get("office_id")?,
+            detail: r.try_get("detail")?,
+            prev_hash: r.try_get("prev_hash")?,
+            hash: r.try_get("hash")?,
+        })
+    }
+}
+
+/// The first place the chain does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainBreak {
+    pub seq: i64,
+    pub reason: String,
+}
+
+impl std::fmt::Display for ChainBreak {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "audit row {}: {}", self.seq, self.reason)
+    }
+}
+
+/// Appends `event` inside the caller's transaction, so the audit row commits or rolls back
+/// with the change it records.
+pub(crate) async fn append(conn: &mut AnyConnection, actor: &Actor, event: Event<'_>) -> Result<i64> {
+    // The UPDATE takes the head's row lock (PostgreSQL) or the write lock (SQLite) first, so
+    // concurrent appends are serialised and each sees the previous hash.
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+        .fetch_one(&mut *conn)
+        .await?;
+    let seq: i64 = head.try_get(0)?;
+    let prev_hash: String = head.try_get(1)?;
+    let mut row = AuditRow {
+        seq,
+        at: now_ms(),
+        actor_id: actor.user_id,
+        actor: actor.label.clone(),
+        action: event.action.to_string(),
+        target_type: event.target_type.to_string(),
+        target_id: event.target_id,
+        office_id: event.office_id,
+        detail: event.detail.to_string(),
+        prev_hash: prev_hash.clone(),
+        hash: String::new(),
+    };
+    row.hash = row.chained_hash(&prev_hash);
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, actor_id, actor, action, target_type, target_id, \
+         office_id, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(row.seq)
+    .bind(row.at)
+    .bind(row.actor_id)
+    .bind(&row.actor)
+    .bind(&row.action)
+    .bind(&row.target_type)
+    .bind(&row.target_id)
+    .bind(row.office_id)
+    .bind(&row.detail)
+    .bind(&row.prev_hash)
+    .bind(&row.hash)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(&row.hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(seq)
+}
+
+impl Store {
+    /// Records an event that changes nothing else (a view, a refused attempt, a login).
+    pub async fn audit(&self, actor: &Actor, event: Event<'_>) -> Result<i64> {
+        let mut tx = self.begin_write().await?;
+        let seq = append(&mut tx.tx, actor, event).await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    /// Records a sign-in, sign-out or refused sign-in.
+    pub async fn audit_auth(
+        &self,
+        actor: &Actor,
+        action: &str,
+        username: &str,
+        client: &str,
+    ) -> Result<i64> {
+        self.audit(
+            actor,
+            Event {
+                action,
+                target_type: "user",
+                target_id: username.to_string(),
+                office_id: None,
+                detail: serde_json::json!({ "client": client }),
+            },
+        )
+        .await
+    }
+
+    /// The newest rows first, at most `limit`, older than `before` when given.
+    pub async fn audit_rows(&self, before: Option<i64>, limit: i64) -> Result<Vec<AuditRow>> {
+        let rows = sqlx::query(
+            "SELECT * FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
+        )
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.iter().map(AuditRow::from_row).collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Walks the whole chain; returns the number of rows when it holds, or the first break.
+    pub async fn verify_audit_chain(&self) -> Result<std::result::Result<i64, ChainBreak>> {
+        let mut expected_seq = 1i64;
+        let mut prev = GENESIS_HASH.to_string();
+        // Read in pages so a long log never sits in memory whole.
+        loop {
+            let rows = sqlx::query("SELECT * FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 1000")
+                .bind(expected_seq)
+                .fetch_all(self.pool())
+                .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for r in &rows {
+                let row = AuditRow::from_row(r)?;
+                if row.seq != expected_seq {
+                    return Ok(Err(ChainBreak {
+                        seq: expected_seq,
+                        reason: format!(
+                            "missing (the log jumps from row {} to row {})",
+                            expected_seq - 1,
+                            row.seq
+                        ),
+                    }));
+                }
+                if row.prev_hash != prev {
+                    return Ok(Err(ChainBreak {
+                        seq: row.seq,
+                        reason: "its previous-hash does not match the row before it".into(),
+                    }));
+                }
+                if row.chained_hash(&prev) != row.hash {
+                    return Ok(Err(ChainBreak {
+                        seq: row.seq,
+                        reason: "altered (its contents do not match its hash)".into(),
+                    }));
+                }
+                prev = row.hash;
+                expected_seq += 1;
+            }
+        }
+        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(self.pool())
+            .await?;
+        let head_seq: i64 = head.try_get(0)?;
+        let head_hash: String = head.try_get(1)?;
+        let last = expected_seq - 1;
+        if head_seq != last || head_hash != prev {
+            return Ok(Err(ChainBreak {
+                seq: last + 1,
+                reason: format!(
+                    "missing (the head records {head_seq} rows but the log ends at row {last})"
+                ),
+            }));
+        }
+        Ok(Ok(last))
+    }
+}

@@ -1,0 +1,295 @@
+//! Server-side sessions, personal API tokens and sign-in throttling.
+//!
+//! Session ids and API tokens are random 256-bit secrets handed to the client once; the
+//! database keeps only their SHA-256, so a copy of the database opens no session.
+
+use crate::audit::{self, Event};
+use crate::db::{now_ms, Store};
+use crate::error::{Result, StoreError};
+use crate::users::{user_from_row, User, USER_COLUMNS};
+use crate::Actor;
+use base64::Engine;
+use rand::RngCore;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+/// Failed sign-ins allowed per user name, and per client address, within the window.
+pub const THROTTLE_MAX_FAILURES: i64 = 5;
+pub const THROTTLE_WINDOW_MS: i64 = 15 * 60 * 1000;
+/// A session ends after this much inactivity, or this long after sign-in.
+const SESSION_IDLE_MS: i64 = 60 * 60 * 1000;
+const SESSION_MAX_MS: i64 = 12 * 60 * 60 * 1000;
+/// `last_seen_at` is written at most this often, so page views are not all writes.
+const SESSION_TOUCH_MS: i64 = 60 * 1000;
+
+fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    /// The first characters of the token, to recognise it in a list.
+    pub prefix: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+}
+
+/// A token just created: the secret is shown once and never stored.
+pub struct IssuedToken {
+    pub token: ApiToken,
+    pub secret: String,
+}
+
+impl Store {
+    /// Starts a session for `user`; returns the secret for the cookie.
+    pub async fn create_session(&self, user: &User) -> Result<String> {
+        let secret = new_secret();
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
+             VALUES ($1, $2, $3, $3, $4)",
+        )
+        .bind(secret_hash(&secret))
+        .bind(user.id)
+        .bind(now)
+        .bind(now + SESSION_MAX_MS)
+        .execute(&mut *tx.tx)
+        .await?;
+        // Expired sessions of anyone are swept here rather than by a timer.
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2")
+            .bind(now)
+            .bind(now - SESSION_IDLE_MS)
+            .execute(&mut *tx.tx)
+            .await?;
+        tx.commit().await?;
+        Ok(secret)
+    }
+
+    /// The active user of a live session, refreshing its idle timer.
+    pub async fn session_user(&self, secret: &str) -> Result<Option<User>> {
+        let now = now_ms();
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active = 1"
+        ))
+        .bind(secret_hash(secret))
+        .bind(now)
+        .bind(now - SESSION_IDLE_MS)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut user = user_from_row(&row)?;
+        let last_seen: i64 = row.try_get("last_seen_at")?;
+        if now - last_seen > SESSION_TOUCH_MS {
+            let mut tx = self.begin_write().await?;
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(secret_hash(secret))
+                .execute(&mut *tx.tx)
+                .await?;
+            tx.commit().await?;
+        }
+        self.load_skills(std::slice::from_mut(&mut user)).await?;
+        Ok(Some(user))
+    }
+
+    pub async fn delete_session(&self, secret: &str) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(secret_hash(secret))
+            .execute(&mut *tx.tx)
+            .await?;
+        tx.commit().await
+    }
+
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        user: &User,
+        name: &str,
+        expires_at: i64,
+    ) -> Result<IssuedToken> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+            return Err(StoreError::Invalid("a token name is 1 to 100 characters".into()));
+        }
+        let now = now_ms();
+        if expires_at <= now {
+            return Err(StoreError::Invalid("a token's expiry must be in the future".into()));
+        }
+        let secret = format!("wt_{}", new_secret());
+        let prefix: String = secret.chars().take(10).collect();
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(user.id)
+        .bind(name)
+        .bind(&prefix)
+        .bind(secret_hash(&secret))
+        .bind(now)
+        .bind(expires_at)
+        .fetch_one(&mut *tx.tx)
+        .await?;
+        let id: i64 = row.try_get(0)?;
+        audit::append(
+            &mut tx.tx,
+            actor,
+            Event {
+                action: "token.create",
+                target_type: "api_token",
+                target_id: id.to_string(),
+                office_id: user.office_id,
+                detail: serde_json::json!({ "name": name, "prefix": prefix, "expires_at": expires_at }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(IssuedToken {
+            token: ApiToken {
+                id,
+                name: name.to_string(),
+                prefix,
+                created_at: now,
+                expires_at,
+                revoked_at: None,
+                last_used_at: None,
+            },
+            secret,
+        })
+    }
+
+    pub async fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>> {
+        let rows = sqlx::query(
+            "SELECT id, name, prefix, created_at, expires_at, revoked_at, last_used_at \
+             FROM api_tokens WHERE user_id = $1 ORDER BY id DESC",
+        )
+        .bind(user_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ApiToken {
+                    id: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    prefix: r.try_get(2)?,
+                    created_at: r.try_get(3)?,
+                    expires_at: r.try_get(4)?,
+                    revoked_at: r.try_get(5)?,
+                    last_used_at: r.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes one of `user`'s tokens.
+    pub async fn revoke_api_token(&self, actor: &Actor, user: &User, token_id: i64) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(now_ms())
+        .bind(token_id)
+        .bind(user.id)
+        .execute(&mut *tx.tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        audit::append(
+            &mut tx.tx,
+            actor,
+            Event {
+                action: "token.revoke",
+                target_type: "api_token",
+                target_id: token_id.to_string(),
+                office_id: user.office_id,
+                detail: serde_json::json!({}),
+            },
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// The active user a live (unrevoked, unexpired) token belongs to.
+    pub async fn token_user(&self, secret: &str) -> Result<Option<User>> {
+        let now = now_ms();
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, t.id AS token_id, t.last_used_at FROM api_tokens t \
+             JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL \
+             AND t.expires_at > $2 AND u.active = 1"
+        ))
+        .bind(secret_hash(secret))
+        .bind(now)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut user = user_from_row(&row)?;
+        let last_used: Option<i64> = row.try_get("last_used_at")?;
+        if last_used.is_none_or(|t| now - t > SESSION_TOUCH_MS) {
+            let token_id: i64 = row.try_get("token_id")?;
+            let mut tx = self.begin_write().await?;
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(token_id)
+                .execute(&mut *tx.tx)
+                .await?;
+            tx.commit().await?;
+        }
+        self.load_skills(std::slice::from_mut(&mut user)).await?;
+        Ok(Some(user))
+    }
+
+    /// Recent failed sign-ins for this user name and for this client.
+    pub async fn recent_login_failures(&self, username: &str, client: &str) -> Result<(i64, i64)> {
+        let since = now_ms() - THROTTLE_WINDOW_MS;
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $3), \
+                    (SELECT COUNT(*) FROM login_failures WHERE client = $2 AND at > $3)",
+        )
+        .bind(username.trim().to_ascii_lowercase())
+        .bind(client)
+        .bind(since)
+        .fetch_one(self.pool())
+        .await?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
+
+    pub async fn record_login_failure(&self, username: &str, client: &str) -> Result<()> {
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        sqlx::query("INSERT INTO login_failures (username, client, at) VALUES ($1, $2, $3)")
+            .bind(username.trim().to_ascii_lowercase().chars().take(100).collect::<String>())
+            .bind(client)
+            .bind(now)
+            .execute(&mut *tx.tx)
+            .await?;
+        sqlx::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(now - THROTTLE_WINDOW_MS)
+            .execute(&mut *tx.tx)
+            .await?;
+        tx.commit().await
+    }
+
+    pub async fn clear_login_failures(&self, username: &str) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM login_failures WHERE username = $1")
+            .bind(username.trim().to_ascii_lowercase())
+            .execute(&mut *tx.tx)
+            .await?;
+        tx.commit().await
+    }
+}

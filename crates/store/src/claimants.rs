@@ -1,0 +1,275 @@
+//! Claimants: the people whose benefits the offices handle.
+//!
+//! The SSN is stored three ways, none of them readable without the master key: AES-256-GCM
+//! ciphertext (for an audited reveal), an HMAC blind index (to find a claimant by number) and
+//! the last four digits (for the masked display). Every read goes through a [`Viewer`]: out of
+//! scope reads are audited and answered as not found; in-scope reads are audited as views.
+
+use crate::audit::{self, Event};
+use crate::db::{now_ms, Store};
+use crate::error::{Result, StoreError};
+use crate::offices::Office;
+use crate::Viewer;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use worktrack_domain::{mask_last_four, PersonName, Scope, Ssn, SsnPolicy};
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Claimant {
+    pub id: i64,
+    pub office_id: i64,
+    pub full_name: String,
+    /// `YYYY-MM-DD`, when known.
+    pub date_of_birth: Option<String>,
+    /// `***-**-1234`
+    pub ssn_masked: String,
+    pub created_at: i64,
+}
+
+pub struct NewClaimant {
+    pub full_name: PersonName,
+    /// As typed; parsed here against the office's policy (training offices only accept the
+    /// never-issued 900–999 area, live offices refuse it).
+    pub ssn: String,
+    pub date_of_birth: Option<time::Date>,
+}
+
+const CLAIMANT_COLUMNS: &str = "id, office_id, full_name, date_of_birth, ssn_last4, created_at";
+
+fn claimant_from_row(r: &AnyRow) -> std::result::Result<Claimant, sqlx::Error> {
+    let last4: String = r.try_get("ssn_last4")?;
+    Ok(Claimant {
+        id: r.try_get("id")?,
+        office_id: r.try_get("office_id")?,
+        full_name: r.try_get("full_name")?,
+        date_of_birth: r.try_get("date_of_birth")?,
+        ssn_masked: mask_last_four(&last4),
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+/// The SSN policy of an office: training offices take only never-issued numbers, so no real
+/// person's number can end up in demo or training data.
+pub fn ssn_policy(office: &Office) -> SsnPolicy {
+    if office.training {
+        SsnPolicy::Training
+    } else {
+        SsnPolicy::Live
+    }
+}
+
+fn parse_ssn_for(office: &Office, input: &str) -> Result<Ssn> {
+    let ssn = Ssn::parse(input, ssn_policy(office)).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    if office.training && !ssn.is_training_number() {
+        return Err(StoreError::Invalid(
+            "office is a training office: only never-issued numbers (area 900-999) are accepted".into(),
+        ));
+    }
+    Ok(ssn)
+}
+
+impl Store {
+    /// Checks that `viewer` may read office `office_id`'s records; when not, records the
+    /// attempt and answers not found. The one gate of office scoping.
+    pub async fn check_scope(&self, viewer: &Viewer, office_id: i64, target_type: &str, target_id: &str) -> Result<()> {
+        if viewer.scope.permits(office_id) {
+            return Ok(());
+        }
+        self.audit(
+            &viewer.actor,
+            Event {
+                action: "access.denied",
+                target_type,
+                target_id: target_id.to_string(),
+                office_id: Some(office_id),
+                detail: serde_json::json!({ "viewer_office_id": viewer.office_id, "role": viewer.role }),
+            },
+        )
+        .await?;
+        Err(StoreError::NotFound)
+    }
+
+    pub async fn create_claimant(&self, viewer: &Viewer, office: &Office, new: &NewClaimant) -> Result<Claimant> {
+        self.check_scope(viewer, office.id, "office", &office.code).await?;
+        if !viewer.role.may_write_business_data() {
+            return Err(StoreError::Forbidden(format!(
+                "the {} role cannot create claimants",
+                viewer.role.label().to_lowercase()
+            )));
+        }
+        let ssn = parse_ssn_for(office, &new.ssn)?;
+        let keys = self.keys();
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(&format!(
+            "INSERT INTO claimants (office_id, full_name, date_of_birth, ssn_cipher, ssn_index, ssn_last4, \
+             created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {CLAIMANT_COLUMNS}"
+        ))
+        .bind(office.id)
+        .bind(new.full_name.as_str())
+        .bind(new.date_of_birth.map(|d| d.to_string()))
+        .bind(keys.encrypt_ssn(&ssn)?)
+        .bind(keys.ssn_index(&ssn))
+        .bind(ssn.last_four())
+        .bind(now_ms())
+        .bind(viewer.actor.user_id)
+        .fetch_one(&mut *tx.tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, "a claimant with this SSN already exists in this office"))?;
+        let claimant = claimant_from_row(&row)?;
+        audit::append(
+            &mut tx.tx,
+            &viewer.actor,
+            Event {
+                action: "claimant.create",
+                target_type: "claimant",
+                target_id: claimant.id.to_string(),
+                office_id: Some(office.id),
+                detail: serde_json::json!({ "ssn": claimant.ssn_masked }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(claimant)
+    }
+
+    /// One claimant, if `viewer` may see them; the view is audited.
+    pub async fn claimant(&self, viewer: &Viewer, id: i64) -> Result<Claimant> {
+        let row = sqlx::query(&format!("SELECT {CLAIMANT_COLUMNS} FROM claimants WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let claimant = claimant_from_row(&row)?;
+        self.check_scope(viewer, claimant.office_id, "claimant", &id.to_string()).await?;
+        self.audit(
+            &viewer.actor,
+            Event {
+                action: "claimant.view",
+                target_type: "claimant",
+                target_id: id.to_string(),
+                office_id: Some(claimant.office_id),
+                detail: serde_json::json!({}),
+            },
+        )
+        .await?;
+        Ok(claimant)
+    }
+
+    /// The full SSN of a claimant `viewer` may see; the reveal is audited.
+    pub async fn reveal_ssn(&self, viewer: &Viewer, id: i64) -> Result<String> {
+        let row = sqlx::query("SELECT office_id, ssn_cipher FROM claimants WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let office_id: i64 = row.try_get(0)?;
+        self.check_scope(viewer, office_id, "claimant", &id.to_string()).await?;
+        let cipher: Vec<u8> = row.try_get(1)?;
+        let digits = self.keys().decrypt_ssn_digits(&cipher)?;
+        self.audit(
+            &viewer.actor,
+            Event {
+                action: "claimant.ssn.reveal",
+                target_type: "claimant",
+                target_id: id.to_string(),
+                office_id: Some(office_id),
+                detail: serde_json::json!({}),
+            },
+        )
+        .await?;
+        Ok(format!("{}-{}-{}", &digits[0..3], &digits[3..5], &digits[5..9]))
+    }
+
+    /// Claimants of one office (or of all offices in scope), by id, `limit` after `after_id`.
+    /// The listing is audited as a view of the claimants it shows.
+    pub async fn claimants(
+        &self,
+        viewer: &Viewer,
+        office: Option<&Office>,
+        after_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<Claimant>> {
+        let office_ids: Option<Vec<i64>> = match (office, &viewer.scope) {
+            (Some(o), _) => {
+                self.check_scope(viewer, o.id, "office", &o.code).await?;
+                Some(vec![o.id])
+            }
+            (None, Scope::AllOffices) => None,
+            (None, Scope::Offices(ids)) => Some(ids.clone()),
+            (None, Scope::Nothing) => Some(Vec::new()),
+        };
+        if office_ids.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(Vec::new());
+        }
+        // Office ids are integers from the database, not user input: safe to inline.
+        let office_filter = office_ids
+            .map(|ids| {
+                let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+                format!("AND office_id IN ({})", list.join(","))
+            })
+            .unwrap_or_default();
+        let rows = sqlx::query(&format!(
+            "SELECT {CLAIMANT_COLUMNS} FROM claimants WHERE id > $1 {office_filter} ORDER BY id LIMIT $2"
+        ))
+        .bind(after_id.unwrap_or(0))
+        .bind(limit.clamp(1, 500))
+        .fetch_all(self.pool())
+        .await?;
+        let list: Vec<Claimant> = rows.iter().map(claimant_from_row).collect::<std::result::Result<_, _>>()?;
+        if !list.is_empty() {
+            let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
+            self.audit(
+                &viewer.actor,
+                Event {
+                    action: "claimant.list",
+                    target_type: "claimant",
+                    target_id: format!("{}..{}", ids[0], ids[ids.len() - 1]),
+                    office_id: office.map(|o| o.id),
+                    detail: serde_json::json!({ "ids": ids }),
+                },
+            )
+            .await?;
+        }
+        Ok(list)
+    }
+
+    /// Claimants in scope whose SSN is `ssn` (found through the blind index).
+    pub async fn claimants_by_ssn(&self, viewer: &Viewer, ssn: &Ssn) -> Result<Vec<Claimant>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CLAIMANT_COLUMNS} FROM claimants WHERE ssn_index = $1 ORDER BY id"
+        ))
+        .bind(self.keys().ssn_index(ssn))
+        .fetch_all(self.pool())
+        .await?;
+        let mut found = Vec::new();
+        for r in &rows {
+            let c = claimant_from_row(r)?;
+            // Matches in other offices are left out silently but still audited as denied.
+            if self.check_scope(viewer, c.office_id, "claimant", &c.id.to_string()).await.is_ok() {
+                found.push(c);
+            }
+        }
+        self.audit(
+            &viewer.actor,
+            Event {
+                action: "claimant.search_ssn",
+                target_type: "claimant",
+                target_id: ssn.to_string(),
+                office_id: viewer.office_id,
+                detail: serde_json::json!({ "found": found.iter().map(|c| c.id).collect::<Vec<_>>() }),
+            },
+        )
+        .await?;
+        Ok(found)
+    }
+
+    /// How many claimants each office has (for the admin and the demo loader; no personal data).
+    pub async fn claimant_count(&self, office_id: i64) -> Result<i64> {
+        let row = sqlx::query("SELECT COUNT(*) FROM claimants WHERE office_id = $1")
+            .bind(office_id)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get(0)?)
+    }
+}

@@ -1,0 +1,68 @@
+//! WorkTrack's persistence: one [`Store`] over SQLite (the embedded default) or PostgreSQL
+//! (scale-out), chosen from the database URL.
+//!
+//! It owns the schema and its migrations, the master key and what is derived from it (SSN
+//! encryption and blind index), the hash-chained audit log and office scoping of business data:
+//! every read of an office-owned record goes through a [`Viewer`] and is checked and audited
+//! here, never in a handler. It knows nothing of HTTP or HTML.
+
+mod audit;
+mod auth;
+mod claimants;
+mod db;
+mod error;
+mod keys;
+mod offices;
+mod users;
+
+pub use audit::{AuditRow, ChainBreak, Event as AuditEvent, GENESIS_HASH};
+pub use auth::{ApiToken, IssuedToken, THROTTLE_MAX_FAILURES, THROTTLE_WINDOW_MS};
+pub use claimants::{ssn_policy, Claimant, NewClaimant};
+pub use db::{now_ms, Backend, Store};
+pub use error::StoreError;
+pub use keys::{Keys, MASTER_KEY_FILE};
+pub use offices::{NewOffice, Office, OfficeUpdate};
+pub use users::{NewUser, User, UserUpdate};
+
+use worktrack_domain::{Role, Scope};
+
+/// Who is acting, for the audit log.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub label: String,
+}
+
+impl Actor {
+    /// A command run on the server itself (`worktrack admin …`, `worktrack demo`).
+    pub fn system(command: &str) -> Actor {
+        Actor {
+            user_id: None,
+            label: format!("system:{command}"),
+        }
+    }
+}
+
+/// A signed-in user as the store sees them: who they are for the audit log, and which offices'
+/// business data they may read.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub actor: Actor,
+    pub role: Role,
+    pub office_id: Option<i64>,
+    pub scope: Scope,
+}
+
+impl Viewer {
+    pub fn for_user(user: &User, area_office_ids: &[i64]) -> Viewer {
+        Viewer {
+            actor: Actor {
+                user_id: Some(user.id),
+                label: user.username.clone(),
+            },
+            role: user.role,
+            office_id: user.office_id,
+            scope: Scope::for_user(user.role, user.office_id, area_office_ids),
+        }
+    }
+}

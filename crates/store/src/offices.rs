@@ -1,0 +1,173 @@
+//! Field offices.
+
+use crate::audit::{self, Event};
+use crate::db::{now_ms, Store};
+use crate::error::{Result, StoreError};
+use crate::Actor;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use worktrack_domain::{AreaName, OfficeCode, PersonName, TimeZone};
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Office {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub area: String,
+    pub time_zone: String,
+    /// Observes Inauguration Day as a holiday.
+    pub dc_area: bool,
+    /// Accepts only never-issued SSNs (900–999 area): for demo, training and tests.
+    pub training: bool,
+    pub headcount: i64,
+    pub created_at: i64,
+}
+
+pub struct NewOffice {
+    pub code: OfficeCode,
+    pub name: PersonName,
+    pub area: AreaName,
+    pub time_zone: TimeZone,
+    pub dc_area: bool,
+    pub training: bool,
+    pub headcount: i64,
+}
+
+pub struct OfficeUpdate {
+    pub name: PersonName,
+    pub area: AreaName,
+    pub time_zone: TimeZone,
+    pub dc_area: bool,
+    pub training: bool,
+    pub headcount: i64,
+}
+
+fn office_from_row(r: &AnyRow) -> std::result::Result<Office, sqlx::Error> {
+    Ok(Office {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        name: r.try_get("name")?,
+        area: r.try_get("area")?,
+        time_zone: r.try_get("time_zone")?,
+        dc_area: r.try_get::<i64, _>("dc_area")? != 0,
+        training: r.try_get::<i64, _>("training")? != 0,
+        headcount: r.try_get("headcount")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn check_headcount(headcount: i64) -> Result<()> {
+    if (0..=100_000).contains(&headcount) {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid("headcount must be between 0 and 100000".into()))
+    }
+}
+
+impl Store {
+    pub async fn create_office(&self, actor: &Actor, new: &NewOffice) -> Result<Office> {
+        check_headcount(new.headcount)?;
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "INSERT INTO offices (code, name, area, time_zone, dc_area, training, headcount, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *",
+        )
+        .bind(new.code.as_str())
+        .bind(new.name.as_str())
+        .bind(new.area.as_str())
+        .bind(new.time_zone.as_str())
+        .bind(i64::from(new.dc_area))
+        .bind(i64::from(new.training))
+        .bind(new.headcount)
+        .bind(now_ms())
+        .fetch_one(&mut *tx.tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, &format!("office {} already exists", new.code)))?;
+        let office = office_from_row(&row)?;
+        audit::append(
+            &mut tx.tx,
+            actor,
+            Event {
+                action: "office.create",
+                target_type: "office",
+                target_id: office.code.clone(),
+                office_id: Some(office.id),
+                detail: serde_json::to_value(&office).unwrap_or_default(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(office)
+    }
+
+    pub async fn update_office(&self, actor: &Actor, code: &str, up: &OfficeUpdate) -> Result<Office> {
+        check_headcount(up.headcount)?;
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "UPDATE offices SET name = $1, area = $2, time_zone = $3, dc_area = $4, training = $5, \
+             headcount = $6 WHERE code = $7 RETURNING *",
+        )
+        .bind(up.name.as_str())
+        .bind(up.area.as_str())
+        .bind(up.time_zone.as_str())
+        .bind(i64::from(up.dc_area))
+        .bind(i64::from(up.training))
+        .bind(up.headcount)
+        .bind(code)
+        .fetch_optional(&mut *tx.tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let office = office_from_row(&row)?;
+        audit::append(
+            &mut tx.tx,
+            actor,
+            Event {
+                action: "office.update",
+                target_type: "office",
+                target_id: office.code.clone(),
+                office_id: Some(office.id),
+                detail: serde_json::to_value(&office).unwrap_or_default(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(office)
+    }
+
+    pub async fn offices(&self) -> Result<Vec<Office>> {
+        let rows = sqlx::query("SELECT * FROM offices ORDER BY code")
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.iter().map(office_from_row).collect::<std::result::Result<_, _>>()?)
+    }
+
+    pub async fn office_by_code(&self, code: &str) -> Result<Office> {
+        let row = sqlx::query("SELECT * FROM offices WHERE code = $1")
+            .bind(code.to_ascii_uppercase())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(office_from_row(&row)?)
+    }
+
+    pub async fn office_by_id(&self, id: i64) -> Result<Office> {
+        let row = sqlx::query("SELECT * FROM offices WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(office_from_row(&row)?)
+    }
+
+    /// The ids of the offices in the same area as office `office_id` (itself included).
+    pub async fn area_office_ids(&self, office_id: i64) -> Result<Vec<i64>> {
+        let rows = sqlx::query(
+            "SELECT id FROM offices WHERE area = (SELECT area FROM offices WHERE id = $1) ORDER BY id",
+        )
+        .bind(office_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.iter().map(|r| r.try_get::<i64, _>(0)).collect::<std::result::Result<_, _>>()?)
+    }
+}

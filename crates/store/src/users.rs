@@ -1,0 +1,280 @@
+//! Users, their roles and skills. Password hashing happens above this layer; the store keeps
+//! only the PHC string.
+
+use crate::audit::{self, Event};
+use crate::db::{now_ms, Store};
+use crate::error::{Result, StoreError};
+use crate::Actor;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use worktrack_domain::{PersonName, Role, Skill, Username};
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub office_id: Option<i64>,
+    pub active: bool,
+    pub skills: Vec<String>,
+    pub created_at: i64,
+}
+
+pub struct NewUser {
+    pub username: Username,
+    pub display_name: PersonName,
+    pub role: Role,
+    pub office_id: Option<i64>,
+    pub skills: Vec<Skill>,
+    pub password_hash: String,
+}
+
+pub struct UserUpdate {
+    pub display_name: PersonName,
+    pub role: Role,
+    pub office_id: Option<i64>,
+    pub skills: Vec<Skill>,
+    pub active: bool,
+}
+
+pub(crate) fn user_from_row(r: &AnyRow) -> std::result::Result<User, sqlx::Error> {
+    let role: String = r.try_get("role")?;
+    Ok(User {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        display_name: r.try_get("display_name")?,
+        role: role
+            .parse()
+            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        office_id: r.try_get("office_id")?,
+        active: r.try_get::<i64, _>("active")? != 0,
+        skills: Vec::new(),
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+pub(crate) const USER_COLUMNS: &str =
+    "u.id, u.username, u.display_name, u.role, u.office_id, u.active, u.created_at";
+
+fn check_office(role: Role, office_id: Option<i64>) -> Result<()> {
+    if office_id.is_none() && matches!(role, Role::Employee | Role::Manager | Role::AreaDirector) {
+        return Err(StoreError::Invalid(format!(
+            "a user with role {} must belong to an office",
+            role.label().to_lowercase()
+        )));
+    }
+    Ok(())
+}
+
+async fn replace_skills(conn: &mut AnyConnection, user_id: i64, skills: &[Skill]) -> Result<()> {
+    sqlx::query("DELETE FROM user_skills WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    for skill in skills {
+        sqlx::query("INSERT INTO user_skills (user_id, skill) VALUES ($1, $2)")
+            .bind(user_id)
+            .bind(skill.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+fn user_audit_detail(user: &User) -> serde_json::Value {
+    serde_json::json!({
+        "role": user.role, "office_id": user.office_id, "active": user.active,
+        "skills": user.skills, "display_name": user.display_name,
+    })
+}
+
+impl Store {
+    pub async fn create_user(&self, actor: &Actor, new: &NewUser) -> Result<User> {
+        check_office(new.role, new.office_id)?;
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "INSERT INTO users (username, display_name, role, office_id, password_hash, active, created_at) \
+             VALUES ($1, $2, $3, $4, $5, 1, $6) \
+             RETURNING id, username, display_name, role, office_id, active, created_at",
+        )
+        .bind(new.username.as_str())
+        .bind(new.display_name.as_str())
+        .bind(new.role.as_str())
+        .bind(new.office_id)
+        .bind(&new.password_hash)
+        .bind(now_ms())
+        .fetch_one(&mut *tx.tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, &format!("user {} already exists", new.username)))?;
+        let mut user = user_from_row(&row)?;
+        replace_skills(&mut tx.tx, user.id, &new.skills).await?;
+        user.skills = new.skills.iter().map(|s| s.as_str().to_string()).collect();
+        audit::append(
+            &mut tx.tx,
+            actor,
+            Event {
+                action: "user.create",
+                target_type: "user",
+                target_id: user.username.clone(),
+                office_id: user.office_id,
+                detail: user_audit_detail(&user),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    pub async fn update_user(&self, actor: &Actor, username: &str, up: &UserUpdate) -> Result<User> {
+        check_office(up.role, up.office_id)?;
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "UPDATE users SET display_name = $1, role = $2, office_id = $3, active = $4 \
+             WHERE username = $5 RETURNING id, username, display_name, role, office_id, active, created_at",
+        )
+        .bind(up.display_name.as_str())
+        .bind(up.role.as_str())
+        .bind(up.office_id)
+        .bind(i64::from(up.active))
+        .bind(username)
+        .fetch_optional(&mut *tx.tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let mut user = user_from_row(&row)?;
+        replace_skills(&mut tx.tx, user.id, &up.skills).await?;
+        user.skills = up.skills.iter().map(|s| s.as_str().to_string()).collect();
+        if !user.active {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user.id)
+                .execute(&mut *tx.tx)
+                .await?;
+        }
+        audit::append(
+            &mut tx.tx,
+            actor,
+            Event {
+                action: "user.update",
+                target_type: "user",
+                target_id: user.username.clone(),
+                office_id: user.office_id,
+                detail: user_audit_detail(&user),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Sets a new password hash and ends every session of the user.
+    pub async fn set_password_hash(&self, actor: &Actor, username: &str, hash: &str) -> Result<User> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "UPDATE users SET password_hash = $1 WHERE username = $2 \
+             RETURNING id, username, display_name, role, office_id, active, created_at",
+        )
+        .bind(hash)
+        .bind(username)
+        .fetch_optional(&mut *tx.tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let user = user_from_row(&row)?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user.id)
+            .execute(&mut *tx.tx)
+            .await?;
+        audit::append(
+            &mut tx.tx,
+            actor,
+            Event {
+                action: "user.password_reset",
+                target_type: "user",
+                target_id: user.username.clone(),
+                office_id: user.office_id,
+                detail: serde_json::json!({}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// The user and their password hash, for signing in. Inactive users are included; the
+    /// caller refuses them after checking the password, so timing does not tell them apart.
+    pub async fn user_credentials(&self, username: &str) -> Result<Option<(User, String)>> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = $1"
+        ))
+        .bind(username.trim().to_ascii_lowercase())
+        .fetch_optional(self.pool())
+        .await?;
+        match row {
+            None => Ok(None),
+            Some(r) => {
+                let mut user = user_from_row(&r)?;
+                self.load_skills(std::slice::from_mut(&mut user)).await?;
+                Ok(Some((user, r.try_get("password_hash")?)))
+            }
+        }
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<User> {
+        Ok(self
+            .user_credentials(username)
+            .await?
+            .ok_or(StoreError::NotFound)?
+            .0)
+    }
+
+    /// Users, optionally of one office, ordered by user name.
+    pub async fn users(&self, office_id: Option<i64>) -> Result<Vec<User>> {
+        let rows = match office_id {
+            Some(id) => {
+                sqlx::query(&format!(
+                    "SELECT {USER_COLUMNS} FROM users u WHERE u.office_id = $1 ORDER BY u.username"
+                ))
+                .bind(id)
+                .fetch_all(self.pool())
+                .await?
+            }
+            None => {
+                sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.username"))
+                    .fetch_all(self.pool())
+                    .await?
+            }
+        };
+        let mut users: Vec<User> = rows.iter().map(user_from_row).collect::<std::result::Result<_, _>>()?;
+        self.load_skills(&mut users).await?;
+        Ok(users)
+    }
+
+    pub async fn count_users(&self) -> Result<i64> {
+        let row = sqlx::query("SELECT COUNT(*) FROM users").fetch_one(self.pool()).await?;
+        Ok(row.try_get(0)?)
+    }
+
+    pub(crate) async fn load_skills(&self, users: &mut [User]) -> Result<()> {
+        if users.is_empty() {
+            return Ok(());
+        }
+        let rows = if users.len() == 1 {
+            sqlx::query("SELECT user_id, skill FROM user_skills WHERE user_id = $1 ORDER BY skill")
+                .bind(users[0].id)
+                .fetch_all(self.pool())
+                .await?
+        } else {
+            sqlx::query("SELECT user_id, skill FROM user_skills ORDER BY skill")
+                .fetch_all(self.pool())
+                .await?
+        };
+        for r in &rows {
+            let uid: i64 = r.try_get(0)?;
+            let skill: String = r.try_get(1)?;
+            if let Some(u) = users.iter_mut().find(|u| u.id == uid) {
+                u.skills.push(skill);
+            }
+        }
+        Ok(())
+    }
+}

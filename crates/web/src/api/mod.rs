@@ -1,0 +1,160 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI 3.1 document at
+//! `/api/v1/openapi.json`, generated from the handlers and types below.
+
+mod handlers;
+mod types;
+
+use crate::error::Problem;
+use crate::state::AppState;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/me", get(handlers::me))
+        .route("/offices", get(handlers::list_offices).post(handlers::create_office))
+        .route("/offices/{code}", get(handlers::get_office))
+        .route("/users", get(handlers::list_users).post(handlers::create_user))
+        .route("/claimants", get(handlers::list_claimants).post(handlers::create_claimant))
+        .route("/claimants/search", post(handlers::search_claimants))
+        .route("/claimants/{id}", get(handlers::get_claimant))
+        .route("/claimants/{id}/ssn", post(handlers::reveal_ssn))
+        .route("/tokens", get(handlers::list_tokens).post(handlers::create_token))
+        .route("/tokens/{id}", delete(handlers::revoke_token))
+        .route("/audit", get(handlers::list_audit))
+        .fallback(api_not_found)
+}
+
+async fn api_not_found() -> Problem {
+    Problem::not_found()
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "WorkTrack API",
+        description = "The workload system of the field offices. Authenticate with a personal API token \
+                       (`Authorization: Bearer wt_…`) or a browser session (then send `X-CSRF-Token` on writes). \
+                       Errors are `application/problem+json` (RFC 9457) with a stable `type`."
+    ),
+    paths(
+        handlers::me,
+        handlers::list_offices,
+        handlers::create_office,
+        handlers::get_office,
+        handlers::list_users,
+        handlers::create_user,
+        handlers::list_claimants,
+        handlers::create_claimant,
+        handlers::search_claimants,
+        handlers::get_claimant,
+        handlers::reveal_ssn,
+        handlers::list_tokens,
+        handlers::create_token,
+        handlers::revoke_token,
+        handlers::list_audit,
+    ),
+    components(schemas(Problem)),
+    modifiers(&SecuritySchemes),
+    security(("bearer" = []), ("session" = []))
+)]
+pub struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+            components.add_security_scheme(
+                "session",
+                SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("wt_session"))),
+            );
+        }
+    }
+}
+
+async fn openapi() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}
+
+/// A JSON body whose every failure is a problem document: malformed JSON (400), wrong shape
+/// (422), wrong content type (415), too large (413). Messages never echo long digit runs, so
+/// an SSN sent in the wrong field does not come back in the error.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = Problem;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(json_problem(rejection)),
+        }
+    }
+}
+
+fn json_problem(rejection: JsonRejection) -> Problem {
+    let text = redact_digits(&rejection.body_text());
+    match rejection {
+        JsonRejection::JsonDataError(_) => Problem::validation(text),
+        JsonRejection::JsonSyntaxError(_) => Problem::bad_request(text),
+        JsonRejection::MissingJsonContentType(_) => Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            "send the body as JSON with `Content-Type: application/json`",
+        ),
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            "Request body too large",
+            "the request body is larger than the server accepts (max_body_bytes)",
+        ),
+        _ => Problem::bad_request(text),
+    }
+}
+
+/// Replaces runs of four or more digits by `#…`.
+pub fn redact_digits(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut run = String::new();
+    for c in s.chars().chain(std::iter::once('\u{0}')) {
+        if c.is_ascii_digit() {
+            run.push(c);
+            continue;
+        }
+        if run.len() >= 4 {
+            out.push_str("#…");
+        } else {
+            out.push_str(&run);
+        }
+        run.clear();
+        if c != '\u{0}' {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long_digit_runs_are_redacted() {
+        assert_eq!(
+            super::redact_digits("invalid type: integer `912345678` at line 1 column 20"),
+            "invalid type: integer `#…` at line 1 column 20"
+        );
+        assert_eq!(super::redact_digits("912-34-5678"), "912-34-#…");
+    }
+}

@@ -1,0 +1,224 @@
+//! The API's request and response bodies.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use worktrack_store::{ApiToken, AuditRow, Claimant, Office, User};
+
+/// Unix milliseconds as an RFC 3339 timestamp.
+pub fn iso(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserOut {
+    pub username: String,
+    pub display_name: String,
+    /// employee, manager, area_director, analyst, auditor or admin
+    pub role: String,
+    /// The office's code, if the user belongs to one.
+    pub office: Option<String>,
+    pub skills: Vec<String>,
+    pub active: bool,
+}
+
+impl UserOut {
+    pub fn new(u: &User, offices: &[Office]) -> UserOut {
+        UserOut {
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.as_str().to_string(),
+            office: u
+                .office_id
+                .and_then(|id| offices.iter().find(|o| o.id == id))
+                .map(|o| o.code.clone()),
+            skills: u.skills.clone(),
+            active: u.active,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OfficeOut {
+    pub code: String,
+    pub name: String,
+    pub area: String,
+    pub time_zone: String,
+    pub dc_area: bool,
+    pub training: bool,
+    pub headcount: i64,
+}
+
+impl From<&Office> for OfficeOut {
+    fn from(o: &Office) -> OfficeOut {
+        OfficeOut {
+            code: o.code.clone(),
+            name: o.name.clone(),
+            area: o.area.clone(),
+            time_zone: o.time_zone.clone(),
+            dc_area: o.dc_area,
+            training: o.training,
+            headcount: o.headcount,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOfficeIn {
+    pub code: String,
+    pub name: String,
+    pub area: String,
+    pub time_zone: String,
+    #[serde(default)]
+    pub dc_area: bool,
+    #[serde(default)]
+    pub training: bool,
+    pub headcount: i64,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserIn {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub office: Option<String>,
+    #[serde(default)]
+    pub skills: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedUserOut {
+    pub user: UserOut,
+    /// Shown once; the user signs in with it.
+    pub one_time_password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClaimantOut {
+    pub id: i64,
+    pub office: String,
+    pub full_name: String,
+    /// YYYY-MM-DD
+    pub date_of_birth: Option<String>,
+    /// Masked: `***-**-1234`.
+    pub ssn: String,
+    pub created_at: String,
+}
+
+impl ClaimantOut {
+    pub fn new(c: &Claimant, offices: &[Office]) -> ClaimantOut {
+        ClaimantOut {
+            id: c.id,
+            office: offices
+                .iter()
+                .find(|o| o.id == c.office_id)
+                .map(|o| o.code.clone())
+                .unwrap_or_default(),
+            full_name: c.full_name.clone(),
+            date_of_birth: c.date_of_birth.clone(),
+            ssn: c.ssn_masked.clone(),
+            created_at: iso(c.created_at),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClaimantPage {
+    pub items: Vec<ClaimantOut>,
+    /// Pass as `after` to get the next page; absent on the last page.
+    pub next_after: Option<i64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewClaimantIn {
+    pub office: String,
+    pub full_name: String,
+    /// 9 digits, with or without dashes.
+    pub ssn: String,
+    /// YYYY-MM-DD
+    pub date_of_birth: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SsnIn {
+    pub ssn: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RevealOut {
+    /// The full number, `123-45-6789`. The reveal is audited.
+    pub ssn: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenOut {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: String,
+    pub expires_at: String,
+    pub revoked_at: Option<String>,
+    pub last_used_at: Option<String>,
+}
+
+impl From<&ApiToken> for TokenOut {
+    fn from(t: &ApiToken) -> TokenOut {
+        TokenOut {
+            id: t.id,
+            name: t.name.clone(),
+            prefix: t.prefix.clone(),
+            created_at: iso(t.created_at),
+            expires_at: iso(t.expires_at),
+            revoked_at: t.revoked_at.map(iso),
+            last_used_at: t.last_used_at.map(iso),
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTokenIn {
+    pub name: String,
+    /// Days until it expires, 1–365.
+    pub days: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NewTokenOut {
+    pub token: TokenOut,
+    /// The token itself. Shown once; only its hash is stored.
+    pub secret: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditOut {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: String,
+    pub detail: String,
+    pub hash: String,
+}
+
+impl From<&AuditRow> for AuditOut {
+    fn from(r: &AuditRow) -> AuditOut {
+        AuditOut {
+            seq: r.seq,
+            at: iso(r.at),
+            actor: r.actor.clone(),
+            action: r.action.clone(),
+            target_type: r.target_type.clone(),
+            target_id: r.target_id.clone(),
+            detail: r.detail.clone(),
+            hash: r.hash.clone(),
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! Who is asking: a session cookie (browsers) or an `Authorization: Bearer` API token
+//! (scripts, scanners). The extractors here are the only way handlers learn the user.
+
+use crate::csrf::{cookie, CsrfToken};
+use crate::error::Problem;
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use worktrack_domain::Role;
+use worktrack_store::{StoreError, User, Viewer};
+
+pub const SESSION_COOKIE: &str = "wt_session";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthVia {
+    Session,
+    ApiToken,
+}
+
+/// A signed-in, active user and their view of the data.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub user: User,
+    pub viewer: Viewer,
+    pub via: AuthVia,
+}
+
+impl SignedIn {
+    pub fn role(&self) -> Role {
+        self.user.role
+    }
+}
+
+async fn authenticate(state: &AppState, parts: &Parts) -> Result<Option<SignedIn>, StoreError> {
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let (user, via) = if let Some(token) = bearer {
+        (state.store.token_user(token).await?, AuthVia::ApiToken)
+    } else if let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) {
+        (state.store.session_user(&secret).await?, AuthVia::Session)
+    } else {
+        (None, AuthVia::Session)
+    };
+    let Some(user) = user else { return Ok(None) };
+    let area = match (user.role, user.office_id) {
+        (Role::AreaDirector, Some(office)) => state.store.area_office_ids(office).await?,
+        _ => Vec::new(),
+    };
+    let viewer = Viewer::for_user(&user, &area);
+    Ok(Some(SignedIn { user, viewer, via }))
+}
+
+/// A page's user; anyone else is sent to the sign-in page and brought back afterwards.
+pub struct PageUser(pub SignedIn);
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match authenticate(state, parts).await {
+            Ok(Some(s)) => Ok(PageUser(s)),
+            Ok(None) => {
+                let next = parts.uri.path();
+                let target = if next == "/" {
+                    "/login".to_string()
+                } else {
+                    format!("/login?next={}", urlencode(next))
+                };
+                Err(Redirect::to(&target).into_response())
+            }
+            Err(e) => Err(crate::error::PageError::from(e).into_response()),
+        }
+    }
+}
+
+/// The API's user; anyone else gets a 401 problem.
+pub struct ApiUser(pub SignedIn);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = Problem;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        match authenticate(state, parts).await {
+            Ok(Some(s)) => Ok(ApiUser(s)),
+            Ok(None) => Err(Problem::unauthorized()),
+            Err(e) => Err(Problem::from(e)),
+        }
+    }
+}
+
+/// The user if signed in (the sign-in page, error pages).
+pub struct MaybeUser(pub Option<SignedIn>);
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        authenticate(state, parts)
+            .await
+            .map(MaybeUser)
+            .map_err(|e| crate::error::PageError::from(e).into_response())
+    }
+}
+
+/// This request's CSRF token (set by the CSRF middleware).
+pub struct Csrf(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Csrf {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Csrf(
+            parts
+                .extensions
+                .get::<CsrfToken>()
+                .map(|t| t.0.clone())
+                .unwrap_or_default(),
+        ))
+    }
+}
+
+/// A local path to return to after signing in; anything else (another host, `//evil`) is
+/// replaced by the home page.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_local_only() {
+        assert_eq!(safe_next(Some("/claimants/3")), "/claimants/3");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(None), "/");
+        assert_eq!(urlencode("/a b?c"), "/a%20b%3Fc");
+    }
+}

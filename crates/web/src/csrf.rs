@@ -1,0 +1,186 @@
+//! CSRF protection for every state-changing request, in one middleware.
+//!
+//! Each browser gets a random `wt_csrf` cookie; the token put in forms (and accepted in the
+//! `X-CSRF-Token` header) is HMAC(key, cookie), so a page of another site can neither read nor
+//! forge it. Requests authenticated by an API token carry no cookies and need no CSRF token.
+
+use crate::error::{PageError, Problem};
+use crate::state::AppState;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+pub const CSRF_COOKIE: &str = "wt_csrf";
+pub const CSRF_FIELD: &str = "csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The token for this request's forms; templates put it in a hidden field.
+#[derive(Clone, Debug)]
+pub struct CsrfToken(pub String);
+
+/// The value of cookie `name` in the request, if sent.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// A `Set-Cookie` value with the attributes every WorkTrack cookie has.
+pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> String {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    if secure {
+        c.push_str("; Secure");
+    }
+    c
+}
+
+fn token_for(key: &[u8; 32], cookie_value: &str) -> String {
+    let mut mac = match <Hmac<Sha256> as Mac>::new_from_slice(key) {
+        Ok(m) => m,
+        Err(_) => return String::new(),
+    };
+    mac.update(cookie_value.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn tokens_match(expected: &str, given: &str) -> bool {
+    !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
+}
+
+fn form_field(body: &[u8], field: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == field)
+        .map(|(_, v)| v)
+}
+
+fn refuse(is_api: bool) -> Response {
+    if is_api {
+        Problem::forbidden(
+            "missing or wrong CSRF token: send the X-CSRF-Token header (or use an API token)",
+        )
+        .into_response()
+    } else {
+        PageError::new(
+            StatusCode::FORBIDDEN,
+            "Form expired",
+            "This form could not be accepted: it has expired or did not come from WorkTrack. \
+             Go back, reload the page and try again.",
+        )
+        .into_response()
+    }
+}
+
+pub async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let existing = cookie(req.headers(), CSRF_COOKIE).filter(|v| v.len() >= 32 && v.len() <= 64);
+    let (cookie_value, is_new) = match existing {
+        Some(v) => (v, false),
+        None => {
+            let mut bytes = [0u8; 24];
+            rand::rngs::OsRng.fill_bytes(&mut bytes);
+            (base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes), true)
+        }
+    };
+    let token = token_for(&state.csrf_key, &cookie_value);
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Bearer "));
+    let is_api = req.uri().path().starts_with("/api/");
+    let mut req = req;
+    if unsafe_method && !bearer {
+        if is_new {
+            return refuse(is_api);
+        }
+        let header_token = req
+            .headers()
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let given = match header_token {
+            Some(t) => Some(t),
+            None if !is_api => {
+                let is_form = req
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+                if !is_form {
+                    None
+                } else {
+                    let (parts, body) = req.into_parts();
+                    let bytes = match axum::body::to_bytes(body, state.config.max_body_bytes).await {
+                        Ok(b) => b,
+                        Err(_) => {
+                            return PageError::new(
+                                StatusCode::PAYLOAD_TOO_LARGE,
+                                "Too much data",
+                                "The form sent more data than the server accepts.",
+                            )
+                            .into_response()
+                        }
+                    };
+                    let field = form_field(&bytes, CSRF_FIELD);
+                    req = Request::from_parts(parts, Body::from(bytes));
+                    field
+                }
+            }
+            None => None,
+        };
+        if !given.is_some_and(|g| tokens_match(&token, &g)) {
+            return refuse(is_api);
+        }
+    }
+    req.extensions_mut().insert(CsrfToken(token));
+    let mut resp = next.run(req).await;
+    if is_new {
+        let value = set_cookie(CSRF_COOKIE, &cookie_value, None, state.config.secure_cookies);
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_form_field() {
+        assert_eq!(
+            form_field(b"username=a&csrf=ab%2Fc+d&x=1", "csrf").as_deref(),
+            Some("ab/c d")
+        );
+        assert_eq!(form_field(b"csrf=%", "csrf").as_deref(), Some("%"));
+        assert_eq!(form_field("csrf=é%".as_bytes(), "csrf").as_deref(), Some("é%"));
+        assert_eq!(form_field(b"a=1", "csrf"), None);
+    }
+
+    #[test]
+    fn tokens_are_bound_to_the_cookie() {
+        let key = [7u8; 32];
+        let t = token_for(&key, "cookie-one");
+        assert!(tokens_match(&t, &token_for(&key, "cookie-one")));
+        assert!(!tokens_match(&t, &token_for(&key, "cookie-two")));
+        assert!(!tokens_match(&t, ""));
+    }
+}

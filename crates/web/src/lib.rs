@@ -1,0 +1,61 @@
+//! WorkTrack's web layer: server-rendered pages, the JSON API under `/api/v1` with its OpenAPI
+//! document, sign-in, sessions, CSRF protection, and the operations endpoints.
+//!
+//! It turns HTTP into calls on the store and back; it holds no business rules of its own (those
+//! are in `worktrack-domain`) and never checks office scope itself (the store's `Viewer` does).
+
+mod api;
+mod auth;
+mod csrf;
+mod error;
+mod ops;
+mod pages;
+mod password;
+mod state;
+
+pub use password::{generate_password, hash_password, verify_password};
+pub use state::{AppState, WebConfig};
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+/// Every route of the server.
+pub fn router(state: AppState) -> Router {
+    let limit = state.config.max_body_bytes;
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/static/app.css", get(ops::stylesheet))
+        .route("/logout", post(pages::login::logout))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::protect,
+        ))
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ops::observe,
+        ))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

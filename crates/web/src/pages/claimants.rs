@@ -1,0 +1,278 @@
+//! Claimants: the list of the offices in scope (keyset pages), adding one, one claimant with
+//! the masked SSN and an audited reveal, and finding claimants by SSN (sent in a form body,
+//! never in a URL).
+
+use super::{render, render_status, Chrome};
+use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::error::PageError;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use worktrack_domain::{PersonName, SsnPolicy};
+use worktrack_store::{Claimant, NewClaimant, Office};
+
+const PAGE_SIZE: i64 = 50;
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ClaimantForm {
+    #[serde(default)]
+    pub office: String,
+    #[serde(default)]
+    pub full_name: String,
+    #[serde(default)]
+    pub ssn: String,
+    #[serde(default)]
+    pub date_of_birth: String,
+}
+
+/// Parses a `YYYY-MM-DD` date of birth (empty: unknown).
+pub fn parse_birth_date(s: &str) -> Result<Option<time::Date>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(s, &format)
+        .map_err(|_| "Date of birth: use the form YYYY-MM-DD, e.g. 1961-04-30".to_string())?;
+    let today = time::OffsetDateTime::now_utc().date();
+    if date > today || date.year() < 1880 {
+        return Err("Date of birth: must be a past date after 1880".into());
+    }
+    Ok(Some(date))
+}
+
+#[derive(Template)]
+#[template(path = "claimants.html")]
+pub struct ClaimantsPage {
+    pub chrome: Chrome,
+    pub claimants: Vec<(Claimant, String)>,
+    pub offices: Vec<Office>,
+    pub filter: String,
+    pub next_after: Option<i64>,
+    pub can_create: bool,
+    pub form: ClaimantForm,
+    pub searched: bool,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    office: Option<String>,
+    after: Option<i64>,
+}
+
+async fn claimants_page(
+    state: &AppState,
+    who: &SignedIn,
+    csrf: String,
+    q: ListQuery,
+    form: ClaimantForm,
+    error: Option<String>,
+) -> Result<ClaimantsPage, PageError> {
+    let offices: Vec<Office> = state
+        .store
+        .offices()
+        .await?
+        .into_iter()
+        .filter(|o| who.viewer.scope.permits(o.id))
+        .collect();
+    let filter = q.office.unwrap_or_default().trim().to_ascii_uppercase();
+    let office = if filter.is_empty() {
+        None
+    } else {
+        Some(state.store.office_by_code(&filter).await?)
+    };
+    let list = state
+        .store
+        .claimants(&who.viewer, office.as_ref(), q.after, PAGE_SIZE + 1)
+        .await?;
+    let next_after = (list.len() as i64 > PAGE_SIZE).then(|| list[PAGE_SIZE as usize - 1].id);
+    let claimants = list
+        .into_iter()
+        .take(PAGE_SIZE as usize)
+        .map(|c| {
+            let code = offices
+                .iter()
+                .find(|o| o.id == c.office_id)
+                .map(|o| o.code.clone())
+                .unwrap_or_default();
+            (c, code)
+        })
+        .collect();
+    let mut form = form;
+    if form.office.is_empty() {
+        form.office = who
+            .user
+            .office_id
+            .and_then(|id| offices.iter().find(|o| o.id == id))
+            .map(|o| o.code.clone())
+            .unwrap_or_default();
+    }
+    Ok(ClaimantsPage {
+        chrome: Chrome::for_user(who, "Claimants", csrf, "/claimants").with_error(error),
+        claimants,
+        offices,
+        filter,
+        next_after,
+        can_create: who.role().may_write_business_data(),
+        form,
+        searched: false,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let page = claimants_page(&state, &who, csrf, q, ClaimantForm::default(), None).await?;
+    Ok(render(&page)?.into_response())
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Form(form): Form<ClaimantForm>,
+) -> Result<Response, PageError> {
+    let attempt = async {
+        let office = state
+            .store
+            .office_by_code(form.office.trim())
+            .await
+            .map_err(|_| "Office: choose one of your offices".to_string())?;
+        let new = NewClaimant {
+            full_name: PersonName::parse(&form.full_name).map_err(|e| format!("Full name: {e}"))?,
+            ssn: form.ssn.clone(),
+            date_of_birth: parse_birth_date(&form.date_of_birth)?,
+        };
+        state
+            .store
+            .create_claimant(&who.viewer, &office, &new)
+            .await
+            .map_err(|e| {
+                let e = PageError::from(e);
+                if e.status == StatusCode::NOT_FOUND {
+                    "Office: choose one of your offices".to_string()
+                } else if e.status == StatusCode::UNPROCESSABLE_ENTITY {
+                    format!("SSN: {}", e.message)
+                } else {
+                    e.message
+                }
+            })
+    };
+    match attempt.await {
+        Ok(c) => Ok(Redirect::to(&format!("/claimants/{}", c.id)).into_response()),
+        Err(message) => {
+            // Never echo the SSN back into the page.
+            let form = ClaimantForm {
+                ssn: String::new(),
+                ..form
+            };
+            let q = ListQuery {
+                office: None,
+                after: None,
+            };
+            let page = claimants_page(&state, &who, csrf, q, form, Some(message)).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SearchForm {
+    #[serde(default)]
+    ssn: String,
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Form(form): Form<SearchForm>,
+) -> Result<Response, PageError> {
+    let q = ListQuery {
+        office: None,
+        after: None,
+    };
+    // Any number that could be on file may be searched for, in live or training offices.
+    let ssn = match worktrack_domain::Ssn::parse(&form.ssn, SsnPolicy::Training) {
+        Ok(s) => s,
+        Err(e) => {
+            let page =
+                claimants_page(&state, &who, csrf, q, ClaimantForm::default(), Some(format!("SSN: {e}"))).await?;
+            return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        }
+    };
+    let found = state.store.claimants_by_ssn(&who.viewer, &ssn).await?;
+    let mut page = claimants_page(&state, &who, csrf, q, ClaimantForm::default(), None).await?;
+    page.claimants = found
+        .into_iter()
+        .map(|c| {
+            let code = page
+                .offices
+                .iter()
+                .find(|o| o.id == c.office_id)
+                .map(|o| o.code.clone())
+                .unwrap_or_default();
+            (c, code)
+        })
+        .collect();
+    page.next_after = None;
+    page.searched = true;
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Template)]
+#[template(path = "claimant.html")]
+pub struct ClaimantPage {
+    pub chrome: Chrome,
+    pub claimant: Claimant,
+    pub office: Office,
+    pub revealed: Option<String>,
+}
+
+async fn claimant_page(
+    state: &AppState,
+    who: &SignedIn,
+    csrf: String,
+    id: i64,
+    reveal: bool,
+) -> Result<ClaimantPage, PageError> {
+    let claimant = state.store.claimant(&who.viewer, id).await?;
+    let revealed = if reveal {
+        Some(state.store.reveal_ssn(&who.viewer, id).await?)
+    } else {
+        None
+    };
+    let office = state.store.office_by_id(claimant.office_id).await?;
+    let title = format!("Claimant {}", claimant.full_name);
+    Ok(ClaimantPage {
+        chrome: Chrome::for_user(who, &title, csrf, "/claimants"),
+        claimant,
+        office,
+        revealed,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    Ok(render(&claimant_page(&state, &who, csrf, id, false).await?)?.into_response())
+}
+
+pub async fn reveal(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    Ok(render(&claimant_page(&state, &who, csrf, id, true).await?)?.into_response())
+}

@@ -1,0 +1,162 @@
+//! Signing in and out.
+
+use super::{render_status, Chrome};
+use crate::auth::{safe_next, Csrf, MaybeUser, SESSION_COOKIE};
+use crate::csrf::{cookie, set_cookie};
+use crate::error::PageError;
+use crate::password::{hash_password, verify_password};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use tokio::sync::OnceCell;
+use worktrack_store::{Actor, THROTTLE_MAX_FAILURES};
+
+/// Failures from one client address allowed in the window (an office behind one NAT address
+/// has many people, so more than per user name).
+const CLIENT_MAX_FAILURES: i64 = THROTTLE_MAX_FAILURES * 4;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub chrome: Chrome,
+    pub username: String,
+    pub next: String,
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    signed_out: Option<String>,
+}
+
+pub async fn login_page(
+    MaybeUser(user): MaybeUser,
+    Csrf(csrf): Csrf,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    let next = safe_next(q.next.as_deref());
+    if user.is_some() {
+        return Redirect::to(&next).into_response();
+    }
+    let notice = q.signed_out.map(|_| "You have signed out.".to_string());
+    let page = LoginPage {
+        chrome: Chrome::anonymous("Sign in", csrf).with_notice(notice),
+        username: String::new(),
+        next,
+    };
+    render_status(StatusCode::OK, &page)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+/// A hash to verify against when the user name is unknown, so that an unknown name takes as
+/// long to refuse as a wrong password.
+static DECOY_HASH: OnceCell<String> = OnceCell::const_new();
+
+pub async fn login_submit(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Csrf(csrf): Csrf,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    let client = addr.ip().to_string();
+    let next = safe_next(form.next.as_deref());
+    let username = form.username.trim().to_ascii_lowercase();
+    let again = |status: StatusCode, message: &str| {
+        let page = LoginPage {
+            chrome: Chrome::anonymous("Sign in", csrf.clone()).with_error(Some(message.to_string())),
+            username: username.clone(),
+            next: next.clone(),
+        };
+        render_status(status, &page)
+    };
+    if username.is_empty() || form.password.is_empty() {
+        return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, "Enter your user name and your password."));
+    }
+    let store = &state.store;
+    let (by_user, by_client) = store.recent_login_failures(&username, &client).await?;
+    let anonymous = Actor {
+        user_id: None,
+        label: format!("anonymous@{client}"),
+    };
+    if by_user >= THROTTLE_MAX_FAILURES || by_client >= CLIENT_MAX_FAILURES {
+        store.audit_auth(&anonymous, "login.throttled", &username, &client).await?;
+        let mut resp = again(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many failed sign-ins. Wait 15 minutes and try again, or ask your administrator to reset your password.",
+        );
+        resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(900u32));
+        return Ok(resp);
+    }
+    let credentials = store.user_credentials(&username).await?;
+    let accepted = match credentials {
+        Some((user, hash)) => {
+            let ok = verify_password(form.password.clone(), hash).await;
+            (ok && user.active).then_some(user)
+        }
+        None => {
+            let decoy = DECOY_HASH
+                .get_or_try_init(|| hash_password(crate::password::generate_password()))
+                .await
+                .map_err(|_| PageError::internal())?;
+            verify_password(form.password.clone(), decoy.clone()).await;
+            None
+        }
+    };
+    let Some(user) = accepted else {
+        store.record_login_failure(&username, &client).await?;
+        store.audit_auth(&anonymous, "login.failed", &username, &client).await?;
+        return Ok(again(
+            StatusCode::UNAUTHORIZED,
+            "The user name or password is not right. Check them and try again.",
+        ));
+    };
+    store.clear_login_failures(&username).await?;
+    let secret = store.create_session(&user).await?;
+    let actor = Actor {
+        user_id: Some(user.id),
+        label: user.username.clone(),
+    };
+    store.audit_auth(&actor, "login", &username, &client).await?;
+    let mut resp = Redirect::to(&next).into_response();
+    let value = set_cookie(SESSION_COOKIE, &secret, None, state.config.secure_cookies);
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    MaybeUser(user): MaybeUser,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
+        state.store.delete_session(&secret).await?;
+    }
+    if let Some(who) = user {
+        state
+            .store
+            .audit_auth(&who.viewer.actor, "logout", &who.user.username, &addr.ip().to_string())
+            .await?;
+    }
+    let mut resp = Redirect::to("/login?signed_out=1").into_response();
+    let value = set_cookie(SESSION_COOKIE, "", Some(0), state.config.secure_cookies);
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}

@@ -1,0 +1,173 @@
+//! Server-rendered pages: one template struct per page, all sharing [`Chrome`] (title,
+//! navigation for the user's role, the CSRF token for forms, a notice or an error).
+
+pub mod audit;
+pub mod claimants;
+pub mod home;
+pub mod login;
+pub mod offices;
+pub mod tokens;
+pub mod users;
+
+use crate::auth::{MaybeUser, SignedIn};
+use crate::error::PageError;
+use crate::state::AppState;
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use worktrack_domain::{Role, Scope};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/login", get(login::login_page).post(login::login_submit))
+        .route("/offices", get(offices::list).post(offices::create))
+        .route("/offices/{code}", get(offices::show).post(offices::update))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{username}", get(users::show).post(users::update))
+        .route("/users/{username}/password", post(users::reset_password))
+        .route("/claimants", get(claimants::list).post(claimants::create))
+        .route("/claimants/search", post(claimants::search))
+        .route("/claimants/{id}", get(claimants::show))
+        .route("/claimants/{id}/reveal", post(claimants::reveal))
+        .route("/tokens", get(tokens::list).post(tokens::create))
+        .route("/tokens/{id}/revoke", post(tokens::revoke))
+        .route("/audit", get(audit::list))
+}
+
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+pub struct NavUser {
+    pub display_name: String,
+    pub role_label: &'static str,
+}
+
+/// What every page shows around its content.
+pub struct Chrome {
+    pub title: String,
+    pub user: Option<NavUser>,
+    pub nav: Vec<NavLink>,
+    pub csrf: String,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+}
+
+impl Chrome {
+    /// A page without a signed-in user.
+    pub fn bare(title: &str) -> Chrome {
+        Chrome {
+            title: title.to_string(),
+            user: None,
+            nav: Vec::new(),
+            csrf: String::new(),
+            notice: None,
+            error: None,
+        }
+    }
+
+    pub fn anonymous(title: &str, csrf: String) -> Chrome {
+        Chrome {
+            csrf,
+            ..Chrome::bare(title)
+        }
+    }
+
+    /// A page for `who`; `current` is the navigation entry to mark as the current page.
+    pub fn for_user(who: &SignedIn, title: &str, csrf: String, current: &str) -> Chrome {
+        let role = who.role();
+        let mut links: Vec<(&'static str, &'static str)> = vec![("/", "Home")];
+        if who.viewer.scope != Scope::Nothing {
+            links.push(("/claimants", "Claimants"));
+        }
+        links.push(("/offices", "Offices"));
+        if role == Role::Admin {
+            links.push(("/users", "Users"));
+        }
+        if matches!(role, Role::Admin | Role::Auditor) {
+            links.push(("/audit", "Audit log"));
+        }
+        links.push(("/tokens", "API tokens"));
+        Chrome {
+            title: title.to_string(),
+            user: Some(NavUser {
+                display_name: who.user.display_name.clone(),
+                role_label: role.label(),
+            }),
+            nav: links
+                .into_iter()
+                .map(|(href, label)| NavLink {
+                    href,
+                    label,
+                    current: href == current,
+                })
+                .collect(),
+            csrf,
+            notice: None,
+            error: None,
+        }
+    }
+
+    pub fn with_error(mut self, error: Option<String>) -> Chrome {
+        self.error = error;
+        self
+    }
+
+    pub fn with_notice(mut self, notice: Option<String>) -> Chrome {
+        self.notice = notice;
+        self
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    pub chrome: Chrome,
+    pub message: &'a str,
+}
+
+/// Renders a template into a response, or the error page if rendering fails.
+pub fn render(t: &impl Template) -> Result<Html<String>, PageError> {
+    Ok(Html(t.render()?))
+}
+
+/// Renders with a status other than 200 (a form sent back with an error).
+pub fn render_status(status: axum::http::StatusCode, t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+pub async fn not_found(MaybeUser(_): MaybeUser) -> PageError {
+    PageError::not_found()
+}
+
+/// Formats Unix milliseconds as a UTC timestamp for tables.
+pub fn when(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map(|t| {
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute()
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// Refuses unless `allowed`.
+pub fn require(allowed: bool, what: &str) -> Result<(), PageError> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(PageError::forbidden(format!("Your role does not allow {what}.")))
+    }
+}

@@ -1,0 +1,239 @@
+//! Offices: the list, one office with its staff, and (for administrators) creating and
+//! editing them.
+
+use super::{render, render_status, require, Chrome};
+use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::error::PageError;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use worktrack_domain::{AreaName, OfficeCode, PersonName, Role, TimeZone, OFFICE_TIME_ZONES};
+use worktrack_store::{NewOffice, Office, OfficeUpdate, User};
+
+/// The offices whose page `who` may open: all for administrators and auditors, otherwise
+/// those of their scope.
+pub fn may_open(who: &SignedIn, office: &Office) -> bool {
+    matches!(who.role(), Role::Admin | Role::Auditor) || who.viewer.scope.permits(office.id)
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct OfficeForm {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub area: String,
+    #[serde(default)]
+    pub time_zone: String,
+    pub dc_area: Option<String>,
+    pub training: Option<String>,
+    #[serde(default)]
+    pub headcount: String,
+}
+
+impl OfficeForm {
+    fn from_office(o: &Office) -> OfficeForm {
+        OfficeForm {
+            code: o.code.clone(),
+            name: o.name.clone(),
+            area: o.area.clone(),
+            time_zone: o.time_zone.clone(),
+            dc_area: o.dc_area.then(|| "on".into()),
+            training: o.training.then(|| "on".into()),
+            headcount: o.headcount.to_string(),
+        }
+    }
+
+    fn update(&self) -> Result<OfficeUpdate, String> {
+        Ok(OfficeUpdate {
+            name: PersonName::parse(&self.name).map_err(|e| format!("Name: {e}"))?,
+            area: AreaName::parse(&self.area).map_err(|e| format!("Area: {e}"))?,
+            time_zone: TimeZone::parse(&self.time_zone).map_err(|e| format!("Time zone: {e}"))?,
+            dc_area: self.dc_area.is_some(),
+            training: self.training.is_some(),
+            headcount: self
+                .headcount
+                .trim()
+                .parse()
+                .map_err(|_| "Headcount: enter a whole number of staff, e.g. 25".to_string())?,
+        })
+    }
+
+    fn new_office(&self) -> Result<NewOffice, String> {
+        let code = OfficeCode::parse(&self.code).map_err(|e| format!("Office code: {e}"))?;
+        let u = self.update()?;
+        Ok(NewOffice {
+            code,
+            name: u.name,
+            area: u.area,
+            time_zone: u.time_zone,
+            dc_area: u.dc_area,
+            training: u.training,
+            headcount: u.headcount,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "offices.html")]
+pub struct OfficesPage {
+    pub chrome: Chrome,
+    pub offices: Vec<Office>,
+    pub can_create: bool,
+    pub form: OfficeForm,
+    pub zones: &'static [&'static str],
+}
+
+async fn offices_page(
+    state: &AppState,
+    who: &SignedIn,
+    csrf: String,
+    form: OfficeForm,
+    error: Option<String>,
+) -> Result<OfficesPage, PageError> {
+    let offices = state
+        .store
+        .offices()
+        .await?
+        .into_iter()
+        .filter(|o| may_open(who, o))
+        .collect();
+    Ok(OfficesPage {
+        chrome: Chrome::for_user(who, "Offices", csrf, "/offices").with_error(error),
+        offices,
+        can_create: who.role().is_admin(),
+        form,
+        zones: &OFFICE_TIME_ZONES,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+) -> Result<Response, PageError> {
+    let form = OfficeForm {
+        time_zone: "America/New_York".into(),
+        ..OfficeForm::default()
+    };
+    Ok(render(&offices_page(&state, &who, csrf, form, None).await?)?.into_response())
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Form(form): Form<OfficeForm>,
+) -> Result<Response, PageError> {
+    require(who.role().is_admin(), "creating offices")?;
+    let result = match form.new_office() {
+        Ok(new) => state
+            .store
+            .create_office(&who.viewer.actor, &new)
+            .await
+            .map_err(|e| PageError::from(e).message),
+        Err(m) => Err(m),
+    };
+    match result {
+        Ok(office) => Ok(Redirect::to(&format!("/offices/{}?created=1", office.code)).into_response()),
+        Err(message) => {
+            let page = offices_page(&state, &who, csrf, form, Some(message)).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "office.html")]
+pub struct OfficePage {
+    pub chrome: Chrome,
+    pub office: Office,
+    pub staff: Option<Vec<User>>,
+    pub can_edit: bool,
+    pub form: OfficeForm,
+    pub zones: &'static [&'static str],
+}
+
+async fn office_page(
+    state: &AppState,
+    who: &SignedIn,
+    csrf: String,
+    code: &str,
+    form: Option<OfficeForm>,
+    error: Option<String>,
+) -> Result<OfficePage, PageError> {
+    let office = state.store.office_by_code(code).await?;
+    if !may_open(who, &office) {
+        state
+            .store
+            .check_scope(&who.viewer, office.id, "office", &office.code)
+            .await?;
+    }
+    let staff = if who.role().may_see_staff() {
+        Some(state.store.users(Some(office.id)).await?)
+    } else {
+        None
+    };
+    let title = format!("Office {} — {}", office.code, office.name);
+    Ok(OfficePage {
+        chrome: Chrome::for_user(who, &title, csrf, "/offices").with_error(error),
+        form: form.unwrap_or_else(|| OfficeForm::from_office(&office)),
+        office,
+        staff,
+        can_edit: who.role().is_admin(),
+        zones: &OFFICE_TIME_ZONES,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct CreatedQuery {
+    created: Option<String>,
+    saved: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Path(code): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<CreatedQuery>,
+) -> Result<Response, PageError> {
+    let mut page = office_page(&state, &who, csrf, &code, None, None).await?;
+    if q.created.is_some() {
+        page.chrome.notice = Some("Office created.".into());
+    } else if q.saved.is_some() {
+        page.chrome.notice = Some("Changes saved.".into());
+    }
+    Ok(render(&page)?.into_response())
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Path(code): Path<String>,
+    Form(form): Form<OfficeForm>,
+) -> Result<Response, PageError> {
+    require(who.role().is_admin(), "editing offices")?;
+    let result = match form.update() {
+        Ok(up) => state
+            .store
+            .update_office(&who.viewer.actor, &code, &up)
+            .await
+            .map_err(PageError::from),
+        Err(m) => Err(PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", m)),
+    };
+    match result {
+        Ok(office) => Ok(Redirect::to(&format!("/offices/{}?saved=1", office.code)).into_response()),
+        Err(e) if e.status == StatusCode::NOT_FOUND => Err(e),
+        Err(e) => {
+            let page = office_page(&state, &who, csrf, &code, Some(form), Some(e.message)).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}

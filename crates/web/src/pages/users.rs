@@ -1,0 +1,303 @@
+//! User administration (administrators only): list, create with a one-time password, edit
+//! role, office, skills and status, reset a password.
+
+use super::{render, render_status, require, Chrome};
+use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::error::PageError;
+use crate::password::{generate_password, hash_password};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use worktrack_domain::{PersonName, Role, Skill, Username};
+use worktrack_store::{NewUser, Office, User, UserUpdate};
+
+#[derive(Deserialize, Default, Clone)]
+pub struct UserForm {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub role: String,
+    /// Office code, or empty for none.
+    #[serde(default)]
+    pub office: String,
+    #[serde(default)]
+    pub skills: String,
+    pub active: Option<String>,
+}
+
+pub struct Parsed {
+    pub display_name: PersonName,
+    pub role: Role,
+    pub office_id: Option<i64>,
+    pub skills: Vec<Skill>,
+}
+
+impl UserForm {
+    fn from_user(u: &User, offices: &[Office]) -> UserForm {
+        UserForm {
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.as_str().to_string(),
+            office: u
+                .office_id
+                .and_then(|id| offices.iter().find(|o| o.id == id))
+                .map(|o| o.code.clone())
+                .unwrap_or_default(),
+            skills: u.skills.join(", "),
+            active: u.active.then(|| "on".into()),
+        }
+    }
+
+    pub fn parse(&self, offices: &[Office]) -> Result<Parsed, String> {
+        let office_id = if self.office.trim().is_empty() {
+            None
+        } else {
+            Some(
+                offices
+                    .iter()
+                    .find(|o| o.code.eq_ignore_ascii_case(self.office.trim()))
+                    .map(|o| o.id)
+                    .ok_or_else(|| format!("Office: there is no office {}", self.office.trim()))?,
+            )
+        };
+        Ok(Parsed {
+            display_name: PersonName::parse(&self.display_name).map_err(|e| format!("Full name: {e}"))?,
+            role: self.role.parse().map_err(|e| format!("Role: {e}"))?,
+            office_id,
+            skills: Skill::parse_list(&self.skills).map_err(|e| format!("Skills: {e}"))?,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+pub struct UsersPage {
+    pub chrome: Chrome,
+    pub users: Vec<(User, String)>,
+    pub offices: Vec<Office>,
+    pub roles: [Role; 6],
+    pub form: UserForm,
+    pub filter: String,
+}
+
+#[derive(Deserialize)]
+pub struct UsersQuery {
+    office: Option<String>,
+}
+
+async fn users_page(
+    state: &AppState,
+    who: &SignedIn,
+    csrf: String,
+    filter: Option<String>,
+    form: UserForm,
+    error: Option<String>,
+) -> Result<UsersPage, PageError> {
+    let offices = state.store.offices().await?;
+    let filter = filter.unwrap_or_default().trim().to_ascii_uppercase();
+    let office_id = if filter.is_empty() {
+        None
+    } else {
+        Some(state.store.office_by_code(&filter).await?.id)
+    };
+    let users = state
+        .store
+        .users(office_id)
+        .await?
+        .into_iter()
+        .map(|u| {
+            let code = u
+                .office_id
+                .and_then(|id| offices.iter().find(|o| o.id == id))
+                .map(|o| o.code.clone())
+                .unwrap_or_else(|| "—".into());
+            (u, code)
+        })
+        .collect();
+    Ok(UsersPage {
+        chrome: Chrome::for_user(who, "Users", csrf, "/users").with_error(error),
+        users,
+        offices,
+        roles: Role::ALL,
+        form,
+        filter,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Query(q): Query<UsersQuery>,
+) -> Result<Response, PageError> {
+    require(who.role().is_admin(), "managing users")?;
+    let form = UserForm {
+        role: "employee".into(),
+        ..UserForm::default()
+    };
+    Ok(render(&users_page(&state, &who, csrf, q.office, form, None).await?)?.into_response())
+}
+
+#[derive(Template)]
+#[template(path = "one_time_password.html")]
+pub struct OneTimePasswordPage {
+    pub chrome: Chrome,
+    pub username: String,
+    pub password: String,
+    pub created: bool,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Form(form): Form<UserForm>,
+) -> Result<Response, PageError> {
+    require(who.role().is_admin(), "managing users")?;
+    let offices = state.store.offices().await?;
+    let password = generate_password();
+    let attempt = async {
+        let parsed = form.parse(&offices)?;
+        let username = Username::parse(&form.username).map_err(|e| format!("User name: {e}"))?;
+        let hash = hash_password(password.clone()).await.map_err(|_| "could not hash the password".to_string())?;
+        state
+            .store
+            .create_user(
+                &who.viewer.actor,
+                &NewUser {
+                    username,
+                    display_name: parsed.display_name,
+                    role: parsed.role,
+                    office_id: parsed.office_id,
+                    skills: parsed.skills,
+                    password_hash: hash,
+                },
+            )
+            .await
+            .map_err(|e| PageError::from(e).message)
+    };
+    match attempt.await {
+        Ok(user) => render(&OneTimePasswordPage {
+            chrome: Chrome::for_user(&who, "User created", csrf, "/users"),
+            username: user.username,
+            password,
+            created: true,
+        })
+        .map(IntoResponse::into_response),
+        Err(message) => {
+            let page = users_page(&state, &who, csrf, None, form, Some(message)).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "user.html")]
+pub struct UserPage {
+    pub chrome: Chrome,
+    pub user: User,
+    pub offices: Vec<Office>,
+    pub roles: [Role; 6],
+    pub form: UserForm,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Path(username): Path<String>,
+) -> Result<Response, PageError> {
+    require(who.role().is_admin(), "managing users")?;
+    let user = state.store.user_by_username(&username).await?;
+    let offices = state.store.offices().await?;
+    let form = UserForm::from_user(&user, &offices);
+    let title = format!("User {}", user.username);
+    Ok(render(&UserPage {
+        chrome: Chrome::for_user(&who, &title, csrf, "/users"),
+        user,
+        offices,
+        roles: Role::ALL,
+        form,
+    })?
+    .into_response())
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Path(username): Path<String>,
+    Form(form): Form<UserForm>,
+) -> Result<Response, PageError> {
+    require(who.role().is_admin(), "managing users")?;
+    let user = state.store.user_by_username(&username).await?;
+    let offices = state.store.offices().await?;
+    let result = match form.parse(&offices) {
+        Ok(p) => {
+            if user.id == who.user.id && (p.role != Role::Admin || form.active.is_none()) {
+                Err("You cannot remove your own administrator role or disable yourself.".to_string())
+            } else {
+                state
+                    .store
+                    .update_user(
+                        &who.viewer.actor,
+                        &user.username,
+                        &UserUpdate {
+                            display_name: p.display_name,
+                            role: p.role,
+                            office_id: p.office_id,
+                            skills: p.skills,
+                            active: form.active.is_some(),
+                        },
+                    )
+                    .await
+                    .map_err(|e| PageError::from(e).message)
+            }
+        }
+        Err(m) => Err(m),
+    };
+    match result {
+        Ok(u) => Ok(Redirect::to(&format!("/users/{}", u.username)).into_response()),
+        Err(message) => {
+            let title = format!("User {}", user.username);
+            Ok(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &UserPage {
+                    chrome: Chrome::for_user(&who, &title, csrf, "/users").with_error(Some(message)),
+                    user,
+                    offices,
+                    roles: Role::ALL,
+                    form,
+                },
+            ))
+        }
+    }
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Path(username): Path<String>,
+) -> Result<Response, PageError> {
+    require(who.role().is_admin(), "managing users")?;
+    let password = generate_password();
+    let hash = hash_password(password.clone()).await.map_err(|_| PageError::internal())?;
+    let user = state
+        .store
+        .set_password_hash(&who.viewer.actor, &username, &hash)
+        .await?;
+    Ok(render(&OneTimePasswordPage {
+        chrome: Chrome::for_user(&who, "Password reset", csrf, "/users"),
+        username: user.username,
+        password,
+        created: false,
+    })?
+    .into_response())
+}
