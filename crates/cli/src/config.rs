@@ -92,15 +92,8 @@ pub fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read config file {}", path.display()))?;
     toml::from_str(&text).map_err(|e| {
-        let (line, col) = e
-            .span()
-            .map(|s| line_col(&text, s.start))
-            .unwrap_or((0, 0));
-        anyhow::anyhow!(
-            "{}:{line}:{col}: {}",
-            path.display(),
-            e.message()
-        )
+        let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((0, 0));
+        anyhow::anyhow!("{}:{line}:{col}: {}", path.display(), e.message())
     })
 }
 
@@ -126,17 +119,34 @@ impl Config {
                 }
             }
         };
-        let data_dir = pick(over.data_dir, file.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
+        let data_dir = pick(
+            over.data_dir,
+            file.data_dir,
+            PathBuf::from(DEFAULT_DATA_DIR),
+        );
         let default_db = format!("sqlite://{}", data_dir.value.join("worktrack.db").display());
         let config = Config {
             listen: pick(over.listen, file.listen, DEFAULT_LISTEN.to_string()),
             database_url: pick(over.database_url, file.database_url, default_db),
             data_dir,
-            max_body_bytes: pick(over.max_body_bytes, file.max_body_bytes, DEFAULT_MAX_BODY_BYTES),
+            max_body_bytes: pick(
+                over.max_body_bytes,
+                file.max_body_bytes,
+                DEFAULT_MAX_BODY_BYTES,
+            ),
             public_url: match (over.public_url, file.public_url) {
-                (Some((v, s)), _) => Setting { value: Some(v), source: s },
-                (None, Some(v)) => Setting { value: Some(v), source: Source::File },
-                (None, None) => Setting { value: None, source: Source::Default },
+                (Some((v, s)), _) => Setting {
+                    value: Some(v),
+                    source: s,
+                },
+                (None, Some(v)) => Setting {
+                    value: Some(v),
+                    source: Source::File,
+                },
+                (None, None) => Setting {
+                    value: None,
+                    source: Source::Default,
+                },
             },
             log: pick(over.log, file.log, "info,sqlx=warn".to_string()),
             master_key: over.master_key,
@@ -154,7 +164,10 @@ impl Config {
             );
         }
         let url = &self.database_url.value;
-        if !(url.starts_with("sqlite:") || url.starts_with("postgres:") || url.starts_with("postgresql:")) {
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres:")
+            || url.starts_with("postgresql:"))
+        {
             bail!("database_url: must start with sqlite:// or postgres://");
         }
         if !(1024..=1 << 34).contains(&self.max_body_bytes.value) {
@@ -187,20 +200,42 @@ impl Config {
             out.push_str(&format!("{k:<16} = {v:<50} # {s}\n"));
         };
         line("listen", self.listen.value.clone(), self.listen.source);
-        line("data_dir", self.data_dir.value.display().to_string(), self.data_dir.source);
-        line("database_url", mask_url(&self.database_url.value), self.database_url.source);
-        line("max_body_bytes", self.max_body_bytes.value.to_string(), self.max_body_bytes.source);
+        line(
+            "data_dir",
+            self.data_dir.value.display().to_string(),
+            self.data_dir.source,
+        );
+        line(
+            "database_url",
+            mask_url(&self.database_url.value),
+            self.database_url.source,
+        );
+        line(
+            "max_body_bytes",
+            self.max_body_bytes.value.to_string(),
+            self.max_body_bytes.source,
+        );
         line(
             "public_url",
-            self.public_url.value.clone().unwrap_or_else(|| "(none)".into()),
+            self.public_url
+                .value
+                .clone()
+                .unwrap_or_else(|| "(none)".into()),
             self.public_url.source,
         );
         line("log", self.log.value.clone(), self.log.source);
         match &self.master_key {
-            Some(_) => line("master_key", "******** (WORKTRACK_MASTER_KEY)".into(), Source::Env),
+            Some(_) => line(
+                "master_key",
+                "******** (WORKTRACK_MASTER_KEY)".into(),
+                Source::Env,
+            ),
             None => line(
                 "master_key",
-                format!("******** ({})", self.keys_dir().join("master.key").display()),
+                format!(
+                    "******** ({})",
+                    self.keys_dir().join("master.key").display()
+                ),
                 Source::Default,
             ),
         }
@@ -237,36 +272,63 @@ mod tests {
     fn precedence_flag_env_file_default() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("w.toml");
-        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\nmax_body_bytes = 4096\nlog = \"debug\"\n").unwrap();
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\nmax_body_bytes = 4096\nlog = \"debug\"\n",
+        )
+        .unwrap();
         let over = Overrides {
             listen: Some(("127.0.0.1:7000".into(), Source::Flag)),
             max_body_bytes: Some((2048, Source::Env)),
             ..Overrides::default()
         };
         let c = Config::resolve(over, Some(file)).unwrap();
-        assert_eq!((c.listen.value.as_str(), c.listen.source), ("127.0.0.1:7000", Source::Flag));
-        assert_eq!((c.max_body_bytes.value, c.max_body_bytes.source), (2048, Source::Env));
-        assert_eq!((c.log.value.as_str(), c.log.source), ("debug", Source::File));
+        assert_eq!(
+            (c.listen.value.as_str(), c.listen.source),
+            ("127.0.0.1:7000", Source::Flag)
+        );
+        assert_eq!(
+            (c.max_body_bytes.value, c.max_body_bytes.source),
+            (2048, Source::Env)
+        );
+        assert_eq!(
+            (c.log.value.as_str(), c.log.source),
+            ("debug", Source::File)
+        );
         assert_eq!(c.data_dir.source, Source::Default);
-        assert!(c.database_url.value.ends_with("worktrack-data/worktrack.db"));
+        assert!(c
+            .database_url
+            .value
+            .ends_with("worktrack-data/worktrack.db"));
     }
 
     #[test]
     fn file_errors_name_the_line() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("w.toml");
-        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\nmax_body_bytes = \"big\"\n").unwrap();
-        let err = Config::resolve(Overrides::default(), Some(file)).unwrap_err().to_string();
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\nmax_body_bytes = \"big\"\n",
+        )
+        .unwrap();
+        let err = Config::resolve(Overrides::default(), Some(file))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("w.toml:2:"), "{err}");
         let file2 = dir.path().join("x.toml");
         std::fs::write(&file2, "\n\nunknown_key = 1\n").unwrap();
-        let err = Config::resolve(Overrides::default(), Some(file2)).unwrap_err().to_string();
+        let err = Config::resolve(Overrides::default(), Some(file2))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("x.toml:3:"), "{err}");
     }
 
     #[test]
     fn secrets_are_masked() {
-        assert_eq!(mask_url("postgres://wt:s3cret@db:5432/wt"), "postgres://wt:****@db:5432/wt");
+        assert_eq!(
+            mask_url("postgres://wt:s3cret@db:5432/wt"),
+            "postgres://wt:****@db:5432/wt"
+        );
         assert_eq!(mask_url("sqlite://x.db"), "sqlite://x.db");
         let over = Overrides {
             database_url: Some(("postgres://wt:s3cret@db/wt".into(), Source::Env)),
@@ -274,6 +336,9 @@ mod tests {
             ..Overrides::default()
         };
         let shown = Config::resolve(over, None).unwrap().show();
-        assert!(!shown.contains("s3cret") && !shown.contains("abab"), "{shown}");
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("abab"),
+            "{shown}"
+        );
     }
 }

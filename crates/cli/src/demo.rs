@@ -25,25 +25,93 @@ struct DemoOffice {
 }
 
 const OFFICES: [DemoOffice; 4] = [
-    DemoOffice { code: "TRN08", name: "Laramie Training Office", area: "Denver Region", tz: "America/Denver", dc_area: false, staff: 8, claimants: 40 },
-    DemoOffice { code: "TRN25", name: "Macon Training Office", area: "Atlanta Region", tz: "America/New_York", dc_area: false, staff: 25, claimants: 90 },
-    DemoOffice { code: "TRN12", name: "Valdosta Training Office", area: "Atlanta Region", tz: "America/New_York", dc_area: false, staff: 12, claimants: 50 },
-    DemoOffice { code: "TRN60", name: "Washington DC Training Office", area: "Philadelphia Region", tz: "America/New_York", dc_area: true, staff: 60, claimants: 140 },
+    DemoOffice {
+        code: "TRN08",
+        name: "Laramie Training Office",
+        area: "Denver Region",
+        tz: "America/Denver",
+        dc_area: false,
+        staff: 8,
+        claimants: 40,
+    },
+    DemoOffice {
+        code: "TRN25",
+        name: "Macon Training Office",
+        area: "Atlanta Region",
+        tz: "America/New_York",
+        dc_area: false,
+        staff: 25,
+        claimants: 90,
+    },
+    DemoOffice {
+        code: "TRN12",
+        name: "Valdosta Training Office",
+        area: "Atlanta Region",
+        tz: "America/New_York",
+        dc_area: false,
+        staff: 12,
+        claimants: 50,
+    },
+    DemoOffice {
+        code: "TRN60",
+        name: "Washington DC Training Office",
+        area: "Philadelphia Region",
+        tz: "America/New_York",
+        dc_area: true,
+        staff: 60,
+        claimants: 140,
+    },
 ];
 
 const FIRST: [&str; 32] = [
     "Maria", "James", "Aisha", "Robert", "Linh", "Michael", "Keisha", "David", "Sofia", "William",
     "Grace", "Carlos", "Hannah", "Joseph", "Fatima", "Daniel", "Olivia", "Andre", "Mei", "Thomas",
-    "Rosa", "Kevin", "Priya", "Marcus", "Elena", "Brian", "Naomi", "Luis", "Tanya", "Samuel", "Ruth", "Omar",
+    "Rosa", "Kevin", "Priya", "Marcus", "Elena", "Brian", "Naomi", "Luis", "Tanya", "Samuel",
+    "Ruth", "Omar",
 ];
 const LAST: [&str; 32] = [
-    "Johnson", "Garcia", "Williams", "Nguyen", "Brown", "Martinez", "Davis", "Rodriguez", "Wilson",
-    "Lopez", "Anderson", "Thomas", "Jackson", "White", "Harris", "Clark", "Lewis", "Robinson", "Walker",
-    "Young", "Allen", "King", "Wright", "Scott", "Hill", "Green", "Adams", "Baker", "Nelson", "Carter",
-    "Mitchell", "Perez",
+    "Johnson",
+    "Garcia",
+    "Williams",
+    "Nguyen",
+    "Brown",
+    "Martinez",
+    "Davis",
+    "Rodriguez",
+    "Wilson",
+    "Lopez",
+    "Anderson",
+    "Thomas",
+    "Jackson",
+    "White",
+    "Harris",
+    "Clark",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Hill",
+    "Green",
+    "Adams",
+    "Baker",
+    "Nelson",
+    "Carter",
+    "Mitchell",
+    "Perez",
 ];
 const SKILLS: [&str; 8] = [
-    "retirement", "disability", "ssi", "enumeration", "post-entitlement", "overpayments", "spanish", "medical-cdr",
+    "retirement",
+    "disability",
+    "ssi",
+    "enumeration",
+    "post-entitlement",
+    "overpayments",
+    "spanish",
+    "medical-cdr",
 ];
 
 /// A demo account people can sign in with.
@@ -53,12 +121,30 @@ pub struct DemoLogin {
 }
 
 pub const LOGINS: [DemoLogin; 6] = [
-    DemoLogin { username: "demo.manager", what: "manager of TRN25 (Macon)" },
-    DemoLogin { username: "demo.employee", what: "claims specialist in TRN25 (Macon)" },
-    DemoLogin { username: "demo.director", what: "area director, Atlanta Region (TRN25 + TRN12)" },
-    DemoLogin { username: "demo.auditor", what: "auditor (read-only, everything)" },
-    DemoLogin { username: "demo.analyst", what: "headquarters analyst (no individual data)" },
-    DemoLogin { username: "demo.admin", what: "administrator (offices and users)" },
+    DemoLogin {
+        username: "demo.manager",
+        what: "manager of TRN25 (Macon)",
+    },
+    DemoLogin {
+        username: "demo.employee",
+        what: "claims specialist in TRN25 (Macon)",
+    },
+    DemoLogin {
+        username: "demo.director",
+        what: "area director, Atlanta Region (TRN25 + TRN12)",
+    },
+    DemoLogin {
+        username: "demo.auditor",
+        what: "auditor (read-only, everything)",
+    },
+    DemoLogin {
+        username: "demo.analyst",
+        what: "headquarters analyst (no individual data)",
+    },
+    DemoLogin {
+        username: "demo.admin",
+        what: "administrator (offices and users)",
+    },
 ];
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -75,7 +161,12 @@ fn name(rng: &mut StdRng) -> (String, String) {
     )
 }
 
-async fn ensure_office(store: &Store, actor: &Actor, d: &DemoOffice, report: &mut DemoReport) -> anyhow::Result<Office> {
+async fn ensure_office(
+    store: &Store,
+    actor: &Actor,
+    d: &DemoOffice,
+    report: &mut DemoReport,
+) -> anyhow::Result<Office> {
     match store.office_by_code(d.code).await {
         Ok(o) => Ok(o),
         Err(StoreError::NotFound) => {
@@ -124,25 +215,88 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoReport> {
     let office_id = |code: &str| offices.iter().find(|o| o.code == code).map(|o| o.id);
 
     let mut accounts = vec![
-        Account { username: "demo.manager".into(), display_name: "Dana Whitfield".into(), role: Role::Manager, office_id: office_id("TRN25"), skills: vec!["disability".into(), "ssi".into()] },
-        Account { username: "demo.employee".into(), display_name: "Evan Castillo".into(), role: Role::Employee, office_id: office_id("TRN25"), skills: vec!["disability".into(), "spanish".into()] },
-        Account { username: "demo.director".into(), display_name: "Renee Okafor".into(), role: Role::AreaDirector, office_id: office_id("TRN25"), skills: vec![] },
-        Account { username: "demo.auditor".into(), display_name: "Alan Pruitt".into(), role: Role::Auditor, office_id: None, skills: vec![] },
-        Account { username: "demo.analyst".into(), display_name: "Nora Lindqvist".into(), role: Role::Analyst, office_id: None, skills: vec![] },
-        Account { username: "demo.admin".into(), display_name: "Sam Adeyemi".into(), role: Role::Admin, office_id: None, skills: vec![] },
-        Account { username: "demo.director.denver".into(), display_name: "Paul Redcloud".into(), role: Role::AreaDirector, office_id: office_id("TRN08"), skills: vec![] },
-        Account { username: "demo.director.phila".into(), display_name: "Joan Whitaker".into(), role: Role::AreaDirector, office_id: office_id("TRN60"), skills: vec![] },
+        Account {
+            username: "demo.manager".into(),
+            display_name: "Dana Whitfield".into(),
+            role: Role::Manager,
+            office_id: office_id("TRN25"),
+            skills: vec!["disability".into(), "ssi".into()],
+        },
+        Account {
+            username: "demo.employee".into(),
+            display_name: "Evan Castillo".into(),
+            role: Role::Employee,
+            office_id: office_id("TRN25"),
+            skills: vec!["disability".into(), "spanish".into()],
+        },
+        Account {
+            username: "demo.director".into(),
+            display_name: "Renee Okafor".into(),
+            role: Role::AreaDirector,
+            office_id: office_id("TRN25"),
+            skills: vec![],
+        },
+        Account {
+            username: "demo.auditor".into(),
+            display_name: "Alan Pruitt".into(),
+            role: Role::Auditor,
+            office_id: None,
+            skills: vec![],
+        },
+        Account {
+            username: "demo.analyst".into(),
+            display_name: "Nora Lindqvist".into(),
+            role: Role::Analyst,
+            office_id: None,
+            skills: vec![],
+        },
+        Account {
+            username: "demo.admin".into(),
+            display_name: "Sam Adeyemi".into(),
+            role: Role::Admin,
+            office_id: None,
+            skills: vec![],
+        },
+        Account {
+            username: "demo.director.denver".into(),
+            display_name: "Paul Redcloud".into(),
+            role: Role::AreaDirector,
+            office_id: office_id("TRN08"),
+            skills: vec![],
+        },
+        Account {
+            username: "demo.director.phila".into(),
+            display_name: "Joan Whitaker".into(),
+            role: Role::AreaDirector,
+            office_id: office_id("TRN60"),
+            skills: vec![],
+        },
     ];
     for d in &OFFICES {
-        let already = accounts.iter().filter(|a| a.office_id == office_id(d.code) && a.role != Role::AreaDirector).count();
+        let already = accounts
+            .iter()
+            .filter(|a| a.office_id == office_id(d.code) && a.role != Role::AreaDirector)
+            .count();
         let managers = if d.staff >= 40 { 2 } else { 1 };
         for i in already..d.staff {
             let (first, last) = name(&mut rng);
-            let role = if i < managers { Role::Manager } else { Role::Employee };
+            let role = if i < managers {
+                Role::Manager
+            } else {
+                Role::Employee
+            };
             let n_skills = rng.gen_range(1..=3);
-            let skills: Vec<String> = (0..n_skills).map(|_| SKILLS[rng.gen_range(0..SKILLS.len())].to_string()).collect();
+            let skills: Vec<String> = (0..n_skills)
+                .map(|_| SKILLS[rng.gen_range(0..SKILLS.len())].to_string())
+                .collect();
             accounts.push(Account {
-                username: format!("{}.{}.{}{}", first.to_lowercase(), last.to_lowercase(), d.code.to_lowercase(), i),
+                username: format!(
+                    "{}.{}.{}{}",
+                    first.to_lowercase(),
+                    last.to_lowercase(),
+                    d.code.to_lowercase(),
+                    i
+                ),
                 display_name: format!("{first} {last}"),
                 role,
                 office_id: office_id(d.code),
@@ -150,7 +304,12 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoReport> {
             });
         }
     }
-    let existing: HashSet<String> = store.users(None).await?.into_iter().map(|u| u.username).collect();
+    let existing: HashSet<String> = store
+        .users(None)
+        .await?
+        .into_iter()
+        .map(|u| u.username)
+        .collect();
     for a in accounts {
         if existing.contains(&a.username) {
             continue;

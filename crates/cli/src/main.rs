@@ -12,7 +12,11 @@ use worktrack_domain::{PersonName, Role, Skill, Username};
 use worktrack_store::{Actor, NewUser, StoreError};
 
 #[derive(Parser)]
-#[command(name = "worktrack", version, about = "WorkTrack: the workload system of the field offices")]
+#[command(
+    name = "worktrack",
+    version,
+    about = "WorkTrack: the workload system of the field offices"
+)]
 struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
@@ -147,7 +151,9 @@ fn overrides(g: &GlobalArgs, s: Option<&ServeArgs>, m: &ArgMatches) -> Overrides
         max_body_bytes: s.and_then(|s| with_source(s.max_body_bytes, m, "max_body_bytes")),
         public_url: s.and_then(|s| with_source(s.public_url.clone(), m, "public_url")),
         log: with_source(g.log.clone(), m, "log"),
-        master_key: std::env::var("WORKTRACK_MASTER_KEY").ok().filter(|k| !k.is_empty()),
+        master_key: std::env::var("WORKTRACK_MASTER_KEY")
+            .ok()
+            .filter(|k| !k.is_empty()),
     }
 }
 
@@ -174,10 +180,15 @@ async fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::from_arg_matches(&matches)?;
     let serve_args = match &cli.command {
         Command::Serve(s) => Some(s),
-        Command::Config { command: ConfigCommand::Show(s) } => Some(s),
+        Command::Config {
+            command: ConfigCommand::Show(s),
+        } => Some(s),
         _ => None,
     };
-    let config = Config::resolve(overrides(&cli.global, serve_args, &matches), cli.global.config.clone())?;
+    let config = Config::resolve(
+        overrides(&cli.global, serve_args, &matches),
+        cli.global.config.clone(),
+    )?;
     if let Command::Config { .. } = cli.command {
         print!("{}", config.show());
         return Ok(ExitCode::SUCCESS);
@@ -187,18 +198,30 @@ async fn run() -> anyhow::Result<ExitCode> {
     if matches!(cli.command, Command::Serve(_) | Command::Demo) {
         if let Some(password) = server::ensure_admin(&store).await? {
             println!("First run: created user \"admin\" with the one-time password {password}");
-            println!("Sign in with it, or set another with `worktrack admin reset-password admin`.");
+            println!(
+                "Sign in with it, or set another with `worktrack admin reset-password admin`."
+            );
         }
     }
     match cli.command {
         Command::Serve(_) => {
-            let running = server::start(&config.listen.value, store.clone(), server::web_config(&config)).await?;
-            println!("WorkTrack is listening on {}/ ({} database)", running.url(), store.backend().name());
+            let running = server::start(
+                &config.listen.value,
+                store.clone(),
+                server::web_config(&config),
+            )
+            .await?;
+            println!(
+                "WorkTrack is listening on {}/ ({} database)",
+                running.url(),
+                store.backend().name()
+            );
             let stop = async {
                 let ctrl_c = tokio::signal::ctrl_c();
                 #[cfg(unix)]
                 {
-                    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+                    let mut term =
+                        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
                     tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
                 }
                 #[cfg(not(unix))]
@@ -223,7 +246,9 @@ async fn run() -> anyhow::Result<ExitCode> {
             }
         }
         Command::Admin { command } => admin(&store, command).await?,
-        Command::Audit { command: AuditCommand::Verify } => match store.verify_audit_chain().await? {
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => match store.verify_audit_chain().await? {
             Ok(rows) => println!("audit log intact: {rows} rows, hash chain verified"),
             Err(broken) => {
                 eprintln!("audit log BROKEN: {broken}");
@@ -238,17 +263,36 @@ async fn run() -> anyhow::Result<ExitCode> {
 async fn admin(store: &worktrack_store::Store, command: AdminCommand) -> anyhow::Result<()> {
     let actor = Actor::system("admin");
     match command {
-        AdminCommand::CreateUser { username, name, role, office, skills, password_stdin } => {
+        AdminCommand::CreateUser {
+            username,
+            name,
+            role,
+            office,
+            skills,
+            password_stdin,
+        } => {
             let role: Role = role.parse()?;
             let office_id = match office {
-                Some(code) => Some(store.office_by_code(&code).await.map_err(|e| match e {
-                    StoreError::NotFound => anyhow::anyhow!("there is no office {code}"),
-                    other => other.into(),
-                })?.id),
+                Some(code) => Some(
+                    store
+                        .office_by_code(&code)
+                        .await
+                        .map_err(|e| match e {
+                            StoreError::NotFound => anyhow::anyhow!("there is no office {code}"),
+                            other => other.into(),
+                        })?
+                        .id,
+                ),
                 None => None,
             };
-            let password = if password_stdin { read_password_stdin()? } else { worktrack_web::generate_password() };
-            let hash = worktrack_web::hash_password(password.clone()).await.map_err(|e| anyhow::anyhow!(e))?;
+            let password = if password_stdin {
+                read_password_stdin()?
+            } else {
+                worktrack_web::generate_password()
+            };
+            let hash = worktrack_web::hash_password(password.clone())
+                .await
+                .map_err(|e| anyhow::anyhow!(e))?;
             let user = store
                 .create_user(
                     &actor,
@@ -265,18 +309,36 @@ async fn admin(store: &worktrack_store::Store, command: AdminCommand) -> anyhow:
             if password_stdin {
                 println!("created user {}", user.username);
             } else {
-                println!("created user {} with the one-time password {password}", user.username);
+                println!(
+                    "created user {} with the one-time password {password}",
+                    user.username
+                );
             }
         }
-        AdminCommand::ResetPassword { username, password_stdin } => {
-            let password = if password_stdin { read_password_stdin()? } else { worktrack_web::generate_password() };
-            let hash = worktrack_web::hash_password(password.clone()).await.map_err(|e| anyhow::anyhow!(e))?;
-            let user = store.set_password_hash(&actor, &username, &hash).await.map_err(|e| match e {
-                StoreError::NotFound => anyhow::anyhow!("there is no user {username}"),
-                other => other.into(),
-            })?;
+        AdminCommand::ResetPassword {
+            username,
+            password_stdin,
+        } => {
+            let password = if password_stdin {
+                read_password_stdin()?
+            } else {
+                worktrack_web::generate_password()
+            };
+            let hash = worktrack_web::hash_password(password.clone())
+                .await
+                .map_err(|e| anyhow::anyhow!(e))?;
+            let user = store
+                .set_password_hash(&actor, &username, &hash)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound => anyhow::anyhow!("there is no user {username}"),
+                    other => other.into(),
+                })?;
             if password_stdin {
-                println!("password of {} set; their sessions have ended", user.username);
+                println!(
+                    "password of {} set; their sessions have ended",
+                    user.username
+                );
             } else {
                 println!("password of {} reset to the one-time password {password}; their sessions have ended", user.username);
             }
@@ -290,9 +352,16 @@ async fn admin(store: &worktrack_store::Store, command: AdminCommand) -> anyhow:
                 },
                 None => None,
             };
-            println!("{:<32} {:<28} {:<14} {:<7} {:<8} skills", "username", "name", "role", "office", "status");
+            println!(
+                "{:<32} {:<28} {:<14} {:<7} {:<8} skills",
+                "username", "name", "role", "office", "status"
+            );
             for u in store.users(office_id).await? {
-                let code = u.office_id.and_then(|id| offices.iter().find(|o| o.id == id)).map(|o| o.code.as_str()).unwrap_or("-");
+                let code = u
+                    .office_id
+                    .and_then(|id| offices.iter().find(|o| o.id == id))
+                    .map(|o| o.code.as_str())
+                    .unwrap_or("-");
                 println!(
                     "{:<32} {:<28} {:<14} {:<7} {:<8} {}",
                     u.username,

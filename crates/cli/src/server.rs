@@ -15,23 +15,29 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     let data_dir = &config.data_dir.value;
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
-    let keys = match &config.master_key {
-        Some(hex) => Keys::from_hex(hex).context("WORKTRACK_MASTER_KEY")?,
-        None => {
-            let (keys, created) = Keys::load_or_create(&config.keys_dir())
-                .with_context(|| format!("master key in {}", config.keys_dir().display()))?;
-            if created {
-                eprintln!(
+    let keys =
+        match &config.master_key {
+            Some(hex) => Keys::from_hex(hex).context("WORKTRACK_MASTER_KEY")?,
+            None => {
+                let (keys, created) = Keys::load_or_create(&config.keys_dir())
+                    .with_context(|| format!("master key in {}", config.keys_dir().display()))?;
+                if created {
+                    eprintln!(
                     "Created a new master key in {} (keep a copy: without it no SSN can be read).",
                     config.keys_dir().join(worktrack_store::MASTER_KEY_FILE).display()
                 );
+                }
+                keys
             }
-            keys
-        }
-    };
+        };
     Store::connect(&config.database_url.value, keys)
         .await
-        .with_context(|| format!("cannot open database {}", crate::config::mask_url(&config.database_url.value)))
+        .with_context(|| {
+            format!(
+                "cannot open database {}",
+                crate::config::mask_url(&config.database_url.value)
+            )
+        })
 }
 
 /// On first run (no user `admin` yet), creates `admin` with a one-time password and returns it.

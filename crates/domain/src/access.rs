@@ -71,7 +71,11 @@ mod tests {
         ];
         for &(role, own, target, expected) in cases {
             let scope = Scope::for_user(role, own, &area);
-            assert_eq!(scope.permits(target), expected, "{role:?} {own:?} -> {target}");
+            assert_eq!(
+                scope.permits(target),
+                expected,
+                "{role:?} {own:?} -> {target}"
+            );
         }
     }
 }

@@ -143,10 +143,16 @@ mod tests {
     fn person_names_and_passwords() {
         assert!(PersonName::parse("  ").is_err());
         assert!(PersonName::parse("Ana\u{0}").is_err());
-        assert_eq!(PersonName::parse(" Ana Díaz ").unwrap().as_str(), "Ana Díaz");
+        assert_eq!(
+            PersonName::parse(" Ana Díaz ").unwrap().as_str(),
+            "Ana Díaz"
+        );
         assert!(Password::parse("short").is_err());
         assert!(Password::parse("long enough pass").is_ok());
-        assert_eq!(format!("{:?}", Password::parse("long enough pass").unwrap()), "Password(***)");
+        assert_eq!(
+            format!("{:?}", Password::parse("long enough pass").unwrap()),
+            "Password(***)"
+        );
     }
 }
 
@@ -248,7 +254,10 @@ mod more_tests {
         let names: Vec<&str> = skills.iter().map(Skill::as_str).collect();
         assert_eq!(names, ["disability", "ssi"]);
         assert!(Skill::parse_list("ssi, dis ability!").is_err());
-        assert_eq!(TimeZone::parse("america/chicago").unwrap().as_str(), "America/Chicago");
+        assert_eq!(
+            TimeZone::parse("america/chicago").unwrap().as_str(),
+            "America/Chicago"
+        );
         assert!(TimeZone::parse("Europe/Paris").is_err());
         assert!(AreaName::parse("").is_err());
     }

@@ -77,7 +77,9 @@ impl fmt::Display for Role {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role {0:?}; expected one of employee, manager, area_director, analyst, auditor, admin")]
+#[error(
+    "unknown role {0:?}; expected one of employee, manager, area_director, analyst, auditor, admin"
+)]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {

@@ -95,7 +95,11 @@ impl std::fmt::Display for ChainBreak {
 
 /// Appends `event` inside the caller's transaction, so the audit row commits or rolls back
 /// with the change it records.
-pub(crate) async fn append(conn: &mut AnyConnection, actor: &Actor, event: Event<'_>) -> Result<i64> {
+pub(crate) async fn append(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    event: Event<'_>,
+) -> Result<i64> {
     // The UPDATE takes the head's row lock (PostgreSQL) or the write lock (SQLite) first, so
     // concurrent appends are serialised and each sees the previous hash.
     let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
@@ -173,14 +177,15 @@ impl Store {
 
     /// The newest rows first, at most `limit`, older than `before` when given.
     pub async fn audit_rows(&self, before: Option<i64>, limit: i64) -> Result<Vec<AuditRow>> {
-        let rows = sqlx::query(
-            "SELECT * FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
-        )
-        .bind(before.unwrap_or(i64::MAX))
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows.iter().map(AuditRow::from_row).collect::<std::result::Result<_, _>>()?)
+        let rows = sqlx::query("SELECT * FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2")
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows
+            .iter()
+            .map(AuditRow::from_row)
+            .collect::<std::result::Result<_, _>>()?)
     }
 
     /// Walks the whole chain; returns the number of rows when it holds, or the first break.
@@ -189,10 +194,11 @@ impl Store {
         let mut prev = GENESIS_HASH.to_string();
         // Read in pages so a long log never sits in memory whole.
         loop {
-            let rows = sqlx::query("SELECT * FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 1000")
-                .bind(expected_seq)
-                .fetch_all(self.pool())
-                .await?;
+            let rows =
+                sqlx::query("SELECT * FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 1000")
+                    .bind(expected_seq)
+                    .fetch_all(self.pool())
+                    .await?;
             if rows.is_empty() {
                 break;
             }

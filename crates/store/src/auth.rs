@@ -123,11 +123,15 @@ impl Store {
     ) -> Result<IssuedToken> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-            return Err(StoreError::Invalid("a token name is 1 to 100 characters".into()));
+            return Err(StoreError::Invalid(
+                "a token name is 1 to 100 characters".into(),
+            ));
         }
         let now = now_ms();
         if expires_at <= now {
-            return Err(StoreError::Invalid("a token's expiry must be in the future".into()));
+            return Err(StoreError::Invalid(
+                "a token's expiry must be in the future".into(),
+            ));
         }
         let secret = format!("wt_{}", new_secret());
         let prefix: String = secret.chars().take(10).collect();
@@ -272,7 +276,14 @@ impl Store {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO login_failures (username, client, at) VALUES ($1, $2, $3)")
-            .bind(username.trim().to_ascii_lowercase().chars().take(100).collect::<String>())
+            .bind(
+                username
+                    .trim()
+                    .to_ascii_lowercase()
+                    .chars()
+                    .take(100)
+                    .collect::<String>(),
+            )
             .bind(client)
             .bind(now)
             .execute(&mut *tx.tx)

@@ -60,10 +60,12 @@ pub fn ssn_policy(office: &Office) -> SsnPolicy {
 }
 
 fn parse_ssn_for(office: &Office, input: &str) -> Result<Ssn> {
-    let ssn = Ssn::parse(input, ssn_policy(office)).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let ssn =
+        Ssn::parse(input, ssn_policy(office)).map_err(|e| StoreError::Invalid(e.to_string()))?;
     if office.training && !ssn.is_training_number() {
         return Err(StoreError::Invalid(
-            "office is a training office: only never-issued numbers (area 900-999) are accepted".into(),
+            "office is a training office: only never-issued numbers (area 900-999) are accepted"
+                .into(),
         ));
     }
     Ok(ssn)
@@ -72,7 +74,13 @@ fn parse_ssn_for(office: &Office, input: &str) -> Result<Ssn> {
 impl Store {
     /// Checks that `viewer` may read office `office_id`'s records; when not, records the
     /// attempt and answers not found. The one gate of office scoping.
-    pub async fn check_scope(&self, viewer: &Viewer, office_id: i64, target_type: &str, target_id: &str) -> Result<()> {
+    pub async fn check_scope(
+        &self,
+        viewer: &Viewer,
+        office_id: i64,
+        target_type: &str,
+        target_id: &str,
+    ) -> Result<()> {
         if viewer.scope.permits(office_id) {
             return Ok(());
         }
@@ -90,8 +98,14 @@ impl Store {
         Err(StoreError::NotFound)
     }
 
-    pub async fn create_claimant(&self, viewer: &Viewer, office: &Office, new: &NewClaimant) -> Result<Claimant> {
-        self.check_scope(viewer, office.id, "office", &office.code).await?;
+    pub async fn create_claimant(
+        &self,
+        viewer: &Viewer,
+        office: &Office,
+        new: &NewClaimant,
+    ) -> Result<Claimant> {
+        self.check_scope(viewer, office.id, "office", &office.code)
+            .await?;
         if !viewer.role.may_write_business_data() {
             return Err(StoreError::Forbidden(format!(
                 "the {} role cannot create claimants",
@@ -135,13 +149,16 @@ impl Store {
 
     /// One claimant, if `viewer` may see them; the view is audited.
     pub async fn claimant(&self, viewer: &Viewer, id: i64) -> Result<Claimant> {
-        let row = sqlx::query(&format!("SELECT {CLAIMANT_COLUMNS} FROM claimants WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(&format!(
+            "SELECT {CLAIMANT_COLUMNS} FROM claimants WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
         let claimant = claimant_from_row(&row)?;
-        self.check_scope(viewer, claimant.office_id, "claimant", &id.to_string()).await?;
+        self.check_scope(viewer, claimant.office_id, "claimant", &id.to_string())
+            .await?;
         self.audit(
             &viewer.actor,
             Event {
@@ -164,7 +181,8 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let office_id: i64 = row.try_get(0)?;
-        self.check_scope(viewer, office_id, "claimant", &id.to_string()).await?;
+        self.check_scope(viewer, office_id, "claimant", &id.to_string())
+            .await?;
         let cipher: Vec<u8> = row.try_get(1)?;
         let digits = self.keys().decrypt_ssn_digits(&cipher)?;
         self.audit(
@@ -178,7 +196,12 @@ impl Store {
             },
         )
         .await?;
-        Ok(format!("{}-{}-{}", &digits[0..3], &digits[3..5], &digits[5..9]))
+        Ok(format!(
+            "{}-{}-{}",
+            &digits[0..3],
+            &digits[3..5],
+            &digits[5..9]
+        ))
     }
 
     /// Claimants of one office (or of all offices in scope), by id, `limit` after `after_id`.
@@ -216,7 +239,10 @@ impl Store {
         .bind(limit.clamp(1, 500))
         .fetch_all(self.pool())
         .await?;
-        let list: Vec<Claimant> = rows.iter().map(claimant_from_row).collect::<std::result::Result<_, _>>()?;
+        let list: Vec<Claimant> = rows
+            .iter()
+            .map(claimant_from_row)
+            .collect::<std::result::Result<_, _>>()?;
         if !list.is_empty() {
             let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
             self.audit(
@@ -246,7 +272,11 @@ impl Store {
         for r in &rows {
             let c = claimant_from_row(r)?;
             // Matches in other offices are left out silently but still audited as denied.
-            if self.check_scope(viewer, c.office_id, "claimant", &c.id.to_string()).await.is_ok() {
+            if self
+                .check_scope(viewer, c.office_id, "claimant", &c.id.to_string())
+                .await
+                .is_ok()
+            {
                 found.push(c);
             }
         }

@@ -107,7 +107,9 @@ impl Store {
             .await?;
         if backend == Backend::Sqlite {
             // WAL is a property of the file: set once, kept across connections.
-            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
         }
         let store = Store {
             inner: Arc::new(Inner {

@@ -31,7 +31,8 @@ impl std::fmt::Debug for Keys {
 impl Keys {
     /// Parses a master key written as 64 hex digits.
     pub fn from_hex(hex_key: &str) -> Result<Keys> {
-        let bytes = hex::decode(hex_key.trim()).map_err(|_| StoreError::Crypto("master key is not hex"))?;
+        let bytes =
+            hex::decode(hex_key.trim()).map_err(|_| StoreError::Crypto("master key is not hex"))?;
         let master: [u8; 32] = bytes
             .try_into()
             .map_err(|_| StoreError::Crypto("master key must be 32 bytes (64 hex digits)"))?;
@@ -113,7 +114,13 @@ impl Keys {
             .map_err(|_| StoreError::Crypto("bad key length"))?;
         let (nonce, ct) = blob.split_at(12);
         let pt = cipher
-            .decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad: SSN_AAD })
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ct,
+                    aad: SSN_AAD,
+                },
+            )
             .map_err(|_| StoreError::Crypto("SSN ciphertext does not authenticate (wrong key?)"))?;
         String::from_utf8(pt).map_err(|_| StoreError::Crypto("SSN plaintext is not text"))
     }

@@ -61,7 +61,9 @@ fn check_headcount(headcount: i64) -> Result<()> {
     if (0..=100_000).contains(&headcount) {
         Ok(())
     } else {
-        Err(StoreError::Invalid("headcount must be between 0 and 100000".into()))
+        Err(StoreError::Invalid(
+            "headcount must be between 0 and 100000".into(),
+        ))
     }
 }
 
@@ -101,7 +103,12 @@ impl Store {
         Ok(office)
     }
 
-    pub async fn update_office(&self, actor: &Actor, code: &str, up: &OfficeUpdate) -> Result<Office> {
+    pub async fn update_office(
+        &self,
+        actor: &Actor,
+        code: &str,
+        up: &OfficeUpdate,
+    ) -> Result<Office> {
         check_headcount(up.headcount)?;
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
@@ -139,7 +146,10 @@ impl Store {
         let rows = sqlx::query("SELECT * FROM offices ORDER BY code")
             .fetch_all(self.pool())
             .await?;
-        Ok(rows.iter().map(office_from_row).collect::<std::result::Result<_, _>>()?)
+        Ok(rows
+            .iter()
+            .map(office_from_row)
+            .collect::<std::result::Result<_, _>>()?)
     }
 
     pub async fn office_by_code(&self, code: &str) -> Result<Office> {
@@ -168,6 +178,9 @@ impl Store {
         .bind(office_id)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows.iter().map(|r| r.try_get::<i64, _>(0)).collect::<std::result::Result<_, _>>()?)
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get::<i64, _>(0))
+            .collect::<std::result::Result<_, _>>()?)
     }
 }

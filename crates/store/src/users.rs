@@ -45,9 +45,7 @@ pub(crate) fn user_from_row(r: &AnyRow) -> std::result::Result<User, sqlx::Error
         id: r.try_get("id")?,
         username: r.try_get("username")?,
         display_name: r.try_get("display_name")?,
-        role: role
-            .parse()
-            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        role: role.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         office_id: r.try_get("office_id")?,
         active: r.try_get::<i64, _>("active")? != 0,
         skills: Vec::new(),
@@ -127,7 +125,12 @@ impl Store {
         Ok(user)
     }
 
-    pub async fn update_user(&self, actor: &Actor, username: &str, up: &UserUpdate) -> Result<User> {
+    pub async fn update_user(
+        &self,
+        actor: &Actor,
+        username: &str,
+        up: &UserUpdate,
+    ) -> Result<User> {
         check_office(up.role, up.office_id)?;
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
@@ -168,7 +171,12 @@ impl Store {
     }
 
     /// Sets a new password hash and ends every session of the user.
-    pub async fn set_password_hash(&self, actor: &Actor, username: &str, hash: &str) -> Result<User> {
+    pub async fn set_password_hash(
+        &self,
+        actor: &Actor,
+        username: &str,
+        hash: &str,
+    ) -> Result<User> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "UPDATE users SET password_hash = $1 WHERE username = $2 \
@@ -239,18 +247,25 @@ impl Store {
                 .await?
             }
             None => {
-                sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.username"))
-                    .fetch_all(self.pool())
-                    .await?
+                sqlx::query(&format!(
+                    "SELECT {USER_COLUMNS} FROM users u ORDER BY u.username"
+                ))
+                .fetch_all(self.pool())
+                .await?
             }
         };
-        let mut users: Vec<User> = rows.iter().map(user_from_row).collect::<std::result::Result<_, _>>()?;
+        let mut users: Vec<User> = rows
+            .iter()
+            .map(user_from_row)
+            .collect::<std::result::Result<_, _>>()?;
         self.load_skills(&mut users).await?;
         Ok(users)
     }
 
     pub async fn count_users(&self) -> Result<i64> {
-        let row = sqlx::query("SELECT COUNT(*) FROM users").fetch_one(self.pool()).await?;
+        let row = sqlx::query("SELECT COUNT(*) FROM users")
+            .fetch_one(self.pool())
+            .await?;
         Ok(row.try_get(0)?)
     }
 

@@ -94,7 +94,10 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         None => {
             let mut bytes = [0u8; 24];
             rand::rngs::OsRng.fill_bytes(&mut bytes);
-            (base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes), true)
+            (
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),
+                true,
+            )
         }
     };
     let token = token_for(&state.csrf_key, &cookie_value);
@@ -127,7 +130,8 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
                     None
                 } else {
                     let (parts, body) = req.into_parts();
-                    let bytes = match axum::body::to_bytes(body, state.config.max_body_bytes).await {
+                    let bytes = match axum::body::to_bytes(body, state.config.max_body_bytes).await
+                    {
                         Ok(b) => b,
                         Err(_) => {
                             return PageError::new(
@@ -152,7 +156,12 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     req.extensions_mut().insert(CsrfToken(token));
     let mut resp = next.run(req).await;
     if is_new {
-        let value = set_cookie(CSRF_COOKIE, &cookie_value, None, state.config.secure_cookies);
+        let value = set_cookie(
+            CSRF_COOKIE,
+            &cookie_value,
+            None,
+            state.config.secure_cookies,
+        );
         if let Ok(v) = HeaderValue::from_str(&value) {
             resp.headers_mut().append(header::SET_COOKIE, v);
         }
@@ -171,7 +180,10 @@ mod tests {
             Some("ab/c d")
         );
         assert_eq!(form_field(b"csrf=%", "csrf").as_deref(), Some("%"));
-        assert_eq!(form_field("csrf=é%".as_bytes(), "csrf").as_deref(), Some("é%"));
+        assert_eq!(
+            form_field("csrf=é%".as_bytes(), "csrf").as_deref(),
+            Some("é%")
+        );
         assert_eq!(form_field(b"a=1", "csrf"), None);
     }
 

@@ -32,10 +32,20 @@ impl Problem {
         }
     }
     pub fn validation(detail: impl Into<String>) -> Problem {
-        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid input", detail)
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            "Invalid input",
+            detail,
+        )
     }
     pub fn bad_request(detail: impl Into<String>) -> Problem {
-        Problem::new(StatusCode::BAD_REQUEST, "bad-request", "Malformed request", detail)
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            "Malformed request",
+            detail,
+        )
     }
     pub fn unauthorized() -> Problem {
         Problem::new(
@@ -49,7 +59,12 @@ impl Problem {
         Problem::new(StatusCode::FORBIDDEN, "forbidden", "Not allowed", detail)
     }
     pub fn not_found() -> Problem {
-        Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", "no such resource")
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found",
+            "no such resource",
+        )
     }
     pub fn internal() -> Problem {
         Problem::new(
@@ -86,7 +101,9 @@ impl From<StoreError> for Problem {
     fn from(e: StoreError) -> Problem {
         match e {
             StoreError::NotFound => Problem::not_found(),
-            StoreError::Conflict(m) => Problem::new(StatusCode::CONFLICT, "conflict", "Conflict", m),
+            StoreError::Conflict(m) => {
+                Problem::new(StatusCode::CONFLICT, "conflict", "Conflict", m)
+            }
             StoreError::Forbidden(m) => Problem::forbidden(m),
             StoreError::Invalid(m) => Problem::validation(m),
             other => {
@@ -138,7 +155,9 @@ impl From<StoreError> for PageError {
             StoreError::NotFound => PageError::not_found(),
             StoreError::Conflict(m) => PageError::new(StatusCode::CONFLICT, "Already exists", m),
             StoreError::Forbidden(m) => PageError::forbidden(m),
-            StoreError::Invalid(m) => PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", m),
+            StoreError::Invalid(m) => {
+                PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", m)
+            }
             other => {
                 tracing::error!(error = %other, "store error");
                 PageError::internal()

@@ -38,9 +38,13 @@ impl Metrics {
 
     fn render(&self, backend: &str) -> String {
         let mut out = String::new();
-        out.push_str("# HELP worktrack_up Whether the server is running.\n# TYPE worktrack_up gauge\n");
+        out.push_str(
+            "# HELP worktrack_up Whether the server is running.\n# TYPE worktrack_up gauge\n",
+        );
         out.push_str(&format!("worktrack_up{{backend=\"{backend}\"}} 1\n"));
-        out.push_str("# HELP worktrack_http_requests_total HTTP requests answered, by status class.\n");
+        out.push_str(
+            "# HELP worktrack_http_requests_total HTTP requests answered, by status class.\n",
+        );
         out.push_str("# TYPE worktrack_http_requests_total counter\n");
         for (i, c) in self.by_class.iter().enumerate() {
             out.push_str(&format!(
@@ -65,7 +69,9 @@ impl Metrics {
             "worktrack_http_request_duration_seconds_sum {}\n",
             self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6
         ));
-        out.push_str(&format!("worktrack_http_request_duration_seconds_count {count}\n"));
+        out.push_str(&format!(
+            "worktrack_http_request_duration_seconds_count {count}\n"
+        ));
         out
     }
 }
@@ -78,7 +84,8 @@ fn request_id(req: &Request) -> String {
         .filter(|v| {
             !v.is_empty()
                 && v.len() <= 64
-                && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         });
     match given {
         Some(v) => v.to_string(),
@@ -106,13 +113,20 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
     let elapsed = start.elapsed().as_secs_f64();
     state.metrics.record(resp.status(), elapsed);
     span.in_scope(|| {
-        tracing::info!(status = resp.status().as_u16(), ms = elapsed * 1000.0, "answered");
+        tracing::info!(
+            status = resp.status().as_u16(),
+            ms = elapsed * 1000.0,
+            "answered"
+        );
     });
     let headers = resp.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&id) {
         headers.insert("x-request-id", v);
     }
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     headers.insert(

@@ -15,7 +15,9 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use utoipa::IntoParams;
-use worktrack_domain::{AreaName, OfficeCode, PersonName, Role, Skill, Ssn, SsnPolicy, TimeZone, Username};
+use worktrack_domain::{
+    AreaName, OfficeCode, PersonName, Role, Skill, Ssn, SsnPolicy, TimeZone, Username,
+};
 use worktrack_store::{AuditEvent, NewClaimant, NewOffice, NewUser};
 
 type ApiResult<T> = Result<T, Problem>;
@@ -34,9 +36,18 @@ pub async fn me(State(state): State<AppState>, ApiUser(who): ApiUser) -> ApiResu
 #[utoipa::path(get, path = "/api/v1/offices", tag = "offices",
     description = "The offices the caller may open: all for administrators and auditors, otherwise those of the caller's scope.",
     responses((status = 200, body = Vec<OfficeOut>), (status = 401, body = Problem)))]
-pub async fn list_offices(State(state): State<AppState>, ApiUser(who): ApiUser) -> ApiResult<Json<Vec<OfficeOut>>> {
+pub async fn list_offices(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+) -> ApiResult<Json<Vec<OfficeOut>>> {
     let offices = state.store.offices().await?;
-    Ok(Json(offices.iter().filter(|o| may_open(&who, o)).map(OfficeOut::from).collect()))
+    Ok(Json(
+        offices
+            .iter()
+            .filter(|o| may_open(&who, o))
+            .map(OfficeOut::from)
+            .collect(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/offices/{code}", tag = "offices",
@@ -49,7 +60,10 @@ pub async fn get_office(
 ) -> ApiResult<Json<OfficeOut>> {
     let office = state.store.office_by_code(&code).await?;
     if !may_open(&who, &office) {
-        state.store.check_scope(&who.viewer, office.id, "office", &office.code).await?;
+        state
+            .store
+            .check_scope(&who.viewer, office.id, "office", &office.code)
+            .await?;
     }
     Ok(Json(OfficeOut::from(&office)))
 }
@@ -98,15 +112,24 @@ pub async fn list_users(
         Some(code) => {
             let office = state.store.office_by_code(code).await?;
             if !may_open(&who, &office) {
-                state.store.check_scope(&who.viewer, office.id, "office", &office.code).await?;
+                state
+                    .store
+                    .check_scope(&who.viewer, office.id, "office", &office.code)
+                    .await?;
             }
             Some(office.id)
         }
         None if who.role().is_admin() || who.role() == Role::Auditor => None,
-        None => Some(who.user.office_id.ok_or_else(|| invalid("office", "give an office code"))?),
+        None => Some(
+            who.user
+                .office_id
+                .ok_or_else(|| invalid("office", "give an office code"))?,
+        ),
     };
     let users = state.store.users(office_id).await?;
-    Ok(Json(users.iter().map(|u| UserOut::new(u, &offices)).collect()))
+    Ok(Json(
+        users.iter().map(|u| UserOut::new(u, &offices)).collect(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserIn,
@@ -120,7 +143,12 @@ pub async fn create_user(
         return Err(Problem::forbidden("only administrators create users"));
     }
     let offices = state.store.offices().await?;
-    let office_id = match body.office.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let office_id = match body
+        .office
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(code) => Some(
             offices
                 .iter()
@@ -139,11 +167,14 @@ pub async fn create_user(
     let password = generate_password();
     let new = NewUser {
         username: Username::parse(&body.username).map_err(|e| invalid("username", e))?,
-        display_name: PersonName::parse(&body.display_name).map_err(|e| invalid("display_name", e))?,
+        display_name: PersonName::parse(&body.display_name)
+            .map_err(|e| invalid("display_name", e))?,
         role: body.role.parse().map_err(|e| invalid("role", e))?,
         office_id,
         skills,
-        password_hash: hash_password(password.clone()).await.map_err(|_| Problem::internal())?,
+        password_hash: hash_password(password.clone())
+            .await
+            .map_err(|_| Problem::internal())?,
     };
     let user = state.store.create_user(&who.viewer.actor, &new).await?;
     Ok((
@@ -217,7 +248,10 @@ pub async fn create_claimant(
             other => Problem::from(other),
         })?;
     let offices = [office];
-    Ok((StatusCode::CREATED, Json(ClaimantOut::new(&claimant, &offices))))
+    Ok((
+        StatusCode::CREATED,
+        Json(ClaimantOut::new(&claimant, &offices)),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/claimants/search", tag = "claimants", request_body = SsnIn,
@@ -231,7 +265,12 @@ pub async fn search_claimants(
     let ssn = Ssn::parse(&body.ssn, SsnPolicy::Training).map_err(|e| invalid("ssn", e))?;
     let found = state.store.claimants_by_ssn(&who.viewer, &ssn).await?;
     let offices = state.store.offices().await?;
-    Ok(Json(found.iter().map(|c| ClaimantOut::new(c, &offices)).collect()))
+    Ok(Json(
+        found
+            .iter()
+            .map(|c| ClaimantOut::new(c, &offices))
+            .collect(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/claimants/{id}", tag = "claimants",
@@ -263,7 +302,10 @@ pub async fn reveal_ssn(
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "account",
     responses((status = 200, body = Vec<TokenOut>)))]
-pub async fn list_tokens(State(state): State<AppState>, ApiUser(who): ApiUser) -> ApiResult<Json<Vec<TokenOut>>> {
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+) -> ApiResult<Json<Vec<TokenOut>>> {
     let tokens = state.store.api_tokens(who.user.id).await?;
     Ok(Json(tokens.iter().map(TokenOut::from).collect()))
 }
@@ -277,7 +319,9 @@ pub async fn create_token(
 ) -> ApiResult<(StatusCode, Json<NewTokenOut>)> {
     // A token cannot mint further tokens: a leaked token must not outlive its own expiry.
     if who.via == AuthVia::ApiToken {
-        return Err(Problem::forbidden("API tokens are created from a signed-in browser session, not with another token"));
+        return Err(Problem::forbidden(
+            "API tokens are created from a signed-in browser session, not with another token",
+        ));
     }
     let expires = expiry_in_days(body.days).map_err(Problem::validation)?;
     let issued = state
@@ -301,7 +345,10 @@ pub async fn revoke_token(
     ApiUser(who): ApiUser,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    state.store.revoke_api_token(&who.viewer.actor, &who.user, id).await?;
+    state
+        .store
+        .revoke_api_token(&who.viewer.actor, &who.user, id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -322,7 +369,9 @@ pub async fn list_audit(
     Query(q): Query<AuditQuery>,
 ) -> ApiResult<Json<Vec<AuditOut>>> {
     if !matches!(who.role(), Role::Auditor | Role::Admin) {
-        return Err(Problem::forbidden("only auditors and administrators read the audit log"));
+        return Err(Problem::forbidden(
+            "only auditors and administrators read the audit log",
+        ));
     }
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
@@ -336,7 +385,10 @@ pub async fn list_audit(
             AuditEvent {
                 action: "audit.view",
                 target_type: "audit_log",
-                target_id: q.before.map(|b| b.to_string()).unwrap_or_else(|| "latest".into()),
+                target_id: q
+                    .before
+                    .map(|b| b.to_string())
+                    .unwrap_or_else(|| "latest".into()),
                 office_id: None,
                 detail: serde_json::json!({ "rows": rows.len() }),
             },

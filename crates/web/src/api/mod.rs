@@ -20,14 +20,26 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/me", get(handlers::me))
-        .route("/offices", get(handlers::list_offices).post(handlers::create_office))
+        .route(
+            "/offices",
+            get(handlers::list_offices).post(handlers::create_office),
+        )
         .route("/offices/{code}", get(handlers::get_office))
-        .route("/users", get(handlers::list_users).post(handlers::create_user))
-        .route("/claimants", get(handlers::list_claimants).post(handlers::create_claimant))
+        .route(
+            "/users",
+            get(handlers::list_users).post(handlers::create_user),
+        )
+        .route(
+            "/claimants",
+            get(handlers::list_claimants).post(handlers::create_claimant),
+        )
         .route("/claimants/search", post(handlers::search_claimants))
         .route("/claimants/{id}", get(handlers::get_claimant))
         .route("/claimants/{id}/ssn", post(handlers::reveal_ssn))
-        .route("/tokens", get(handlers::list_tokens).post(handlers::create_token))
+        .route(
+            "/tokens",
+            get(handlers::list_tokens).post(handlers::create_token),
+        )
         .route("/tokens/{id}", delete(handlers::revoke_token))
         .route("/audit", get(handlers::list_audit))
         .fallback(api_not_found)

@@ -45,7 +45,10 @@ pub async fn list(
             AuditEvent {
                 action: "audit.view",
                 target_type: "audit_log",
-                target_id: q.before.map(|b| b.to_string()).unwrap_or_else(|| "latest".into()),
+                target_id: q
+                    .before
+                    .map(|b| b.to_string())
+                    .unwrap_or_else(|| "latest".into()),
                 office_id: None,
                 detail: serde_json::json!({ "rows": rows.len() }),
             },

@@ -203,8 +203,15 @@ pub async fn search(
     let ssn = match worktrack_domain::Ssn::parse(&form.ssn, SsnPolicy::Training) {
         Ok(s) => s,
         Err(e) => {
-            let page =
-                claimants_page(&state, &who, csrf, q, ClaimantForm::default(), Some(format!("SSN: {e}"))).await?;
+            let page = claimants_page(
+                &state,
+                &who,
+                csrf,
+                q,
+                ClaimantForm::default(),
+                Some(format!("SSN: {e}")),
+            )
+            .await?;
             return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
     };

@@ -76,14 +76,18 @@ pub async fn login_submit(
     let username = form.username.trim().to_ascii_lowercase();
     let again = |status: StatusCode, message: &str| {
         let page = LoginPage {
-            chrome: Chrome::anonymous("Sign in", csrf.clone()).with_error(Some(message.to_string())),
+            chrome: Chrome::anonymous("Sign in", csrf.clone())
+                .with_error(Some(message.to_string())),
             username: username.clone(),
             next: next.clone(),
         };
         render_status(status, &page)
     };
     if username.is_empty() || form.password.is_empty() {
-        return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, "Enter your user name and your password."));
+        return Ok(again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Enter your user name and your password.",
+        ));
     }
     let store = &state.store;
     let (by_user, by_client) = store.recent_login_failures(&username, &client).await?;
@@ -92,12 +96,15 @@ pub async fn login_submit(
         label: format!("anonymous@{client}"),
     };
     if by_user >= THROTTLE_MAX_FAILURES || by_client >= CLIENT_MAX_FAILURES {
-        store.audit_auth(&anonymous, "login.throttled", &username, &client).await?;
+        store
+            .audit_auth(&anonymous, "login.throttled", &username, &client)
+            .await?;
         let mut resp = again(
             StatusCode::TOO_MANY_REQUESTS,
             "Too many failed sign-ins. Wait 15 minutes and try again, or ask your administrator to reset your password.",
         );
-        resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(900u32));
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(900u32));
         return Ok(resp);
     }
     let credentials = store.user_credentials(&username).await?;
@@ -117,7 +124,9 @@ pub async fn login_submit(
     };
     let Some(user) = accepted else {
         store.record_login_failure(&username, &client).await?;
-        store.audit_auth(&anonymous, "login.failed", &username, &client).await?;
+        store
+            .audit_auth(&anonymous, "login.failed", &username, &client)
+            .await?;
         return Ok(again(
             StatusCode::UNAUTHORIZED,
             "The user name or password is not right. Check them and try again.",
@@ -129,7 +138,9 @@ pub async fn login_submit(
         user_id: Some(user.id),
         label: user.username.clone(),
     };
-    store.audit_auth(&actor, "login", &username, &client).await?;
+    store
+        .audit_auth(&actor, "login", &username, &client)
+        .await?;
     let mut resp = Redirect::to(&next).into_response();
     let value = set_cookie(SESSION_COOKIE, &secret, None, state.config.secure_cookies);
     if let Ok(v) = HeaderValue::from_str(&value) {
@@ -150,7 +161,12 @@ pub async fn logout(
     if let Some(who) = user {
         state
             .store
-            .audit_auth(&who.viewer.actor, "logout", &who.user.username, &addr.ip().to_string())
+            .audit_auth(
+                &who.viewer.actor,
+                "logout",
+                &who.user.username,
+                &addr.ip().to_string(),
+            )
             .await?;
     }
     let mut resp = Redirect::to("/login?signed_out=1").into_response();

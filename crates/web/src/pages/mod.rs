@@ -168,6 +168,8 @@ pub fn require(allowed: bool, what: &str) -> Result<(), PageError> {
     if allowed {
         Ok(())
     } else {
-        Err(PageError::forbidden(format!("Your role does not allow {what}.")))
+        Err(PageError::forbidden(format!(
+            "Your role does not allow {what}."
+        )))
     }
 }

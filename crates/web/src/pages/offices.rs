@@ -140,7 +140,9 @@ pub async fn create(
         Err(m) => Err(m),
     };
     match result {
-        Ok(office) => Ok(Redirect::to(&format!("/offices/{}?created=1", office.code)).into_response()),
+        Ok(office) => {
+            Ok(Redirect::to(&format!("/offices/{}?created=1", office.code)).into_response())
+        }
         Err(message) => {
             let page = offices_page(&state, &who, csrf, form, Some(message)).await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
@@ -226,10 +228,16 @@ pub async fn update(
             .update_office(&who.viewer.actor, &code, &up)
             .await
             .map_err(PageError::from),
-        Err(m) => Err(PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", m)),
+        Err(m) => Err(PageError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Invalid input",
+            m,
+        )),
     };
     match result {
-        Ok(office) => Ok(Redirect::to(&format!("/offices/{}?saved=1", office.code)).into_response()),
+        Ok(office) => {
+            Ok(Redirect::to(&format!("/offices/{}?saved=1", office.code)).into_response())
+        }
         Err(e) if e.status == StatusCode::NOT_FOUND => Err(e),
         Err(e) => {
             let page = office_page(&state, &who, csrf, &code, Some(form), Some(e.message)).await?;

@@ -17,7 +17,9 @@ pub const MAX_TOKEN_DAYS: i64 = 365;
 /// The expiry of a token valid for `days` from now.
 pub fn expiry_in_days(days: i64) -> Result<i64, String> {
     if !(1..=MAX_TOKEN_DAYS).contains(&days) {
-        return Err(format!("Valid for: enter a number of days from 1 to {MAX_TOKEN_DAYS}"));
+        return Err(format!(
+            "Valid for: enter a number of days from 1 to {MAX_TOKEN_DAYS}"
+        ));
     }
     Ok(now_ms() + days * 24 * 3600 * 1000)
 }
@@ -98,11 +100,10 @@ pub async fn create(
     Form(form): Form<TokenForm>,
 ) -> Result<Response, PageError> {
     let attempt = async {
-        let days: i64 = form
-            .days
-            .trim()
-            .parse()
-            .map_err(|_| format!("Valid for: enter a number of days from 1 to {MAX_TOKEN_DAYS}"))?;
+        let days: i64 =
+            form.days.trim().parse().map_err(|_| {
+                format!("Valid for: enter a number of days from 1 to {MAX_TOKEN_DAYS}")
+            })?;
         let expires = expiry_in_days(days)?;
         state
             .store

@@ -67,7 +67,8 @@ impl UserForm {
             )
         };
         Ok(Parsed {
-            display_name: PersonName::parse(&self.display_name).map_err(|e| format!("Full name: {e}"))?,
+            display_name: PersonName::parse(&self.display_name)
+                .map_err(|e| format!("Full name: {e}"))?,
             role: self.role.parse().map_err(|e| format!("Role: {e}"))?,
             office_id,
             skills: Skill::parse_list(&self.skills).map_err(|e| format!("Skills: {e}"))?,
@@ -165,7 +166,9 @@ pub async fn create(
     let attempt = async {
         let parsed = form.parse(&offices)?;
         let username = Username::parse(&form.username).map_err(|e| format!("User name: {e}"))?;
-        let hash = hash_password(password.clone()).await.map_err(|_| "could not hash the password".to_string())?;
+        let hash = hash_password(password.clone())
+            .await
+            .map_err(|_| "could not hash the password".to_string())?;
         state
             .store
             .create_user(
@@ -241,7 +244,10 @@ pub async fn update(
     let result = match form.parse(&offices) {
         Ok(p) => {
             if user.id == who.user.id && (p.role != Role::Admin || form.active.is_none()) {
-                Err("You cannot remove your own administrator role or disable yourself.".to_string())
+                Err(
+                    "You cannot remove your own administrator role or disable yourself."
+                        .to_string(),
+                )
             } else {
                 state
                     .store
@@ -269,7 +275,8 @@ pub async fn update(
             Ok(render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &UserPage {
-                    chrome: Chrome::for_user(&who, &title, csrf, "/users").with_error(Some(message)),
+                    chrome: Chrome::for_user(&who, &title, csrf, "/users")
+                        .with_error(Some(message)),
                     user,
                     offices,
                     roles: Role::ALL,
@@ -288,7 +295,9 @@ pub async fn reset_password(
 ) -> Result<Response, PageError> {
     require(who.role().is_admin(), "managing users")?;
     let password = generate_password();
-    let hash = hash_password(password.clone()).await.map_err(|_| PageError::internal())?;
+    let hash = hash_password(password.clone())
+        .await
+        .map_err(|_| PageError::internal())?;
     let user = state
         .store
         .set_password_hash(&who.viewer.actor, &username, &hash)

@@ -1,0 +1,15 @@
+//! WorkTrack's integration tests: the real server on an ephemeral port against a fresh
+//! database — SQLite by default, PostgreSQL when `WORKTRACK_TEST_DATABASE_URL` names a server
+//! (`scripts/test.sh` runs the suite both ways). One test binary for the whole workspace.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod api;
+mod audit;
+mod auth;
+mod browser;
+mod browser_flows;
+mod cli;
+mod scoping;
+mod ssn_privacy;
+mod support;

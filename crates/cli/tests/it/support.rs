@@ -1,0 +1,307 @@
+//! Test fixtures: a fresh database per test, the server on port 0, signed-in clients, and a
+//! capture of everything the server logs.
+
+use rand::RngCore;
+use reqwest::redirect::Policy;
+use reqwest::{Client, StatusCode};
+use sqlx::Connection;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use tempfile::TempDir;
+use tokio::sync::OnceCell;
+use worktrack::server::{self, Running};
+use worktrack_domain::{AreaName, OfficeCode, PersonName, Role, Skill, TimeZone, Username};
+use worktrack_store::{Actor, Keys, NewOffice, NewUser, Office, Store, User};
+use worktrack_web::WebConfig;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Everything the server logged during the test run (all tests share one process).
+pub fn captured_logs() -> String {
+    String::from_utf8_lossy(&log_buffer().lock().unwrap()).into_owned()
+}
+
+fn log_buffer() -> &'static Arc<Mutex<Vec<u8>>> {
+    static BUF: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    BUF.get_or_init(|| Arc::new(Mutex::new(Vec::new())))
+}
+
+#[derive(Clone)]
+struct BufWriter(Arc<Mutex<Vec<u8>>>);
+
+impl Write for BufWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(data);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn init_logs() {
+    static INIT: OnceLock<()> = OnceLock::new();
+    INIT.get_or_init(|| {
+        let buf = log_buffer().clone();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("debug")
+            .with_ansi(false)
+            .with_writer(move || BufWriter(buf.clone()))
+            .try_init();
+    });
+}
+
+/// Whether this run uses PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("WORKTRACK_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty())
+}
+
+/// A database URL for one test: a new PostgreSQL database, or a SQLite file in `dir`.
+async fn fresh_database(dir: &TempDir) -> String {
+    match std::env::var("WORKTRACK_TEST_DATABASE_URL") {
+        Ok(admin) if !admin.is_empty() => {
+            let mut bytes = [0u8; 6];
+            rand::rngs::OsRng.fill_bytes(&mut bytes);
+            let name = format!("wt_test_{}", hex_string(&bytes));
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .expect("connect to test PostgreSQL");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            conn.close().await.unwrap();
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+            format!("{base}/{name}")
+        }
+        _ => format!("sqlite://{}", dir.path().join("worktrack.db").display()),
+    }
+}
+
+fn hex_string(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+pub struct TestApp {
+    pub url: String,
+    pub store: Store,
+    pub dir: TempDir,
+    pub database_url: String,
+    pub master_key_hex: String,
+    running: Option<Running>,
+}
+
+pub struct Options {
+    pub max_body_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_body_bytes: 64 * 1024,
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+pub async fn spawn_app_with(opts: Options) -> TestApp {
+    init_logs();
+    let dir = tempfile::tempdir().unwrap();
+    let mut key = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut key);
+    let master_key_hex = hex_string(&key);
+    let database_url = fresh_database(&dir).await;
+    let store = Store::connect(&database_url, Keys::from_hex(&master_key_hex).unwrap())
+        .await
+        .unwrap();
+    let running = server::start(
+        "127.0.0.1:0",
+        store.clone(),
+        WebConfig {
+            max_body_bytes: opts.max_body_bytes,
+            secure_cookies: false,
+        },
+    )
+    .await
+    .unwrap();
+    TestApp {
+        url: running.url(),
+        store,
+        dir,
+        database_url,
+        master_key_hex,
+        running: Some(running),
+    }
+}
+
+/// One hash of [`PASSWORD`] for all fixture users (argon2 is deliberately slow).
+async fn password_hash() -> String {
+    static HASH: OnceCell<String> = OnceCell::const_new();
+    HASH.get_or_init(|| async {
+        worktrack_web::hash_password(PASSWORD.to_string())
+            .await
+            .unwrap()
+    })
+    .await
+    .clone()
+}
+
+/// A client that keeps cookies and does not follow redirects (tests look at them).
+pub fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The CSRF token of the form on `page` (a path), fetched with `client`.
+pub async fn csrf_token(app: &TestApp, client: &Client, page: &str) -> String {
+    let html = client
+        .get(format!("{}{page}", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    form_token(&html).unwrap_or_else(|| panic!("no CSRF field on {page}"))
+}
+
+pub fn form_token(html: &str) -> Option<String> {
+    let start = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_string())
+}
+
+impl TestApp {
+    pub async fn office(&self, code: &str, area: &str, training: bool) -> Office {
+        self.store
+            .create_office(
+                &Actor::system("test"),
+                &NewOffice {
+                    code: OfficeCode::parse(code).unwrap(),
+                    name: PersonName::parse(&format!("{code} Office")).unwrap(),
+                    area: AreaName::parse(area).unwrap(),
+                    time_zone: TimeZone::parse("America/Chicago").unwrap(),
+                    dc_area: false,
+                    training,
+                    headcount: 10,
+                },
+            )
+            .await
+            .unwrap()
+    }
+
+    pub async fn user(&self, username: &str, role: Role, office: Option<&Office>) -> User {
+        self.store
+            .create_user(
+                &Actor::system("test"),
+                &NewUser {
+                    username: Username::parse(username).unwrap(),
+                    display_name: PersonName::parse(&format!("Test {username}")).unwrap(),
+                    role,
+                    office_id: office.map(|o| o.id),
+                    skills: Skill::parse_list("disability").unwrap(),
+                    password_hash: password_hash().await,
+                },
+            )
+            .await
+            .unwrap()
+    }
+
+    /// Signs `username` in through the login form; returns the client holding the session.
+    pub async fn login(&self, username: &str) -> Client {
+        let c = client();
+        let status = self.try_login(&c, username, PASSWORD).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "login of {username}");
+        c
+    }
+
+    pub async fn try_login(&self, c: &Client, username: &str, password: &str) -> StatusCode {
+        let token = csrf_token(self, c, "/login").await;
+        c.post(format!("{}/login", self.url))
+            .form(&[
+                ("csrf", token.as_str()),
+                ("username", username),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+
+    /// An API token for `username` (created through the store, as the UI would).
+    pub async fn token(&self, username: &str) -> String {
+        let user = self.store.user_by_username(username).await.unwrap();
+        let expires = worktrack_store::now_ms() + 24 * 3600 * 1000;
+        self.store
+            .create_api_token(&Actor::system("test"), &user, "test", expires)
+            .await
+            .unwrap()
+            .secret
+    }
+
+    /// The standard cast: two training offices in one area and one elsewhere, with staff.
+    pub async fn cast(&self) -> Cast {
+        let a = self.office("AAA", "North", true).await;
+        let b = self.office("BBB", "South", true).await;
+        self.user("employee.b", Role::Employee, Some(&b)).await;
+        let n2 = self.office("NN2", "North", true).await;
+        self.user("admin.user", Role::Admin, None).await;
+        self.user("manager.a", Role::Manager, Some(&a)).await;
+        self.user("employee.a", Role::Employee, Some(&a)).await;
+        self.user("director.north", Role::AreaDirector, Some(&a))
+            .await;
+        self.user("auditor", Role::Auditor, None).await;
+        self.user("analyst", Role::Analyst, None).await;
+        Cast { a, n2 }
+    }
+
+    /// Runs the `worktrack` binary against this test's database.
+    pub fn command(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_worktrack"));
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("WORKTRACK_DATA_DIR", self.dir.path())
+            .env("WORKTRACK_DATABASE_URL", &self.database_url)
+            .env("WORKTRACK_MASTER_KEY", &self.master_key_hex)
+            .env("WORKTRACK_LOG", "warn")
+            .current_dir(self.dir.path());
+        cmd
+    }
+
+    pub fn data_path(&self) -> PathBuf {
+        self.dir.path().to_path_buf()
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await.unwrap();
+        }
+        self.store.close().await;
+    }
+}
+
+pub struct Cast {
+    pub a: Office,
+    pub n2: Office,
+}
+
+/// Counts rows of a table (to show a refused request changed nothing).
+pub async fn count(app: &TestApp, table: &str) -> i64 {
+    // Tests only: the table name is a literal from the test code.
+    let mut conn = sqlx::AnyConnection::connect(&app.database_url)
+        .await
+        .unwrap();
+    let row: (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    row.0
+}
