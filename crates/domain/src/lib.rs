@@ -5,11 +5,13 @@
 //! valid by construction (parse, don't validate), so the layers above never re-check it.
 
 pub mod access;
+pub mod calendar;
 pub mod names;
 pub mod role;
 pub mod ssn;
 
 pub use access::Scope;
+pub use calendar::{federal_holidays, Calendar, Holiday};
 pub use names::{
     AreaName, NameError, OfficeCode, Password, PersonName, Skill, TimeZone, Username,
     OFFICE_TIME_ZONES,

@@ -30,18 +30,31 @@ pub async fn verify_password(password: String, phc: String) -> bool {
     .unwrap_or(false)
 }
 
-/// A random password of 20 characters from an alphabet without look-alikes, for one-time
-/// passwords handed to people.
+/// A one-time password handed to a person: four groups of five characters from an alphabet
+/// without look-alikes (about 115 bits), easy to read out over the phone.
 pub fn generate_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rngs::OsRng;
-    (0..20)
-        .map(|i| {
-            if i > 0 && i % 5 == 0 {
-                '-'
-            } else {
-                ALPHABET[rng.gen_range(0..ALPHABET.len())] as char
-            }
-        })
-        .collect()
+    let group = |rng: &mut rand::rngs::OsRng| -> String {
+        (0..5)
+            .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+            .collect()
+    };
+    (0..4)
+        .map(|_| group(&mut rng))
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn one_time_passwords_have_four_groups_of_five() {
+        let p = super::generate_password();
+        let groups: Vec<&str> = p.split('-').collect();
+        assert_eq!(groups.len(), 4, "{p}");
+        assert!(groups.iter().all(|g| g.len() == 5), "{p}");
+        assert_ne!(p, super::generate_password());
+        assert!(worktrack_domain::Password::parse(&p).is_ok());
+    }
 }
