@@ -110,6 +110,17 @@ enum AdminCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Create a personal API token for a user (for a script or a scanner); prints it once.
+    CreateToken {
+        #[arg(long)]
+        username: String,
+        /// What it is for, e.g. "scanner room 2".
+        #[arg(long)]
+        name: String,
+        /// Days until it expires (1-365).
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+    },
     /// List users.
     ListUsers {
         #[arg(long)]
@@ -342,6 +353,31 @@ async fn admin(store: &worktrack_store::Store, command: AdminCommand) -> anyhow:
             } else {
                 println!("password of {} reset to the one-time password {password}; their sessions have ended", user.username);
             }
+        }
+        AdminCommand::CreateToken {
+            username,
+            name,
+            days,
+        } => {
+            if !(1..=365).contains(&days) {
+                bail!("--days must be between 1 and 365");
+            }
+            let user = store
+                .user_by_username(&username)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound => anyhow::anyhow!("there is no user {username}"),
+                    other => other.into(),
+                })?;
+            let expires = worktrack_store::now_ms() + days * 24 * 3600 * 1000;
+            let issued = store
+                .create_api_token(&actor, &user, &name, expires)
+                .await?;
+            println!("{}", issued.secret);
+            eprintln!(
+                "token for {} created; it is shown only this once and expires in {days} days",
+                user.username
+            );
         }
         AdminCommand::ListUsers { office } => {
             let offices = store.offices().await?;
