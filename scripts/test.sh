@@ -21,8 +21,8 @@ as_root=()
 if [[ $EUID -ne 0 ]]; then as_root=(sudo); fi
 
 # --- Debian packages -------------------------------------------------------------------------
-# Later features add: tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils
-packages=(postgresql chromium chromium-driver)
+# Later features add: tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd
+packages=(postgresql chromium chromium-driver poppler-utils imagemagick qpdf)
 if ! command -v npm >/dev/null; then packages+=(npm); fi
 installed() { [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]; }
 missing=()
@@ -44,14 +44,28 @@ else
   echo "setup: Debian packages present (${packages[*]})"
 fi
 
-# --- axe-core for the accessibility checks in the browser tests -------------------------------
-if [[ ! -f node_modules/axe-core/axe.min.js ]]; then
+# --- npm: axe-core (accessibility checks in the browser tests), tus-js-client (tus tests) -----
+if [[ ! -f node_modules/axe-core/axe.min.js || ! -f node_modules/tus-js-client/package.json ]]; then
   if ! npm install --no-audit --no-fund --loglevel=error >>"$log" 2>&1; then
     echo "npm install failed; end of $log:" >&2
     tail -n 30 "$log" >&2
     exit 1
   fi
-  echo "setup: installed axe-core $(node -p 'require("./node_modules/axe-core/package.json").version')"
+  version() { node -p "require('./node_modules/$1/package.json').version"; }
+  echo "setup: installed axe-core $(version axe-core), tus-js-client $(version tus-js-client)"
+fi
+
+# --- pip: tuspy for the tus client tests (crates/cli/tests/clients/tus_upload.py) -------------
+if ! python3 -c 'import tusclient' >/dev/null 2>&1; then
+  pip_install() { python3 -m pip install --quiet --disable-pip-version-check "$@" tuspy==1.1.0 >>"$log" 2>&1; }
+  # Debian's own python3 refuses installs outside a virtual environment (PEP 668); then the
+  # user's site-packages (~/.local) is the place that leaves Debian's packages alone.
+  if ! pip_install && ! { grep -q externally-managed-environment "$log" && pip_install --user --break-system-packages; }; then
+    echo "pip install tuspy==1.1.0 failed; end of $log:" >&2
+    tail -n 30 "$log" >&2
+    exit 1
+  fi
+  echo "setup: installed tuspy 1.1.0"
 fi
 
 # --- a throw-away PostgreSQL -----------------------------------------------------------------

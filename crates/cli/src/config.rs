@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "./worktrack-data";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 pub const DEFAULT_CONFIG_FILE: &str = "worktrack.toml";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +44,7 @@ pub struct Overrides {
     pub data_dir: Option<(PathBuf, Source)>,
     pub database_url: Option<(String, Source)>,
     pub max_body_bytes: Option<(usize, Source)>,
+    pub max_upload_bytes: Option<(u64, Source)>,
     pub public_url: Option<(String, Source)>,
     pub log: Option<(String, Source)>,
     /// The master key in hex, from the environment only (never a flag: it would show in `ps`).
@@ -57,6 +59,7 @@ pub struct FileConfig {
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
     pub max_body_bytes: Option<usize>,
+    pub max_upload_bytes: Option<u64>,
     pub public_url: Option<String>,
     pub log: Option<String>,
 }
@@ -67,6 +70,7 @@ pub struct Config {
     pub data_dir: Setting<PathBuf>,
     pub database_url: Setting<String>,
     pub max_body_bytes: Setting<usize>,
+    pub max_upload_bytes: Setting<u64>,
     pub public_url: Setting<Option<String>>,
     pub log: Setting<String>,
     pub master_key: Option<String>,
@@ -134,6 +138,11 @@ impl Config {
                 file.max_body_bytes,
                 DEFAULT_MAX_BODY_BYTES,
             ),
+            max_upload_bytes: pick(
+                over.max_upload_bytes,
+                file.max_upload_bytes,
+                DEFAULT_MAX_UPLOAD_BYTES,
+            ),
             public_url: match (over.public_url, file.public_url) {
                 (Some((v, s)), _) => Setting {
                     value: Some(v),
@@ -172,6 +181,9 @@ impl Config {
         }
         if !(1024..=1 << 34).contains(&self.max_body_bytes.value) {
             bail!("max_body_bytes: must be between 1024 and 17179869184");
+        }
+        if self.max_upload_bytes.value < 1024 {
+            bail!("max_upload_bytes: must be at least 1024");
         }
         if let Some(p) = &self.public_url.value {
             if !(p.starts_with("http://") || p.starts_with("https://")) {
@@ -214,6 +226,11 @@ impl Config {
             "max_body_bytes",
             self.max_body_bytes.value.to_string(),
             self.max_body_bytes.source,
+        );
+        line(
+            "max_upload_bytes",
+            self.max_upload_bytes.value.to_string(),
+            self.max_upload_bytes.source,
         );
         line(
             "public_url",

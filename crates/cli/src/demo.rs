@@ -182,6 +182,7 @@ async fn ensure_office(
                         dc_area: d.dc_area,
                         training: true,
                         headcount: d.staff as i64,
+                        upload_within_days: 3,
                     },
                 )
                 .await?)

@@ -71,6 +71,9 @@ struct ServeArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "WORKTRACK_MAX_BODY_BYTES")]
     max_body_bytes: Option<usize>,
+    /// Largest file accepted by the upload endpoints, in bytes.
+    #[arg(long, env = "WORKTRACK_MAX_UPLOAD_BYTES")]
+    max_upload_bytes: Option<u64>,
     /// The URL people use to reach the server; https:// makes cookies Secure.
     #[arg(long, env = "WORKTRACK_PUBLIC_URL")]
     public_url: Option<String>,
@@ -160,6 +163,7 @@ fn overrides(g: &GlobalArgs, s: Option<&ServeArgs>, m: &ArgMatches) -> Overrides
         data_dir: with_source(g.data_dir.clone(), m, "data_dir"),
         database_url: with_source(g.database_url.clone(), m, "database_url"),
         max_body_bytes: s.and_then(|s| with_source(s.max_body_bytes, m, "max_body_bytes")),
+        max_upload_bytes: s.and_then(|s| with_source(s.max_upload_bytes, m, "max_upload_bytes")),
         public_url: s.and_then(|s| with_source(s.public_url.clone(), m, "public_url")),
         log: with_source(g.log.clone(), m, "log"),
         master_key: std::env::var("WORKTRACK_MASTER_KEY")
@@ -216,12 +220,9 @@ async fn run() -> anyhow::Result<ExitCode> {
     }
     match cli.command {
         Command::Serve(_) => {
-            let running = server::start(
-                &config.listen.value,
-                store.clone(),
-                server::web_config(&config),
-            )
-            .await?;
+            let intake = server::open_intake(&config, store.clone())?;
+            let running =
+                server::start(&config.listen.value, intake, server::web_config(&config)).await?;
             println!(
                 "WorkTrack is listening on {}/ ({} database)",
                 running.url(),

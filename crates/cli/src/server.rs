@@ -7,7 +7,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use worktrack_domain::{PersonName, Role, Username};
-use worktrack_store::{Actor, Keys, NewUser, Store};
+use worktrack_pipeline::intake::Intake;
+use worktrack_store::{Actor, BlobStore, Keys, NewUser, Store};
 use worktrack_web::{generate_password, hash_password, AppState, WebConfig};
 
 /// Creates the data directory and master key when missing, connects and migrates.
@@ -70,14 +71,28 @@ pub async fn ensure_admin(store: &Store) -> anyhow::Result<Option<String>> {
 pub fn web_config(config: &Config) -> WebConfig {
     WebConfig {
         max_body_bytes: config.max_body_bytes.value,
+        max_upload_bytes: config.max_upload_bytes.value,
+        uploads_dir: config.data_dir.value.join("uploads"),
         secure_cookies: config.secure_cookies(),
     }
+}
+
+/// The blob store (`<data_dir>/blobs`) and scratch space (`<data_dir>/work`) next to `store`.
+pub fn open_intake(config: &Config, store: Store) -> anyhow::Result<Intake> {
+    let data = &config.data_dir.value;
+    let blobs = BlobStore::local(&data.join("blobs"), store.keys())?;
+    let removed = blobs.clear_temp()?;
+    if removed > 0 {
+        tracing::info!(removed, "removed unfinished blob writes");
+    }
+    Ok(Intake::new(store, blobs, data.join("work"))?)
 }
 
 /// A server running on a background task.
 pub struct Running {
     pub addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
+    workers: tokio::sync::watch::Sender<bool>,
     handle: JoinHandle<std::io::Result<()>>,
 }
 
@@ -91,6 +106,7 @@ impl Running {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        let _ = self.workers.send(true);
         self.handle.await??;
         Ok(())
     }
@@ -102,20 +118,24 @@ impl Running {
     }
 }
 
-/// Binds `listen` (port 0 picks a free port) and serves `store` on a background task.
-pub async fn start(listen: &str, store: Store, web: WebConfig) -> anyhow::Result<Running> {
+/// Binds `listen` (port 0 picks a free port) and serves on a background task, with the
+/// page-image worker beside it.
+pub async fn start(listen: &str, intake: Intake, web: WebConfig) -> anyhow::Result<Running> {
     let listener = TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
-    let state = AppState::new(store, web);
+    let state = AppState::new(intake.clone(), web)?;
+    let (workers, stop) = tokio::sync::watch::channel(false);
+    tokio::spawn(worktrack_pipeline::previews::run_worker(intake, stop));
     let handle = tokio::spawn(worktrack_web::serve(listener, state, async move {
         let _ = rx.await;
     }));
     Ok(Running {
         addr,
         shutdown: Some(tx),
+        workers,
         handle,
     })
 }

@@ -262,3 +262,122 @@ mod more_tests {
         assert!(AreaName::parse("").is_err());
     }
 }
+
+impl TimeZone {
+    /// Hours from UTC outside daylight-saving time, and whether the zone observes it.
+    fn standard_offset(self) -> (i64, bool) {
+        match self.0 {
+            "America/New_York" => (-5, true),
+            "America/Chicago" => (-6, true),
+            "America/Denver" => (-7, true),
+            "America/Phoenix" => (-7, false),
+            "America/Los_Angeles" => (-8, true),
+            "America/Anchorage" => (-9, true),
+            "Pacific/Honolulu" => (-10, false),
+            "America/Puerto_Rico" | "America/St_Thomas" => (-4, false),
+            "Pacific/Guam" => (10, false),
+            _ => (-11, false), // Pacific/Pago_Pago
+        }
+    }
+
+    /// The office's calendar date at the instant `unix_ms`, under the U.S. daylight-saving rule
+    /// (second Sunday of March 02:00 to first Sunday of November 02:00 local time) — enough for
+    /// the eleven zones of [`OFFICE_TIME_ZONES`] without a time-zone database.
+    pub fn local_date(self, unix_ms: i64) -> time::Date {
+        let (std_hours, dst) = self.standard_offset();
+        let utc = time::OffsetDateTime::from_unix_timestamp(unix_ms.div_euclid(1000))
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        let standard = utc + time::Duration::hours(std_hours);
+        if !dst {
+            return standard.date();
+        }
+        let year = standard.year();
+        let sunday = |month: time::Month, n: u8| {
+            time::Date::from_calendar_date(year, month, 1)
+                .ok()
+                .and_then(|first| {
+                    let offset = (7 - first.weekday().number_days_from_sunday()) % 7;
+                    first.checked_add(time::Duration::days(
+                        i64::from(offset) + 7 * i64::from(n - 1),
+                    ))
+                })
+        };
+        // Compare in local standard time: DST runs from 02:00 standard on the start day to
+        // 01:00 standard (02:00 daylight) on the end day.
+        let in_dst = match (
+            sunday(time::Month::March, 2),
+            sunday(time::Month::November, 1),
+        ) {
+            (Some(start), Some(end)) => {
+                let start = start.midnight().assume_utc() + time::Duration::hours(2);
+                let end = end.midnight().assume_utc() + time::Duration::hours(1);
+                let local = standard.date().midnight().assume_utc()
+                    + time::Duration::seconds(
+                        i64::from(standard.time().hour()) * 3600
+                            + i64::from(standard.time().minute()) * 60,
+                    );
+                local >= start && local < end
+            }
+            _ => false,
+        };
+        if in_dst {
+            (standard + time::Duration::hours(1)).date()
+        } else {
+            standard.date()
+        }
+    }
+}
+
+#[cfg(test)]
+mod zone_tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    fn ms(t: time::OffsetDateTime) -> i64 {
+        (t.unix_timestamp_nanos() / 1_000_000) as i64
+    }
+
+    #[test]
+    fn local_dates_follow_offsets_and_daylight_saving() {
+        let ny = TimeZone::parse("America/New_York").unwrap();
+        let phx = TimeZone::parse("America/Phoenix").unwrap();
+        let guam = TimeZone::parse("Pacific/Guam").unwrap();
+        // 2026-11-25 03:30 UTC: 22:30 the day before in New York (EST, -5).
+        assert_eq!(
+            ny.local_date(ms(datetime!(2026-11-25 03:30 UTC))),
+            date!(2026 - 11 - 24)
+        );
+        assert_eq!(
+            ny.local_date(ms(datetime!(2026-11-25 05:30 UTC))),
+            date!(2026 - 11 - 25)
+        );
+        // July: EDT (-4): 03:30 UTC is 23:30 the day before, 04:30 UTC is 00:30.
+        assert_eq!(
+            ny.local_date(ms(datetime!(2026-07-15 03:30 UTC))),
+            date!(2026 - 07 - 14)
+        );
+        assert_eq!(
+            ny.local_date(ms(datetime!(2026-07-15 04:30 UTC))),
+            date!(2026 - 07 - 15)
+        );
+        // Phoenix stays at -7 all year.
+        assert_eq!(
+            phx.local_date(ms(datetime!(2026-07-15 06:30 UTC))),
+            date!(2026 - 07 - 14)
+        );
+        // Guam is ahead of UTC.
+        assert_eq!(
+            guam.local_date(ms(datetime!(2026-07-15 15:00 UTC))),
+            date!(2026 - 07 - 16)
+        );
+        // DST edges 2026: starts March 8, ends November 1.
+        assert_eq!(
+            ny.local_date(ms(datetime!(2026-03-08 04:30 UTC))),
+            date!(2026 - 03 - 07)
+        ); // 23:30 EST
+        assert_eq!(
+            ny.local_date(ms(datetime!(2026-11-01 04:30 UTC))),
+            date!(2026 - 11 - 01)
+        ); // 00:30 EDT
+    }
+}

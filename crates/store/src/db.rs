@@ -26,11 +26,18 @@ impl Backend {
 
 /// Schema migrations, in order, for each backend. A migration is applied once, inside a
 /// transaction, and recorded in `schema_migrations`.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    include_str!("../migrations/sqlite/0001_foundation.sql"),
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        include_str!("../migrations/sqlite/0001_foundation.sql"),
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    (
+        2,
+        include_str!("../migrations/sqlite/0002_documents.sql"),
+        include_str!("../migrations/postgres/0002_documents.sql"),
+    ),
+];
 
 struct Inner {
     pool: AnyPool,

@@ -8,8 +8,10 @@
 
 mod audit;
 mod auth;
+mod blobs;
 mod claimants;
 mod db;
+mod documents;
 mod error;
 mod keys;
 mod offices;
@@ -17,8 +19,13 @@ mod users;
 
 pub use audit::{AuditRow, ChainBreak, Event as AuditEvent, GENESIS_HASH};
 pub use auth::{ApiToken, IssuedToken, THROTTLE_MAX_FAILURES, THROTTLE_WINDOW_MS};
+pub use blobs::{BlobRef, BlobStore};
 pub use claimants::{ssn_policy, Claimant, NewClaimant};
 pub use db::{now_ms, Backend, Store};
+pub use documents::{
+    CustodyEvent, Document, DocumentFilter, NewDocument, PaperRow, Source, Upload,
+    STATUS_ATTENTION, STATUS_DUPLICATE, STATUS_STORED,
+};
 pub use error::StoreError;
 pub use keys::{Keys, MASTER_KEY_FILE};
 pub use offices::{NewOffice, Office, OfficeUpdate};

@@ -21,6 +21,8 @@ pub struct Office {
     /// Accepts only never-issued SSNs (900–999 area): for demo, training and tests.
     pub training: bool,
     pub headcount: i64,
+    /// Paper must be uploaded within this many business days of its arrival.
+    pub upload_within_days: i64,
     pub created_at: i64,
 }
 
@@ -32,6 +34,7 @@ pub struct NewOffice {
     pub dc_area: bool,
     pub training: bool,
     pub headcount: i64,
+    pub upload_within_days: i64,
 }
 
 pub struct OfficeUpdate {
@@ -41,6 +44,7 @@ pub struct OfficeUpdate {
     pub dc_area: bool,
     pub training: bool,
     pub headcount: i64,
+    pub upload_within_days: i64,
 }
 
 fn office_from_row(r: &AnyRow) -> std::result::Result<Office, sqlx::Error> {
@@ -53,27 +57,32 @@ fn office_from_row(r: &AnyRow) -> std::result::Result<Office, sqlx::Error> {
         dc_area: r.try_get::<i64, _>("dc_area")? != 0,
         training: r.try_get::<i64, _>("training")? != 0,
         headcount: r.try_get("headcount")?,
+        upload_within_days: r.try_get("upload_within_days")?,
         created_at: r.try_get("created_at")?,
     })
 }
 
-fn check_headcount(headcount: i64) -> Result<()> {
-    if (0..=100_000).contains(&headcount) {
-        Ok(())
-    } else {
-        Err(StoreError::Invalid(
+fn check_numbers(headcount: i64, upload_within_days: i64) -> Result<()> {
+    if !(0..=100_000).contains(&headcount) {
+        return Err(StoreError::Invalid(
             "headcount must be between 0 and 100000".into(),
-        ))
+        ));
     }
+    if !(0..=30).contains(&upload_within_days) {
+        return Err(StoreError::Invalid(
+            "the upload policy must be between 0 and 30 business days".into(),
+        ));
+    }
+    Ok(())
 }
 
 impl Store {
     pub async fn create_office(&self, actor: &Actor, new: &NewOffice) -> Result<Office> {
-        check_headcount(new.headcount)?;
+        check_numbers(new.headcount, new.upload_within_days)?;
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
-            "INSERT INTO offices (code, name, area, time_zone, dc_area, training, headcount, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *",
+            "INSERT INTO offices (code, name, area, time_zone, dc_area, training, headcount, created_at, \
+             upload_within_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *",
         )
         .bind(new.code.as_str())
         .bind(new.name.as_str())
@@ -83,6 +92,7 @@ impl Store {
         .bind(i64::from(new.training))
         .bind(new.headcount)
         .bind(now_ms())
+        .bind(new.upload_within_days)
         .fetch_one(&mut *tx.tx)
         .await
         .map_err(|e| StoreError::on_unique(e, &format!("office {} already exists", new.code)))?;
@@ -109,11 +119,11 @@ impl Store {
         code: &str,
         up: &OfficeUpdate,
     ) -> Result<Office> {
-        check_headcount(up.headcount)?;
+        check_numbers(up.headcount, up.upload_within_days)?;
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "UPDATE offices SET name = $1, area = $2, time_zone = $3, dc_area = $4, training = $5, \
-             headcount = $6 WHERE code = $7 RETURNING *",
+             headcount = $6, upload_within_days = $8 WHERE code = $7 RETURNING *",
         )
         .bind(up.name.as_str())
         .bind(up.area.as_str())
@@ -122,6 +132,7 @@ impl Store {
         .bind(i64::from(up.training))
         .bind(up.headcount)
         .bind(code)
+        .bind(up.upload_within_days)
         .fetch_optional(&mut *tx.tx)
         .await?
         .ok_or(StoreError::NotFound)?;

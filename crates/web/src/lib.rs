@@ -12,6 +12,7 @@ mod ops;
 mod pages;
 mod password;
 mod state;
+mod uploads;
 
 pub use password::{generate_password, hash_password, verify_password};
 pub use state::{AppState, WebConfig};
@@ -27,7 +28,7 @@ pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
     Router::new()
         .merge(pages::routes())
-        .nest("/api/v1", api::routes())
+        .nest("/api/v1", api::routes().merge(uploads::routes()))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

@@ -1,40 +1,44 @@
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use worktrack_pipeline::intake::Intake;
 use worktrack_store::Store;
 
 /// What the web layer needs from the configuration.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
-    /// The largest request body accepted, in bytes.
+    /// The largest request body accepted by forms and JSON, in bytes.
     pub max_body_bytes: usize,
+    /// The largest file accepted by the upload endpoints, in bytes.
+    pub max_upload_bytes: u64,
+    /// Where uploads in progress are kept.
+    pub uploads_dir: PathBuf,
     /// Set the `Secure` flag on cookies (the server is reached over TLS).
     pub secure_cookies: bool,
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        WebConfig {
-            max_body_bytes: 1024 * 1024,
-            secure_cookies: false,
-        }
-    }
 }
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub intake: Intake,
     pub config: Arc<WebConfig>,
     pub(crate) csrf_key: Arc<[u8; 32]>,
     pub(crate) metrics: Arc<crate::ops::Metrics>,
+    /// One lock per upload in progress, so two PATCHes of one upload never interleave.
+    pub(crate) upload_locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 impl AppState {
-    pub fn new(store: Store, config: WebConfig) -> AppState {
-        let csrf_key = store.keys().derive("csrf");
-        AppState {
-            store,
+    pub fn new(intake: Intake, config: WebConfig) -> std::io::Result<AppState> {
+        std::fs::create_dir_all(&config.uploads_dir)?;
+        let csrf_key = intake.store.keys().derive("csrf");
+        Ok(AppState {
+            store: intake.store.clone(),
+            intake,
             config: Arc::new(config),
             csrf_key: Arc::new(csrf_key),
             metrics: Arc::new(crate::ops::Metrics::default()),
-        }
+            upload_locks: Arc::new(Mutex::new(HashMap::new())),
+        })
     }
 }

@@ -22,6 +22,7 @@ async fn problem(resp: reqwest::Response, status: StatusCode, kind: &str) -> Val
 async fn bad_json_gets_a_clear_problem_and_changes_nothing() {
     let app = spawn_app_with(Options {
         max_body_bytes: 4096,
+        ..Options::default()
     })
     .await;
     app.cast().await;

@@ -117,6 +117,7 @@ async fn forms_without_a_valid_csrf_token_are_refused_and_change_nothing() {
             ("area", "Z"),
             ("time_zone", "America/Chicago"),
             ("headcount", "3"),
+            ("upload_within_days", "1"),
         ])
         .send()
         .await
@@ -136,6 +137,7 @@ async fn forms_without_a_valid_csrf_token_are_refused_and_change_nothing() {
             ("area", "Z"),
             ("time_zone", "America/Chicago"),
             ("headcount", "3"),
+            ("upload_within_days", "1"),
         ])
         .send()
         .await

@@ -12,7 +12,8 @@ use tempfile::TempDir;
 use tokio::sync::OnceCell;
 use worktrack::server::{self, Running};
 use worktrack_domain::{AreaName, OfficeCode, PersonName, Role, Skill, TimeZone, Username};
-use worktrack_store::{Actor, Keys, NewOffice, NewUser, Office, Store, User};
+use worktrack_pipeline::intake::Intake;
+use worktrack_store::{Actor, BlobStore, Keys, NewOffice, NewUser, Office, Store, User};
 use worktrack_web::WebConfig;
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -86,6 +87,8 @@ fn hex_string(b: &[u8]) -> String {
 pub struct TestApp {
     pub url: String,
     pub store: Store,
+    #[allow(dead_code)] // used by the intake tests
+    pub intake: Intake,
     pub dir: TempDir,
     pub database_url: String,
     pub master_key_hex: String,
@@ -94,12 +97,14 @@ pub struct TestApp {
 
 pub struct Options {
     pub max_body_bytes: usize,
+    pub max_upload_bytes: u64,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             max_body_bytes: 64 * 1024,
+            max_upload_bytes: 200 * 1024 * 1024,
         }
     }
 }
@@ -118,11 +123,15 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     let store = Store::connect(&database_url, Keys::from_hex(&master_key_hex).unwrap())
         .await
         .unwrap();
+    let blobs = BlobStore::local(&dir.path().join("blobs"), store.keys()).unwrap();
+    let intake = Intake::new(store.clone(), blobs, dir.path().join("work")).unwrap();
     let running = server::start(
         "127.0.0.1:0",
-        store.clone(),
+        intake.clone(),
         WebConfig {
             max_body_bytes: opts.max_body_bytes,
+            max_upload_bytes: opts.max_upload_bytes,
+            uploads_dir: dir.path().join("uploads"),
             secure_cookies: false,
         },
     )
@@ -131,6 +140,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     TestApp {
         url: running.url(),
         store,
+        intake,
         dir,
         database_url,
         master_key_hex,
@@ -191,6 +201,7 @@ impl TestApp {
                     dc_area: false,
                     training,
                     headcount: 10,
+                    upload_within_days: 3,
                 },
             )
             .await

@@ -86,6 +86,7 @@ pub async fn create_office(
         dc_area: body.dc_area,
         training: body.training,
         headcount: body.headcount,
+        upload_within_days: body.upload_within_days,
     };
     let office = state.store.create_office(&who.viewer.actor, &new).await?;
     Ok((StatusCode::CREATED, Json(OfficeOut::from(&office))))

@@ -52,6 +52,8 @@ pub struct OfficeOut {
     pub dc_area: bool,
     pub training: bool,
     pub headcount: i64,
+    /// Paper is due in WorkTrack within this many business days of arrival.
+    pub upload_within_days: i64,
 }
 
 impl From<&Office> for OfficeOut {
@@ -64,6 +66,7 @@ impl From<&Office> for OfficeOut {
             dc_area: o.dc_area,
             training: o.training,
             headcount: o.headcount,
+            upload_within_days: o.upload_within_days,
         }
     }
 }
@@ -80,6 +83,13 @@ pub struct NewOfficeIn {
     #[serde(default)]
     pub training: bool,
     pub headcount: i64,
+    /// Default 3.
+    #[serde(default = "default_upload_days")]
+    pub upload_within_days: i64,
+}
+
+fn default_upload_days() -> i64 {
+    3
 }
 
 #[derive(Deserialize, ToSchema)]

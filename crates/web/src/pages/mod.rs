@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod claimants;
+pub mod documents;
 pub mod home;
 pub mod login;
 pub mod offices;
@@ -31,6 +32,13 @@ pub fn routes() -> Router<AppState> {
         .route("/claimants/search", post(claimants::search))
         .route("/claimants/{id}", get(claimants::show))
         .route("/claimants/{id}/reveal", post(claimants::reveal))
+        .route("/upload", get(documents::upload_page))
+        .route("/documents", get(documents::list))
+        .route("/documents/{id}", get(documents::show))
+        .route("/documents/{id}/content", get(documents::content))
+        .route("/documents/{id}/custody", post(documents::custody))
+        .route("/documents/{id}/images/{name}", get(documents::page_image))
+        .route("/offices/{code}/paper", get(documents::paper_log))
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{id}/revoke", post(tokens::revoke))
         .route("/audit", get(audit::list))
@@ -82,6 +90,10 @@ impl Chrome {
         let role = who.role();
         let mut links: Vec<(&'static str, &'static str)> = vec![("/", "Home")];
         if who.viewer.scope != Scope::Nothing {
+            if role.may_write_business_data() {
+                links.push(("/upload", "Upload"));
+            }
+            links.push(("/documents", "Documents"));
             links.push(("/claimants", "Claimants"));
         }
         links.push(("/offices", "Offices"));

@@ -34,6 +34,8 @@ pub struct OfficeForm {
     pub training: Option<String>,
     #[serde(default)]
     pub headcount: String,
+    #[serde(default)]
+    pub upload_within_days: String,
 }
 
 impl OfficeForm {
@@ -46,6 +48,7 @@ impl OfficeForm {
             dc_area: o.dc_area.then(|| "on".into()),
             training: o.training.then(|| "on".into()),
             headcount: o.headcount.to_string(),
+            upload_within_days: o.upload_within_days.to_string(),
         }
     }
 
@@ -61,6 +64,9 @@ impl OfficeForm {
                 .trim()
                 .parse()
                 .map_err(|_| "Headcount: enter a whole number of staff, e.g. 25".to_string())?,
+            upload_within_days: self.upload_within_days.trim().parse().map_err(|_| {
+                "Upload policy: enter a whole number of business days, e.g. 3".to_string()
+            })?,
         })
     }
 
@@ -75,6 +81,7 @@ impl OfficeForm {
             dc_area: u.dc_area,
             training: u.training,
             headcount: u.headcount,
+            upload_within_days: u.upload_within_days,
         })
     }
 }
@@ -119,6 +126,7 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     let form = OfficeForm {
         time_zone: "America/New_York".into(),
+        upload_within_days: "3".into(),
         ..OfficeForm::default()
     };
     Ok(render(&offices_page(&state, &who, csrf, form, None).await?)?.into_response())

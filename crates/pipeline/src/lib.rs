@@ -1,0 +1,25 @@
+//! WorkTrack's intake pipeline: turns an uploaded file into facts about it (what it really is,
+//! how many pages, how big, and, in words for the uploader, what is wrong with it) and into
+//! page images. Later OCR, extraction and classification live here too.
+//!
+//! The file-level modules (`sniff`, `inspect`, `render`, `process`) work on files on disk and
+//! external programs only: no database, no HTTP. `intake` and `previews` put them to work for
+//! the store — take a file in, make page images — so the web layer, the hot folder and the
+//! import all share one path. Nothing here speaks HTTP. Every external program runs through
+//! [`process::run`].
+
+mod headers;
+pub mod inspect;
+pub mod intake;
+pub mod previews;
+pub mod process;
+pub mod render;
+pub mod sniff;
+
+#[cfg(test)]
+mod fixtures;
+
+pub use inspect::{inspect, Attention, Inspection, MAX_PIXELS, MAX_SIDE};
+pub use process::{run, ProcessError, RunOptions};
+pub use render::{clean_up_photo, render_page, RenderError};
+pub use sniff::{sniff, FileKind};

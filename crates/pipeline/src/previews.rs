@@ -1,0 +1,108 @@
+//! Page images: for each new document, a preview image of each page (up to
+//! [`MAX_PREVIEW_PAGES`]) and a thumbnail of the first, stored encrypted like the document.
+//! Work is picked up from the database (`documents.previews = 'pending'`), so a restart
+//! resumes where it stopped.
+
+use crate::intake::Intake;
+use crate::render::render_page;
+use crate::sniff::FileKind;
+use std::path::Path;
+use std::time::Duration;
+use worktrack_store::Document;
+
+pub const MAX_PREVIEW_PAGES: i64 = 20;
+pub const PREVIEW_WIDTH: u32 = 1000;
+pub const THUMB_WIDTH: u32 = 240;
+
+/// Makes and stores the page images of one document.
+pub async fn make_previews(intake: &Intake, doc: &Document) -> Result<usize, String> {
+    let dir = tempfile::Builder::new()
+        .prefix("pages-")
+        .tempdir_in(&intake.work_dir)
+        .map_err(|e| e.to_string())?;
+    let plain = dir.path().join("document");
+    intake
+        .blobs
+        .read_to_file(&doc.blob_hash, plain.clone())
+        .await
+        .map_err(|e| e.to_string())?;
+    let kind = FileKind::from_media_type(&doc.media_type)
+        .ok_or_else(|| format!("no page images for {}", doc.media_type))?;
+    let pages = doc.pages.unwrap_or(1).clamp(1, MAX_PREVIEW_PAGES);
+    let mut made = 0;
+    for page in 1..=pages {
+        let out = dir.path().join(format!("page-{page}.png"));
+        render_page(&plain, kind, page as u32, PREVIEW_WIDTH, &out)
+            .await
+            .map_err(|e| e.to_string())?;
+        store_image(intake, doc, page, "preview", &out).await?;
+        if page == 1 {
+            let thumb = dir.path().join("thumb.png");
+            render_page(&plain, kind, 1, THUMB_WIDTH, &thumb)
+                .await
+                .map_err(|e| e.to_string())?;
+            store_image(intake, doc, 1, "thumb", &thumb).await?;
+        }
+        made += 1;
+    }
+    Ok(made)
+}
+
+async fn store_image(
+    intake: &Intake,
+    doc: &Document,
+    page: i64,
+    kind: &str,
+    png: &Path,
+) -> Result<(), String> {
+    let blob = intake
+        .blobs
+        .put_file(png.to_path_buf())
+        .await
+        .map_err(|e| e.to_string())?;
+    intake
+        .store
+        .add_page_image(doc.id, page, kind, &blob.hash, blob.size as i64)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Works through pending documents until `stop` resolves; sleeps when there is nothing to do
+/// and wakes when a document arrives.
+pub async fn run_worker(intake: Intake, stop: tokio::sync::watch::Receiver<bool>) {
+    let mut stop = stop;
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let pending = match intake.store.documents_needing_previews(10).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::warn!(error = %e, "page images: cannot list pending documents");
+                Vec::new()
+            }
+        };
+        for doc in &pending {
+            let state = match make_previews(&intake, doc).await {
+                Ok(n) => {
+                    tracing::info!(document = doc.id, pages = n, "page images made");
+                    "done"
+                }
+                Err(e) => {
+                    tracing::warn!(document = doc.id, error = %e, "page images failed");
+                    "failed"
+                }
+            };
+            if let Err(e) = intake.store.set_previews(doc.id, state).await {
+                tracing::warn!(error = %e, "page images: cannot record the result");
+            }
+        }
+        if pending.is_empty() {
+            tokio::select! {
+                _ = intake.new_document.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(30)) => {}
+                _ = stop.changed() => {}
+            }
+        }
+    }
+}

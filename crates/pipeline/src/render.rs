@@ -1,0 +1,330 @@
+//! Page images: one page of an upload as a PNG of a given width, for the document page and
+//! for OCR, and the clean-up of phone photos. Decoding happens in external programs (Poppler,
+//! ImageMagick) under a timeout and ImageMagick's resource limits, never in this process.
+//!
+//! Only call these for files whose `inspect` found no attention: the header checks there
+//! (size, page count) are what keeps a decompression bomb away from the decoders.
+//!
+//! Paths must not contain `%` or `[`: ImageMagick reads those as scene patterns and frame
+//! selections. WorkTrack's own temporary and blob paths never do.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use tokio::io::AsyncReadExt;
+
+use crate::process::{path_arg, run, ProcessError, RunOptions};
+use crate::sniff::{sniff, FileKind, SNIFF_LEN};
+
+const PAGE_TIMEOUT: Duration = Duration::from_secs(60);
+/// The tallest page image, in multiples of its width. A PDF page 1 point wide and a mile long
+/// would otherwise scale to a bitmap of millions of rows; pdftoppm crops instead.
+const MAX_ASPECT: u32 = 8;
+
+/// Settings for every ImageMagick call. Debian's policy.xml already caps these; they are
+/// repeated so the caps hold on a system with a laxer policy. (A policy is a ceiling: on
+/// Debian the effective width and height limit stays at its 16K.)
+const MAGICK_LIMITS: [&str; 15] = [
+    "-limit", "memory", "256MiB", "-limit", "map", "512MiB", "-limit", "disk", "1GiB", "-limit",
+    "width", "16000", "-limit", "height", "16000",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("pages are numbered from 1")]
+    NoPageZero,
+    #[error("{0:?} files have no pages to render")]
+    NotRenderable(FileKind),
+    #[error(transparent)]
+    Process(#[from] ProcessError),
+    #[error("page image: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Renders page `page` (1-based) of the file at `path`, of kind `kind`, as a PNG at most
+/// `max_width` pixels wide, to `out_png`. PDF pages are scaled to exactly `max_width`; images
+/// are only ever shrunk, and turned upright according to their EXIF orientation.
+pub async fn render_page(
+    path: &Path,
+    kind: FileKind,
+    page: u32,
+    max_width: u32,
+    out_png: &Path,
+) -> Result<(), RenderError> {
+    if page == 0 {
+        return Err(RenderError::NoPageZero);
+    }
+    // Programs write to a side name that is renamed into place, so `out_png` is either
+    // complete or absent, even after a timeout.
+    let partial = side_name(out_png);
+    let result = match kind {
+        FileKind::Pdf => render_pdf(path, page, max_width, &partial).await,
+        FileKind::Tiff | FileKind::Jpeg | FileKind::Png => {
+            let mut args = magick_args(kind, path, Some(page - 1));
+            args.push("-auto-orient".into());
+            // -thumbnail is -resize that also drops metadata; `>` only ever shrinks.
+            args.push("-thumbnail".into());
+            args.push(format!("{max_width}x>").into());
+            args.push(png_out(&partial));
+            run("convert", &args, RunOptions::with_timeout(PAGE_TIMEOUT))
+                .await
+                .map(drop)
+                .map_err(RenderError::from)
+        }
+        FileKind::Empty | FileKind::Unknown => return Err(RenderError::NotRenderable(kind)),
+    };
+    finish(result, &partial, out_png).await
+}
+
+async fn render_pdf(
+    path: &Path,
+    page: u32,
+    max_width: u32,
+    partial: &Path,
+) -> Result<(), RenderError> {
+    let page = page.to_string();
+    let width = max_width.to_string();
+    let max_height = max_width.saturating_mul(MAX_ASPECT).to_string();
+    // pdftoppm appends ".png" to the root it is given.
+    let root = partial.with_extension("");
+    let mut args: Vec<OsString> = [
+        "-png",
+        "-f",
+        &page,
+        "-l",
+        &page,
+        "-singlefile",
+        // The resolution follows from the width (so no -r: scale-to overrides it), the height
+        // from the page's aspect ratio; -W/-H crop the bitmap pdftoppm allocates.
+        "-scale-to-x",
+        &width,
+        "-scale-to-y",
+        "-1",
+        "-W",
+        &width,
+        "-H",
+        &max_height,
+    ]
+    .iter()
+    .map(OsString::from)
+    .collect();
+    args.push(path_arg(path));
+    args.push(path_arg(&root));
+    run("pdftoppm", &args, RunOptions::with_timeout(PAGE_TIMEOUT)).await?;
+    Ok(())
+}
+
+/// Makes a phone photo of a receipt or an odd-sized slip look like a scan: upright, straight
+/// and cropped to the paper. Best effort: it works when the paper lies on a plain background
+/// that shows in the photo's top-left corner.
+pub async fn clean_up_photo(input: &Path, out_png: &Path) -> Result<(), RenderError> {
+    let kind = sniff_file(input).await?;
+    if !kind.is_image() {
+        return Err(RenderError::NotRenderable(kind));
+    }
+    // The colour of the table under the paper, from the corner pixel ("gray(90)", "srgb(…)").
+    let mut args = magick_args(kind, input, Some(0));
+    for arg in ["-format", "%[pixel:p{0,0}]", "info:"] {
+        args.push(arg.into());
+    }
+    let opts = RunOptions {
+        max_output_bytes: 256,
+        ..RunOptions::with_timeout(PAGE_TIMEOUT)
+    };
+    let table = run("convert", &args, opts).await?.stdout_lossy();
+
+    let mut args = magick_args(kind, input, Some(0));
+    for arg in [
+        // Turn the pixels the way the camera's EXIF orientation says, so later steps (and
+        // OCR) see the paper upright.
+        "-auto-orient",
+        // Straighten text lines that lean by a few degrees (40% is ImageMagick's usual
+        // threshold). The corners the rotation turns in are filled with the table's colour,
+        // so the next step still sees paper on a table.
+        "-background",
+        table.trim(),
+        "-deskew",
+        "40%",
+        "+repage",
+        // Crop to the paper: -trim removes the border that has the corners' colour (the
+        // table); -fuzz lets "the same colour" include a photo's uneven light and noise.
+        // +repage forgets the crop's offset, so the result is a plain image.
+        "-fuzz",
+        "10%",
+        "-trim",
+        "+repage",
+        // No camera metadata (GPS position, device) in what we keep.
+        "-strip",
+    ] {
+        args.push(arg.into());
+    }
+    let partial = side_name(out_png);
+    args.push(png_out(&partial));
+    let result = run("convert", &args, RunOptions::with_timeout(PAGE_TIMEOUT))
+        .await
+        .map(drop)
+        .map_err(RenderError::from);
+    finish(result, &partial, out_png).await
+}
+
+/// The limits, then the input with its decoder named explicitly: we already know the kind
+/// from its magic bytes, and ImageMagick must not pick another decoder (SVG, MVG, …) by
+/// guessing from the content.
+fn magick_args(kind: FileKind, path: &Path, frame: Option<u32>) -> Vec<OsString> {
+    let mut args: Vec<OsString> = MAGICK_LIMITS.iter().map(OsString::from).collect();
+    let coder = match kind {
+        FileKind::Tiff => "tiff",
+        FileKind::Jpeg => "jpeg",
+        _ => "png",
+    };
+    let mut input = OsString::from(format!("{coder}:"));
+    input.push(path.as_os_str());
+    if let Some(frame) = frame {
+        input.push(format!("[{frame}]"));
+    }
+    args.push(input);
+    args
+}
+
+fn png_out(path: &Path) -> OsString {
+    let mut out = OsString::from("png:");
+    out.push(path.as_os_str());
+    out
+}
+
+fn side_name(out: &Path) -> PathBuf {
+    let mut name = out.as_os_str().to_owned();
+    name.push(".part.png");
+    PathBuf::from(name)
+}
+
+async fn finish(
+    result: Result<(), RenderError>,
+    partial: &Path,
+    out: &Path,
+) -> Result<(), RenderError> {
+    match result {
+        Ok(()) => Ok(tokio::fs::rename(partial, out).await?),
+        Err(e) => {
+            // Whatever was half written is useless; there may be nothing to remove.
+            let _ = tokio::fs::remove_file(partial).await;
+            Err(e)
+        }
+    }
+}
+
+async fn sniff_file(path: &Path) -> Result<FileKind, RenderError> {
+    let file = tokio::fs::File::open(path).await?;
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    file.take(SNIFF_LEN as u64).read_to_end(&mut head).await?;
+    Ok(sniff(&head))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{s, tool, Fixtures};
+    use crate::headers;
+
+    fn png_size(path: &Path) -> (u32, u32) {
+        let facts = headers::png(std::fs::File::open(path).unwrap()).unwrap();
+        facts.pages[0]
+    }
+
+    #[tokio::test]
+    async fn page_two_of_a_pdf_and_of_a_g4_tiff_at_the_requested_width() {
+        let f = Fixtures::make().await;
+        let out = f.path("pdf-2.png");
+        render_page(&f.path("three.pdf"), FileKind::Pdf, 2, 400, &out)
+            .await
+            .unwrap();
+        // Page 2 is landscape (792 × 612 pt): 400 × 310 (rounded up), where page 1 would be
+        // 400 × 518.
+        assert_eq!(png_size(&out), (400, 310));
+
+        let out = f.path("tif-2.png");
+        render_page(&f.path("g4.tif"), FileKind::Tiff, 2, 300, &out)
+            .await
+            .unwrap();
+        // Page 2 is 1100 × 850; page 1 (850 × 1100) would come out 300 × 388.
+        assert_eq!(png_size(&out), (300, 232));
+        assert!(!side_name(&out).exists());
+    }
+
+    #[tokio::test]
+    async fn an_exif_rotated_jpeg_comes_out_upright() {
+        let f = Fixtures::make().await;
+        let out = f.path("upright.png");
+        // Stored 400 × 200 with orientation 6: shown 200 × 400, then shrunk to 100 wide.
+        render_page(&f.path("rotated.jpg"), FileKind::Jpeg, 1, 100, &out)
+            .await
+            .unwrap();
+        assert_eq!(png_size(&out), (100, 200));
+    }
+
+    #[tokio::test]
+    async fn a_missing_page_is_an_error_and_leaves_no_file() {
+        let f = Fixtures::make().await;
+        let out = f.path("none.png");
+        let err = render_page(&f.path("three.pdf"), FileKind::Pdf, 9, 400, &out)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, RenderError::Process(ProcessError::Failed { .. })),
+            "{err}"
+        );
+        let err = render_page(&f.path("g4.tif"), FileKind::Tiff, 3, 300, &out)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, RenderError::Process(ProcessError::Failed { .. })),
+            "{err}"
+        );
+        assert!(matches!(
+            render_page(&f.path("g4.tif"), FileKind::Tiff, 0, 300, &out).await,
+            Err(RenderError::NoPageZero)
+        ));
+        assert!(!out.exists() && !side_name(&out).exists());
+    }
+
+    #[tokio::test]
+    async fn a_photo_of_a_slip_on_a_table_is_cropped_to_the_paper() {
+        let f = Fixtures::make().await;
+        // A white 300 × 400 slip with lines of "text" on a grey table, photographed 4° askew.
+        let photo = f.path("photo.jpg");
+        tool(
+            "convert",
+            &[
+                "-size",
+                "300x400",
+                "xc:white",
+                "-fill",
+                "black",
+                "-draw",
+                "rectangle 30,40 270,52 rectangle 30,80 250,92 rectangle 30,120 260,132 \
+                 rectangle 30,160 200,172",
+                "-bordercolor",
+                "gray(90)",
+                "-border",
+                "150",
+                "-background",
+                "gray(90)",
+                "-rotate",
+                "4",
+                "-quality",
+                "92",
+                s(&photo),
+            ],
+        )
+        .await;
+        let out = f.path("clean.png");
+        clean_up_photo(&photo, &out).await.unwrap();
+        // The photo is 650 × 742; straightened and cropped, the slip is 300 × 400 again.
+        let (w, h) = png_size(&out);
+        assert!(
+            (295..=310).contains(&w) && (395..=410).contains(&h),
+            "{w} × {h}"
+        );
+    }
+}

@@ -1,0 +1,722 @@
+//! Documents: what was received, when, by which office, where its bytes are, and what happened
+//! to it (stored, a duplicate of an earlier upload, or in need of a person's attention);
+//! resumable uploads in progress; original evidence and its custody; closure days.
+
+use crate::audit::{self, Event};
+use crate::db::{now_ms, Store};
+use crate::error::{Result, StoreError};
+use crate::offices::Office;
+use crate::{Actor, Viewer};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use worktrack_domain::Scope;
+
+/// Where a document came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Browser,
+    Api,
+    HotFolder,
+    Import,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Browser => "browser",
+            Source::Api => "api",
+            Source::HotFolder => "hot_folder",
+            Source::Import => "import",
+        }
+    }
+}
+
+pub const STATUS_STORED: &str = "stored";
+pub const STATUS_DUPLICATE: &str = "duplicate";
+pub const STATUS_ATTENTION: &str = "needs_attention";
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Document {
+    pub id: i64,
+    pub office_id: i64,
+    pub blob_hash: String,
+    pub filename: String,
+    pub size: i64,
+    pub media_type: String,
+    pub pages: Option<i64>,
+    /// `stored`, `duplicate` or `needs_attention`.
+    pub status: String,
+    pub attention_code: Option<String>,
+    pub attention_reason: Option<String>,
+    pub duplicate_of: Option<i64>,
+    /// `YYYY-MM-DD`: the day the paper arrived at the office.
+    pub received_on: String,
+    pub uploaded_at: i64,
+    /// The office-local day it was uploaded.
+    pub uploaded_on: String,
+    pub uploaded_by: Option<i64>,
+    pub source: String,
+    pub original_evidence: bool,
+    pub return_by: Option<String>,
+    /// `held`, `returned` or `retained` (original evidence only).
+    pub custody: Option<String>,
+    /// `pending`, `done` or `failed`.
+    pub previews: String,
+}
+
+/// A document to record once its blob is durable.
+#[derive(Debug, Clone)]
+pub struct NewDocument {
+    pub office_id: i64,
+    pub blob_hash: String,
+    pub size: i64,
+    pub filename: String,
+    pub media_type: String,
+    pub pages: Option<i64>,
+    pub attention: Option<(String, String)>,
+    pub received_on: time::Date,
+    pub uploaded_on: time::Date,
+    pub source: Source,
+    /// Makes a hot-folder or import run idempotent: a second document with the same key is
+    /// not created.
+    pub source_key: Option<String>,
+    pub original_evidence: bool,
+    pub return_by: Option<time::Date>,
+}
+
+/// Filters of the documents list.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentFilter {
+    pub office_id: Option<i64>,
+    pub received_from: Option<String>,
+    pub received_to: Option<String>,
+    pub status: Option<String>,
+    pub uploaded_by: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CustodyEvent {
+    pub action: String,
+    pub note: String,
+    pub actor: String,
+    pub at: i64,
+}
+
+/// A resumable upload in progress.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub id: String,
+    pub office_id: i64,
+    pub user_id: Option<i64>,
+    pub length: i64,
+    pub filename: String,
+    pub received_on: String,
+    pub original_evidence: bool,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub document_id: Option<i64>,
+}
+
+/// One document's dates, for the paper log.
+#[derive(Debug, Clone)]
+pub struct PaperRow {
+    pub received_on: String,
+    pub uploaded_on: String,
+    pub status: String,
+    pub original_evidence: bool,
+}
+
+const DOC_COLUMNS: &str = "id, office_id, blob_hash, filename, size, media_type, pages, status, \
+    attention_code, attention_reason, duplicate_of, received_on, uploaded_at, uploaded_on, uploaded_by, \
+    source, original_evidence, return_by, custody, previews";
+
+fn document_from_row(r: &AnyRow) -> std::result::Result<Document, sqlx::Error> {
+    Ok(Document {
+        id: r.try_get("id")?,
+        office_id: r.try_get("office_id")?,
+        blob_hash: r.try_get("blob_hash")?,
+        filename: r.try_get("filename")?,
+        size: r.try_get("size")?,
+        media_type: r.try_get("media_type")?,
+        pages: r.try_get("pages")?,
+        status: r.try_get("status")?,
+        attention_code: r.try_get("attention_code")?,
+        attention_reason: r.try_get("attention_reason")?,
+        duplicate_of: r.try_get("duplicate_of")?,
+        received_on: r.try_get("received_on")?,
+        uploaded_at: r.try_get("uploaded_at")?,
+        uploaded_on: r.try_get("uploaded_on")?,
+        uploaded_by: r.try_get("uploaded_by")?,
+        source: r.try_get("source")?,
+        original_evidence: r.try_get::<i64, _>("original_evidence")? != 0,
+        return_by: r.try_get("return_by")?,
+        custody: r.try_get("custody")?,
+        previews: r.try_get("previews")?,
+    })
+}
+
+fn upload_from_row(r: &AnyRow) -> std::result::Result<Upload, sqlx::Error> {
+    Ok(Upload {
+        id: r.try_get("id")?,
+        office_id: r.try_get("office_id")?,
+        user_id: r.try_get("user_id")?,
+        length: r.try_get("length")?,
+        filename: r.try_get("filename")?,
+        received_on: r.try_get("received_on")?,
+        original_evidence: r.try_get::<i64, _>("original_evidence")? != 0,
+        created_at: r.try_get("created_at")?,
+        expires_at: r.try_get("expires_at")?,
+        document_id: r.try_get("document_id")?,
+    })
+}
+
+fn office_filter(scope: &Scope) -> Option<String> {
+    match scope {
+        Scope::AllOffices => Some(String::new()),
+        Scope::Offices(ids) if !ids.is_empty() => {
+            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            Some(format!(" AND office_id IN ({})", list.join(",")))
+        }
+        _ => None,
+    }
+}
+
+impl Store {
+    /// Records a document whose blob is already durable. A second document with the same
+    /// content in the same office is recorded as a duplicate of the first, never dropped. With a
+    /// `source_key` already on file, returns the existing document instead (`false`).
+    pub async fn record_document(
+        &self,
+        actor: &Actor,
+        new: &NewDocument,
+    ) -> Result<(Document, bool)> {
+        if let Some(key) = &new.source_key {
+            if let Some(existing) = self.document_by_source_key(key).await? {
+                return Ok((existing, false));
+            }
+        }
+        let mut tx = self.begin_write().await?;
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO blobs (hash, size, created_at) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING",
+        )
+        .bind(&new.blob_hash)
+        .bind(new.size)
+        .bind(now)
+        .execute(&mut *tx.tx)
+        .await?;
+        let first: Option<i64> =
+            sqlx::query("SELECT MIN(id) FROM documents WHERE office_id = $1 AND blob_hash = $2")
+                .bind(new.office_id)
+                .bind(&new.blob_hash)
+                .fetch_one(&mut *tx.tx)
+                .await?
+                .try_get(0)?;
+        let status = match (&new.attention, first) {
+            (Some(_), _) => STATUS_ATTENTION,
+            (None, Some(_)) => STATUS_DUPLICATE,
+            (None, None) => STATUS_STORED,
+        };
+        let previews = if new.attention.is_some() {
+            "none"
+        } else {
+            "pending"
+        };
+        let row = sqlx::query(&format!(
+            "INSERT INTO documents (office_id, blob_hash, filename, size, media_type, pages, status, \
+             attention_code, attention_reason, duplicate_of, received_on, uploaded_at, uploaded_on, uploaded_by, \
+             source, source_key, original_evidence, return_by, custody, previews) VALUES \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+             RETURNING {DOC_COLUMNS}"
+        ))
+        .bind(new.office_id)
+        .bind(&new.blob_hash)
+        .bind(&new.filename)
+        .bind(new.size)
+        .bind(&new.media_type)
+        .bind(new.pages)
+        .bind(status)
+        .bind(new.attention.as_ref().map(|a| a.0.clone()))
+        .bind(new.attention.as_ref().map(|a| a.1.clone()))
+        .bind(first)
+        .bind(new.received_on.to_string())
+        .bind(now)
+        .bind(new.uploaded_on.to_string())
+        .bind(actor.user_id)
+        .bind(new.source.as_str())
+        .bind(new.source_key.clone())
+        .bind(i64::from(new.original_evidence))
+        .bind(new.return_by.map(|d| d.to_string()))
+        .bind(new.original_evidence.then_some("held"))
+        .bind(previews)
+        .fetch_one(&mut *tx.tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, "this file was already taken in"))?;
+        let doc = document_from_row(&row)?;
+        audit::append(
+            &mut tx.tx,
+            actor,
+            Event {
+                action: "document.create",
+                target_type: "document",
+                target_id: doc.id.to_string(),
+                office_id: Some(doc.office_id),
+                detail: serde_json::json!({
+                    "status": doc.status, "size": doc.size, "media_type": doc.media_type,
+                    "source": doc.source, "duplicate_of": doc.duplicate_of,
+                }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((doc, true))
+    }
+
+    pub async fn document_by_source_key(&self, key: &str) -> Result<Option<Document>> {
+        let row = sqlx::query(&format!(
+            "SELECT {DOC_COLUMNS} FROM documents WHERE source_key = $1"
+        ))
+        .bind(key)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.as_ref().map(document_from_row).transpose()?)
+    }
+
+    /// One document, if `viewer` may see it (audited as a view).
+    pub async fn document(&self, viewer: &Viewer, id: i64) -> Result<Document> {
+        let doc = self.document_unscoped(id).await?;
+        self.check_scope(viewer, doc.office_id, "document", &id.to_string())
+            .await?;
+        self.audit(
+            &viewer.actor,
+            Event {
+                action: "document.view",
+                target_type: "document",
+                target_id: id.to_string(),
+                office_id: Some(doc.office_id),
+                detail: serde_json::json!({}),
+            },
+        )
+        .await?;
+        Ok(doc)
+    }
+
+    /// A document without scope checks, for background work on the server itself.
+    pub async fn document_unscoped(&self, id: i64) -> Result<Document> {
+        let row = sqlx::query(&format!(
+            "SELECT {DOC_COLUMNS} FROM documents WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok(document_from_row(&row)?)
+    }
+
+    /// Documents in `viewer`'s scope matching `filter`, newest first, `limit` before `before_id`.
+    pub async fn documents(
+        &self,
+        viewer: &Viewer,
+        filter: &DocumentFilter,
+        before_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<Document>> {
+        let Some(scope_sql) = office_filter(&viewer.scope) else {
+            return Ok(Vec::new());
+        };
+        if let Some(office) = filter.office_id {
+            self.check_scope(viewer, office, "office", &office.to_string())
+                .await?;
+        }
+        enum Value {
+            Int(i64),
+            Text(String),
+        }
+        let mut sql = format!("SELECT {DOC_COLUMNS} FROM documents WHERE id < $1{scope_sql}");
+        let mut values: Vec<Value> = Vec::new();
+        let mut add = |clause: &str, value: Value| {
+            values.push(value);
+            sql.push_str(&format!(" AND {clause} ${}", values.len() + 1));
+        };
+        if let Some(o) = filter.office_id {
+            add("office_id =", Value::Int(o));
+        }
+        if let Some(d) = &filter.received_from {
+            add("received_on >=", Value::Text(d.clone()));
+        }
+        if let Some(d) = &filter.received_to {
+            add("received_on <=", Value::Text(d.clone()));
+        }
+        if let Some(st) = &filter.status {
+            add("status =", Value::Text(st.clone()));
+        }
+        if let Some(u) = filter.uploaded_by {
+            add("uploaded_by =", Value::Int(u));
+        }
+        sql.push_str(&format!(" ORDER BY id DESC LIMIT ${}", values.len() + 2));
+        let mut q = sqlx::query(&sql).bind(before_id.unwrap_or(i64::MAX));
+        for v in values {
+            q = match v {
+                Value::Int(i) => q.bind(i),
+                Value::Text(t) => q.bind(t),
+            };
+        }
+        let rows = q.bind(limit.clamp(1, 500)).fetch_all(self.pool()).await?;
+        Ok(rows
+            .iter()
+            .map(document_from_row)
+            .collect::<std::result::Result<_, _>>()?)
+    }
+}
+
+impl Store {
+    /// Records that `viewer` downloaded or looked at a document's content.
+    pub async fn audit_document_content(
+        &self,
+        viewer: &Viewer,
+        doc: &Document,
+        what: &str,
+    ) -> Result<()> {
+        self.audit(
+            &viewer.actor,
+            Event {
+                action: what,
+                target_type: "document",
+                target_id: doc.id.to_string(),
+                office_id: Some(doc.office_id),
+                detail: serde_json::json!({}),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Records that original evidence was returned to its owner or retained, with a note.
+    pub async fn record_custody(
+        &self,
+        viewer: &Viewer,
+        doc_id: i64,
+        action: &str,
+        note: &str,
+    ) -> Result<Document> {
+        if !matches!(action, "returned" | "retained") {
+            return Err(StoreError::Invalid(
+                "custody action must be returned or retained".into(),
+            ));
+        }
+        let note = note.trim();
+        if note.chars().count() > 500 || note.chars().any(|c| c.is_control() && c != '\n') {
+            return Err(StoreError::Invalid(
+                "the note is at most 500 characters".into(),
+            ));
+        }
+        if !viewer.role.may_write_business_data() {
+            return Err(StoreError::Forbidden(
+                "your role cannot record custody".into(),
+            ));
+        }
+        let doc = self.document_unscoped(doc_id).await?;
+        self.check_scope(viewer, doc.office_id, "document", &doc_id.to_string())
+            .await?;
+        if !doc.original_evidence {
+            return Err(StoreError::Invalid(
+                "this document is not original evidence".into(),
+            ));
+        }
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE documents SET custody = $1 WHERE id = $2")
+            .bind(action)
+            .bind(doc_id)
+            .execute(&mut *tx.tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO custody_events (document_id, action, note, actor_id, actor, at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(doc_id)
+        .bind(action)
+        .bind(note)
+        .bind(viewer.actor.user_id)
+        .bind(&viewer.actor.label)
+        .bind(now_ms())
+        .execute(&mut *tx.tx)
+        .await?;
+        audit::append(
+            &mut tx.tx,
+            &viewer.actor,
+            Event {
+                action: "document.custody",
+                target_type: "document",
+                target_id: doc_id.to_string(),
+                office_id: Some(doc.office_id),
+                detail: serde_json::json!({ "action": action, "note": note }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.document_unscoped(doc_id).await
+    }
+
+    pub async fn custody_events(&self, doc_id: i64) -> Result<Vec<CustodyEvent>> {
+        let rows = sqlx::query(
+            "SELECT action, note, actor, at FROM custody_events WHERE document_id = $1 ORDER BY id",
+        )
+        .bind(doc_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CustodyEvent {
+                    action: r.try_get(0)?,
+                    note: r.try_get(1)?,
+                    actor: r.try_get(2)?,
+                    at: r.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Received and uploaded dates of an office's documents received or uploaded in
+    /// `[from, to]` (ISO dates), for the paper log.
+    pub async fn paper_rows(&self, office: &Office, from: &str, to: &str) -> Result<Vec<PaperRow>> {
+        let rows = sqlx::query(
+            "SELECT received_on, uploaded_on, status, original_evidence FROM documents WHERE office_id = $1 \
+             AND ((received_on >= $2 AND received_on <= $3) OR (uploaded_on >= $2 AND uploaded_on <= $3))",
+        )
+        .bind(office.id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PaperRow {
+                    received_on: r.try_get(0)?,
+                    uploaded_on: r.try_get(1)?,
+                    status: r.try_get(2)?,
+                    original_evidence: r.try_get::<i64, _>(3)? != 0,
+                })
+            })
+            .collect()
+    }
+
+    /// Original evidence of an office still held (not yet returned or retained).
+    pub async fn evidence_held(&self, office: &Office) -> Result<Vec<Document>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {DOC_COLUMNS} FROM documents WHERE office_id = $1 AND original_evidence = 1 \
+             AND custody = 'held' ORDER BY return_by, id"
+        ))
+        .bind(office.id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(document_from_row)
+            .collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Closure days (nationwide and the office's own), as ISO dates.
+    pub async fn closure_days(&self, office_id: i64) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT day FROM closures WHERE office_id IS NULL OR office_id = $1 ORDER BY day",
+        )
+        .bind(office_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Adds a closure day (an office's, or nationwide when `office_id` is None).
+    pub async fn add_closure(
+        &self,
+        actor: &Actor,
+        office_id: Option<i64>,
+        day: time::Date,
+        reason: &str,
+    ) -> Result<()> {
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 200 {
+            return Err(StoreError::Invalid(
+                "give a reason of at most 200 characters".into(),
+            ));
+        }
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO closures (office_id, day, reason, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(office_id)
+        .bind(day.to_string())
+        .bind(reason)
+        .bind(now_ms())
+        .execute(&mut *tx.tx)
+        .await?;
+        audit::append(
+            &mut tx.tx,
+            actor,
+            Event {
+                action: "closure.create",
+                target_type: "closure",
+                target_id: day.to_string(),
+                office_id,
+                detail: serde_json::json!({ "reason": reason }),
+            },
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    // --- resumable uploads ------------------------------------------------------------------
+
+    pub async fn create_upload(&self, up: &Upload) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO uploads (id, office_id, user_id, length, filename, received_on, original_evidence, \
+             created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&up.id)
+        .bind(up.office_id)
+        .bind(up.user_id)
+        .bind(up.length)
+        .bind(&up.filename)
+        .bind(&up.received_on)
+        .bind(i64::from(up.original_evidence))
+        .bind(up.created_at)
+        .bind(up.expires_at)
+        .execute(&mut *tx.tx)
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn upload(&self, id: &str) -> Result<Upload> {
+        let row = sqlx::query("SELECT * FROM uploads WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(upload_from_row(&row)?)
+    }
+
+    pub async fn touch_upload(&self, id: &str, expires_at: i64) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE uploads SET expires_at = $1 WHERE id = $2")
+            .bind(expires_at)
+            .bind(id)
+            .execute(&mut *tx.tx)
+            .await?;
+        tx.commit().await
+    }
+
+    pub async fn complete_upload(&self, id: &str, document_id: i64) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE uploads SET document_id = $1 WHERE id = $2")
+            .bind(document_id)
+            .bind(id)
+            .execute(&mut *tx.tx)
+            .await?;
+        tx.commit().await
+    }
+
+    pub async fn delete_upload(&self, id: &str) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM uploads WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx.tx)
+            .await?;
+        tx.commit().await
+    }
+
+    /// Ids of uploads past their expiry (their partial files are to be removed).
+    pub async fn expired_uploads(&self) -> Result<Vec<String>> {
+        let rows = sqlx::query("SELECT id FROM uploads WHERE expires_at < $1")
+            .bind(now_ms())
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<std::result::Result<_, _>>()?)
+    }
+
+    // --- page images and integrity -------------------------------------------------------
+
+    /// The next documents whose page images are still to be made.
+    pub async fn documents_needing_previews(&self, limit: i64) -> Result<Vec<Document>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {DOC_COLUMNS} FROM documents WHERE previews = 'pending' ORDER BY id LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(document_from_row)
+            .collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Records a page image (its blob already durable).
+    pub async fn add_page_image(
+        &self,
+        doc_id: i64,
+        page: i64,
+        kind: &str,
+        blob_hash: &str,
+        size: i64,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("INSERT INTO blobs (hash, size, created_at) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING")
+            .bind(blob_hash)
+            .bind(size)
+            .bind(now_ms())
+            .execute(&mut *tx.tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO page_images (document_id, page, kind, blob_hash) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (document_id, page, kind) DO UPDATE SET blob_hash = excluded.blob_hash",
+        )
+        .bind(doc_id)
+        .bind(page)
+        .bind(kind)
+        .bind(blob_hash)
+        .execute(&mut *tx.tx)
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn set_previews(&self, doc_id: i64, state: &str) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE documents SET previews = $1 WHERE id = $2")
+            .bind(state)
+            .bind(doc_id)
+            .execute(&mut *tx.tx)
+            .await?;
+        tx.commit().await
+    }
+
+    /// `(page, kind, blob_hash)` of a document's page images.
+    pub async fn page_images(&self, doc_id: i64) -> Result<Vec<(i64, String, String)>> {
+        let rows = sqlx::query("SELECT page, kind, blob_hash FROM page_images WHERE document_id = $1 ORDER BY page, kind")
+            .bind(doc_id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect()
+    }
+
+    /// Every blob a row refers to: `(hash, what refers to it)`.
+    pub async fn referenced_blobs(&self) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query(
+            "SELECT blob_hash, 'document ' || CAST(id AS TEXT) FROM documents \
+             UNION ALL SELECT blob_hash, 'page image of document ' || CAST(document_id AS TEXT) FROM page_images",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+    }
+}

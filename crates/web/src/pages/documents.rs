@@ -1,0 +1,570 @@
+//! Documents: the upload page, the list, one document with its page images and custody log,
+//! its download, and the paper log of an office.
+
+use super::{render, render_status, when, Chrome};
+use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::error::PageError;
+use crate::state::AppState;
+use askama::Template;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use worktrack_domain::{Role, Scope};
+use worktrack_pipeline::intake::Intake;
+use worktrack_store::{CustodyEvent, Document, DocumentFilter, Office, User};
+
+const PAGE_SIZE: i64 = 50;
+
+async fn offices_in_scope(state: &AppState, who: &SignedIn) -> Result<Vec<Office>, PageError> {
+    Ok(state
+        .store
+        .offices()
+        .await?
+        .into_iter()
+        .filter(|o| who.viewer.scope.permits(o.id))
+        .collect())
+}
+
+fn office_code(offices: &[Office], id: i64) -> String {
+    offices
+        .iter()
+        .find(|o| o.id == id)
+        .map(|o| o.code.clone())
+        .unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "upload.html")]
+pub struct UploadPage {
+    pub chrome: Chrome,
+    pub offices: Vec<Office>,
+    pub own_office: String,
+    pub today: String,
+    pub chunk_size: u64,
+}
+
+pub async fn upload_page(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+) -> Result<Response, PageError> {
+    super::require(who.role().may_write_business_data(), "uploading documents")?;
+    let offices = offices_in_scope(&state, &who).await?;
+    let own = who
+        .user
+        .office_id
+        .and_then(|id| offices.iter().find(|o| o.id == id))
+        .or(offices.first());
+    let today = own
+        .map(Intake::today)
+        .unwrap_or_else(|| time::OffsetDateTime::now_utc().date());
+    Ok(render(&UploadPage {
+        chrome: Chrome::for_user(&who, "Upload paper", csrf, "/upload"),
+        own_office: own.map(|o| o.code.clone()).unwrap_or_default(),
+        offices,
+        today: today.to_string(),
+        chunk_size: 5 * 1024 * 1024,
+    })?
+    .into_response())
+}
+
+pub struct DocRow {
+    pub doc: Document,
+    pub office: String,
+    pub uploaded: String,
+}
+
+#[derive(Template)]
+#[template(path = "documents.html")]
+pub struct DocumentsPage {
+    pub chrome: Chrome,
+    pub rows: Vec<DocRow>,
+    pub offices: Vec<Office>,
+    pub uploaders: Vec<User>,
+    pub q: ListQuery,
+    pub older: Option<String>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub office: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub uploader: String,
+    pub before: Option<i64>,
+}
+
+fn valid_date(s: &str) -> Option<String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s.trim(), &format)
+        .ok()
+        .map(|d| d.to_string())
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let offices = offices_in_scope(&state, &who).await?;
+    let mut error = None;
+    let office_id = if q.office.trim().is_empty() {
+        None
+    } else {
+        Some(state.store.office_by_code(q.office.trim()).await?.id)
+    };
+    let mut date = |s: &str, label: &str| {
+        if s.trim().is_empty() {
+            None
+        } else {
+            let d = valid_date(s);
+            if d.is_none() {
+                error = Some(format!("{label}: use the form YYYY-MM-DD"));
+            }
+            d
+        }
+    };
+    let received_from = date(&q.from, "Received from");
+    let received_to = date(&q.to, "Received to");
+    let status = match q.status.as_str() {
+        "" => None,
+        s @ ("stored" | "duplicate" | "needs_attention") => Some(s.to_string()),
+        _ => {
+            error = Some("Status: choose stored, duplicate or needs attention".into());
+            None
+        }
+    };
+    let uploaders = match office_id {
+        Some(id) => state.store.users(Some(id)).await?,
+        None => Vec::new(),
+    };
+    let uploaded_by = if q.uploader.is_empty() {
+        None
+    } else {
+        Some(
+            state
+                .store
+                .user_by_username(&q.uploader)
+                .await
+                .map(|u| u.id)
+                .unwrap_or(-1),
+        )
+    };
+    let filter = DocumentFilter {
+        office_id,
+        received_from,
+        received_to,
+        status,
+        uploaded_by,
+    };
+    let docs = state
+        .store
+        .documents(&who.viewer, &filter, q.before, PAGE_SIZE + 1)
+        .await?;
+    let older = (docs.len() as i64 > PAGE_SIZE).then(|| {
+        let last = docs[PAGE_SIZE as usize - 1].id;
+        format!(
+            "/documents?office={}&from={}&to={}&status={}&uploader={}&before={last}",
+            q.office, q.from, q.to, q.status, q.uploader
+        )
+    });
+    let rows = docs
+        .into_iter()
+        .take(PAGE_SIZE as usize)
+        .map(|doc| DocRow {
+            office: office_code(&offices, doc.office_id),
+            uploaded: when(doc.uploaded_at),
+            doc,
+        })
+        .collect();
+    let page = DocumentsPage {
+        chrome: Chrome::for_user(&who, "Documents", csrf, "/documents").with_error(error.clone()),
+        rows,
+        offices,
+        uploaders,
+        q,
+        older,
+    };
+    if error.is_some() {
+        Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+    } else {
+        Ok(render(&page)?.into_response())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "document.html")]
+pub struct DocumentPage {
+    pub chrome: Chrome,
+    pub doc: Document,
+    pub office: Office,
+    pub uploaded: String,
+    pub uploader: String,
+    pub pages: Vec<i64>,
+    pub custody: Vec<(CustodyEvent, String)>,
+    pub can_record_custody: bool,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let page = document_page(&state, &who, csrf, id, None).await?;
+    Ok(render(&page)?.into_response())
+}
+
+async fn document_page(
+    state: &AppState,
+    who: &SignedIn,
+    csrf: String,
+    id: i64,
+    error: Option<String>,
+) -> Result<DocumentPage, PageError> {
+    let doc = state.store.document(&who.viewer, id).await?;
+    let office = state.store.office_by_id(doc.office_id).await?;
+    let uploader = match doc.uploaded_by {
+        Some(uid) => state
+            .store
+            .users(Some(doc.office_id))
+            .await?
+            .into_iter()
+            .find(|u| u.id == uid)
+            .map(|u| u.display_name)
+            .unwrap_or_else(|| "another office's user".into()),
+        None => "the server (hot folder or import)".into(),
+    };
+    let pages = state
+        .store
+        .page_images(id)
+        .await?
+        .into_iter()
+        .filter(|(_, kind, _)| kind == "preview")
+        .map(|(p, _, _)| p)
+        .collect();
+    let custody = state
+        .store
+        .custody_events(id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let at = when(e.at);
+            (e, at)
+        })
+        .collect();
+    let title = format!("Document {} — {}", doc.id, doc.filename);
+    Ok(DocumentPage {
+        chrome: Chrome::for_user(who, &title, csrf, "/documents").with_error(error),
+        uploaded: when(doc.uploaded_at),
+        uploader,
+        pages,
+        custody,
+        can_record_custody: doc.original_evidence && who.role().may_write_business_data(),
+        doc,
+        office,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct CustodyForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn custody(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Path(id): Path<i64>,
+    Form(form): Form<CustodyForm>,
+) -> Result<Response, PageError> {
+    match state
+        .store
+        .record_custody(&who.viewer, id, &form.action, &form.note)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/documents/{id}")).into_response()),
+        Err(e) => {
+            let e = PageError::from(e);
+            if e.status == StatusCode::NOT_FOUND {
+                return Err(e);
+            }
+            let page = document_page(&state, &who, csrf, id, Some(e.message)).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}
+
+/// Streams a decrypted blob to the client from a temporary file removed right after opening.
+async fn send_blob(
+    state: &AppState,
+    hash: &str,
+    content_type: &str,
+    disposition: Option<String>,
+) -> Result<Response, PageError> {
+    let tmp = state.config.uploads_dir.join(format!(
+        "read-{}-{}",
+        hash.get(..16).unwrap_or("x"),
+        rand_suffix()
+    ));
+    state
+        .intake
+        .blobs
+        .read_to_file(hash, tmp.clone())
+        .await
+        .map_err(PageError::from)?;
+    let file = tokio::fs::File::open(&tmp)
+        .await
+        .map_err(|_| PageError::internal())?;
+    // Unlinked now: the open handle keeps the bytes readable, and nothing is left behind.
+    let _ = tokio::fs::remove_file(&tmp).await;
+    let len = file.metadata().await.map(|m| m.len()).unwrap_or(0);
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    let mut resp = body.into_response();
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    if let Some(d) = disposition.and_then(|d| HeaderValue::from_str(&d).ok()) {
+        h.insert(header::CONTENT_DISPOSITION, d);
+    }
+    Ok(resp)
+}
+
+fn rand_suffix() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 8];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+pub async fn content(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let doc = state.store.document(&who.viewer, id).await?;
+    state
+        .store
+        .audit_document_content(&who.viewer, &doc, "document.download")
+        .await?;
+    // ASCII-only file name in the header; the rest is replaced.
+    let safe: String = doc
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    send_blob(
+        &state,
+        &doc.blob_hash,
+        &doc.media_type,
+        Some(format!("attachment; filename=\"{safe}\"")),
+    )
+    .await
+}
+
+pub async fn page_image(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Path((id, name)): Path<(i64, String)>,
+) -> Result<Response, PageError> {
+    let (page, kind) = match name.strip_suffix(".png").map(|n| n.split_once('-')) {
+        Some(Some(("thumb", p))) => (p, "thumb"),
+        Some(Some(("page", p))) => (p, "preview"),
+        _ => return Err(PageError::not_found()),
+    };
+    let page: i64 = page.parse().map_err(|_| PageError::not_found())?;
+    let doc = state.store.document_unscoped(id).await?;
+    state
+        .store
+        .check_scope(&who.viewer, doc.office_id, "document", &id.to_string())
+        .await?;
+    let hash = state
+        .store
+        .page_images(id)
+        .await?
+        .into_iter()
+        .find(|(p, k, _)| *p == page && k == kind)
+        .map(|(_, _, h)| h)
+        .ok_or_else(PageError::not_found)?;
+    state
+        .store
+        .audit_document_content(&who.viewer, &doc, "document.page_view")
+        .await?;
+    send_blob(&state, &hash, "image/png", None).await
+}
+
+pub struct PaperDay {
+    pub day: String,
+    pub received: usize,
+    pub uploaded: usize,
+    pub duplicates: usize,
+    pub attention: usize,
+    pub on_time: usize,
+    pub late: usize,
+}
+
+#[derive(Template)]
+#[template(path = "paper.html")]
+pub struct PaperPage {
+    pub chrome: Chrome,
+    pub office: Office,
+    pub days: Vec<PaperDay>,
+    pub from: String,
+    pub to: String,
+    pub compliance: Option<String>,
+    pub evidence: Vec<(Document, bool)>,
+}
+
+#[derive(Deserialize)]
+pub struct PaperQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+pub async fn paper_log(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Path(code): Path<String>,
+    Query(q): Query<PaperQuery>,
+) -> Result<Response, PageError> {
+    let office = state.store.office_by_code(&code).await?;
+    let allowed = match &who.viewer.scope {
+        Scope::Nothing => false,
+        s => s.permits(office.id),
+    } && matches!(
+        who.role(),
+        Role::Manager | Role::AreaDirector | Role::Auditor | Role::Employee
+    );
+    if !allowed {
+        state
+            .store
+            .check_scope(&who.viewer, office.id, "office", &office.code)
+            .await?;
+        return Err(PageError::forbidden(
+            "Your role does not allow reading the paper log.",
+        ));
+    }
+    let today = Intake::today(&office);
+    let to =
+        q.to.as_deref()
+            .and_then(valid_date)
+            .unwrap_or_else(|| today.to_string());
+    let from = q
+        .from
+        .as_deref()
+        .and_then(valid_date)
+        .unwrap_or_else(|| (today - time::Duration::days(13)).to_string());
+    let rows = state.store.paper_rows(&office, &from, &to).await?;
+    let calendar = state.intake.calendar(&office).await?;
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let parse = |s: &str| time::Date::parse(s, &format).ok();
+    let (Some(from_d), Some(to_d)) = (parse(&from), parse(&to)) else {
+        return Err(PageError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Invalid dates",
+            "Use dates of the form YYYY-MM-DD.",
+        ));
+    };
+    if to_d < from_d || (to_d - from_d).whole_days() > 366 {
+        return Err(PageError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Invalid dates",
+            "Choose a range of at most a year, from before to.",
+        ));
+    }
+    let policy = u32::try_from(office.upload_within_days).unwrap_or(0);
+    let mut days = Vec::new();
+    let (mut on_time_total, mut counted_total) = (0usize, 0usize);
+    let mut d = to_d;
+    loop {
+        let ds = d.to_string();
+        let received: Vec<_> = rows.iter().filter(|r| r.received_on == ds).collect();
+        let uploaded = rows.iter().filter(|r| r.uploaded_on == ds).count();
+        let mut on_time = 0;
+        let mut late = 0;
+        for r in received.iter().filter(|r| r.status != "duplicate") {
+            if let Some(up) = parse(&r.uploaded_on) {
+                if calendar.business_days_between(d, up) <= policy {
+                    on_time += 1;
+                } else {
+                    late += 1;
+                }
+            }
+        }
+        on_time_total += on_time;
+        counted_total += on_time + late;
+        days.push(PaperDay {
+            day: ds,
+            received: received.len(),
+            uploaded,
+            duplicates: received.iter().filter(|r| r.status == "duplicate").count(),
+            attention: received
+                .iter()
+                .filter(|r| r.status == "needs_attention")
+                .count(),
+            on_time,
+            late,
+        });
+        match d.previous_day() {
+            Some(p) if p >= from_d => d = p,
+            _ => break,
+        }
+    }
+    let compliance = (counted_total > 0).then(|| {
+        format!(
+            "{:.0}%",
+            100.0 * on_time_total as f64 / counted_total as f64
+        )
+    });
+    let evidence = state
+        .store
+        .evidence_held(&office)
+        .await?
+        .into_iter()
+        .map(|doc| {
+            let overdue = doc
+                .return_by
+                .as_deref()
+                .and_then(parse)
+                .is_some_and(|r| r < today);
+            (doc, overdue)
+        })
+        .collect();
+    let title = format!("Paper log — {}", office.code);
+    Ok(render(&PaperPage {
+        chrome: Chrome::for_user(&who, &title, csrf, "/documents"),
+        office,
+        days,
+        from,
+        to,
+        compliance,
+        evidence,
+    })?
+    .into_response())
+}
