@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The one command that installs the test prerequisites and runs the whole test suite, first on
-# SQLite (the default) and then on a throw-away PostgreSQL started for this run.
+# SQLite (the default) and then on a throw-away PostgreSQL started for this run, then the
+# integration tests once more with their blobs in a throw-away S3 store (s3s-fs).
 #
 # Usage: scripts/test.sh [CARGO TEST ARGS...]
 #   scripts/test.sh                   everything
 #   scripts/test.sh browser           only tests whose name contains "browser"
 #   scripts/test.sh -- --nocapture    arguments after -- go to the test binaries
 # Environment:
-#   WORKTRACK_TEST_SETUP_ONLY=1   install, start PostgreSQL, print its URL, stop it again and exit
-#                                 without running cargo (checks the set-up part alone).
+#   WORKTRACK_TEST_SETUP_ONLY=1   install, start PostgreSQL and s3s-fs, print their settings, stop
+#                                 them again and exit without running cargo (checks the set-up
+#                                 part alone).
 #   CI=true                       also run `cargo fmt --check` and `cargo clippy -D warnings` first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,6 +70,19 @@ if ! python3 -c 'import tusclient' >/dev/null 2>&1; then
   echo "setup: installed tuspy 1.1.0"
 fi
 
+# --- s3s-fs: an S3-compatible server for the S3 blob store tests, built once into target/tools --
+s3s_fs=$root/target/tools/bin/s3s-fs
+if [[ ! -x $s3s_fs ]]; then
+  start=$SECONDS
+  echo "setup: building s3s-fs 0.14.1 into target/tools (a few minutes, once)"
+  if ! cargo install s3s-fs --version 0.14.1 --locked --features binary --root "$root/target/tools" >>"$log" 2>&1; then
+    echo "cargo install s3s-fs failed; end of $log:" >&2
+    tail -n 30 "$log" >&2
+    exit 1
+  fi
+  echo "setup: installed s3s-fs 0.14.1 in $((SECONDS - start)) s"
+fi
+
 # --- a throw-away PostgreSQL -----------------------------------------------------------------
 # The newest installed major version (Debian 12 ships 15).
 pg_bin=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
@@ -86,7 +101,16 @@ stop_pg() {
   fi
   rm -rf "$pg_dir"
 }
-trap stop_pg EXIT
+s3_pid=""
+s3_dir=""
+stop_s3() {
+  if [[ -n $s3_pid ]]; then
+    kill "$s3_pid" 2>/dev/null || true
+    wait "$s3_pid" 2>/dev/null || true
+  fi
+  if [[ -n $s3_dir ]]; then rm -rf "$s3_dir"; fi
+}
+trap 'stop_pg; stop_s3' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -107,9 +131,45 @@ fi
 pg_url="postgres://postgres@127.0.0.1:$pg_port/postgres"
 echo "setup: PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on port $pg_port"
 
+# --- a throw-away S3 store: s3s-fs on a free loopback port, random credentials, one bucket ----
+if ! command -v curl >/dev/null; then
+  echo "curl is needed to create the test bucket" >&2
+  exit 1
+fi
+s3_dir=$(mktemp -d /tmp/worktrack-s3.XXXXXX)
+mkdir "$s3_dir/data"
+s3_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+s3_access_key=$(python3 -c 'import secrets; print(secrets.token_hex(10))')
+s3_secret_key=$(python3 -c 'import secrets; print(secrets.token_hex(20))')
+s3_bucket=worktrack-test
+s3_url=http://127.0.0.1:$s3_port
+"$s3s_fs" --host 127.0.0.1 --port "$s3_port" --access-key "$s3_access_key" \
+  --secret-key "$s3_secret_key" "$s3_dir/data" >"$s3_dir/server.log" 2>&1 &
+s3_pid=$!
+for _ in $(seq 100); do
+  if (: </dev/tcp/127.0.0.1/"$s3_port") 2>/dev/null || ! kill -0 "$s3_pid" 2>/dev/null; then break; fi
+  sleep 0.1
+done
+# A signed PUT creates the bucket (and proves the credentials); curl signs but leaves the payload
+# hash header to the caller.
+if ! curl -sS --fail-with-body -X PUT --aws-sigv4 "aws:amz:us-east-1:s3" \
+  --user "$s3_access_key:$s3_secret_key" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
+  "$s3_url/$s3_bucket" >>"$log" 2>&1; then
+  echo "starting s3s-fs or creating its bucket failed; end of $log and of the server log:" >&2
+  tail -n 5 "$log" >&2
+  tail -n 20 "$s3_dir/server.log" >&2
+  exit 1
+fi
+# For every pass: the store's S3 unit tests run whenever these are set.
+export WORKTRACK_TEST_S3_ENDPOINT=$s3_url WORKTRACK_TEST_S3_BUCKET=$s3_bucket
+export WORKTRACK_TEST_S3_ACCESS_KEY=$s3_access_key WORKTRACK_TEST_S3_SECRET_KEY=$s3_secret_key
+unset WORKTRACK_TEST_BLOB_STORE
+echo "setup: s3s-fs $("$s3s_fs" --version 2>/dev/null | awk '{print $2}') on port $s3_port (bucket $s3_bucket)"
+
 if [[ -n ${WORKTRACK_TEST_SETUP_ONLY:-} && ${WORKTRACK_TEST_SETUP_ONLY} != 0 ]]; then
   echo "WORKTRACK_TEST_DATABASE_URL=$pg_url"
-  echo "setup only (WORKTRACK_TEST_SETUP_ONLY): stopping PostgreSQL, not running cargo"
+  echo "WORKTRACK_TEST_S3_ENDPOINT=$s3_url WORKTRACK_TEST_S3_BUCKET=$s3_bucket"
+  echo "setup only (WORKTRACK_TEST_SETUP_ONLY): stopping PostgreSQL and s3s-fs, not running cargo"
   exit 0
 fi
 
@@ -126,3 +186,8 @@ env -u WORKTRACK_TEST_DATABASE_URL cargo test --workspace --locked "$@"
 
 echo "== tests on PostgreSQL =="
 WORKTRACK_TEST_DATABASE_URL=$pg_url cargo test --workspace --locked "$@"
+
+# Only the integration tests (package worktrack) read WORKTRACK_TEST_BLOB_STORE; the other
+# crates' tests, the store's S3 unit tests among them, ran in both passes above.
+echo "== tests on SQLite with S3 blobs =="
+WORKTRACK_TEST_BLOB_STORE=s3 env -u WORKTRACK_TEST_DATABASE_URL cargo test -p worktrack --locked "$@"

@@ -11,6 +11,8 @@ pub const DEFAULT_DATA_DIR: &str = "./worktrack-data";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 pub const DEFAULT_CONFIG_FILE: &str = "worktrack.toml";
+pub const DEFAULT_BLOB_STORE: &str = "local";
+pub const DEFAULT_S3_REGION: &str = "us-east-1";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -37,6 +39,31 @@ pub struct Setting<T> {
     pub source: Source,
 }
 
+/// A credential: printed as `****` by `Debug`, so a logged `Config` cannot leak it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(****)")
+    }
+}
+
+/// Where blobs are kept, from `blob_store`.
+#[derive(Debug, Clone)]
+pub enum BlobBackend {
+    /// `local`: this directory (`<data_dir>/blobs`).
+    Local(PathBuf),
+    /// `s3://bucket/prefix` with the `s3_*` settings.
+    S3(worktrack_store::S3Config),
+}
+
 /// What flags and the environment gave (clap fills both, and says which).
 #[derive(Debug, Default, Clone)]
 pub struct Overrides {
@@ -49,6 +76,12 @@ pub struct Overrides {
     pub log: Option<(String, Source)>,
     /// The master key in hex, from the environment only (never a flag: it would show in `ps`).
     pub master_key: Option<String>,
+    pub blob_store: Option<(String, Source)>,
+    pub s3_endpoint: Option<(String, Source)>,
+    pub s3_region: Option<(String, Source)>,
+    /// S3 credentials, from the environment (or the file), never flags.
+    pub s3_access_key: Option<String>,
+    pub s3_secret_key: Option<String>,
 }
 
 /// `worktrack.toml`.
@@ -62,6 +95,11 @@ pub struct FileConfig {
     pub max_upload_bytes: Option<u64>,
     pub public_url: Option<String>,
     pub log: Option<String>,
+    pub blob_store: Option<String>,
+    pub s3_endpoint: Option<String>,
+    pub s3_region: Option<String>,
+    pub s3_access_key: Option<String>,
+    pub s3_secret_key: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -74,7 +112,18 @@ pub struct Config {
     pub public_url: Setting<Option<String>>,
     pub log: Setting<String>,
     pub master_key: Option<String>,
+    /// `local` or `s3://bucket/prefix`.
+    pub blob_store: Setting<String>,
+    pub s3_endpoint: Setting<Option<String>>,
+    pub s3_region: Setting<String>,
+    pub s3_access_key: Setting<Option<Secret>>,
+    pub s3_secret_key: Setting<Option<Secret>>,
     pub config_file: Option<PathBuf>,
+}
+
+/// [`pick`] for a setting without a default.
+fn pick_opt<T>(over: Option<(T, Source)>, file: Option<T>) -> Setting<Option<T>> {
+    pick(over.map(|(v, s)| (Some(v), s)), file.map(Some), None)
 }
 
 fn pick<T>(over: Option<(T, Source)>, file: Option<T>, default: T) -> Setting<T> {
@@ -159,6 +208,25 @@ impl Config {
             },
             log: pick(over.log, file.log, "info,sqlx=warn".to_string()),
             master_key: over.master_key,
+            blob_store: pick(
+                over.blob_store,
+                file.blob_store,
+                DEFAULT_BLOB_STORE.to_string(),
+            ),
+            s3_endpoint: pick_opt(over.s3_endpoint, file.s3_endpoint),
+            s3_region: pick(
+                over.s3_region,
+                file.s3_region,
+                DEFAULT_S3_REGION.to_string(),
+            ),
+            s3_access_key: pick_opt(
+                over.s3_access_key.map(|k| (Secret(k), Source::Env)),
+                file.s3_access_key.map(Secret),
+            ),
+            s3_secret_key: pick_opt(
+                over.s3_secret_key.map(|k| (Secret(k), Source::Env)),
+                file.s3_secret_key.map(Secret),
+            ),
             config_file: used,
         };
         config.validate()?;
@@ -190,7 +258,52 @@ impl Config {
                 bail!("public_url: must start with http:// or https://");
             }
         }
+        self.blob_backend()?;
         Ok(())
+    }
+
+    /// The blob store `blob_store` names, checked (without contacting it).
+    pub fn blob_backend(&self) -> anyhow::Result<BlobBackend> {
+        let url = self.blob_store.value.trim();
+        if url == "local" {
+            return Ok(BlobBackend::Local(self.data_dir.value.join("blobs")));
+        }
+        let Some((bucket, prefix)) = worktrack_store::S3Config::parse_url(url) else {
+            bail!(
+                "blob_store: {url:?} must be `local` or s3://BUCKET/PREFIX (a valid bucket name: \
+                 3-63 lower-case letters, digits, dots and hyphens)"
+            );
+        };
+        let need = |v: Option<String>, what: &str, env: &str| match v {
+            Some(v) if !v.is_empty() => Ok(v),
+            _ => Err(anyhow::anyhow!(
+                "blob_store {url}: set {what} ({env} or `{what}` in the config file)"
+            )),
+        };
+        let config = worktrack_store::S3Config {
+            endpoint: need(
+                self.s3_endpoint.value.clone(),
+                "s3_endpoint",
+                "WORKTRACK_S3_ENDPOINT",
+            )?,
+            region: self.s3_region.value.clone(),
+            bucket,
+            prefix,
+            access_key: need(
+                self.s3_access_key.value.as_ref().map(|s| s.0.clone()),
+                "s3_access_key",
+                "WORKTRACK_S3_ACCESS_KEY",
+            )?,
+            secret_key: need(
+                self.s3_secret_key.value.as_ref().map(|s| s.0.clone()),
+                "s3_secret_key",
+                "WORKTRACK_S3_SECRET_KEY",
+            )?,
+        };
+        config
+            .validate()
+            .map_err(|e| anyhow::anyhow!("blob_store {url}: {e}"))?;
+        Ok(BlobBackend::S3(config))
     }
 
     /// Cookies get the `Secure` flag when the server is reached over TLS.
@@ -241,6 +354,34 @@ impl Config {
             self.public_url.source,
         );
         line("log", self.log.value.clone(), self.log.source);
+        let blobs = match self.blob_backend() {
+            Ok(BlobBackend::Local(dir)) => format!("local ({})", dir.display()),
+            _ => self.blob_store.value.clone(),
+        };
+        line("blob_store", blobs, self.blob_store.source);
+        line(
+            "s3_endpoint",
+            self.s3_endpoint
+                .value
+                .clone()
+                .unwrap_or_else(|| "(none)".into()),
+            self.s3_endpoint.source,
+        );
+        line(
+            "s3_region",
+            self.s3_region.value.clone(),
+            self.s3_region.source,
+        );
+        for (name, secret) in [
+            ("s3_access_key", &self.s3_access_key),
+            ("s3_secret_key", &self.s3_secret_key),
+        ] {
+            let shown = match secret.value {
+                Some(_) => "********",
+                None => "(none)",
+            };
+            line(name, shown.into(), secret.source);
+        }
         match &self.master_key {
             Some(_) => line(
                 "master_key",
@@ -357,5 +498,130 @@ mod tests {
             !shown.contains("s3cret") && !shown.contains("abab"),
             "{shown}"
         );
+    }
+
+    fn s3_overrides() -> Overrides {
+        Overrides {
+            blob_store: Some(("s3://wt-docs/prod/".into(), Source::Flag)),
+            s3_endpoint: Some(("http://127.0.0.1:9000".into(), Source::Env)),
+            s3_access_key: Some("AKIDWORKTRACK".into()),
+            s3_secret_key: Some("sekrit-value".into()),
+            ..Overrides::default()
+        }
+    }
+
+    #[test]
+    fn blob_store_is_local_by_default() {
+        let c = Config::resolve(Overrides::default(), None).unwrap();
+        assert_eq!(
+            (c.blob_store.value.as_str(), c.blob_store.source),
+            ("local", Source::Default)
+        );
+        match c.blob_backend().unwrap() {
+            BlobBackend::Local(dir) => assert!(dir.ends_with("worktrack-data/blobs")),
+            BlobBackend::S3(_) => panic!("expected the local store"),
+        }
+        assert!(
+            c.show().contains("s3_secret_key    = (none)"),
+            "{}",
+            c.show()
+        );
+    }
+
+    #[test]
+    fn blob_store_s3_from_flag_env_and_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("w.toml");
+        std::fs::write(
+            &file,
+            "blob_store = \"s3://ignored-bucket\"\ns3_region = \"eu-west-3\"\n\
+             s3_access_key = \"FILEKEY\"\ns3_secret_key = \"file-secret\"\n",
+        )
+        .unwrap();
+        let c = Config::resolve(s3_overrides(), Some(file)).unwrap();
+        assert_eq!(c.blob_store.source, Source::Flag);
+        assert_eq!(c.s3_region.source, Source::File);
+        assert_eq!(c.s3_secret_key.source, Source::Env);
+        let BlobBackend::S3(s3) = c.blob_backend().unwrap() else {
+            panic!("expected S3")
+        };
+        assert_eq!(
+            (
+                s3.endpoint.as_str(),
+                s3.region.as_str(),
+                s3.bucket.as_str(),
+                s3.prefix.as_str(),
+                s3.access_key.as_str(),
+                s3.secret_key.as_str()
+            ),
+            (
+                "http://127.0.0.1:9000",
+                "eu-west-3",
+                "wt-docs",
+                "prod",
+                "AKIDWORKTRACK",
+                "sekrit-value"
+            )
+        );
+        // Only the file: keys from the file, region by default.
+        let file2 = dir.path().join("x.toml");
+        std::fs::write(
+            &file2,
+            "blob_store = \"s3://wt-docs\"\ns3_endpoint = \"http://s3.internal:9000\"\n\
+             s3_access_key = \"FILEKEY\"\ns3_secret_key = \"file-secret\"\n",
+        )
+        .unwrap();
+        let c = Config::resolve(Overrides::default(), Some(file2)).unwrap();
+        let BlobBackend::S3(s3) = c.blob_backend().unwrap() else {
+            panic!("expected S3")
+        };
+        assert_eq!(
+            (
+                s3.region.as_str(),
+                s3.prefix.as_str(),
+                s3.secret_key.as_str()
+            ),
+            ("us-east-1", "", "file-secret")
+        );
+        assert_eq!(c.s3_secret_key.source, Source::File);
+    }
+
+    #[test]
+    fn blob_store_s3_settings_are_checked_and_secrets_masked() {
+        let c = Config::resolve(s3_overrides(), None).unwrap();
+        let shown = c.show();
+        assert!(
+            !shown.contains("sekrit") && !shown.contains("AKIDWORKTRACK"),
+            "{shown}"
+        );
+        assert!(shown.contains("s3://wt-docs/prod/"), "{shown}");
+        let debug = format!("{c:?}");
+        assert!(
+            !debug.contains("sekrit") && !debug.contains("AKIDWORKTRACK"),
+            "{debug}"
+        );
+        let err = |over: Overrides| Config::resolve(over, None).unwrap_err().to_string();
+        let e = err(Overrides {
+            s3_endpoint: None,
+            ..s3_overrides()
+        });
+        assert!(e.contains("WORKTRACK_S3_ENDPOINT"), "{e}");
+        let e = err(Overrides {
+            s3_secret_key: None,
+            ..s3_overrides()
+        });
+        assert!(e.contains("WORKTRACK_S3_SECRET_KEY"), "{e}");
+        let e = err(Overrides {
+            s3_endpoint: Some(("https://s3.amazonaws.com".into(), Source::Env)),
+            ..s3_overrides()
+        });
+        assert!(e.contains("rustls-tls"), "{e}");
+        for bad in ["s3://", "s3://Bad_Bucket/x", "file:///srv/blobs", "S3"] {
+            let e = err(Overrides {
+                blob_store: Some((bad.into(), Source::Env)),
+                ..s3_overrides()
+            });
+            assert!(e.starts_with("blob_store:"), "{bad}: {e}");
+        }
     }
 }

@@ -2,6 +2,9 @@
 //! the administrative commands. Business rules live in `worktrack-domain`, persistence in
 //! `worktrack-store`, HTTP in `worktrack-web`; this crate wires them together.
 
+pub mod bench;
 pub mod config;
 pub mod demo;
+pub mod folders;
+pub mod fsck;
 pub mod server;

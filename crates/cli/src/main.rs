@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use worktrack::config::{Config, Overrides, Source};
-use worktrack::{demo, server};
+use worktrack::{bench, demo, folders, fsck, server};
 use worktrack_domain::{PersonName, Role, Skill, Username};
 use worktrack_store::{Actor, NewUser, StoreError};
 
@@ -38,6 +38,16 @@ struct GlobalArgs {
     /// Log filter, e.g. info or worktrack_web=debug.
     #[arg(long, global = true, env = "WORKTRACK_LOG")]
     log: Option<String>,
+    /// Blob store: local (<data_dir>/blobs) or s3://BUCKET/PREFIX; S3 credentials come from
+    /// WORKTRACK_S3_ACCESS_KEY and WORKTRACK_S3_SECRET_KEY (or the config file).
+    #[arg(long, global = true, env = "WORKTRACK_BLOB_STORE")]
+    blob_store: Option<String>,
+    /// S3 endpoint (path-style), e.g. http://127.0.0.1:9000.
+    #[arg(long, global = true, env = "WORKTRACK_S3_ENDPOINT")]
+    s3_endpoint: Option<String>,
+    /// S3 region (default us-east-1).
+    #[arg(long, global = true, env = "WORKTRACK_S3_REGION")]
+    s3_region: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -61,6 +71,17 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Watch a scanner's hot folder: take in each finished file, move it to processed/ or failed/.
+    Watch(folders::WatchArgs),
+    /// Import a directory tree of scanned files (re-running skips what is already imported).
+    Import(folders::ImportArgs),
+    /// Check that every document and page image has its blob, intact; find orphans.
+    Fsck(fsck::FsckArgs),
+    /// Measure performance.
+    Bench {
+        #[command(subcommand)]
+        command: bench::BenchCommand,
+    },
 }
 
 #[derive(Args)]
@@ -77,6 +98,9 @@ struct ServeArgs {
     /// The URL people use to reach the server; https:// makes cookies Secure.
     #[arg(long, env = "WORKTRACK_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Watch a scanner folder for an office, as CODE=DIR (repeatable).
+    #[arg(long = "hot-folder", value_name = "CODE=DIR")]
+    hot_folder: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -169,6 +193,15 @@ fn overrides(g: &GlobalArgs, s: Option<&ServeArgs>, m: &ArgMatches) -> Overrides
         master_key: std::env::var("WORKTRACK_MASTER_KEY")
             .ok()
             .filter(|k| !k.is_empty()),
+        blob_store: with_source(g.blob_store.clone(), m, "blob_store"),
+        s3_endpoint: with_source(g.s3_endpoint.clone(), m, "s3_endpoint"),
+        s3_region: with_source(g.s3_region.clone(), m, "s3_region"),
+        s3_access_key: std::env::var("WORKTRACK_S3_ACCESS_KEY")
+            .ok()
+            .filter(|k| !k.is_empty()),
+        s3_secret_key: std::env::var("WORKTRACK_S3_SECRET_KEY")
+            .ok()
+            .filter(|k| !k.is_empty()),
     }
 }
 
@@ -209,6 +242,13 @@ async fn run() -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     init_logging(&config.log.value);
+    // The benchmark makes its own data directory; it never opens the configured one.
+    if let Command::Bench {
+        command: bench::BenchCommand::Intake(args),
+    } = cli.command
+    {
+        return bench::intake_bench(args).await;
+    }
     let store = server::open_store(&config).await?;
     if matches!(cli.command, Command::Serve(_) | Command::Demo) {
         if let Some(password) = server::ensure_admin(&store).await? {
@@ -219,8 +259,14 @@ async fn run() -> anyhow::Result<ExitCode> {
         }
     }
     match cli.command {
-        Command::Serve(_) => {
+        Command::Serve(args) => {
             let intake = server::open_intake(&config, store.clone())?;
+            let hot_folders = folders::HotFolders::start(
+                &intake,
+                &args.hot_folder,
+                config.max_upload_bytes.value,
+            )
+            .await?;
             let running =
                 server::start(&config.listen.value, intake, server::web_config(&config)).await?;
             println!(
@@ -244,6 +290,7 @@ async fn run() -> anyhow::Result<ExitCode> {
                 r = stop => { r?; tracing::info!("shutting down"); }
             }
             running.stop().await?;
+            hot_folders.stop().await;
             store.close().await;
         }
         Command::Demo => {
@@ -267,7 +314,26 @@ async fn run() -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             }
         },
-        Command::Config { .. } => {}
+        Command::Watch(args) => {
+            let intake = server::open_intake(&config, store.clone())?;
+            let code = folders::watch_command(intake, args, config.max_upload_bytes.value).await?;
+            store.close().await;
+            return Ok(code);
+        }
+        Command::Import(args) => {
+            let intake = server::open_intake(&config, store.clone())?;
+            let code = folders::import_command(intake, args, config.max_upload_bytes.value).await?;
+            store.close().await;
+            return Ok(code);
+        }
+        Command::Fsck(args) => {
+            let intake = server::open_intake(&config, store.clone())?;
+            let uploads = server::web_config(&config).uploads_dir;
+            let code = fsck::fsck_command(&intake, &uploads, args).await?;
+            store.close().await;
+            return Ok(code);
+        }
+        Command::Config { .. } | Command::Bench { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,6 @@
 //! Opening the data directory and database, the first administrator, and running the server.
 
-use crate::config::Config;
+use crate::config::{BlobBackend, Config};
 use anyhow::Context;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
@@ -77,10 +77,24 @@ pub fn web_config(config: &Config) -> WebConfig {
     }
 }
 
-/// The blob store (`<data_dir>/blobs`) and scratch space (`<data_dir>/work`) next to `store`.
+/// The blob store (`<data_dir>/blobs`, or the S3 bucket of `blob_store` with temp files in
+/// `<data_dir>/blob-scratch`) and scratch space (`<data_dir>/work`) next to `store`.
 pub fn open_intake(config: &Config, store: Store) -> anyhow::Result<Intake> {
     let data = &config.data_dir.value;
-    let blobs = BlobStore::local(&data.join("blobs"), store.keys())?;
+    let blobs = match config.blob_backend()? {
+        BlobBackend::Local(dir) => BlobStore::local(&dir, store.keys())
+            .with_context(|| format!("cannot open blob directory {}", dir.display()))?,
+        BlobBackend::S3(s3) => {
+            let what = format!(
+                "{} (scratch {})",
+                s3.url(),
+                data.join("blob-scratch").display()
+            );
+            BlobStore::s3(s3, &data.join("blob-scratch"), store.keys())
+                .with_context(|| format!("cannot open blob store {what}"))?
+        }
+    };
+    tracing::debug!(blobs = %blobs.location(), "blob store");
     let removed = blobs.clear_temp()?;
     if removed > 0 {
         tracing::info!(removed, "removed unfinished blob writes");

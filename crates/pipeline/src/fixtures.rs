@@ -2,6 +2,10 @@
 //! (Debian's ImageMagick policy forbids writing PDF), images made with ImageMagick, and
 //! headers that lie, written byte by byte.
 
+// Test support: failing loudly is the point, in this crate's tests and in the integration tests
+// that enable the `fixtures` feature.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 
 use crate::process::{run, RunOptions};

@@ -16,8 +16,10 @@ pub mod process;
 pub mod render;
 pub mod sniff;
 
-#[cfg(test)]
-mod fixtures;
+/// Test documents made at run time; for this crate's tests and, through the `fixtures`
+/// feature, the integration tests.
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
 
 pub use inspect::{inspect, Attention, Inspection, MAX_PIXELS, MAX_SIDE};
 pub use process::{run, ProcessError, RunOptions};

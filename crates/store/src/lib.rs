@@ -15,11 +15,12 @@ mod documents;
 mod error;
 mod keys;
 mod offices;
+mod s3;
 mod users;
 
 pub use audit::{AuditRow, ChainBreak, Event as AuditEvent, GENESIS_HASH};
 pub use auth::{ApiToken, IssuedToken, THROTTLE_MAX_FAILURES, THROTTLE_WINDOW_MS};
-pub use blobs::{BlobRef, BlobStore};
+pub use blobs::{BlobInfo, BlobRef, BlobStore};
 pub use claimants::{ssn_policy, Claimant, NewClaimant};
 pub use db::{now_ms, Backend, Store};
 pub use documents::{
@@ -29,6 +30,7 @@ pub use documents::{
 pub use error::StoreError;
 pub use keys::{Keys, MASTER_KEY_FILE};
 pub use offices::{NewOffice, Office, OfficeUpdate};
+pub use s3::S3Config;
 pub use users::{NewUser, User, UserUpdate};
 
 use worktrack_domain::{Role, Scope};

@@ -108,8 +108,11 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("Bearer "));
     let is_api = req.uri().path().starts_with("/api/");
+    // An API request without a session cookie carries no ambient credentials, so there is
+    // nothing to forge: let it through to authentication, which answers 401.
+    let ambient = cookie(req.headers(), crate::auth::SESSION_COOKIE).is_some();
     let mut req = req;
-    if unsafe_method && !bearer {
+    if unsafe_method && !bearer && (ambient || !is_api) {
         if is_new {
             return refuse(is_api);
         }

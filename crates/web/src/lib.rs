@@ -32,7 +32,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
-        .route("/static/app.css", get(ops::stylesheet))
+        .route("/static/{name}", get(ops::static_file))
         .route("/logout", post(pages::login::logout))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

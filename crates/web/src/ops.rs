@@ -164,13 +164,19 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-pub async fn stylesheet() -> Response {
+/// The stylesheet and scripts, compiled into the binary.
+pub async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    let (content_type, body) = match name.as_str() {
+        "app.css" => ("text/css", include_str!("../static/app.css")),
+        "upload.js" => ("text/javascript", include_str!("../static/upload.js")),
+        _ => return (StatusCode::NOT_FOUND, "not found\n").into_response(),
+    };
     (
         [
-            (header::CONTENT_TYPE, "text/css"),
+            (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../static/app.css"),
+        body,
     )
         .into_response()
 }

@@ -376,6 +376,20 @@ async fn upload_any(
         Err(e) => return problem(Problem::from(e)),
     };
     let _guard = state.upload_lock(&id).await;
+    // Every byte arrived but the file was never taken in (the server stopped in between):
+    // finish it now, so the client's next request finds the document.
+    let mut upload = upload;
+    if upload.document_id.is_none()
+        && method.as_str() != "DELETE"
+        && tokio::fs::metadata(state.part_path(&id))
+            .await
+            .is_ok_and(|m| m.len() == upload.length as u64)
+    {
+        match finish(&state, &who, &upload, &state.part_path(&id)).await {
+            Ok(outcome) => upload.document_id = Some(outcome.document.id),
+            Err(p) => return problem(p),
+        }
+    }
     match method.as_str() {
         "HEAD" => head(&state, &upload).await,
         "PATCH" => {
@@ -577,7 +591,8 @@ async fn append(
     let mut resp = with_tus(StatusCode::NO_CONTENT);
     resp.headers_mut()
         .insert("upload-offset", HeaderValue::from(new_offset));
-    if new_offset == length && !broken {
+    // All bytes are here even if the connection broke right after the last one.
+    if new_offset == length {
         let outcome = finish(state, who, upload, &path).await.map_err(problem)?;
         outcome_headers(
             &mut resp,

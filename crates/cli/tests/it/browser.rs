@@ -233,6 +233,28 @@ impl Browser {
     }
 
     /// Clears the field, then types `text` into it.
+    /// Sends keys without clearing first (file inputs take newline-separated paths).
+    pub async fn send_keys(&self, css: &str, text: &str) {
+        let id = self.find(css).await;
+        self.on_element(css, &id, "value", json!({ "text": text }))
+            .await;
+    }
+
+    /// Polls `script` (a JavaScript expression) until it is true, for up to `secs` seconds.
+    pub async fn wait_until(&self, script: &str, secs: u64) {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let v = self
+                .execute(&format!("return !!({script});"), json!([]))
+                .await;
+            if v == Value::Bool(true) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for: {script}");
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
     pub async fn type_into(&self, css: &str, text: &str) {
         let id = self.find(css).await;
         self.on_element(css, &id, "clear", json!({})).await;

@@ -99,3 +99,66 @@ async fn admin_pages_pass_axe() {
     b.quit().await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn three_files_uploaded_through_the_upload_page() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let dir = app.dir.path().join("scans");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut paths = Vec::new();
+    for (i, name) in ["pay-stub.pdf", "medical-record.pdf", "receipt.pdf"]
+        .iter()
+        .enumerate()
+    {
+        let p = dir.join(name);
+        let pages: Vec<(String, u32, u32)> = (0..=i)
+            .map(|n| (format!("{name} page {}", n + 1), 612, 792))
+            .collect();
+        let pages: Vec<(&str, u32, u32)> =
+            pages.iter().map(|(t, w, h)| (t.as_str(), *w, *h)).collect();
+        std::fs::write(&p, worktrack_pipeline::fixtures::pdf(&pages)).unwrap();
+        paths.push(p.display().to_string());
+    }
+    let b = Browser::start().await;
+    b.goto(&format!("{}/login", app.url)).await;
+    b.type_into("#username", "employee.a").await;
+    b.type_into("#password", PASSWORD).await;
+    b.press_enter("#password").await;
+    b.wait_for_url_containing("/").await;
+    b.goto(&format!("{}/upload", app.url)).await;
+    b.assert_accessible("upload page").await;
+    b.send_keys("#files", &paths.join("\n")).await;
+    b.wait_until(
+        "document.querySelectorAll('#upload-list li').length === 3",
+        5,
+    )
+    .await;
+    b.click("#start-upload").await;
+    b.wait_until(
+        "document.querySelectorAll('#upload-list li[data-state=done]').length === 3",
+        60,
+    )
+    .await;
+    // Each file shows its progress as complete and a link to its document.
+    let progress = b
+        .execute("return Array.from(document.querySelectorAll('#upload-list progress')).map(p => p.value);", serde_json::json!([]))
+        .await;
+    assert_eq!(progress, serde_json::json!([100, 100, 100]));
+    assert!(b.text("#upload-summary").await.contains("3 of 3"));
+    b.assert_accessible("upload page after the uploads").await;
+    assert_eq!(count(&app, "documents").await, 3);
+    let href = b
+        .execute("return document.querySelector('#upload-list li[data-state=done] a').getAttribute('href');", serde_json::json!([]))
+        .await;
+    b.goto(&format!("{}{}", app.url, href.as_str().unwrap()))
+        .await;
+    assert!(b.body_text().await.contains("Received"));
+    b.assert_accessible("document page").await;
+    b.goto(&format!("{}/documents", app.url)).await;
+    b.assert_accessible("documents list").await;
+    b.goto(&format!("{}/offices/AAA/paper", app.url)).await;
+    b.assert_accessible("paper log").await;
+    b.quit().await;
+    app.stop().await;
+}

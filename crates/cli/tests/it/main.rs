@@ -10,6 +10,8 @@ mod auth;
 mod browser;
 mod browser_flows;
 mod cli;
+mod folders;
+mod intake;
 mod scoping;
 mod ssn_privacy;
 mod support;

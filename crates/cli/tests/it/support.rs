@@ -13,7 +13,7 @@ use tokio::sync::OnceCell;
 use worktrack::server::{self, Running};
 use worktrack_domain::{AreaName, OfficeCode, PersonName, Role, Skill, TimeZone, Username};
 use worktrack_pipeline::intake::Intake;
-use worktrack_store::{Actor, BlobStore, Keys, NewOffice, NewUser, Office, Store, User};
+use worktrack_store::{Actor, BlobStore, Keys, NewOffice, NewUser, Office, S3Config, Store, User};
 use worktrack_web::WebConfig;
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -80,6 +80,48 @@ async fn fresh_database(dir: &TempDir) -> String {
     }
 }
 
+/// Whether this run keeps blobs in S3 (`WORKTRACK_TEST_BLOB_STORE=s3`).
+#[allow(dead_code)] // for tests that look at the blob files themselves
+pub fn on_s3() -> bool {
+    std::env::var("WORKTRACK_TEST_BLOB_STORE").is_ok_and(|v| v == "s3")
+}
+
+/// The blob store of one test: `<dir>/blobs`, or with `WORKTRACK_TEST_BLOB_STORE=s3` a fresh
+/// prefix in the bucket named by `WORKTRACK_TEST_S3_*` (scripts/test.sh starts one); and the
+/// environment that gives a `worktrack` process the same store.
+fn test_blob_store(dir: &TempDir, store: &Store) -> (BlobStore, Vec<(&'static str, String)>) {
+    if !on_s3() {
+        let blobs = BlobStore::local(&dir.path().join("blobs"), store.keys()).unwrap();
+        return (blobs, Vec::new());
+    }
+    let var = |k: &str| {
+        std::env::var(k)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| panic!("WORKTRACK_TEST_BLOB_STORE=s3 needs {k}"))
+    };
+    let mut bytes = [0u8; 6];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let config = S3Config {
+        endpoint: var("WORKTRACK_TEST_S3_ENDPOINT"),
+        region: std::env::var("WORKTRACK_TEST_S3_REGION").unwrap_or_else(|_| "us-east-1".into()),
+        bucket: var("WORKTRACK_TEST_S3_BUCKET"),
+        prefix: format!("it-{}", hex_string(&bytes)),
+        access_key: var("WORKTRACK_TEST_S3_ACCESS_KEY"),
+        secret_key: var("WORKTRACK_TEST_S3_SECRET_KEY"),
+    };
+    let env = vec![
+        ("WORKTRACK_BLOB_STORE", config.url()),
+        ("WORKTRACK_S3_ENDPOINT", config.endpoint.clone()),
+        ("WORKTRACK_S3_REGION", config.region.clone()),
+        ("WORKTRACK_S3_ACCESS_KEY", config.access_key.clone()),
+        ("WORKTRACK_S3_SECRET_KEY", config.secret_key.clone()),
+    ];
+    // `<data_dir>/blob-scratch`, as `worktrack serve` would use.
+    let blobs = BlobStore::s3(config, &dir.path().join("blob-scratch"), store.keys()).unwrap();
+    (blobs, env)
+}
+
 fn hex_string(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
@@ -92,6 +134,8 @@ pub struct TestApp {
     pub dir: TempDir,
     pub database_url: String,
     pub master_key_hex: String,
+    /// The blob store settings for a `worktrack` process sharing this app's data (S3 runs).
+    blob_env: Vec<(&'static str, String)>,
     running: Option<Running>,
 }
 
@@ -123,7 +167,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     let store = Store::connect(&database_url, Keys::from_hex(&master_key_hex).unwrap())
         .await
         .unwrap();
-    let blobs = BlobStore::local(&dir.path().join("blobs"), store.keys()).unwrap();
+    let (blobs, blob_env) = test_blob_store(&dir, &store);
     let intake = Intake::new(store.clone(), blobs, dir.path().join("work")).unwrap();
     let running = server::start(
         "127.0.0.1:0",
@@ -144,6 +188,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
         dir,
         database_url,
         master_key_hex,
+        blob_env,
         running: Some(running),
     }
 }
@@ -283,6 +328,7 @@ impl TestApp {
             .env("WORKTRACK_DATABASE_URL", &self.database_url)
             .env("WORKTRACK_MASTER_KEY", &self.master_key_hex)
             .env("WORKTRACK_LOG", "warn")
+            .envs(self.blob_env.iter().cloned())
             .current_dir(self.dir.path());
         cmd
     }

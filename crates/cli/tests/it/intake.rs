@@ -1,0 +1,911 @@
+//! Document intake: tus uploads from real clients (with a cut connection and a killed server),
+//! the protocol's refusals, formats that need attention, duplicates, encryption at rest,
+//! multipart uploads, page images and the paper log.
+
+use crate::support::*;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+use worktrack_pipeline::fixtures::{noise, pdf, png_header_only, Fixtures};
+
+fn clients_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients")
+}
+
+fn sha256_file(path: &Path) -> String {
+    let mut h = Sha256::new();
+    let mut f = std::fs::File::open(path).unwrap();
+    std::io::copy(&mut f, &mut h).unwrap();
+    hex::encode(h.finalize())
+}
+
+/// A file of `mb` megabytes of deterministic noise.
+fn big_file(dir: &Path, mb: usize) -> PathBuf {
+    let path = dir.join(format!("big-{mb}.bin"));
+    let chunk = noise(1024 * 1024);
+    let mut f = std::fs::File::create(&path).unwrap();
+    for i in 0..mb {
+        let mut c = chunk.clone();
+        c[0] = i as u8;
+        c[1] = (i >> 8) as u8;
+        std::io::Write::write_all(&mut f, &c).unwrap();
+    }
+    path
+}
+
+/// Runs a tus test client on a blocking thread (the server under test runs on this runtime);
+/// returns its JSON line.
+async fn tus_client(
+    kind: &str,
+    endpoint: &str,
+    file: &Path,
+    token: &str,
+    store: &Path,
+    stop_at: Option<u64>,
+) -> Result<Value, String> {
+    let (kind, endpoint, file, token, store) = (
+        kind.to_string(),
+        endpoint.to_string(),
+        file.to_path_buf(),
+        token.to_string(),
+        store.to_path_buf(),
+    );
+    tokio::task::spawn_blocking(move || {
+        run_tus_client(&kind, &endpoint, &file, &token, &store, stop_at)
+    })
+    .await
+    .unwrap()
+}
+
+fn run_tus_client(
+    kind: &str,
+    endpoint: &str,
+    file: &Path,
+    token: &str,
+    store: &Path,
+    stop_at: Option<u64>,
+) -> Result<Value, String> {
+    let mut cmd = match kind {
+        "python" => {
+            let mut c = Command::new("python3");
+            c.arg(clients_dir().join("tus_upload.py"));
+            c
+        }
+        _ => {
+            let mut c = Command::new("node");
+            c.arg(clients_dir().join("tus_upload.mjs"));
+            c
+        }
+    };
+    cmd.args([
+        "--endpoint",
+        endpoint,
+        "--token",
+        token,
+        "--office",
+        "AAA",
+        "--chunk-size",
+        "4194304",
+    ])
+    .arg("--file")
+    .arg(file)
+    .arg("--store")
+    .arg(store);
+    if let Some(n) = stop_at {
+        cmd.args(["--stop-at", &n.to_string()]);
+    }
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run the {kind} tus client: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{kind} client failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let line = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    serde_json::from_str(&line).map_err(|e| format!("{e}: {line}"))
+}
+
+/// The sha256 of a stored document's content, downloaded through the server.
+async fn downloaded_sha(app_url: &str, token: &str, document_url: &str) -> String {
+    let resp = reqwest::Client::new()
+        .get(format!("{app_url}{document_url}/content"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let mut h = Sha256::new();
+    let mut stream = resp.bytes_stream();
+    use futures_util::StreamExt;
+    while let Some(chunk) = stream.next().await {
+        h.update(chunk.unwrap());
+    }
+    hex::encode(h.finalize())
+}
+
+async fn resume_after_a_cut(kind: &str) {
+    let app = spawn_app().await;
+    app.cast().await;
+    let token = app.token("employee.a").await;
+    let file = big_file(app.dir.path(), 50);
+    let store = app.dir.path().join(format!("{kind}-urls.json"));
+    let endpoint = format!("{}/api/v1/uploads/", app.url);
+    let length = 50 * 1024 * 1024;
+    let first = tus_client(kind, &endpoint, &file, &token, &store, Some(length / 2))
+        .await
+        .unwrap();
+    let offset = first["offset"].as_u64().unwrap();
+    assert!(offset > 0 && offset < length, "stopped half way: {first}");
+    assert!(first["document_url"].is_null());
+    let second = tus_client(kind, &endpoint, &file, &token, &store, None)
+        .await
+        .unwrap();
+    assert_eq!(second["url"], first["url"], "the same upload was resumed");
+    assert_eq!(second["offset"].as_u64(), Some(length));
+    assert_eq!(
+        second["document_status"], "needs_attention",
+        "random bytes are not a supported format, and are kept"
+    );
+    let url = second["document_url"].as_str().unwrap();
+    assert_eq!(
+        downloaded_sha(&app.url, &token, url).await,
+        sha256_file(&file)
+    );
+    assert_eq!(count(&app, "documents").await, 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn tuspy_uploads_50_mb_resuming_after_a_cut() {
+    resume_after_a_cut("python").await;
+}
+
+#[tokio::test]
+async fn tus_js_client_uploads_50_mb_resuming_after_a_cut() {
+    resume_after_a_cut("node").await;
+}
+
+/// The upload URL a client saved, wherever it sits in the client's storage file.
+fn stored_url(v: &Value) -> Option<String> {
+    match v {
+        Value::Object(map) => map
+            .get("url")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .or_else(|| map.values().find_map(stored_url)),
+        Value::Array(items) => items.iter().find_map(stored_url),
+        _ => None,
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn wait_healthy(url: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if reqwest::get(format!("{url}/healthz"))
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("server at {url} did not come up");
+}
+
+#[tokio::test]
+async fn an_upload_survives_the_server_being_killed_mid_request() {
+    // The in-process server provides the database; a second server process (the real binary,
+    // sharing database and data directory) takes the upload and is killed with SIGKILL.
+    let app = spawn_app().await;
+    app.cast().await;
+    let token = app.token("employee.a").await;
+    let file = big_file(app.dir.path(), 50);
+    let length = 50 * 1024 * 1024u64;
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let endpoint = format!("{url}/api/v1/uploads/");
+    let serve = || {
+        app.command()
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut server = serve();
+    wait_healthy(&url).await;
+    let store = app.dir.path().join("killed-urls.json");
+    let mut client = Command::new("python3")
+        .arg(clients_dir().join("tus_upload.py"))
+        .args([
+            "--endpoint",
+            &endpoint,
+            "--token",
+            &token,
+            "--office",
+            "AAA",
+            "--chunk-size",
+            "1048576",
+        ])
+        .arg("--file")
+        .arg(&file)
+        .arg("--store")
+        .arg(&store)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until a good part has arrived, then kill the server in the middle of a PATCH.
+    let http = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let upload_url = loop {
+        assert!(Instant::now() < deadline, "the upload never started");
+        if let Some(u) = std::fs::read_to_string(&store).ok().and_then(|s| {
+            let v: Value = serde_json::from_str(&s).ok()?;
+            stored_url(&v)
+        }) {
+            let head = http
+                .head(&u)
+                .header("tus-resumable", "1.0.0")
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap();
+            let offset: u64 = head
+                .headers()
+                .get("upload-offset")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            if offset > 10 * 1024 * 1024 {
+                break u;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    server.kill().unwrap(); // SIGKILL
+    let _ = server.wait();
+    let _ = client.kill();
+    let _ = client.wait();
+
+    let mut server = serve();
+    wait_healthy(&url).await;
+    let head = http
+        .head(&upload_url)
+        .header("tus-resumable", "1.0.0")
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    let offset: u64 = head.headers()["upload-offset"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        offset > 0 && offset < length,
+        "resumes from what reached the disk: {offset}"
+    );
+    let done = tus_client("python", &endpoint, &file, &token, &store, None)
+        .await
+        .unwrap();
+    assert_eq!(done["url"].as_str(), Some(upload_url.as_str()));
+    let doc = done["document_url"].as_str().unwrap().to_string();
+    assert_eq!(downloaded_sha(&url, &token, &doc).await, sha256_file(&file));
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert_eq!(count(&app, "documents").await, 1);
+    app.stop().await;
+}
+
+fn tus(h: &mut HeaderMap) {
+    h.insert("tus-resumable", "1.0.0".parse().unwrap());
+}
+
+async fn create(app: &TestApp, token: &str, length: u64, meta: &str) -> reqwest::Response {
+    let mut h = HeaderMap::new();
+    tus(&mut h);
+    h.insert("upload-length", length.to_string().parse().unwrap());
+    h.insert("upload-metadata", meta.parse().unwrap());
+    reqwest::Client::new()
+        .post(format!("{}/api/v1/uploads/", app.url))
+        .headers(h)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn b64(s: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
+
+/// Uploads `bytes` named `name` in one creation-with-upload request; returns the response.
+async fn upload_whole(
+    app: &TestApp,
+    token: &str,
+    name: &str,
+    bytes: &[u8],
+    office: &str,
+) -> reqwest::Response {
+    let mut h = HeaderMap::new();
+    tus(&mut h);
+    h.insert("upload-length", bytes.len().to_string().parse().unwrap());
+    h.insert(
+        "upload-metadata",
+        format!("filename {},office {}", b64(name), b64(office))
+            .parse()
+            .unwrap(),
+    );
+    h.insert(
+        "content-type",
+        "application/offset+octet-stream".parse().unwrap(),
+    );
+    reqwest::Client::new()
+        .post(format!("{}/api/v1/uploads/", app.url))
+        .headers(h)
+        .bearer_auth(token)
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap()
+}
+
+fn header(resp: &reqwest::Response, name: &str) -> String {
+    resp.headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+fn document_id(resp: &reqwest::Response) -> i64 {
+    header(resp, "x-document-url")
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_tus_protocol_refuses_bad_requests_and_changes_nothing() {
+    let app = spawn_app_with(Options {
+        max_upload_bytes: 1024 * 1024,
+        ..Options::default()
+    })
+    .await;
+    app.cast().await;
+    let token = app.token("employee.a").await;
+    let http = reqwest::Client::new();
+    let base = format!("{}/api/v1/uploads/", app.url);
+
+    let opts = http
+        .request(reqwest::Method::OPTIONS, &base)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(opts.status(), StatusCode::NO_CONTENT);
+    assert_eq!(header(&opts, "tus-version"), "1.0.0");
+    assert!(header(&opts, "tus-extension").contains("checksum"));
+    assert!(header(&opts, "tus-extension").contains("termination"));
+    assert_eq!(header(&opts, "tus-max-size"), (1024 * 1024).to_string());
+
+    // No version header.
+    let resp = http
+        .post(&base)
+        .bearer_auth(&token)
+        .header("upload-length", "10")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::PRECONDITION_FAILED);
+    // Too large.
+    let resp = create(
+        &app,
+        &token,
+        2 * 1024 * 1024,
+        &format!("filename {}", b64("big.pdf")),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(header(&resp, "content-type"), "application/problem+json");
+    // Another office.
+    let resp = create(&app, &token, 10, &format!("office {}", b64("BBB"))).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A received date in the future.
+    let resp = create(
+        &app,
+        &token,
+        10,
+        &format!("received_on {}", b64("2999-01-01")),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Not signed in.
+    let resp = http
+        .post(&base)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-length", "10")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(count(&app, "uploads").await, 0);
+
+    let body = b"0123456789abcdefghij";
+    let resp = create(
+        &app,
+        &token,
+        body.len() as u64,
+        &format!("filename {}", b64("notes.txt")),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let location = format!("{}{}", app.url, header(&resp, "location"));
+    assert!(!header(&resp, "upload-expires").is_empty());
+    let patch = |offset: u64, bytes: &'static [u8], checksum: Option<String>| {
+        let mut r = http
+            .patch(&location)
+            .bearer_auth(&token)
+            .header("tus-resumable", "1.0.0")
+            .header("upload-offset", offset.to_string())
+            .header("content-type", "application/offset+octet-stream")
+            .body(bytes);
+        if let Some(c) = checksum {
+            r = r.header("upload-checksum", c);
+        }
+        r.send()
+    };
+    let offset_now = || async {
+        let r = http
+            .head(&location)
+            .bearer_auth(&token)
+            .header("tus-resumable", "1.0.0")
+            .send()
+            .await
+            .unwrap();
+        header(&r, "upload-offset").parse::<u64>().unwrap()
+    };
+    // Wrong offset.
+    assert_eq!(
+        patch(5, &body[..5], None).await.unwrap().status(),
+        StatusCode::CONFLICT
+    );
+    // Wrong checksum: 460, and the bytes are not kept.
+    use base64::Engine;
+    let wrong = format!(
+        "sha1 {}",
+        base64::engine::general_purpose::STANDARD.encode(sha1::Sha1::digest(b"other"))
+    );
+    assert_eq!(
+        patch(0, &body[..10], Some(wrong))
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        460
+    );
+    assert_eq!(offset_now().await, 0);
+    // Unknown checksum algorithm.
+    assert_eq!(
+        patch(0, &body[..10], Some("md5 AAAA".into()))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    // The right checksum (sha256 this time) is accepted.
+    let right = format!(
+        "sha256 {}",
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&body[..10]))
+    );
+    let resp = patch(0, &body[..10], Some(right)).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    assert_eq!(header(&resp, "upload-offset"), "10");
+    // More bytes than announced.
+    assert_eq!(
+        patch(10, b"0123456789ABCDEFGHIJ", None)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    assert_eq!(offset_now().await, 10);
+    // Wrong content type.
+    let resp = http
+        .patch(&location)
+        .bearer_auth(&token)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-offset", "10")
+        .header("content-type", "text/plain")
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // Someone else's upload does not exist for them.
+    let other = app.token("manager.a").await;
+    let resp = http
+        .head(&location)
+        .bearer_auth(&other)
+        .header("tus-resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    // Termination.
+    let resp = http
+        .delete(&location)
+        .bearer_auth(&token)
+        .header("tus-resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    let resp = http
+        .head(&location)
+        .bearer_auth(&token)
+        .header("tus-resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    assert_eq!(count(&app, "documents").await, 0);
+    assert!(
+        std::fs::read_dir(app.dir.path().join("uploads"))
+            .unwrap()
+            .next()
+            .is_none(),
+        "no partial file left"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn files_that_need_attention_are_kept_with_a_plain_reason() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let token = app.token("employee.a").await;
+    let fx = Fixtures::make().await;
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.pdf", Vec::new(), "empty"),
+        (
+            "claims-to-be.pdf",
+            b"<html><body>not a pdf</body></html>".to_vec(),
+            "not a PDF",
+        ),
+        (
+            "locked.pdf",
+            std::fs::read(fx.path("locked.pdf")).unwrap(),
+            "password-protected",
+        ),
+        ("huge.png", png_header_only(30_000, 30_000), "30000 × 30000"),
+        ("noise.bin", noise(5000), "not supported"),
+        ("../../etc/passwd", pdf(&[("Escaping", 612, 792)]), ""),
+    ];
+    for (name, bytes, says) in &cases {
+        let resp = upload_whole(&app, &token, name, bytes, "AAA").await;
+        assert_eq!(resp.status(), StatusCode::CREATED, "{name}");
+        let id = document_id(&resp);
+        let doc = app.store.document_unscoped(id).await.unwrap();
+        let note = urlencoding_decode(&header(&resp, "x-document-note"));
+        if says.is_empty() {
+            assert_eq!(doc.status, "stored", "{name}");
+            assert_eq!(doc.filename, "passwd", "the path is dropped");
+        } else {
+            assert_eq!(doc.status, "needs_attention", "{name}");
+            assert!(note.contains(says), "{name}: {note}");
+            assert!(doc.attention_reason.unwrap().contains(says));
+        }
+    }
+    assert!(!app.dir.path().join("etc").exists());
+    // The document page shows the reason to the uploader.
+    let c = app.login("employee.a").await;
+    let html = c
+        .get(format!("{}/documents/2", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Needs attention") && html.contains("is not a PDF"),
+        "{html}"
+    );
+    app.stop().await;
+}
+
+fn urlencoding_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() + 1 {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test]
+async fn the_same_file_twice_is_stored_once_and_recorded_as_a_duplicate() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    app.user(
+        "employee.n2",
+        worktrack_domain::Role::Employee,
+        Some(&cast.n2),
+    )
+    .await;
+    let token = app.token("employee.a").await;
+    let bytes = pdf(&[("Pay stub March", 612, 792)]);
+    let first = upload_whole(&app, &token, "stub.pdf", &bytes, "AAA").await;
+    let second = upload_whole(&app, &token, "stub-again.pdf", &bytes, "AAA").await;
+    assert_eq!(header(&first, "x-document-status"), "stored");
+    assert_eq!(header(&second, "x-document-status"), "duplicate");
+    let second_doc = app
+        .store
+        .document_unscoped(document_id(&second))
+        .await
+        .unwrap();
+    assert_eq!(second_doc.duplicate_of, Some(document_id(&first)));
+    assert!(urlencoding_decode(&header(&second, "x-document-note")).contains("already uploaded"));
+    // Another office: its own document, not a duplicate.
+    let other = upload_whole(
+        &app,
+        &app.token("employee.n2").await,
+        "stub.pdf",
+        &bytes,
+        "NN2",
+    )
+    .await;
+    assert_eq!(header(&other, "x-document-status"), "stored");
+    assert_eq!(count(&app, "documents").await, 3);
+    assert_eq!(count(&app, "blobs").await, 1, "one copy of the bytes");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_blob_store_holds_no_plaintext_and_page_images_are_made() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let token = app.token("employee.a").await;
+    let phrase = "Zebracorn Medical Evidence";
+    let bytes = pdf(&[(phrase, 612, 792), ("Second page", 792, 612)]);
+    assert!(bytes.windows(phrase.len()).any(|w| w == phrase.as_bytes()));
+    let resp = upload_whole(&app, &token, "evidence.pdf", &bytes, "AAA").await;
+    let id = document_id(&resp);
+    let doc = app.store.document_unscoped(id).await.unwrap();
+    assert_eq!(doc.pages, Some(2));
+    // Page images arrive from the background worker.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while app.store.document_unscoped(id).await.unwrap().previews == "pending" {
+        assert!(Instant::now() < deadline, "page images never made");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        app.store.document_unscoped(id).await.unwrap().previews,
+        "done"
+    );
+    let c = app.login("employee.a").await;
+    let img = c
+        .get(format!("{}/documents/{id}/images/page-2.png", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(img.status(), StatusCode::OK);
+    assert_eq!(&img.bytes().await.unwrap()[..4], b"\x89PNG");
+    // Another office's user cannot see the image.
+    let b = app.login("employee.b").await;
+    assert_eq!(
+        b.get(format!("{}/documents/{id}/images/page-1.png", app.url))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    // Nothing in the blob directory or the data directory's leftovers is readable.
+    fn scan(dir: &Path, needle: &[u8], found: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                scan(&p, needle, found);
+            } else if std::fs::read(&p)
+                .unwrap()
+                .windows(needle.len())
+                .any(|w| w == needle)
+            {
+                found.push(p);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    scan(&app.dir.path().join("blobs"), phrase.as_bytes(), &mut found);
+    scan(
+        &app.dir.path().join("uploads"),
+        phrase.as_bytes(),
+        &mut found,
+    );
+    scan(&app.dir.path().join("work"), phrase.as_bytes(), &mut found);
+    assert!(found.is_empty(), "plaintext in {found:?}");
+    // The download gives the original bytes back.
+    let back = c
+        .get(format!("{}/documents/{id}/content", app.url))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(&back[..], &bytes[..]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn multipart_uploads_take_several_files() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let token = app.token("employee.a").await;
+    let form = reqwest::multipart::Form::new()
+        .text("office", "AAA")
+        .text("received_on", "2026-11-20")
+        .text("original_evidence", "true")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(pdf(&[("Birth certificate", 612, 792)]))
+                .file_name("birth.pdf"),
+        )
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(Vec::new()).file_name("empty.tif"),
+        );
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/v1/documents", app.url))
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let body: Value = resp.json().await.unwrap();
+    let items = body.as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["status"], "stored");
+    assert_eq!(items[1]["status"], "needs_attention");
+    let doc = app
+        .store
+        .document_unscoped(items[0]["document_id"].as_i64().unwrap())
+        .await
+        .unwrap();
+    assert!(doc.original_evidence);
+    assert_eq!(doc.received_on, "2026-11-20");
+    // Friday 2026-11-20 + 3 business days = Wednesday 2026-11-25.
+    assert_eq!(doc.return_by.as_deref(), Some("2026-11-25"));
+    assert_eq!(doc.custody.as_deref(), Some("held"));
+    // No file part: a clear problem.
+    let form = reqwest::multipart::Form::new().text("office", "AAA");
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/v1/documents", app.url))
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Custody: returned, with a note, audited.
+    let c = app.login("employee.a").await;
+    let token_form = csrf_token(&app, &c, &format!("/documents/{}", doc.id)).await;
+    let resp = c
+        .post(format!("{}/documents/{}/custody", app.url, doc.id))
+        .form(&[
+            ("csrf", token_form.as_str()),
+            ("action", "returned"),
+            ("note", "handed back at the counter"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let doc = app.store.document_unscoped(doc.id).await.unwrap();
+    assert_eq!(doc.custody.as_deref(), Some("returned"));
+    let html = c
+        .get(format!("{}/documents/{}", app.url, doc.id))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("handed back at the counter"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_paper_log_counts_days_and_timeliness_in_business_days() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let token = app.token("employee.a").await;
+    let office = app.store.office_by_code("AAA").await.unwrap();
+    let today = worktrack_pipeline::intake::Intake::today(&office);
+    let cal = app.intake.calendar(&office).await.unwrap();
+    // Received 10 business days ago: late under the 3-day policy. Received today: on time.
+    let mut old = today;
+    let mut n = 0;
+    while n < 10 {
+        old = old.previous_day().unwrap();
+        if cal.is_business_day(old) {
+            n += 1;
+        }
+    }
+    for (name, received) in [("late.pdf", old), ("today.pdf", today)] {
+        let form = reqwest::multipart::Form::new()
+            .text("office", "AAA")
+            .text("received_on", received.to_string())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(pdf(&[(name, 612, 792)])).file_name(name),
+            );
+        let resp = reqwest::Client::new()
+            .post(format!("{}/api/v1/documents", app.url))
+            .bearer_auth(&token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::CREATED);
+    }
+    let c = app.login("manager.a").await;
+    let html = c
+        .get(format!(
+            "{}/offices/AAA/paper?from={}&to={}",
+            app.url, old, today
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("<strong id=\"compliance\">50%</strong>"),
+        "{html}"
+    );
+    // Another office's paper log is not theirs to see.
+    assert_eq!(
+        c.get(format!("{}/offices/BBB/paper", app.url))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    app.stop().await;
+}
