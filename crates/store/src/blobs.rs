@@ -548,11 +548,24 @@ impl BlobStore {
 
     /// Removes leftover temp files of writes and reads that never finished (a crash between
     /// write and rename or upload). Call at start-up, before any write.
+    ///
+    /// Only files untouched for an hour go: another process on the same data directory (an
+    /// import beside a running server) may be writing the younger ones right now.
     pub fn clear_temp(&self) -> Result<usize> {
         let mut n = 0;
+        let hour = std::time::Duration::from_secs(3600);
         for f in fs::read_dir(self.temp_dir())? {
-            fs::remove_file(f?.path())?;
-            n += 1;
+            let f = f?;
+            let old = f
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > hour);
+            if old {
+                fs::remove_file(f.path())?;
+                n += 1;
+            }
         }
         Ok(n)
     }
@@ -635,10 +648,22 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn unfinished_writes_are_cleared() {
+    async fn unfinished_writes_are_cleared_once_old() {
         let (_d, s) = store();
-        fs::write(s.root().join("tmp").join("0123"), b"half").unwrap();
+        let old = s.root().join("tmp").join("0123");
+        fs::write(&old, b"half").unwrap();
+        fs::write(s.root().join("tmp").join("4567"), b"being written").unwrap();
+        // A fresh temp file may belong to another process's write in progress: kept.
+        assert_eq!(s.clear_temp().unwrap(), 0);
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(two_hours_ago)
+            .unwrap();
         assert_eq!(s.clear_temp().unwrap(), 1);
+        assert!(!old.exists());
         assert_eq!(s.clear_temp().unwrap(), 0);
     }
 

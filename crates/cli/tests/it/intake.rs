@@ -748,7 +748,8 @@ async fn the_blob_store_holds_no_plaintext_and_page_images_are_made() {
         }
     }
     let mut found = Vec::new();
-    scan(&app.dir.path().join("blobs"), phrase.as_bytes(), &mut found);
+    // The blob directory (local) or the scratch directory next to the bucket (S3).
+    scan(app.intake.blobs.root(), phrase.as_bytes(), &mut found);
     scan(
         &app.dir.path().join("uploads"),
         phrase.as_bytes(),
