@@ -4,7 +4,7 @@
 //! resumes where it stopped.
 
 use crate::intake::Intake;
-use crate::render::render_page;
+use crate::render::{clean_up_photo, render_page};
 use crate::sniff::FileKind;
 use std::path::Path;
 use std::time::Duration;
@@ -28,6 +28,20 @@ pub async fn make_previews(intake: &Intake, doc: &Document) -> Result<usize, Str
         .map_err(|e| e.to_string())?;
     let kind = FileKind::from_media_type(&doc.media_type)
         .ok_or_else(|| format!("no page images for {}", doc.media_type))?;
+    // Phone photos of receipts and odd-sized paper: turned upright, straightened and cropped
+    // to the paper before they are shown. The stored original is left as it arrived.
+    let (plain, kind) = if kind == FileKind::Jpeg {
+        let cleaned = dir.path().join("cleaned.png");
+        match clean_up_photo(&plain, &cleaned).await {
+            Ok(()) => (cleaned, FileKind::Png),
+            Err(e) => {
+                tracing::info!(document = doc.id, error = %e, "photo clean-up skipped");
+                (plain, kind)
+            }
+        }
+    } else {
+        (plain, kind)
+    };
     let pages = doc.pages.unwrap_or(1).clamp(1, MAX_PREVIEW_PAGES);
     let mut made = 0;
     for page in 1..=pages {

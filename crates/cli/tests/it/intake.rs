@@ -175,17 +175,30 @@ async fn tus_js_client_uploads_50_mb_resuming_after_a_cut() {
     resume_after_a_cut("node").await;
 }
 
-/// The upload URL a client saved, wherever it sits in the client's storage file.
+/// The upload URL a client saved, wherever it sits in the client's storage file (tuspy: `url`,
+/// tus-js-client: `uploadUrl`).
 fn stored_url(v: &Value) -> Option<String> {
     match v {
         Value::Object(map) => map
             .get("url")
+            .or_else(|| map.get("uploadUrl"))
             .and_then(Value::as_str)
             .map(str::to_string)
             .or_else(|| map.values().find_map(stored_url)),
         Value::Array(items) => items.iter().find_map(stored_url),
         _ => None,
     }
+}
+
+/// `worktrack fsck` finds every row's blob intact and nothing stray.
+fn assert_fsck_clean(app: &TestApp) {
+    let out = app.command().arg("fsck").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("clean"),
+        "fsck: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn free_port() -> u16 {
@@ -211,7 +224,16 @@ async fn wait_healthy(url: &str) {
 }
 
 #[tokio::test]
-async fn an_upload_survives_the_server_being_killed_mid_request() {
+async fn a_tuspy_upload_survives_the_server_being_killed_mid_request() {
+    survive_a_killed_server("python").await;
+}
+
+#[tokio::test]
+async fn a_tus_js_client_upload_survives_the_server_being_killed_mid_request() {
+    survive_a_killed_server("node").await;
+}
+
+async fn survive_a_killed_server(kind: &str) {
     // The in-process server provides the database; a second server process (the real binary,
     // sharing database and data directory) takes the upload and is killed with SIGKILL.
     let app = spawn_app().await;
@@ -233,8 +255,12 @@ async fn an_upload_survives_the_server_being_killed_mid_request() {
     let mut server = serve();
     wait_healthy(&url).await;
     let store = app.dir.path().join("killed-urls.json");
-    let mut client = Command::new("python3")
-        .arg(clients_dir().join("tus_upload.py"))
+    let (program, script) = match kind {
+        "python" => ("python3", "tus_upload.py"),
+        _ => ("node", "tus_upload.mjs"),
+    };
+    let mut client = Command::new(program)
+        .arg(clients_dir().join(script))
         .args([
             "--endpoint",
             &endpoint,
@@ -305,7 +331,7 @@ async fn an_upload_survives_the_server_being_killed_mid_request() {
         offset > 0 && offset < length,
         "resumes from what reached the disk: {offset}"
     );
-    let done = tus_client("python", &endpoint, &file, &token, &store, None)
+    let done = tus_client(kind, &endpoint, &file, &token, &store, None)
         .await
         .unwrap();
     assert_eq!(done["url"].as_str(), Some(upload_url.as_str()));
@@ -578,6 +604,7 @@ async fn the_tus_protocol_refuses_bad_requests_and_changes_nothing() {
             .is_none(),
         "no partial file left"
     );
+    assert_fsck_clean(&app);
     app.stop().await;
 }
 
@@ -633,6 +660,7 @@ async fn files_that_need_attention_are_kept_with_a_plain_reason() {
         html.contains("Needs attention") && html.contains("is not a PDF"),
         "{html}"
     );
+    assert_fsck_clean(&app);
     app.stop().await;
 }
 
@@ -908,5 +936,52 @@ async fn the_paper_log_counts_days_and_timeliness_in_business_days() {
             .status(),
         StatusCode::NOT_FOUND
     );
+    app.stop().await;
+}
+
+/// Width and height from a PNG's header.
+fn png_size(png: &[u8]) -> (u32, u32) {
+    assert_eq!(&png[..4], b"\x89PNG");
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    (be(&png[16..20]), be(&png[20..24]))
+}
+
+#[tokio::test]
+async fn a_sideways_phone_photo_is_shown_upright() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let token = app.token("employee.a").await;
+    let fx = Fixtures::make().await;
+    // Stored 400 × 200 with EXIF orientation 6: the paper is upright when turned to 200 × 400.
+    let bytes = std::fs::read(fx.path("rotated.jpg")).unwrap();
+    let resp = upload_whole(&app, &token, "receipt-photo.jpg", &bytes, "AAA").await;
+    assert_eq!(header(&resp, "x-document-status"), "stored");
+    let id = document_id(&resp);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while app.store.document_unscoped(id).await.unwrap().previews == "pending" {
+        assert!(Instant::now() < deadline, "page image never made");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let c = app.login("employee.a").await;
+    let png = c
+        .get(format!("{}/documents/{id}/images/page-1.png", app.url))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let (w, h) = png_size(&png);
+    assert!(h > w, "upright: {w} × {h}");
+    // The download is the photo exactly as it arrived.
+    let original = c
+        .get(format!("{}/documents/{id}/content", app.url))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(&original[..], &bytes[..]);
     app.stop().await;
 }
