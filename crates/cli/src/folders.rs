@@ -598,7 +598,7 @@ pub async fn watch_command(
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
-async fn shutdown_signal() -> std::io::Result<()> {
+pub async fn shutdown_signal() -> std::io::Result<()> {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {

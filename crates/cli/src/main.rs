@@ -66,6 +66,13 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Run background jobs (page images, later OCR and profiling) without the web server.
+    /// `serve` runs one worker of its own; more servers or workers can share the database.
+    Worker {
+        /// Run the jobs that are due now, then exit.
+        #[arg(long)]
+        once: bool,
+    },
     /// Check the audit log.
     Audit {
         #[command(subcommand)]
@@ -274,24 +281,31 @@ async fn run() -> anyhow::Result<ExitCode> {
                 running.url(),
                 store.backend().name()
             );
-            let stop = async {
-                let ctrl_c = tokio::signal::ctrl_c();
-                #[cfg(unix)]
-                {
-                    let mut term =
-                        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-                    tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
-                }
-                #[cfg(not(unix))]
-                ctrl_c.await?;
-                Ok::<(), std::io::Error>(())
-            };
-            tokio::select! {
-                r = stop => { r?; tracing::info!("shutting down"); }
-            }
+            folders::shutdown_signal().await?;
+            tracing::info!("shutting down");
             running.stop().await?;
             hot_folders.stop().await;
             store.close().await;
+        }
+        Command::Worker { once } => {
+            let intake = server::open_intake(&config, store.clone())?;
+            let name = format!("worker-{}", std::process::id());
+            if once {
+                let mut n = 0;
+                while worktrack_pipeline::jobs::run_one(&intake, &name)
+                    .await
+                    .map_err(|e| anyhow::anyhow!(e))?
+                {
+                    n += 1;
+                }
+                println!("ran {n} jobs");
+            } else {
+                let (tx, rx) = tokio::sync::watch::channel(false);
+                let worker = tokio::spawn(worktrack_pipeline::jobs::run_worker(intake, name, rx));
+                folders::shutdown_signal().await?;
+                let _ = tx.send(true);
+                worker.await?;
+            }
         }
         Command::Demo => {
             let report = demo::load(&store).await?;

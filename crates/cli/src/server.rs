@@ -115,6 +115,11 @@ impl Running {
         format!("http://{}", self.addr)
     }
 
+    /// Stops the in-process job worker (the server keeps answering).
+    pub fn stop_workers(&self) {
+        let _ = self.workers.send(true);
+    }
+
     /// Stops accepting, finishes requests in flight, and waits.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         if let Some(tx) = self.shutdown.take() {
@@ -142,7 +147,11 @@ pub async fn start(listen: &str, intake: Intake, web: WebConfig) -> anyhow::Resu
     let (tx, rx) = oneshot::channel::<()>();
     let state = AppState::new(intake.clone(), web)?;
     let (workers, stop) = tokio::sync::watch::channel(false);
-    tokio::spawn(worktrack_pipeline::previews::run_worker(intake, stop));
+    tokio::spawn(worktrack_pipeline::jobs::run_worker(
+        intake,
+        format!("serve-{}", std::process::id()),
+        stop,
+    ));
     let handle = tokio::spawn(worktrack_web::serve(listener, state, async move {
         let _ = rx.await;
     }));

@@ -11,6 +11,7 @@
 mod headers;
 pub mod inspect;
 pub mod intake;
+pub mod jobs;
 pub mod previews;
 pub mod process;
 pub mod render;

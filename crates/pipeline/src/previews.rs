@@ -1,13 +1,12 @@
 //! Page images: for each new document, a preview image of each page (up to
 //! [`MAX_PREVIEW_PAGES`]) and a thumbnail of the first, stored encrypted like the document.
-//! Work is picked up from the database (`documents.previews = 'pending'`), so a restart
+//! The work is a `page_images` job (see `jobs`), queued with the document, so a restart
 //! resumes where it stopped.
 
 use crate::intake::Intake;
 use crate::render::{clean_up_photo, render_page};
 use crate::sniff::FileKind;
 use std::path::Path;
-use std::time::Duration;
 use worktrack_store::Document;
 
 pub const MAX_PREVIEW_PAGES: i64 = 20;
@@ -79,44 +78,4 @@ async fn store_image(
         .add_page_image(doc.id, page, kind, &blob.hash, blob.size as i64)
         .await
         .map_err(|e| e.to_string())
-}
-
-/// Works through pending documents until `stop` resolves; sleeps when there is nothing to do
-/// and wakes when a document arrives.
-pub async fn run_worker(intake: Intake, stop: tokio::sync::watch::Receiver<bool>) {
-    let mut stop = stop;
-    loop {
-        if *stop.borrow() {
-            return;
-        }
-        let pending = match intake.store.documents_needing_previews(10).await {
-            Ok(p) => p,
-            Err(e) => {
-                tracing::warn!(error = %e, "page images: cannot list pending documents");
-                Vec::new()
-            }
-        };
-        for doc in &pending {
-            let state = match make_previews(&intake, doc).await {
-                Ok(n) => {
-                    tracing::info!(document = doc.id, pages = n, "page images made");
-                    "done"
-                }
-                Err(e) => {
-                    tracing::warn!(document = doc.id, error = %e, "page images failed");
-                    "failed"
-                }
-            };
-            if let Err(e) = intake.store.set_previews(doc.id, state).await {
-                tracing::warn!(error = %e, "page images: cannot record the result");
-            }
-        }
-        if pending.is_empty() {
-            tokio::select! {
-                _ = intake.new_document.notified() => {}
-                _ = tokio::time::sleep(Duration::from_secs(30)) => {}
-                _ = stop.changed() => {}
-            }
-        }
-    }
 }

@@ -255,6 +255,16 @@ impl Store {
         .await
         .map_err(|e| StoreError::on_unique(e, "this file was already taken in"))?;
         let doc = document_from_row(&row)?;
+        if doc.previews == "pending" {
+            sqlx::query(
+                "INSERT INTO jobs (kind, payload, state, attempts, max_attempts, run_at, created_at) \
+                 VALUES ('page_images', $1, 'queued', 0, 5, $2, $2)",
+            )
+            .bind(serde_json::json!({ "document_id": doc.id }).to_string())
+            .bind(now)
+            .execute(&mut *tx.tx)
+            .await?;
+        }
         audit::append(
             &mut tx.tx,
             actor,
@@ -642,20 +652,6 @@ impl Store {
     }
 
     // --- page images and integrity -------------------------------------------------------
-
-    /// The next documents whose page images are still to be made.
-    pub async fn documents_needing_previews(&self, limit: i64) -> Result<Vec<Document>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {DOC_COLUMNS} FROM documents WHERE previews = 'pending' ORDER BY id LIMIT $1"
-        ))
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(document_from_row)
-            .collect::<std::result::Result<_, _>>()?)
-    }
 
     /// Records a page image (its blob already durable).
     pub async fn add_page_image(

@@ -13,6 +13,7 @@ mod claimants;
 mod db;
 mod documents;
 mod error;
+mod jobs;
 mod keys;
 mod offices;
 mod s3;
@@ -28,6 +29,7 @@ pub use documents::{
     STATUS_ATTENTION, STATUS_DUPLICATE, STATUS_STORED,
 };
 pub use error::StoreError;
+pub use jobs::{backoff_ms, Job, JOB_DEAD, JOB_DONE, JOB_QUEUED, JOB_RUNNING};
 pub use keys::{Keys, MASTER_KEY_FILE};
 pub use offices::{NewOffice, Office, OfficeUpdate};
 pub use s3::S3Config;

@@ -12,6 +12,7 @@ mod browser_flows;
 mod cli;
 mod folders;
 mod intake;
+mod jobs;
 mod scoping;
 mod ssn_privacy;
 mod support;

@@ -337,6 +337,15 @@ impl TestApp {
         self.dir.path().to_path_buf()
     }
 
+    /// Stops the server's own job worker, so a test can run jobs itself.
+    pub async fn stop_workers(&self) {
+        if let Some(r) = &self.running {
+            r.stop_workers();
+        }
+        // Let a job the worker is in the middle of finish.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+
     pub async fn stop(mut self) {
         if let Some(r) = self.running.take() {
             r.stop().await.unwrap();

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod claimants;
 pub mod documents;
 pub mod home;
+pub mod jobs;
 pub mod login;
 pub mod offices;
 pub mod tokens;
@@ -42,6 +43,8 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{id}/revoke", post(tokens::revoke))
         .route("/audit", get(audit::list))
+        .route("/jobs", get(jobs::list))
+        .route("/jobs/{id}/retry", post(jobs::retry))
 }
 
 pub struct NavLink {
@@ -99,6 +102,7 @@ impl Chrome {
         links.push(("/offices", "Offices"));
         if role == Role::Admin {
             links.push(("/users", "Users"));
+            links.push(("/jobs", "Jobs"));
         }
         if matches!(role, Role::Admin | Role::Auditor) {
             links.push(("/audit", "Audit log"));

@@ -1,0 +1,109 @@
+//! Job workers: take jobs from the database queue and run their handlers. A handler's error is
+//! recorded on the job, which is retried with backoff and ends in the dead-letter list after
+//! its last attempt; a worker that dies mid-job loses its lease and the job runs again.
+
+use crate::intake::Intake;
+use crate::previews::make_previews;
+use std::time::Duration;
+use worktrack_store::{Job, JOB_DEAD};
+
+/// How long a claimed job is reserved for its worker.
+pub const LEASE_MS: i64 = 10 * 60 * 1000;
+
+/// Runs one job; `Ok` completes it.
+async fn handle(intake: &Intake, job: &Job) -> Result<(), String> {
+    match job.kind.as_str() {
+        "page_images" => {
+            let id = job.payload["document_id"]
+                .as_i64()
+                .ok_or("page_images job without a document_id")?;
+            let doc = intake
+                .store
+                .document_unscoped(id)
+                .await
+                .map_err(|e| e.to_string())?;
+            let n = make_previews(intake, &doc).await?;
+            intake
+                .store
+                .set_previews(id, "done")
+                .await
+                .map_err(|e| e.to_string())?;
+            tracing::info!(document = id, pages = n, "page images made");
+            Ok(())
+        }
+        other => Err(format!("unknown job kind {other:?}")),
+    }
+}
+
+/// What a job that has failed for good leaves behind for people to see.
+async fn on_dead(intake: &Intake, job: &Job) {
+    if job.kind == "page_images" {
+        if let Some(id) = job.payload["document_id"].as_i64() {
+            let _ = intake.store.set_previews(id, "failed").await;
+        }
+    }
+}
+
+/// Takes and runs one due job; returns whether there was one.
+pub async fn run_one(intake: &Intake, worker: &str) -> Result<bool, String> {
+    let Some(job) = intake
+        .store
+        .claim_job(worker, LEASE_MS)
+        .await
+        .map_err(|e| e.to_string())?
+    else {
+        return Ok(false);
+    };
+    match handle(intake, &job).await {
+        Ok(()) => intake
+            .store
+            .complete_job(job.id)
+            .await
+            .map_err(|e| e.to_string())?,
+        Err(error) => {
+            tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, %error, "job failed");
+            intake
+                .store
+                .fail_job(&job, &error)
+                .await
+                .map_err(|e| e.to_string())?;
+            if intake
+                .store
+                .job(job.id)
+                .await
+                .is_ok_and(|j| j.state == JOB_DEAD)
+            {
+                on_dead(intake, &job).await;
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// Works until `stop` turns true; sleeps when the queue is empty and wakes when a document
+/// arrives (or every few seconds, for retries that come due and jobs of other servers).
+pub async fn run_worker(
+    intake: Intake,
+    worker: String,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let worked = match run_one(&intake, &worker).await {
+            Ok(w) => w,
+            Err(e) => {
+                tracing::warn!(error = %e, "job queue unavailable");
+                false
+            }
+        };
+        if !worked {
+            tokio::select! {
+                _ = intake.new_document.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                _ = stop.changed() => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Background jobs, for administrators: how many are waiting, running, done or dead, and the
+//! dead letters with their error and a button to run them again.
+
+use super::{render, require, when, Chrome};
+use crate::auth::{Csrf, PageUser};
+use crate::error::PageError;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use worktrack_store::{Job, JOB_DEAD};
+
+#[derive(Template)]
+#[template(path = "jobs.html")]
+pub struct JobsPage {
+    pub chrome: Chrome,
+    pub counts: Vec<(String, i64)>,
+    pub dead: Vec<(Job, String)>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+) -> Result<Response, PageError> {
+    require(who.role().is_admin(), "managing background jobs")?;
+    let counts = state.store.job_counts().await?;
+    let dead = state
+        .store
+        .jobs(JOB_DEAD, 200)
+        .await?
+        .into_iter()
+        .map(|j| {
+            let at = when(j.created_at);
+            (j, at)
+        })
+        .collect();
+    Ok(render(&JobsPage {
+        chrome: Chrome::for_user(&who, "Background jobs", csrf, "/jobs"),
+        counts,
+        dead,
+    })?
+    .into_response())
+}
+
+pub async fn retry(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    require(who.role().is_admin(), "managing background jobs")?;
+    state.store.retry_job(&who.viewer.actor, id).await?;
+    state.intake.new_document.notify_one();
+    Ok(Redirect::to("/jobs").into_response())
+}
