@@ -165,6 +165,8 @@ pub struct OfficePage {
     pub office: Office,
     pub staff: Option<Vec<User>>,
     pub can_edit: bool,
+    /// Sees the office's business data, so its paper log too.
+    pub in_scope: bool,
     pub form: OfficeForm,
     pub zones: &'static [&'static str],
 }
@@ -190,12 +192,14 @@ async fn office_page(
         None
     };
     let title = format!("Office {} — {}", office.code, office.name);
+    let in_scope = who.viewer.scope.permits(office.id);
     Ok(OfficePage {
         chrome: Chrome::for_user(who, &title, csrf, "/offices").with_error(error),
         form: form.unwrap_or_else(|| OfficeForm::from_office(&office)),
         office,
         staff,
         can_edit: who.role().is_admin(),
+        in_scope,
         zones: &OFFICE_TIME_ZONES,
     })
 }
