@@ -133,7 +133,7 @@ async fn downloaded_sha(app_url: &str, token: &str, document_url: &str) -> Strin
     hex::encode(h.finalize())
 }
 
-async fn resume_after_a_cut(kind: &str) {
+async fn resume_in_a_new_run(kind: &str) {
     let app = spawn_app().await;
     app.cast().await;
     let token = app.token("employee.a").await;
@@ -165,14 +165,103 @@ async fn resume_after_a_cut(kind: &str) {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn tuspy_uploads_50_mb_resuming_after_a_cut() {
-    resume_after_a_cut("python").await;
+/// A TCP proxy to `target` that, once `cut_after` bytes have gone upstream, drops the
+/// connection carrying them (both ways, mid-request) — once; later connections pass untouched.
+/// Returns the proxy's base URL and whether the cut happened.
+async fn cutting_proxy(
+    target: std::net::SocketAddr,
+    cut_after: u64,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    use std::sync::Arc;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let cut = Arc::new(AtomicBool::new(false));
+    let sent = Arc::new(AtomicU64::new(0));
+    let flag = cut.clone();
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let (cut, sent) = (cut.clone(), sent.clone());
+            tokio::spawn(async move {
+                let Ok(server) = tokio::net::TcpStream::connect(target).await else {
+                    return;
+                };
+                let (mut cr, mut cw) = client.into_split();
+                let (mut sr, mut sw) = server.into_split();
+                let down = tokio::spawn(async move {
+                    let _ = tokio::io::copy(&mut sr, &mut cw).await;
+                });
+                let mut buf = vec![0u8; 64 * 1024];
+                loop {
+                    let n = match cr.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    let total = sent.fetch_add(n as u64, Ordering::SeqCst) + n as u64;
+                    if total > cut_after && !cut.swap(true, Ordering::SeqCst) {
+                        // Cut: drop both directions without finishing the request.
+                        down.abort();
+                        return;
+                    }
+                    if sw.write_all(&buf[..n]).await.is_err() {
+                        break;
+                    }
+                }
+                let _ = sw.shutdown().await;
+                let _ = down.await;
+            });
+        }
+    });
+    (url, flag)
+}
+
+async fn upload_through_a_cut(kind: &str) {
+    let app = spawn_app().await;
+    app.cast().await;
+    let token = app.token("employee.a").await;
+    let file = big_file(app.dir.path(), 50);
+    let store = app.dir.path().join(format!("{kind}-cut-urls.json"));
+    let target: std::net::SocketAddr = app.url.trim_start_matches("http://").parse().unwrap();
+    let (proxy, cut) = cutting_proxy(target, 25 * 1024 * 1024).await;
+    let endpoint = format!("{proxy}/api/v1/uploads/");
+    // One run of the client: the connection is cut mid-request half way, the client
+    // reconnects, asks where the upload stands and finishes it.
+    let done = tus_client(kind, &endpoint, &file, &token, &store, None)
+        .await
+        .unwrap();
+    assert!(
+        cut.load(std::sync::atomic::Ordering::SeqCst),
+        "the connection was cut"
+    );
+    assert_eq!(done["offset"].as_u64(), Some(50 * 1024 * 1024));
+    let url = done["document_url"].as_str().unwrap();
+    assert_eq!(
+        downloaded_sha(&app.url, &token, url).await,
+        sha256_file(&file)
+    );
+    assert_eq!(count(&app, "documents").await, 1);
+    app.stop().await;
 }
 
 #[tokio::test]
-async fn tus_js_client_uploads_50_mb_resuming_after_a_cut() {
-    resume_after_a_cut("node").await;
+async fn tuspy_uploads_50_mb_through_a_connection_cut_half_way() {
+    upload_through_a_cut("python").await;
+}
+
+#[tokio::test]
+async fn tus_js_client_uploads_50_mb_through_a_connection_cut_half_way() {
+    upload_through_a_cut("node").await;
+}
+
+#[tokio::test]
+async fn tuspy_uploads_50_mb_stopped_half_way_and_resumed_by_a_new_run() {
+    resume_in_a_new_run("python").await;
+}
+
+#[tokio::test]
+async fn tus_js_client_uploads_50_mb_stopped_half_way_and_resumed_by_a_new_run() {
+    resume_in_a_new_run("node").await;
 }
 
 /// The upload URL a client saved, wherever it sits in the client's storage file (tuspy: `url`,
