@@ -248,7 +248,10 @@ async fn run() -> anyhow::Result<ExitCode> {
         print!("{}", config.show());
         return Ok(ExitCode::SUCCESS);
     }
-    init_logging(&config.log.value);
+    // A benchmark's output is its table: request logs only when asked for.
+    let quiet =
+        matches!(cli.command, Command::Bench { .. }) && config.log.source == Source::Default;
+    init_logging(if quiet { "warn" } else { &config.log.value });
     // The benchmark makes its own data directory; it never opens the configured one.
     if let Command::Bench {
         command: bench::BenchCommand::Intake(args),
