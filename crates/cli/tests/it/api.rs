@@ -331,6 +331,7 @@ async fn openapi_health_readiness_and_metrics() {
         "/api/v1/claimants/{id}/ssn",
         "/api/v1/tokens",
         "/api/v1/offices",
+        "/api/v1/documents",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }

@@ -55,7 +55,10 @@ async fn api_not_found() -> Problem {
         title = "WorkTrack API",
         description = "The workload system of the field offices. Authenticate with a personal API token \
                        (`Authorization: Bearer wt_…`) or a browser session (then send `X-CSRF-Token` on writes). \
-                       Errors are `application/problem+json` (RFC 9457) with a stable `type`."
+                       Errors are `application/problem+json` (RFC 9457) with a stable `type`. \
+                       Resumable uploads use the tus 1.0 protocol at `/api/v1/uploads/` (creation, \
+                       creation-with-upload, checksum sha1/sha256, termination, expiration; metadata \
+                       `filename`, `office`, `received_on`, `original_evidence`)."
     ),
     paths(
         handlers::me,
@@ -73,6 +76,7 @@ async fn api_not_found() -> Problem {
         handlers::create_token,
         handlers::revoke_token,
         handlers::list_audit,
+        crate::uploads::multipart_upload,
     ),
     components(schemas(Problem)),
     modifiers(&SecuritySchemes),
