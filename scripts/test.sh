@@ -23,8 +23,8 @@ as_root=()
 if [[ $EUID -ne 0 ]]; then as_root=(sudo); fi
 
 # --- Debian packages -------------------------------------------------------------------------
-# Later features add: tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd
-packages=(postgresql chromium chromium-driver poppler-utils imagemagick qpdf)
+packages=(postgresql chromium chromium-driver poppler-utils imagemagick qpdf
+  tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core)
 if ! command -v npm >/dev/null; then packages+=(npm); fi
 installed() { [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]; }
 missing=()

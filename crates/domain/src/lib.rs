@@ -17,4 +17,4 @@ pub use names::{
     OFFICE_TIME_ZONES,
 };
 pub use role::Role;
-pub use ssn::{mask_last_four, Ssn, SsnError, SsnPolicy};
+pub use ssn::{mask_in_text, mask_last_four, Ssn, SsnError, SsnPolicy};

@@ -182,3 +182,73 @@ mod tests {
         assert!(ssn.is_training_number());
     }
 }
+
+/// `text` with every SSN-shaped number (`123-45-6789`, `123 45 6789`, or nine digits standing
+/// alone) replaced by its masked form `***-**-6789`, for text that is stored, indexed, logged
+/// or shown. Deliberately broad: it masks any such number, valid or not.
+pub fn mask_in_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let digit_at = |j: usize| chars.get(j).is_some_and(|c| c.is_ascii_digit());
+    while i < chars.len() {
+        let starts_clean = i == 0 || !(chars[i - 1].is_ascii_digit() || chars[i - 1] == '-');
+        if starts_clean && digit_at(i) {
+            // 3-2-4 with the same separator ('-' or ' '), or 9 digits in a row.
+            let sep = chars.get(i + 3).copied();
+            let spaced = matches!(sep, Some('-') | Some(' '))
+                && (0..3).all(|k| digit_at(i + k))
+                && (4..6).all(|k| digit_at(i + k))
+                && chars.get(i + 6).copied() == sep
+                && (7..11).all(|k| digit_at(i + k));
+            let plain = (0..9).all(|k| digit_at(i + k));
+            let len = if spaced {
+                11
+            } else if plain {
+                9
+            } else {
+                0
+            };
+            let ends_clean = len > 0 && !digit_at(i + len) && chars.get(i + len) != Some(&'-');
+            if ends_clean {
+                let last4: String = chars[i + len - 4..i + len].iter().collect();
+                out.push_str(&mask_last_four(&last4));
+                i += len;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::mask_in_text;
+
+    #[test]
+    fn ssns_in_text_are_masked() {
+        let cases = [
+            ("SSN: 912-34-5678.", "SSN: ***-**-5678."),
+            (
+                "ssn 912 34 5678 and 123456789",
+                "ssn ***-**-5678 and ***-**-6789",
+            ),
+            (
+                "two: 912-34-5678,912-34-5679",
+                "two: ***-**-5678,***-**-5679",
+            ),
+            // Not SSNs: longer digit runs, phone numbers, dates, mixed separators.
+            ("account 1234567890", "account 1234567890"),
+            ("call 555-123-4567", "call 555-123-4567"),
+            ("on 2026-11-24", "on 2026-11-24"),
+            ("912-34 5678", "912-34 5678"),
+            ("ref 12-912-34-5678", "ref 12-912-34-5678"),
+            ("", ""),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(mask_in_text(input), expected, "{input:?}");
+        }
+    }
+}

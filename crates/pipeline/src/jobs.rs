@@ -31,15 +31,82 @@ async fn handle(intake: &Intake, job: &Job) -> Result<(), String> {
             tracing::info!(document = id, pages = n, "page images made");
             Ok(())
         }
+        "text" => {
+            let id = job.payload["document_id"]
+                .as_i64()
+                .ok_or("text job without a document_id")?;
+            let doc = intake
+                .store
+                .document_unscoped(id)
+                .await
+                .map_err(|e| e.to_string())?;
+            let status = read_text(intake, &doc).await?;
+            intake
+                .store
+                .set_text_status(id, status)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(())
+        }
         other => Err(format!("unknown job kind {other:?}")),
     }
 }
 
+/// Pages read per document at most; the rest of a very long document is left unread (and the
+/// document says so) rather than holding the queue for hours.
+pub const MAX_TEXT_PAGES: i64 = 500;
+
+/// Reads and stores the text of every page; returns the document's text status.
+async fn read_text(
+    intake: &Intake,
+    doc: &worktrack_store::Document,
+) -> Result<&'static str, String> {
+    let Some(kind) = crate::sniff::FileKind::from_media_type(&doc.media_type) else {
+        return Ok("none");
+    };
+    let dir = tempfile::Builder::new()
+        .prefix("text-")
+        .tempdir_in(&intake.work_dir)
+        .map_err(|e| e.to_string())?;
+    let plain = dir.path().join("document");
+    intake
+        .blobs
+        .read_to_file(&doc.blob_hash, plain.clone())
+        .await
+        .map_err(|e| e.to_string())?;
+    let pages = doc.pages.unwrap_or(1).clamp(1, MAX_TEXT_PAGES);
+    let mut incomplete = doc.pages.unwrap_or(1) > MAX_TEXT_PAGES;
+    for page in 1..=pages {
+        let t = crate::text::page_text(&plain, kind, page as u32, dir.path()).await;
+        incomplete |= t.status != "ok";
+        let stored = worktrack_store::PageText {
+            page,
+            source: t.source.to_string(),
+            status: t.status.to_string(),
+            rotation: i64::from(t.rotation),
+            words: t.words_json(),
+            text: t.text,
+        };
+        intake
+            .store
+            .save_page_text(doc.id, &stored)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(if incomplete { "partial" } else { "done" })
+}
+
 /// What a job that has failed for good leaves behind for people to see.
 async fn on_dead(intake: &Intake, job: &Job) {
-    if job.kind == "page_images" {
-        if let Some(id) = job.payload["document_id"].as_i64() {
-            let _ = intake.store.set_previews(id, "failed").await;
+    if let Some(id) = job.payload["document_id"].as_i64() {
+        match job.kind.as_str() {
+            "page_images" => {
+                let _ = intake.store.set_previews(id, "failed").await;
+            }
+            "text" => {
+                let _ = intake.store.set_text_status(id, "failed").await;
+            }
+            _ => {}
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod previews;
 pub mod process;
 pub mod render;
 pub mod sniff;
+pub mod text;
 
 /// Test documents made at run time; for this crate's tests and, through the `fixtures`
 /// feature, the integration tests.

@@ -264,6 +264,18 @@ impl Store {
             .bind(now)
             .execute(&mut *tx.tx)
             .await?;
+            sqlx::query(
+                "INSERT INTO jobs (kind, payload, state, attempts, max_attempts, run_at, created_at) \
+                 VALUES ('text', $1, 'queued', 0, 3, $2, $2)",
+            )
+            .bind(serde_json::json!({ "document_id": doc.id }).to_string())
+            .bind(now)
+            .execute(&mut *tx.tx)
+            .await?;
+            sqlx::query("UPDATE documents SET text_status = 'pending' WHERE id = $1")
+                .bind(doc.id)
+                .execute(&mut *tx.tx)
+                .await?;
         }
         audit::append(
             &mut tx.tx,
@@ -713,6 +725,88 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+    }
+}
+
+/// The stored text of one page (SSNs already masked).
+#[derive(Debug, Clone, Serialize)]
+pub struct PageText {
+    pub page: i64,
+    /// `text_layer` (the PDF's own text) or `ocr`.
+    pub source: String,
+    /// `ok`, `timed_out` or `unreadable`.
+    pub status: String,
+    /// Degrees the page was turned before reading.
+    pub rotation: i64,
+    pub text: String,
+    /// JSON: `[[word, confidence, left, top, width, height], ...]`.
+    pub words: String,
+}
+
+impl Store {
+    /// Stores a page's text. The caller has masked SSNs; this checks that nothing SSN-shaped
+    /// is left, so a full number can never reach the table.
+    pub async fn save_page_text(&self, doc_id: i64, t: &PageText) -> Result<()> {
+        let text = worktrack_domain::mask_in_text(&t.text);
+        let words = worktrack_domain::mask_in_text(&t.words);
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO page_texts (document_id, page, source, status, rotation, text, words) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (document_id, page) DO UPDATE SET \
+             source = excluded.source, status = excluded.status, rotation = excluded.rotation, \
+             text = excluded.text, words = excluded.words",
+        )
+        .bind(doc_id)
+        .bind(t.page)
+        .bind(&t.source)
+        .bind(&t.status)
+        .bind(t.rotation)
+        .bind(text)
+        .bind(words)
+        .execute(&mut *tx.tx)
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn set_text_status(&self, doc_id: i64, status: &str) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE documents SET text_status = $1 WHERE id = $2")
+            .bind(status)
+            .bind(doc_id)
+            .execute(&mut *tx.tx)
+            .await?;
+        tx.commit().await
+    }
+
+    pub async fn text_status(&self, doc_id: i64) -> Result<String> {
+        let row = sqlx::query("SELECT text_status FROM documents WHERE id = $1")
+            .bind(doc_id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// The stored page texts of a document, in page order.
+    pub async fn page_texts(&self, doc_id: i64) -> Result<Vec<PageText>> {
+        let rows = sqlx::query(
+            "SELECT page, source, status, rotation, text, words FROM page_texts WHERE document_id = $1 ORDER BY page",
+        )
+        .bind(doc_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PageText {
+                    page: r.try_get(0)?,
+                    source: r.try_get(1)?,
+                    status: r.try_get(2)?,
+                    rotation: r.try_get(3)?,
+                    text: r.try_get(4)?,
+                    words: r.try_get(5)?,
+                })
+            })
             .collect()
     }
 }

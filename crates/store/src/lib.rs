@@ -25,7 +25,7 @@ pub use blobs::{BlobInfo, BlobRef, BlobStore};
 pub use claimants::{ssn_policy, Claimant, NewClaimant};
 pub use db::{now_ms, Backend, Store};
 pub use documents::{
-    CustodyEvent, Document, DocumentFilter, NewDocument, PaperRow, Source, Upload,
+    CustodyEvent, Document, DocumentFilter, NewDocument, PageText, PaperRow, Source, Upload,
     STATUS_ATTENTION, STATUS_DUPLICATE, STATUS_STORED,
 };
 pub use error::StoreError;

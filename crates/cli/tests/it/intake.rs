@@ -1074,3 +1074,117 @@ async fn a_sideways_phone_photo_is_shown_upright() {
     assert_eq!(&original[..], &bytes[..]);
     app.stop().await;
 }
+
+/// Waits for a document's text to be read; returns its stored page texts.
+async fn wait_for_text(app: &TestApp, id: i64) -> Vec<worktrack_store::PageText> {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let status = app.store.text_status(id).await.unwrap();
+        if status != "pending" {
+            assert_eq!(status, "done", "document {id}");
+            return app.store.page_texts(id).await.unwrap();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "text of document {id} never read"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn scanned_pages_are_read_upright_and_their_ssns_masked() {
+    use worktrack_pipeline::fixtures::tool;
+    let app = spawn_app().await;
+    app.cast().await;
+    let token = app.token("employee.a").await;
+    let dir = app.dir.path().join("scans");
+    std::fs::create_dir_all(&dir).unwrap();
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    // A form page as a scanner delivers it: an image, no text layer; and the same page upside
+    // down, as a page fed the wrong way round. Orientation detection needs a page of text.
+    let source = dir.join("form.pdf");
+    std::fs::write(&source, pdf(&[("SSA-827 912-34-5678", 612, 792)])).unwrap();
+    let lines = [
+        "SOCIAL SECURITY ADMINISTRATION",
+        "Form SSA-827 Authorization to Disclose Information",
+        "Claimant name: Dana Example",
+        "Social Security number: 912-34-5678",
+        "I authorize the release of medical records to the",
+        "Social Security Administration and to the State agency",
+        "that makes disability determinations for my claim.",
+        "This authorization is valid for twelve months from the",
+        "date signed below, and covers all records of treatment.",
+        "Signature of claimant and date of signature",
+    ];
+    let mut args: Vec<String> = [
+        "-size",
+        "2550x3300",
+        "xc:white",
+        "-fill",
+        "black",
+        "-font",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "-pointsize",
+        "56",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .collect();
+    for (i, line) in lines.iter().enumerate() {
+        args.extend([
+            "-annotate".to_string(),
+            format!("+200+{}", 300 + 120 * i),
+            line.to_string(),
+        ]);
+    }
+    let scan = dir.join("scan.png");
+    args.push(s(&scan));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    tool("convert", &args).await;
+    let upside_down = dir.join("upside-down.png");
+    tool("convert", &[&s(&scan), "-rotate", "180", &s(&upside_down)]).await;
+
+    let mut ids = Vec::new();
+    for (name, path) in [
+        ("scan.png", &scan),
+        ("upside-down.png", &upside_down),
+        ("form.pdf", &source),
+    ] {
+        let resp = upload_whole(&app, &token, name, &std::fs::read(path).unwrap(), "AAA").await;
+        assert_eq!(header(&resp, "x-document-status"), "stored", "{name}");
+        ids.push(document_id(&resp));
+    }
+    for (i, id) in ids.iter().enumerate() {
+        let pages = wait_for_text(&app, *id).await;
+        assert_eq!(pages.len(), 1);
+        let p = &pages[0];
+        assert!(p.text.contains("SSA-827"), "document {i}: {:?}", p.text);
+        assert!(p.text.contains("***-**-5678"), "masked: {:?}", p.text);
+        assert!(!p.text.contains("912-34-5678") && !p.words.contains("912-34-5678"));
+        match i {
+            0 => assert_eq!((p.source.as_str(), p.rotation), ("ocr", 0)),
+            1 => assert_eq!((p.source.as_str(), p.rotation), ("ocr", 180)),
+            _ => assert_eq!(p.source, "text_layer"),
+        }
+        if p.source == "ocr" {
+            assert!(p.words.contains("SSA-827"), "word boxes kept: {}", p.words);
+        }
+    }
+    // The document page shows the text, masked.
+    let c = app.login("employee.a").await;
+    let html = c
+        .get(format!("{}/documents/{}", app.url, ids[1]))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("turned 180°") && html.contains("***-**-5678"),
+        "{html}"
+    );
+    assert!(!html.contains("912-34-5678"));
+    app.stop().await;
+}

@@ -14,7 +14,7 @@ use axum::Form;
 use serde::Deserialize;
 use worktrack_domain::{Role, Scope};
 use worktrack_pipeline::intake::Intake;
-use worktrack_store::{CustodyEvent, Document, DocumentFilter, Office, User};
+use worktrack_store::{CustodyEvent, Document, DocumentFilter, Office, PageText, User};
 
 const PAGE_SIZE: i64 = 50;
 
@@ -213,6 +213,10 @@ pub struct DocumentPage {
     pub pages: Vec<i64>,
     pub custody: Vec<(CustodyEvent, String)>,
     pub can_record_custody: bool,
+    /// `none`, `pending`, `done`, `partial` or `failed`.
+    pub text_status: String,
+    /// Page texts with SSNs masked.
+    pub texts: Vec<PageText>,
 }
 
 pub async fn show(
@@ -263,8 +267,12 @@ async fn document_page(
             (e, at)
         })
         .collect();
+    let text_status = state.store.text_status(id).await?;
+    let texts = state.store.page_texts(id).await?;
     let title = format!("Document {} — {}", doc.id, doc.filename);
     Ok(DocumentPage {
+        text_status,
+        texts,
         chrome: Chrome::for_user(who, &title, csrf, "/documents").with_error(error),
         uploaded: when(doc.uploaded_at),
         uploader,

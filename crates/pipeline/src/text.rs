@@ -1,0 +1,231 @@
+//! The text of a page: the PDF's own text layer when it has one, otherwise OCR with Tesseract
+//! after orientation detection, keeping word boxes (TSV) so the interface can show where a
+//! field was found. A page Tesseract cannot finish in time is marked, not retried forever.
+
+use crate::process::{path_arg, run, ProcessError, RunOptions};
+use crate::render::render_page;
+use crate::sniff::FileKind;
+use std::path::Path;
+use std::time::Duration;
+
+/// How long one page's OCR may take.
+pub const OCR_TIMEOUT: Duration = Duration::from_secs(120);
+/// Rendering width for OCR: 8.5 in at 300 dpi.
+const OCR_WIDTH: u32 = 2550;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    pub text: String,
+    pub confidence: f32,
+    pub left: u32,
+    pub top: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct PageText {
+    pub page: u32,
+    /// `text_layer` or `ocr`.
+    pub source: &'static str,
+    /// `ok`, `timed_out` or `unreadable`.
+    pub status: &'static str,
+    pub rotation: u32,
+    pub text: String,
+    pub words: Vec<Word>,
+}
+
+impl PageText {
+    /// The word boxes as JSON rows `[word, confidence, left, top, width, height]`.
+    pub fn words_json(&self) -> String {
+        serde_json::Value::Array(
+            self.words
+                .iter()
+                .map(|w| {
+                    serde_json::json!([w.text, w.confidence, w.left, w.top, w.width, w.height])
+                })
+                .collect(),
+        )
+        .to_string()
+    }
+}
+
+/// The PDF's own text of `page`, when it has a real one (more than a few characters).
+async fn text_layer(path: &Path, page: u32) -> Option<String> {
+    let p = page.to_string();
+    let out = run(
+        "pdftotext",
+        &[
+            "-layout".into(),
+            "-f".into(),
+            p.clone().into(),
+            "-l".into(),
+            p.into(),
+            path_arg(path),
+            "-".into(),
+        ] as &[std::ffi::OsString],
+        RunOptions::with_timeout(Duration::from_secs(30)),
+    )
+    .await
+    .ok()?;
+    let text = out.stdout_lossy();
+    (text.chars().filter(|c| !c.is_whitespace()).count() >= 10).then_some(text)
+}
+
+/// Tesseract's orientation detection: the clockwise rotation that makes the page upright.
+async fn detect_rotation(image: &Path) -> u32 {
+    let args: Vec<std::ffi::OsString> =
+        vec![path_arg(image), "stdout".into(), "--psm".into(), "0".into()];
+    match run(
+        "tesseract",
+        &args,
+        RunOptions::with_timeout(Duration::from_secs(60)),
+    )
+    .await
+    {
+        Ok(out) => parse_rotate(&out.stdout_lossy()),
+        // Sparse pages make it exit 1 with "Too few characters": read them as they are.
+        Err(_) => 0,
+    }
+}
+
+fn parse_rotate(osd: &str) -> u32 {
+    osd.lines()
+        .find_map(|l| l.strip_prefix("Rotate:"))
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .filter(|r| matches!(r, 90 | 180 | 270))
+        .unwrap_or(0)
+}
+
+/// Words and lines from Tesseract's TSV output (level 5 rows are words; conf −1 rows are not).
+pub fn parse_tsv(tsv: &str) -> (String, Vec<Word>) {
+    let mut words = Vec::new();
+    let mut text = String::new();
+    let mut line_key = None;
+    for row in tsv.lines().skip(1) {
+        let cols: Vec<&str> = row.split('\t').collect();
+        if cols.len() < 12 || cols[0] != "5" {
+            continue;
+        }
+        let conf: f32 = cols[10].parse().unwrap_or(-1.0);
+        let word = cols[11].trim();
+        if conf < 0.0 || word.is_empty() {
+            continue;
+        }
+        let key = (cols[2], cols[3], cols[4]);
+        if line_key.is_some() && line_key != Some(key) {
+            text.push('\n');
+        } else if line_key.is_some() {
+            text.push(' ');
+        }
+        line_key = Some(key);
+        text.push_str(word);
+        let n = |i: usize| cols[i].parse::<u32>().unwrap_or(0);
+        words.push(Word {
+            text: word.to_string(),
+            confidence: conf,
+            left: n(6),
+            top: n(7),
+            width: n(8),
+            height: n(9),
+        });
+    }
+    (text, words)
+}
+
+/// The text of `page` of the file at `path`, using `work` for page images.
+pub async fn page_text(path: &Path, kind: FileKind, page: u32, work: &Path) -> PageText {
+    let mut result = PageText {
+        page,
+        source: "ocr",
+        status: "ok",
+        rotation: 0,
+        text: String::new(),
+        words: Vec::new(),
+    };
+    if kind == FileKind::Pdf {
+        if let Some(text) = text_layer(path, page).await {
+            result.source = "text_layer";
+            result.text = text;
+            return result;
+        }
+    }
+    let image = work.join(format!("ocr-{page}.png"));
+    if render_page(path, kind, page, OCR_WIDTH, &image)
+        .await
+        .is_err()
+    {
+        result.status = "unreadable";
+        return result;
+    }
+    result.rotation = detect_rotation(&image).await;
+    if result.rotation != 0 {
+        let turned = work.join(format!("ocr-{page}-turned.png"));
+        let deg = result.rotation.to_string();
+        let args: Vec<std::ffi::OsString> = vec![
+            path_arg(&image),
+            "-rotate".into(),
+            deg.into(),
+            path_arg(&turned),
+        ];
+        if run(
+            "convert",
+            &args,
+            RunOptions::with_timeout(Duration::from_secs(60)),
+        )
+        .await
+        .is_ok()
+        {
+            let _ = std::fs::rename(&turned, &image);
+        }
+    }
+    let args: Vec<std::ffi::OsString> = vec![
+        path_arg(&image),
+        "stdout".into(),
+        "-l".into(),
+        "eng".into(),
+        "--dpi".into(),
+        "300".into(),
+        "tsv".into(),
+    ];
+    match run("tesseract", &args, RunOptions::with_timeout(OCR_TIMEOUT)).await {
+        Ok(out) => {
+            let (text, words) = parse_tsv(&out.stdout_lossy());
+            result.text = text;
+            result.words = words;
+        }
+        Err(ProcessError::TimedOut { .. }) => result.status = "timed_out",
+        Err(_) => result.status = "unreadable",
+    }
+    let _ = std::fs::remove_file(&image);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsv_rows_become_lines_of_words() {
+        let tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
+                   1\t1\t0\t0\t0\t0\t0\t0\t2550\t3300\t-1\t\n\
+                   5\t1\t1\t1\t1\t1\t100\t200\t80\t30\t96.5\tForm\n\
+                   5\t1\t1\t1\t1\t2\t190\t200\t120\t30\t91.0\tSSA-827\n\
+                   5\t1\t1\t1\t2\t1\t100\t260\t60\t30\t88.0\tName\n";
+        let (text, words) = parse_tsv(tsv);
+        assert_eq!(text, "Form SSA-827\nName");
+        assert_eq!(words.len(), 3);
+        assert_eq!(words[1].text, "SSA-827");
+        assert_eq!((words[1].left, words[1].top), (190, 200));
+    }
+
+    #[test]
+    fn orientation_output_is_read() {
+        assert_eq!(
+            parse_rotate("Page number: 0\nOrientation in degrees: 180\nRotate: 180\n"),
+            180
+        );
+        assert_eq!(parse_rotate("Rotate: 0\n"), 0);
+        assert_eq!(parse_rotate("garbage"), 0);
+    }
+}

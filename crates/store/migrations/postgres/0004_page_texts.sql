@@ -1,0 +1,13 @@
+-- The text of each page: from the PDF's own text layer, or read by OCR. SSNs are masked
+-- before the text is stored. `words` holds the OCR word boxes as JSON, for highlighting.
+CREATE TABLE page_texts (
+    document_id BIGINT NOT NULL REFERENCES documents(id),
+    page BIGINT NOT NULL,
+    source TEXT NOT NULL,
+    status TEXT NOT NULL,
+    rotation BIGINT NOT NULL DEFAULT 0,
+    text TEXT NOT NULL,
+    words TEXT NOT NULL,
+    PRIMARY KEY (document_id, page)
+);
+ALTER TABLE documents ADD COLUMN text_status TEXT NOT NULL DEFAULT 'none';
