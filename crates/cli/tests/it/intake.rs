@@ -866,6 +866,10 @@ async fn the_blob_store_holds_no_plaintext_and_page_images_are_made() {
             }
         }
     }
+    // The text job decrypts into the scratch space while it reads; wait until it is done
+    // (and its scratch files are gone) before looking.
+    let texts = wait_for_text(&app, id).await;
+    assert_eq!(texts[0].source, "text_layer");
     let mut found = Vec::new();
     // The blob directory (local) or the scratch directory next to the bucket (S3).
     scan(app.intake.blobs.root(), phrase.as_bytes(), &mut found);
