@@ -93,6 +93,25 @@ impl Intake {
         })
     }
 
+    /// A decrypted copy of a document in a scratch directory of its own (`prefix-…` under
+    /// `work_dir`), removed with the returned handle; the path is the copy.
+    pub async fn decrypted_copy(
+        &self,
+        doc: &Document,
+        prefix: &str,
+    ) -> Result<(tempfile::TempDir, PathBuf), String> {
+        let dir = tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir_in(&self.work_dir)
+            .map_err(|e| e.to_string())?;
+        let plain = dir.path().join("document");
+        self.blobs
+            .read_to_file(&doc.blob_hash, plain.clone())
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok((dir, plain))
+    }
+
     /// The office's working calendar (holidays, DC-area rule, closure days).
     pub async fn calendar(&self, office: &Office) -> Result<Calendar, StoreError> {
         let closures = self

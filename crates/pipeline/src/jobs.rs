@@ -64,16 +64,7 @@ async fn read_text(
     let Some(kind) = crate::sniff::FileKind::from_media_type(&doc.media_type) else {
         return Ok("none");
     };
-    let dir = tempfile::Builder::new()
-        .prefix("text-")
-        .tempdir_in(&intake.work_dir)
-        .map_err(|e| e.to_string())?;
-    let plain = dir.path().join("document");
-    intake
-        .blobs
-        .read_to_file(&doc.blob_hash, plain.clone())
-        .await
-        .map_err(|e| e.to_string())?;
+    let (dir, plain) = intake.decrypted_copy(doc, "text-").await?;
     let pages = doc.pages.unwrap_or(1).clamp(1, MAX_TEXT_PAGES);
     let mut incomplete = doc.pages.unwrap_or(1) > MAX_TEXT_PAGES;
     for page in 1..=pages {

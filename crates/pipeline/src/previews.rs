@@ -15,16 +15,7 @@ pub const THUMB_WIDTH: u32 = 240;
 
 /// Makes and stores the page images of one document.
 pub async fn make_previews(intake: &Intake, doc: &Document) -> Result<usize, String> {
-    let dir = tempfile::Builder::new()
-        .prefix("pages-")
-        .tempdir_in(&intake.work_dir)
-        .map_err(|e| e.to_string())?;
-    let plain = dir.path().join("document");
-    intake
-        .blobs
-        .read_to_file(&doc.blob_hash, plain.clone())
-        .await
-        .map_err(|e| e.to_string())?;
+    let (dir, plain) = intake.decrypted_copy(doc, "pages-").await?;
     let kind = FileKind::from_media_type(&doc.media_type)
         .ok_or_else(|| format!("no page images for {}", doc.media_type))?;
     // Phone photos of receipts and odd-sized paper: turned upright, straightened and cropped
