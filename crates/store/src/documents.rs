@@ -256,22 +256,19 @@ impl Store {
         .map_err(|e| StoreError::on_unique(e, "this file was already taken in"))?;
         let doc = document_from_row(&row)?;
         if doc.previews == "pending" {
-            sqlx::query(
-                "INSERT INTO jobs (kind, payload, state, attempts, max_attempts, run_at, created_at) \
-                 VALUES ('page_images', $1, 'queued', 0, 5, $2, $2)",
-            )
-            .bind(serde_json::json!({ "document_id": doc.id }).to_string())
-            .bind(now)
-            .execute(&mut *tx.tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO jobs (kind, payload, state, attempts, max_attempts, run_at, created_at) \
-                 VALUES ('text', $1, 'queued', 0, 3, $2, $2)",
-            )
-            .bind(serde_json::json!({ "document_id": doc.id }).to_string())
-            .bind(now)
-            .execute(&mut *tx.tx)
-            .await?;
+            // The document's background work, queued in the same transaction as the document.
+            for (kind, max_attempts) in [("page_images", 5i64), ("text", 3)] {
+                sqlx::query(
+                    "INSERT INTO jobs (kind, payload, state, attempts, max_attempts, run_at, created_at) \
+                     VALUES ($1, $2, 'queued', 0, $3, $4, $4)",
+                )
+                .bind(kind)
+                .bind(serde_json::json!({ "document_id": doc.id }).to_string())
+                .bind(max_attempts)
+                .bind(now)
+                .execute(&mut *tx.tx)
+                .await?;
+            }
             sqlx::query("UPDATE documents SET text_status = 'pending' WHERE id = $1")
                 .bind(doc.id)
                 .execute(&mut *tx.tx)
@@ -695,8 +692,18 @@ impl Store {
     }
 
     pub async fn set_previews(&self, doc_id: i64, state: &str) -> Result<()> {
+        self.set_document_state(doc_id, "previews", state).await
+    }
+
+    /// Sets one of a document's background-work states (`previews`, `text_status`).
+    async fn set_document_state(
+        &self,
+        doc_id: i64,
+        column: &'static str,
+        state: &str,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE documents SET previews = $1 WHERE id = $2")
+        sqlx::query(&format!("UPDATE documents SET {column} = $1 WHERE id = $2"))
             .bind(state)
             .bind(doc_id)
             .execute(&mut *tx.tx)
@@ -770,13 +777,7 @@ impl Store {
     }
 
     pub async fn set_text_status(&self, doc_id: i64, status: &str) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE documents SET text_status = $1 WHERE id = $2")
-            .bind(status)
-            .bind(doc_id)
-            .execute(&mut *tx.tx)
-            .await?;
-        tx.commit().await
+        self.set_document_state(doc_id, "text_status", status).await
     }
 
     pub async fn text_status(&self, doc_id: i64) -> Result<String> {
