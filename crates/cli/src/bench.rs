@@ -26,6 +26,8 @@ const OFFICE: &str = "BNCH1";
 pub enum BenchCommand {
     /// Upload a generated corpus through the tus endpoint and compare with raw disk writes.
     Intake(IntakeBenchArgs),
+    /// Generated scans through WorkTrack's OCR pipeline and through OCRmyPDF, in one run.
+    Ocr(crate::ocr_bench::OcrBenchArgs),
 }
 
 #[derive(clap::Args, Debug)]

@@ -2,12 +2,19 @@
 //! of clearly different size in three areas (one in the DC area), their staff with roles and
 //! skills, and a few hundred claimants whose SSNs all come from the never-issued 900–999 area.
 //! Deterministic and idempotent: a second run adds nothing.
+//!
+//! `worktrack demo documents` writes a labelled corpus of generated paper instead (see
+//! [`worktrack_pipeline::corpus`]): no database is involved.
 
 use anyhow::Context;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashSet;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
 use worktrack_domain::{AreaName, OfficeCode, PersonName, Role, Scope, Skill, TimeZone, Username};
+use worktrack_pipeline::corpus::{generate_with_progress, CorpusOptions, Summary, LABELS_FILE};
 use worktrack_store::{Actor, NewClaimant, NewOffice, NewUser, Office, Store, StoreError, Viewer};
 use worktrack_web::hash_password;
 
@@ -371,4 +378,76 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoReport> {
         }
     }
     Ok(report)
+}
+
+/// `worktrack demo [documents ...]`.
+#[derive(clap::Args, Debug)]
+pub struct DemoArgs {
+    #[command(subcommand)]
+    pub command: Option<DemoCommand>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum DemoCommand {
+    /// Write generated documents (forms, evidence, born-digital and scanned) and their
+    /// labels (labels.jsonl) into a directory.
+    Documents(DocumentsArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DocumentsArgs {
+    /// Number of documents (at least 1).
+    #[arg(long)]
+    pub count: usize,
+    /// Directory to write into: created when missing; an earlier corpus in it is replaced,
+    /// any other file in it is refused.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The same seed gives the same documents and labels.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Share of the documents that are scanned images rather than born-digital PDFs (0 to 1).
+    #[arg(long, default_value_t = 0.5)]
+    pub scanned_share: f32,
+    /// Documents rendered at the same time (default: one per core).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+}
+
+/// Generates the corpus, with progress on stderr and the summary on stdout.
+pub async fn documents(args: DocumentsArgs) -> anyhow::Result<()> {
+    let mut opts = CorpusOptions::new(args.count, args.out);
+    opts.seed = args.seed;
+    opts.scanned_share = args.scanned_share;
+    if let Some(jobs) = args.jobs {
+        opts.jobs = jobs;
+    }
+    let started = Instant::now();
+    let total = opts.count;
+    let terminal = std::io::stderr().is_terminal();
+    // Without a terminal to redraw, a line every ten documents.
+    let mut reported = 0;
+    let truths = generate_with_progress(&opts, |done, truth| {
+        if terminal {
+            eprint!("\r{done}/{total} documents ({})   ", truth.file);
+        } else if done >= reported + 10 || done == total {
+            reported = done;
+            eprintln!("{done}/{total} documents");
+        }
+    })
+    .await?;
+    if terminal {
+        eprintln!();
+    }
+    let summary = Summary::of(&truths);
+    println!(
+        "Wrote {} documents ({} pages) to {} in {:.1} s; labels in {}.",
+        summary.documents,
+        summary.pages,
+        opts.out.display(),
+        started.elapsed().as_secs_f64(),
+        opts.out.join(LABELS_FILE).display()
+    );
+    print!("{summary}");
+    Ok(())
 }

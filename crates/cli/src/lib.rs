@@ -7,4 +7,6 @@ pub mod config;
 pub mod demo;
 pub mod folders;
 pub mod fsck;
+pub mod ocr_bench;
+pub mod profile;
 pub mod server;

@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use worktrack::config::{Config, Overrides, Source};
-use worktrack::{bench, demo, folders, fsck, server};
+use worktrack::{bench, demo, folders, fsck, profile, server};
 use worktrack_domain::{PersonName, Role, Skill, Username};
 use worktrack_store::{Actor, NewUser, StoreError};
 
@@ -54,8 +54,9 @@ struct GlobalArgs {
 enum Command {
     /// Run the web server (creates and migrates the database on first run).
     Serve(ServeArgs),
-    /// Load demo data: training offices, staff, claimants with never-issued SSNs.
-    Demo,
+    /// Load demo data: training offices, staff, claimants with never-issued SSNs;
+    /// `demo documents` writes a labelled corpus of generated documents instead.
+    Demo(demo::DemoArgs),
     /// Show the effective configuration.
     Config {
         #[command(subcommand)]
@@ -84,6 +85,11 @@ enum Command {
     Import(folders::ImportArgs),
     /// Check that every document and page image has its blob, intact; find orphans.
     Fsck(fsck::FsckArgs),
+    /// Profiling: evaluate the classifier and extraction on a labelled corpus.
+    Profile {
+        #[command(subcommand)]
+        command: profile::ProfileCommand,
+    },
     /// Measure performance.
     Bench {
         #[command(subcommand)]
@@ -249,8 +255,8 @@ async fn run() -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     // A benchmark's output is its table: request logs only when asked for.
-    let quiet =
-        matches!(cli.command, Command::Bench { .. }) && config.log.source == Source::Default;
+    let quiet = matches!(cli.command, Command::Bench { .. } | Command::Profile { .. })
+        && config.log.source == Source::Default;
     init_logging(if quiet { "warn" } else { &config.log.value });
     // The benchmark makes its own data directory; it never opens the configured one.
     if let Command::Bench {
@@ -259,8 +265,35 @@ async fn run() -> anyhow::Result<ExitCode> {
     {
         return bench::intake_bench(args).await;
     }
+    if let Command::Bench {
+        command: bench::BenchCommand::Ocr(args),
+    } = cli.command
+    {
+        return worktrack::ocr_bench::ocr_bench(args).await;
+    }
+    // An evaluation with its own training corpus opens no database.
+    if let Command::Profile {
+        command: profile::ProfileCommand::Eval(args),
+    } = cli.command
+    {
+        if args.train.is_some() {
+            return profile::eval_command(args, None).await;
+        }
+        let store = server::open_store(&config).await?;
+        let model = store.model().await?;
+        store.close().await;
+        return profile::eval_command(args, Some(model)).await;
+    }
+    // Generated documents go to a directory; no database is opened.
+    if let Command::Demo(demo::DemoArgs {
+        command: Some(demo::DemoCommand::Documents(args)),
+    }) = cli.command
+    {
+        demo::documents(args).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let store = server::open_store(&config).await?;
-    if matches!(cli.command, Command::Serve(_) | Command::Demo) {
+    if matches!(cli.command, Command::Serve(_) | Command::Demo(_)) {
         if let Some(password) = server::ensure_admin(&store).await? {
             println!("First run: created user \"admin\" with the one-time password {password}");
             println!(
@@ -310,7 +343,7 @@ async fn run() -> anyhow::Result<ExitCode> {
                 worker.await?;
             }
         }
-        Command::Demo => {
+        Command::Demo(_) => {
             let report = demo::load(&store).await?;
             println!(
                 "Demo data: {} offices, {} users, {} claimants created (training offices; SSNs only from the never-issued 900-999 area).",
@@ -350,7 +383,7 @@ async fn run() -> anyhow::Result<ExitCode> {
             store.close().await;
             return Ok(code);
         }
-        Command::Config { .. } | Command::Bench { .. } => {}
+        Command::Config { .. } | Command::Bench { .. } | Command::Profile { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,9 @@
 
 pub mod access;
 pub mod calendar;
+pub mod catalogue;
+pub mod classifier;
+pub mod extract;
 pub mod names;
 pub mod role;
 pub mod ssn;

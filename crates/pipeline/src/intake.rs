@@ -114,16 +114,7 @@ impl Intake {
 
     /// The office's working calendar (holidays, DC-area rule, closure days).
     pub async fn calendar(&self, office: &Office) -> Result<Calendar, StoreError> {
-        let closures = self
-            .store
-            .closure_days(office.id)
-            .await?
-            .iter()
-            .filter_map(|d| {
-                time::Date::parse(d, &time::format_description::well_known::Iso8601::DATE).ok()
-            })
-            .collect::<Vec<_>>();
-        Ok(Calendar::new(office.dc_area, closures))
+        self.store.office_calendar(office).await
     }
 
     /// The office-local date now.

@@ -48,6 +48,14 @@ async fn handle(intake: &Intake, job: &Job) -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
             Ok(())
         }
+        "profile" => {
+            let id = job.payload["document_id"]
+                .as_i64()
+                .ok_or("profile job without a document_id")?;
+            let status = crate::profiling::profile_document(intake, id).await?;
+            tracing::info!(document = id, status, "profiled");
+            Ok(())
+        }
         other => Err(format!("unknown job kind {other:?}")),
     }
 }
@@ -56,7 +64,8 @@ async fn handle(intake: &Intake, job: &Job) -> Result<(), String> {
 /// document says so) rather than holding the queue for hours.
 pub const MAX_TEXT_PAGES: i64 = 500;
 
-/// Reads and stores the text of every page; returns the document's text status.
+/// Reads and stores the text of every page, then extracts the document's fields from the
+/// unmasked text (which is never stored) and queues its profiling; returns the text status.
 async fn read_text(
     intake: &Intake,
     doc: &worktrack_store::Document,
@@ -67,6 +76,7 @@ async fn read_text(
     let (dir, plain) = intake.decrypted_copy(doc, "text-").await?;
     let pages = doc.pages.unwrap_or(1).clamp(1, MAX_TEXT_PAGES);
     let mut incomplete = doc.pages.unwrap_or(1) > MAX_TEXT_PAGES;
+    let mut read = Vec::with_capacity(pages as usize);
     for page in 1..=pages {
         let t = crate::text::page_text(&plain, kind, page as u32, dir.path()).await;
         incomplete |= t.status != "ok";
@@ -76,14 +86,41 @@ async fn read_text(
             status: t.status.to_string(),
             rotation: i64::from(t.rotation),
             words: t.words_json(),
-            text: t.text,
+            width: i64::from(t.width),
+            height: i64::from(t.height),
+            text: worktrack_domain::mask_in_text(&t.text),
         };
         intake
             .store
             .save_page_text(doc.id, &stored)
             .await
             .map_err(|e| e.to_string())?;
+        read.push(t);
     }
+    let office = intake
+        .store
+        .office_by_id(doc.office_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut extraction =
+        crate::profiling::extract_pages(&read, worktrack_store::ssn_policy(&office));
+    // A training office holds only never-issued numbers; anything else on its paper is not
+    // taken as a claimant's SSN.
+    if office.training {
+        extraction.ssns.retain(|s| s.ssn.is_training_number());
+    }
+    let mut attention = crate::profiling::attention(&extraction, &read);
+    if attention.is_none() && doc.pages.unwrap_or(1) > MAX_TEXT_PAGES {
+        attention = Some(format!(
+            "Only the first {MAX_TEXT_PAGES} pages were read: check the rest of this long document."
+        ));
+    }
+    intake
+        .store
+        .save_extraction(doc.id, &extraction, attention)
+        .await
+        .map_err(|e| e.to_string())?;
+    intake.new_document.notify_one();
     Ok(if incomplete { "partial" } else { "done" })
 }
 
@@ -96,6 +133,9 @@ async fn on_dead(intake: &Intake, job: &Job) {
             }
             "text" => {
                 let _ = intake.store.set_text_status(id, "failed").await;
+            }
+            "profile" => {
+                let _ = intake.store.set_profile_status(id, "failed").await;
             }
             _ => {}
         }

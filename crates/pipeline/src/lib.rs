@@ -6,14 +6,17 @@
 //! external programs only: no database, no HTTP. `intake` and `previews` put them to work for
 //! the store — take a file in, make page images — so the web layer, the hot folder and the
 //! import all share one path. Nothing here speaks HTTP. Every external program runs through
-//! [`process::run`].
+//! [`process::run`]. `corpus` writes labelled synthetic documents for tests, benchmarks and
+//! the demo.
 
+pub mod corpus;
 mod headers;
 pub mod inspect;
 pub mod intake;
 pub mod jobs;
 pub mod previews;
 pub mod process;
+pub mod profiling;
 pub mod render;
 pub mod sniff;
 pub mod text;

@@ -33,6 +33,9 @@ pub struct PageText {
     pub rotation: u32,
     pub text: String,
     pub words: Vec<Word>,
+    /// Pixel size of the (upright) image the word boxes refer to; 0 for a text layer.
+    pub width: u32,
+    pub height: u32,
 }
 
 impl PageText {
@@ -133,6 +136,18 @@ pub fn parse_tsv(tsv: &str) -> (String, Vec<Word>) {
     (text, words)
 }
 
+/// Width and height from a PNG's header (the IHDR chunk comes first).
+fn png_size(path: &Path) -> Option<(u32, u32)> {
+    use std::io::Read;
+    let mut head = [0u8; 24];
+    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
+    if &head[..8] != b"\x89PNG\r\n\x1a\n" || &head[12..16] != b"IHDR" {
+        return None;
+    }
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    Some((be(&head[16..20]), be(&head[20..24])))
+}
+
 /// The text of `page` of the file at `path`, using `work` for page images.
 pub async fn page_text(path: &Path, kind: FileKind, page: u32, work: &Path) -> PageText {
     let mut result = PageText {
@@ -142,6 +157,8 @@ pub async fn page_text(path: &Path, kind: FileKind, page: u32, work: &Path) -> P
         rotation: 0,
         text: String::new(),
         words: Vec::new(),
+        width: 0,
+        height: 0,
     };
     if kind == FileKind::Pdf {
         if let Some(text) = text_layer(path, page).await {
@@ -178,6 +195,10 @@ pub async fn page_text(path: &Path, kind: FileKind, page: u32, work: &Path) -> P
         {
             let _ = std::fs::rename(&turned, &image);
         }
+    }
+    if let Some((w, h)) = png_size(&image) {
+        result.width = w;
+        result.height = h;
     }
     let args: Vec<std::ffi::OsString> = vec![
         path_arg(&image),

@@ -260,6 +260,50 @@ impl Store {
         Ok(list)
     }
 
+    /// Claimants of `office` whose name ends with `surname` (for choosing the claimant of a
+    /// document), audited as a list.
+    pub async fn claimants_by_surname(
+        &self,
+        viewer: &Viewer,
+        office: &Office,
+        surname: &str,
+        limit: i64,
+    ) -> Result<Vec<Claimant>> {
+        self.check_scope(viewer, office.id, "office", &office.code)
+            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {CLAIMANT_COLUMNS} FROM claimants WHERE office_id = $1 AND \
+             (LOWER(full_name) LIKE $2 OR LOWER(full_name) = $3) ORDER BY full_name, id LIMIT $4"
+        ))
+        .bind(office.id)
+        .bind(format!(
+            "% {}",
+            surname.to_lowercase().replace(['%', '_'], "")
+        ))
+        .bind(surname.to_lowercase())
+        .bind(limit.clamp(1, 100))
+        .fetch_all(self.pool())
+        .await?;
+        let list: Vec<Claimant> = rows
+            .iter()
+            .map(claimant_from_row)
+            .collect::<std::result::Result<_, _>>()?;
+        if !list.is_empty() {
+            self.audit(
+                &viewer.actor,
+                Event {
+                    action: "claimant.list",
+                    target_type: "claimant",
+                    target_id: format!("surname:{}", surname),
+                    office_id: Some(office.id),
+                    detail: serde_json::json!({ "ids": list.iter().map(|c| c.id).collect::<Vec<_>>() }),
+                },
+            )
+            .await?;
+        }
+        Ok(list)
+    }
+
     /// Claimants in scope whose SSN is `ssn` (found through the blind index).
     pub async fn claimants_by_ssn(&self, viewer: &Viewer, ssn: &Ssn) -> Result<Vec<Claimant>> {
         let rows = sqlx::query(&format!(

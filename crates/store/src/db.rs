@@ -47,6 +47,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_page_texts.sql"),
         include_str!("../migrations/postgres/0004_page_texts.sql"),
     ),
+    (
+        5,
+        include_str!("../migrations/sqlite/0005_profiling.sql"),
+        include_str!("../migrations/postgres/0005_profiling.sql"),
+    ),
 ];
 
 struct Inner {
@@ -57,6 +62,8 @@ struct Inner {
     // process queue instead of failing with SQLITE_BUSY when a read-then-write transaction
     // races another writer.
     sqlite_writer: Arc<Mutex<()>>,
+    /// The newest classifier model read, kept parsed: suggestions check only its version.
+    pub(crate) model_cache: std::sync::Mutex<Option<Arc<worktrack_domain::classifier::Model>>>,
 }
 
 /// The handle to the database; cheap to clone.
@@ -134,9 +141,13 @@ impl Store {
                 backend,
                 keys,
                 sqlite_writer: Arc::new(Mutex::new(())),
+                model_cache: std::sync::Mutex::new(None),
             }),
         };
         store.migrate().await?;
+        store
+            .ensure_catalogue(&worktrack_domain::catalogue::default_catalogue())
+            .await?;
         Ok(store)
     }
 
@@ -146,6 +157,12 @@ impl Store {
 
     pub fn keys(&self) -> &Keys {
         &self.inner.keys
+    }
+
+    pub(crate) fn inner_model_cache(
+        &self,
+    ) -> &std::sync::Mutex<Option<Arc<worktrack_domain::classifier::Model>>> {
+        &self.inner.model_cache
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {

@@ -749,6 +749,9 @@ pub struct PageText {
     pub text: String,
     /// JSON: `[[word, confidence, left, top, width, height], ...]`.
     pub words: String,
+    /// Pixel size of the image the word boxes refer to (0 for a text layer).
+    pub width: i64,
+    pub height: i64,
 }
 
 impl Store {
@@ -759,10 +762,10 @@ impl Store {
         let words = worktrack_domain::mask_in_text(&t.words);
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "INSERT INTO page_texts (document_id, page, source, status, rotation, text, words) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (document_id, page) DO UPDATE SET \
+            "INSERT INTO page_texts (document_id, page, source, status, rotation, text, words, width, height) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (document_id, page) DO UPDATE SET \
              source = excluded.source, status = excluded.status, rotation = excluded.rotation, \
-             text = excluded.text, words = excluded.words",
+             text = excluded.text, words = excluded.words, width = excluded.width, height = excluded.height",
         )
         .bind(doc_id)
         .bind(t.page)
@@ -771,6 +774,8 @@ impl Store {
         .bind(t.rotation)
         .bind(text)
         .bind(words)
+        .bind(t.width)
+        .bind(t.height)
         .execute(&mut *tx.tx)
         .await?;
         tx.commit().await
@@ -792,7 +797,8 @@ impl Store {
     /// The stored page texts of a document, in page order.
     pub async fn page_texts(&self, doc_id: i64) -> Result<Vec<PageText>> {
         let rows = sqlx::query(
-            "SELECT page, source, status, rotation, text, words FROM page_texts WHERE document_id = $1 ORDER BY page",
+            "SELECT page, source, status, rotation, text, words, width, height FROM page_texts \
+             WHERE document_id = $1 ORDER BY page",
         )
         .bind(doc_id)
         .fetch_all(self.pool())
@@ -806,6 +812,8 @@ impl Store {
                     rotation: r.try_get(3)?,
                     text: r.try_get(4)?,
                     words: r.try_get(5)?,
+                    width: r.try_get(6)?,
+                    height: r.try_get(7)?,
                 })
             })
             .collect()

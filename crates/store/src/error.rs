@@ -16,6 +16,8 @@ pub enum StoreError {
     Invalid(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("classifier model: {0}")]
+    Model(&'static str),
     #[error("key or cipher error: {0}")]
     Crypto(&'static str),
     #[error("i/o error: {0}")]

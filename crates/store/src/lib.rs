@@ -16,6 +16,7 @@ mod error;
 mod jobs;
 mod keys;
 mod offices;
+mod profiles;
 mod s3;
 mod users;
 
@@ -32,6 +33,11 @@ pub use error::StoreError;
 pub use jobs::{backoff_ms, Job, JOB_DEAD, JOB_DONE, JOB_QUEUED, JOB_RUNNING};
 pub use keys::{Keys, MASTER_KEY_FILE};
 pub use offices::{NewOffice, Office, OfficeUpdate};
+pub use profiles::{
+    AutoAcceptState, ConfirmProfile, DocumentProfile, ProfilingRow, SsnSpot,
+    AUTO_ACCEPT_MIN_SUPPORT, AUTO_ACCEPT_PRECISION, PROFILE_AUTO, PROFILE_CONFIRMED, PROFILE_NONE,
+    PROFILE_PENDING, PROFILE_SUGGESTED,
+};
 pub use s3::S3Config;
 pub use users::{NewUser, User, UserUpdate};
 

@@ -23,6 +23,9 @@ pub struct Office {
     pub headcount: i64,
     /// Paper must be uploaded within this many business days of its arrival.
     pub upload_within_days: i64,
+    /// Profiles may be accepted without a person once the classifier's measured precision
+    /// on this office's confirmed documents reaches the target.
+    pub auto_accept: bool,
     pub created_at: i64,
 }
 
@@ -58,6 +61,7 @@ fn office_from_row(r: &AnyRow) -> std::result::Result<Office, sqlx::Error> {
         training: r.try_get::<i64, _>("training")? != 0,
         headcount: r.try_get("headcount")?,
         upload_within_days: r.try_get("upload_within_days")?,
+        auto_accept: r.try_get::<i64, _>("auto_accept")? != 0,
         created_at: r.try_get("created_at")?,
     })
 }

@@ -13,6 +13,7 @@ mod cli;
 mod folders;
 mod intake;
 mod jobs;
+mod profiling;
 mod scoping;
 mod ssn_privacy;
 mod support;

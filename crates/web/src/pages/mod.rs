@@ -8,6 +8,7 @@ pub mod home;
 pub mod jobs;
 pub mod login;
 pub mod offices;
+pub mod profiling;
 pub mod tokens;
 pub mod users;
 
@@ -43,6 +44,16 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{id}/revoke", post(tokens::revoke))
         .route("/audit", get(audit::list))
+        .route("/profiling", get(profiling::queue))
+        .route("/profiling/batch", post(profiling::batch))
+        .route("/profiling/auto-accept", post(profiling::switch_auto))
+        .route(
+            "/profiling/documents/{id}",
+            get(profiling::show).post(profiling::confirm),
+        )
+        .route("/catalogue", get(profiling::catalogue))
+        .route("/catalogue/codes", post(profiling::save_code))
+        .route("/catalogue/types", post(profiling::save_type))
         .route("/jobs", get(jobs::list))
         .route("/jobs/{id}/retry", post(jobs::retry))
 }
@@ -97,11 +108,13 @@ impl Chrome {
                 links.push(("/upload", "Upload"));
             }
             links.push(("/documents", "Documents"));
+            links.push(("/profiling", "Profiling"));
             links.push(("/claimants", "Claimants"));
         }
         links.push(("/offices", "Offices"));
         if role == Role::Admin {
             links.push(("/users", "Users"));
+            links.push(("/catalogue", "Catalogue"));
             links.push(("/jobs", "Jobs"));
         }
         if matches!(role, Role::Admin | Role::Auditor) {

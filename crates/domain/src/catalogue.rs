@@ -1,0 +1,346 @@
+//! The profiling catalogue: document types, the profile codes under each, and the workload and
+//! default deadline (in federal business days) each profile code leads to.
+//!
+//! [`default_catalogue`] is what a new installation starts with; administrators edit the copy
+//! in the database. A profile code is what the classifier predicts: it names its document type,
+//! so one label says both.
+
+use serde::{Deserialize, Serialize};
+
+/// A kind of work an office does, which a profiled document turns into.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workload {
+    pub code: String,
+    pub name: String,
+}
+
+/// A profile code: the finest label a document gets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileCode {
+    pub code: String,
+    pub name: String,
+    /// Code of the [`DocumentType`] it belongs to.
+    pub document_type: String,
+    /// Code of the [`Workload`] it starts or joins.
+    pub workload: String,
+    /// Business days from the received date to the work's due date.
+    pub deadline_days: u32,
+}
+
+/// A document type, with the form numbers printed on it (none for evidence such as pay stubs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentType {
+    pub code: String,
+    pub name: String,
+    /// Form numbers as printed, most specific first (`SSA-561-U2`, then `SSA-561`).
+    pub form_numbers: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalogue {
+    pub workloads: Vec<Workload>,
+    pub document_types: Vec<DocumentType>,
+    pub profile_codes: Vec<ProfileCode>,
+}
+
+impl Catalogue {
+    pub fn profile_code(&self, code: &str) -> Option<&ProfileCode> {
+        self.profile_codes.iter().find(|p| p.code == code)
+    }
+
+    pub fn document_type(&self, code: &str) -> Option<&DocumentType> {
+        self.document_types.iter().find(|t| t.code == code)
+    }
+
+    pub fn workload(&self, code: &str) -> Option<&Workload> {
+        self.workloads.iter().find(|w| w.code == code)
+    }
+
+    /// The document type whose form number `form` is (`SSA-827`, `ssa 827`, `SSA-561-U2`):
+    /// compared without case, spaces or hyphens; a longer printed number wins over its prefix, and an
+    /// edition suffix such as `-U2` or `-BK` may follow.
+    pub fn type_for_form(&self, form: &str) -> Option<&DocumentType> {
+        let wanted = normalise_form(form);
+        self.document_types
+            .iter()
+            .flat_map(|t| t.form_numbers.iter().map(move |f| (t, normalise_form(f))))
+            // An edition suffix (`-U2`, `-BK`) may follow; another digit makes another form.
+            .filter(|(_, f)| {
+                wanted
+                    .strip_prefix(f.as_str())
+                    .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_digit()))
+            })
+            .max_by_key(|(_, f)| f.len())
+            .map(|(t, _)| t)
+    }
+
+    /// The profile codes of a document type, in catalogue order.
+    pub fn codes_of_type<'a>(
+        &'a self,
+        type_code: &'a str,
+    ) -> impl Iterator<Item = &'a ProfileCode> {
+        self.profile_codes
+            .iter()
+            .filter(move |p| p.document_type == type_code)
+    }
+}
+
+/// A form number reduced to letters and digits, upper case: `ssa 561-u2` → `SSA561U2`.
+pub fn normalise_form(form: &str) -> String {
+    form.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// The catalogue of a new installation (DESIGN.md, Profiling).
+pub fn default_catalogue() -> Catalogue {
+    let workloads = [
+        ("initial_disability", "Initial disability claim"),
+        (
+            "initial_retirement",
+            "Initial retirement or survivors claim",
+        ),
+        ("medical_cdr", "Medical continuing disability review"),
+        ("work_cdr", "Work continuing disability review"),
+        ("ssi_redetermination", "SSI redetermination"),
+        ("overpayment_waiver", "Overpayment and waiver"),
+        ("reconsideration", "Reconsideration (appeal)"),
+        ("post_entitlement", "Post-entitlement change"),
+        ("enumeration", "Enumeration (card application)"),
+        ("payee", "Representative payee action"),
+    ]
+    .map(|(code, name)| Workload {
+        code: code.into(),
+        name: name.into(),
+    })
+    .to_vec();
+    let types: &[(&str, &str, &[&str])] = &[
+        (
+            "SSA-561",
+            "Request for reconsideration",
+            &["SSA-561-U2", "SSA-561"],
+        ),
+        (
+            "SSA-632",
+            "Request for waiver of overpayment recovery",
+            &["SSA-632-BK", "SSA-632"],
+        ),
+        (
+            "SSA-827",
+            "Authorization to disclose information",
+            &["SSA-827"],
+        ),
+        (
+            "SSA-3368",
+            "Disability report (adult)",
+            &["SSA-3368-BK", "SSA-3368"],
+        ),
+        (
+            "SSA-3373",
+            "Function report (adult)",
+            &["SSA-3373-BK", "SSA-3373"],
+        ),
+        (
+            "SSA-795",
+            "Statement of claimant or other person",
+            &["SSA-795"],
+        ),
+        (
+            "SSA-1696",
+            "Appointment of representative",
+            &["SSA-1696-U4", "SSA-1696"],
+        ),
+        (
+            "SSA-454",
+            "Continuing disability review report",
+            &["SSA-454-BK", "SSA-454"],
+        ),
+        (
+            "SSA-8203",
+            "SSI redetermination",
+            &["SSA-8203-BK", "SSA-8203"],
+        ),
+        (
+            "SSA-821",
+            "Work activity report",
+            &["SSA-821-BK", "SSA-821"],
+        ),
+        ("PAY_STUB", "Pay stub", &[]),
+        ("BANK_STATEMENT", "Bank statement", &[]),
+        ("MEDICAL", "Medical evidence", &[]),
+        ("RECEIPT", "Receipt (spend-down)", &[]),
+        ("IDENTITY", "Identity or birth record", &[]),
+        ("CORRESPONDENCE", "Other correspondence", &[]),
+    ];
+    let document_types = types
+        .iter()
+        .map(|(code, name, forms)| DocumentType {
+            code: (*code).into(),
+            name: (*name).into(),
+            form_numbers: forms.iter().map(|f| (*f).into()).collect(),
+        })
+        .collect();
+    let codes: &[(&str, &str, &str, &str, u32)] = &[
+        (
+            "561M",
+            "Reconsideration, medical",
+            "SSA-561",
+            "reconsideration",
+            10,
+        ),
+        (
+            "561N",
+            "Reconsideration, non-medical",
+            "SSA-561",
+            "reconsideration",
+            10,
+        ),
+        ("632", "Waiver request", "SSA-632", "overpayment_waiver", 30),
+        (
+            "827",
+            "Authorization to disclose",
+            "SSA-827",
+            "initial_disability",
+            5,
+        ),
+        (
+            "3368",
+            "Adult disability report",
+            "SSA-3368",
+            "initial_disability",
+            10,
+        ),
+        (
+            "3373",
+            "Adult function report",
+            "SSA-3373",
+            "initial_disability",
+            10,
+        ),
+        ("795", "Statement", "SSA-795", "post_entitlement", 10),
+        (
+            "1696",
+            "Appointment of representative",
+            "SSA-1696",
+            "initial_disability",
+            5,
+        ),
+        ("454", "CDR report", "SSA-454", "medical_cdr", 30),
+        (
+            "8203",
+            "SSI redetermination form",
+            "SSA-8203",
+            "ssi_redetermination",
+            30,
+        ),
+        ("821", "Work activity report", "SSA-821", "work_cdr", 10),
+        (
+            "PAY",
+            "Pay stub (wages)",
+            "PAY_STUB",
+            "post_entitlement",
+            10,
+        ),
+        (
+            "BANK",
+            "Bank statement (resources)",
+            "BANK_STATEMENT",
+            "ssi_redetermination",
+            10,
+        ),
+        (
+            "MED",
+            "Medical evidence",
+            "MEDICAL",
+            "initial_disability",
+            10,
+        ),
+        (
+            "RCPT",
+            "Spend-down receipt",
+            "RECEIPT",
+            "post_entitlement",
+            10,
+        ),
+        (
+            "IDBR",
+            "Identity or birth record (original)",
+            "IDENTITY",
+            "enumeration",
+            3,
+        ),
+        (
+            "CORR",
+            "Other correspondence",
+            "CORRESPONDENCE",
+            "post_entitlement",
+            10,
+        ),
+    ];
+    let profile_codes = codes
+        .iter()
+        .map(|(code, name, ty, workload, days)| ProfileCode {
+            code: (*code).into(),
+            name: (*name).into(),
+            document_type: (*ty).into(),
+            workload: (*workload).into(),
+            deadline_days: *days,
+        })
+        .collect();
+    Catalogue {
+        workloads,
+        document_types,
+        profile_codes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_profile_code_names_a_known_type_and_workload() {
+        let c = default_catalogue();
+        for p in &c.profile_codes {
+            assert!(c.document_type(&p.document_type).is_some(), "{}", p.code);
+            assert!(c.workload(&p.workload).is_some(), "{}", p.code);
+            assert!(p.deadline_days > 0, "{}", p.code);
+        }
+        for t in &c.document_types {
+            assert!(
+                c.codes_of_type(&t.code).next().is_some(),
+                "{} has no code",
+                t.code
+            );
+        }
+        let mut codes: Vec<_> = c.profile_codes.iter().map(|p| &p.code).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), c.profile_codes.len(), "codes are unique");
+    }
+
+    #[test]
+    fn form_numbers_find_their_type() {
+        let c = default_catalogue();
+        let cases = [
+            ("SSA-561-U2", Some("SSA-561")),
+            ("ssa 561", Some("SSA-561")),
+            ("SSA-827", Some("SSA-827")),
+            ("SSA-8203-BK", Some("SSA-8203")),
+            ("SSA-821", Some("SSA-821")),
+            // A longer number must not be mistaken for its prefix's type.
+            ("SSA-8210", None),
+            ("SSA-82", None),
+            ("SSA-3369", None),
+            ("", None),
+        ];
+        for (form, expected) in cases {
+            assert_eq!(
+                c.type_for_form(form).map(|t| t.code.as_str()),
+                expected,
+                "{form:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,70 @@
+-- Profiling: the catalogue (workloads, document types, profile codes), the classifier's model
+-- versions, and each document's extracted fields, suggestion and confirmed profile.
+CREATE TABLE workloads (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL
+);
+CREATE TABLE document_types (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    -- Printed form numbers, comma-separated, most specific first.
+    form_numbers TEXT NOT NULL
+);
+CREATE TABLE profile_codes (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    document_type TEXT NOT NULL REFERENCES document_types(code),
+    workload TEXT NOT NULL REFERENCES workloads(code),
+    deadline_days BIGINT NOT NULL,
+    active BIGINT NOT NULL DEFAULT 1,
+    position BIGINT NOT NULL
+);
+
+-- Each confirmation writes the next version; older ones are pruned to the last few.
+CREATE TABLE classifier_models (
+    version BIGINT PRIMARY KEY,
+    model TEXT NOT NULL,
+    trained_on BIGINT REFERENCES documents(id),
+    created_at BIGINT NOT NULL
+);
+
+-- Auto-accept: 1 = on once the model's measured precision on this office's confirmed
+-- documents reaches the target; 0 = every document goes to a person.
+ALTER TABLE offices ADD COLUMN auto_accept BIGINT NOT NULL DEFAULT 1;
+
+ALTER TABLE documents ADD COLUMN profile_status TEXT NOT NULL DEFAULT 'none';
+CREATE INDEX documents_office_profile ON documents(office_id, profile_status);
+
+CREATE TABLE document_profiles (
+    document_id BIGINT PRIMARY KEY REFERENCES documents(id),
+    office_id BIGINT NOT NULL REFERENCES offices(id),
+    -- Extraction: fields as JSON (no SSN among them); SSNs found, encrypted, as JSON.
+    fields TEXT NOT NULL DEFAULT '[]',
+    ssns TEXT NOT NULL DEFAULT '[]',
+    form_numbers TEXT NOT NULL DEFAULT '[]',
+    attention TEXT,
+    -- The classifier's suggestion.
+    suggested_code TEXT,
+    confidence DOUBLE PRECISION,
+    raw_confidence DOUBLE PRECISION,
+    ranked TEXT NOT NULL DEFAULT '[]',
+    reasons TEXT NOT NULL DEFAULT '[]',
+    model_version BIGINT,
+    suggested_claimant_id BIGINT REFERENCES claimants(id),
+    suggested_at BIGINT,
+    -- The profile a person confirmed (or the office's auto-accept took).
+    profile_code TEXT,
+    claimant_id BIGINT REFERENCES claimants(id),
+    profile_fields TEXT,
+    due_on TEXT,
+    suggestion_correct BIGINT,
+    auto_accepted BIGINT NOT NULL DEFAULT 0,
+    confirmed_by BIGINT REFERENCES users(id),
+    confirmed_at BIGINT
+);
+CREATE INDEX document_profiles_office_confirmed ON document_profiles(office_id, confirmed_at);
+
+-- The pixel size of the image OCR read (after turning it upright), so word boxes can be drawn
+-- over the page image; 0 for text-layer pages.
+ALTER TABLE page_texts ADD COLUMN width BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE page_texts ADD COLUMN height BIGINT NOT NULL DEFAULT 0;

@@ -1,0 +1,865 @@
+//! The profiling workbench: the office's documents waiting for a person, accepted one at a
+//! time (page image with the found fields outlined beside the pre-filled profile; Enter
+//! accepts and the next document follows) or many at once; the office's auto-accept state;
+//! and the catalogue editor for administrators.
+
+use super::{render, render_status, require, Chrome};
+use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::error::PageError;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use worktrack_domain::catalogue::{Catalogue, DocumentType, ProfileCode};
+use worktrack_domain::extract::FieldKind;
+use worktrack_domain::{Role, Scope};
+use worktrack_store::{
+    AutoAcceptState, Claimant, ConfirmProfile, DocumentProfile, Office, ProfilingRow, StoreError,
+};
+
+/// Documents listed on the queue page (and in one batch).
+const QUEUE_PAGE: i64 = 100;
+/// Suggestions at least this confident are ticked in the batch view.
+const BATCH_PRESELECT: f64 = 0.9;
+
+#[derive(Deserialize, Default)]
+pub struct QueueQuery {
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    done: Option<i64>,
+}
+
+/// The office whose queue `who` works on: their own, or one of their scope named in the query.
+async fn working_office(
+    state: &AppState,
+    who: &SignedIn,
+    code: &str,
+) -> Result<(Office, Vec<Office>), PageError> {
+    let offices: Vec<Office> = state
+        .store
+        .offices()
+        .await?
+        .into_iter()
+        .filter(|o| who.viewer.scope.permits(o.id))
+        .collect();
+    if who.viewer.scope == Scope::Nothing || offices.is_empty() {
+        return Err(PageError::forbidden(
+            "Your role does not see documents, so it has no profiling queue.",
+        ));
+    }
+    let chosen = if code.is_empty() {
+        who.viewer
+            .office_id
+            .and_then(|id| offices.iter().find(|o| o.id == id))
+            .or_else(|| offices.first())
+    } else {
+        offices.iter().find(|o| o.code == code)
+    };
+    let office = chosen.cloned().ok_or_else(PageError::not_found)?;
+    Ok((office, offices))
+}
+
+pub struct QueueRow {
+    pub row: ProfilingRow,
+    pub code_label: String,
+    pub percent: String,
+    pub preselect: bool,
+}
+
+#[derive(Template)]
+#[template(path = "profiling.html")]
+pub struct QueuePage {
+    pub chrome: Chrome,
+    pub office: Office,
+    pub offices: Vec<Office>,
+    pub rows: Vec<QueueRow>,
+    pub counts: Vec<(String, i64)>,
+    pub auto: AutoAcceptState,
+    pub threshold_percent: String,
+    pub precision_percent: String,
+    pub can_profile: bool,
+    pub can_switch_auto: bool,
+}
+
+fn percent(p: f64) -> String {
+    format!("{:.0}%", (p * 100.0).floor())
+}
+
+fn code_label(catalogue: &Catalogue, code: Option<&str>) -> String {
+    match code.and_then(|c| catalogue.profile_code(c)) {
+        Some(p) => format!("{} — {}", p.code, p.name),
+        None => "no suggestion".into(),
+    }
+}
+
+fn may_switch_auto(who: &SignedIn, office: &Office) -> bool {
+    who.role() == Role::Admin
+        || (who.role() == Role::Manager && who.viewer.office_id == Some(office.id))
+}
+
+async fn queue_page(
+    state: &AppState,
+    who: &SignedIn,
+    csrf: String,
+    office_code: &str,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<QueuePage, PageError> {
+    let (office, offices) = working_office(state, who, office_code).await?;
+    let catalogue = state.store.catalogue().await?;
+    let rows = state
+        .store
+        .profiling_queue(&who.viewer, office.id, None, QUEUE_PAGE)
+        .await?
+        .into_iter()
+        .map(|row| QueueRow {
+            code_label: code_label(&catalogue, row.suggested_code.as_deref()),
+            percent: row.confidence.map(percent).unwrap_or_default(),
+            preselect: row.attention.is_none()
+                && row.suggested_code.is_some()
+                && row.confidence.unwrap_or(0.0) >= BATCH_PRESELECT,
+            row,
+        })
+        .collect();
+    let counts = state.store.profile_counts(office.id).await?;
+    let auto = state.store.auto_accept_state(&office).await?;
+    let precision = if auto.confirmed > 0 {
+        percent(auto.correct as f64 / auto.confirmed as f64)
+    } else {
+        String::new()
+    };
+    Ok(QueuePage {
+        chrome: Chrome::for_user(who, "Profiling", csrf, "/profiling")
+            .with_notice(notice)
+            .with_error(error),
+        threshold_percent: auto
+            .threshold
+            .map(|t| percent(f64::from(t)))
+            .unwrap_or_default(),
+        precision_percent: precision,
+        can_profile: who.role().may_write_business_data(),
+        can_switch_auto: may_switch_auto(who, &office),
+        office,
+        offices,
+        rows,
+        counts,
+        auto,
+    })
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, PageError> {
+    let notice = q
+        .done
+        .map(|n| format!("{n} document(s) profiled. The queue is up to date."));
+    let page = queue_page(&state, &who, csrf, &q.office, notice, None).await?;
+    Ok(render(&page)?.into_response())
+}
+
+/// `doc` is repeated, once per ticked document.
+pub async fn batch(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let office_code = form
+        .iter()
+        .find(|(k, _)| k == "office")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let ids: Result<Vec<i64>, _> = form
+        .iter()
+        .filter(|(k, _)| k == "doc")
+        .map(|(_, v)| v.parse::<i64>())
+        .collect();
+    let fail = |state: AppState, who: SignedIn, csrf: String, office: String, msg: String| async move {
+        let page = queue_page(&state, &who, csrf, &office, None, Some(msg)).await?;
+        Ok::<_, PageError>(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+    };
+    let Ok(ids) = ids else {
+        return fail(
+            state,
+            who,
+            csrf,
+            office_code,
+            "A document number in the form is not a number.".into(),
+        )
+        .await;
+    };
+    if ids.is_empty() {
+        return fail(
+            state,
+            who,
+            csrf,
+            office_code,
+            "Tick the documents to accept first.".into(),
+        )
+        .await;
+    }
+    let mut accepted = 0;
+    for id in ids {
+        let Some(profile) = state.store.document_profile(&who.viewer, id).await? else {
+            continue;
+        };
+        let Some(code) = profile.suggested_code.clone() else {
+            continue;
+        };
+        let confirm = ConfirmProfile {
+            profile_code: code,
+            claimant_id: profile.suggested_claimant_id,
+            fields: profile
+                .fields
+                .iter()
+                .map(|f| (f.kind.key().to_string(), f.value.clone()))
+                .collect(),
+        };
+        match state.store.confirm_profile(&who.viewer, id, &confirm).await {
+            Ok(_) => accepted += 1,
+            Err(StoreError::Invalid(m)) => {
+                let msg =
+                    format!("Document {id} was not accepted: {m}. {accepted} before it were.");
+                return fail(state, who, csrf, office_code, msg).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(Redirect::to(&format!("/profiling?office={office_code}&done={accepted}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct AutoForm {
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    auto_accept: String,
+}
+
+pub async fn switch_auto(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Form(form): Form<AutoForm>,
+) -> Result<Response, PageError> {
+    let office = state.store.office_by_code(&form.office).await?;
+    state
+        .store
+        .set_auto_accept(&who.viewer, &office, form.auto_accept == "on")
+        .await?;
+    Ok(Redirect::to(&format!("/profiling?office={}", office.code)).into_response())
+}
+
+// --- one document ----------------------------------------------------------------------------
+
+/// An outline drawn over a page image.
+pub struct Outline {
+    pub label: String,
+    pub x: u32,
+    pub y: u32,
+    pub w: u32,
+    pub h: u32,
+}
+
+/// A page as the workbench shows it: upright, with the fields found on it outlined.
+pub struct PageView {
+    pub page: i64,
+    pub width: i64,
+    pub height: i64,
+    /// SVG transform that turns the stored page image upright (the OCR read it turned).
+    pub transform: String,
+    pub image_width: i64,
+    pub image_height: i64,
+    pub outlines: Vec<Outline>,
+}
+
+pub struct FieldInput {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub hint: String,
+    pub date: bool,
+}
+
+#[derive(Template)]
+#[template(path = "workbench.html")]
+pub struct WorkbenchPage {
+    pub chrome: Chrome,
+    pub doc: worktrack_store::Document,
+    pub office: Office,
+    pub profile: Option<DocumentProfile>,
+    pub profile_status: String,
+    pub pages: Vec<PageView>,
+    pub codes: Vec<ProfileCode>,
+    pub code_value: String,
+    pub suggestion_label: String,
+    pub suggestion_percent: String,
+    pub alternatives: Vec<(String, String)>,
+    /// Claimants to choose from, and whether each is the one chosen.
+    pub claimants: Vec<(Claimant, bool)>,
+    pub fields: Vec<FieldInput>,
+    pub next: Option<i64>,
+    pub position: String,
+    pub can_profile: bool,
+}
+
+/// Fields always offered for correction, whatever was found.
+const ALWAYS_SHOWN: [FieldKind; 3] = [
+    FieldKind::ClaimantName,
+    FieldKind::DateOfBirth,
+    FieldKind::SignedOn,
+];
+
+fn is_date_field(kind: FieldKind) -> bool {
+    matches!(
+        kind,
+        FieldKind::DateOfBirth
+            | FieldKind::SignedOn
+            | FieldKind::ReceivedOn
+            | FieldKind::PayPeriodStart
+            | FieldKind::PayPeriodEnd
+            | FieldKind::PayDate
+            | FieldKind::PurchaseDate
+    )
+}
+
+/// Turns a page image of `w`×`h` drawn rotated by `rotation`° clockwise into the upright frame
+/// the word boxes use; returns the upright size and the SVG transform.
+fn upright(rotation: i64, w: i64, h: i64) -> (i64, i64, String) {
+    match rotation {
+        90 => (h, w, format!("translate({h} 0) rotate(90)")),
+        180 => (w, h, format!("rotate(180 {} {})", w / 2, h / 2)),
+        270 => (h, w, format!("translate(0 {w}) rotate(270)")),
+        _ => (w, h, String::new()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // one page's parts, gathered in one place
+async fn workbench_page(
+    state: &AppState,
+    who: &SignedIn,
+    csrf: String,
+    id: i64,
+    form: Option<(String, Option<i64>, BTreeMap<String, String>)>,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<WorkbenchPage, PageError> {
+    let doc = state.store.document(&who.viewer, id).await?;
+    let office = state.store.office_by_id(doc.office_id).await?;
+    let profile = state.store.document_profile(&who.viewer, id).await?;
+    let profile_status = state.store.profile_status(id).await?;
+    let catalogue = state.store.catalogue().await?;
+    let texts = state.store.page_texts(id).await?;
+
+    let mut pages = Vec::new();
+    for t in texts.iter().filter(|t| t.width > 0 && t.height > 0) {
+        let mut outlines = Vec::new();
+        if let Some(p) = &profile {
+            for f in p.fields.iter().filter(|f| i64::from(f.page) == t.page) {
+                if let Some(b) = f.bbox {
+                    outlines.push(Outline {
+                        label: format!("{}: {}", f.kind.label(), f.value),
+                        x: b.left,
+                        y: b.top,
+                        w: b.width,
+                        h: b.height,
+                    });
+                }
+            }
+            for s in p.ssns.iter().filter(|s| i64::from(s.page) == t.page) {
+                if let Some(b) = s.bbox {
+                    outlines.push(Outline {
+                        label: format!("SSN {}", s.masked),
+                        x: b.left,
+                        y: b.top,
+                        w: b.width,
+                        h: b.height,
+                    });
+                }
+            }
+        }
+        // The stored page image is the page as it arrived; OCR read it turned.
+        let (iw, ih) = if t.rotation == 90 || t.rotation == 270 {
+            (t.height, t.width)
+        } else {
+            (t.width, t.height)
+        };
+        let (w, h, transform) = upright(t.rotation, iw, ih);
+        pages.push(PageView {
+            page: t.page,
+            width: w,
+            height: h,
+            transform,
+            image_width: iw,
+            image_height: ih,
+            outlines,
+        });
+    }
+    // Text-layer pages have no boxes: show the page image alone.
+    if pages.is_empty() {
+        for (p, kind, _) in state.store.page_images(id).await? {
+            if kind == "preview" {
+                pages.push(PageView {
+                    page: p,
+                    width: 0,
+                    height: 0,
+                    transform: String::new(),
+                    image_width: 0,
+                    image_height: 0,
+                    outlines: Vec::new(),
+                });
+            }
+        }
+    }
+
+    let suggested = profile.as_ref().and_then(|p| p.suggested_code.clone());
+    let confirmed = profile.as_ref().and_then(|p| p.profile_code.clone());
+    let (code_value, claimant_value, values) = match form {
+        // What was typed goes back into the form, except an SSN typed into a field.
+        Some((code, claimant, values)) => (
+            worktrack_domain::mask_in_text(&code),
+            claimant,
+            values
+                .into_iter()
+                .map(|(k, v)| (k, worktrack_domain::mask_in_text(&v)))
+                .collect(),
+        ),
+        None => {
+            let values: BTreeMap<String, String> = match &profile {
+                Some(p) if p.profile_code.is_some() => p.profile_fields.clone(),
+                Some(p) => p
+                    .fields
+                    .iter()
+                    .map(|f| (f.kind.key().to_string(), f.value.clone()))
+                    .collect(),
+                None => BTreeMap::new(),
+            };
+            let claimant = profile
+                .as_ref()
+                .and_then(|p| p.claimant_id.or(p.suggested_claimant_id));
+            (
+                confirmed.clone().or(suggested.clone()).unwrap_or_default(),
+                claimant,
+                values,
+            )
+        }
+    };
+    let mut fields = Vec::new();
+    for kind in FieldKind::ALL {
+        let found = profile.as_ref().and_then(|p| p.field(kind));
+        let value = values.get(kind.key()).cloned().unwrap_or_default();
+        if value.is_empty() && found.is_none() && !ALWAYS_SHOWN.contains(&kind) {
+            continue;
+        }
+        let hint = match found {
+            Some(f) => format!(
+                "Read on page {} ({} sure){}",
+                f.page,
+                percent(f64::from(f.confidence)),
+                if is_date_field(kind) {
+                    "; YYYY-MM-DD"
+                } else {
+                    ""
+                }
+            ),
+            None if is_date_field(kind) => "Not found; YYYY-MM-DD".into(),
+            None => "Not found".into(),
+        };
+        fields.push(FieldInput {
+            key: kind.key(),
+            label: kind.label(),
+            value,
+            hint,
+            date: is_date_field(kind),
+        });
+    }
+
+    // Claimants to choose from: the match, and those of the same surname in the office.
+    let mut claimants = Vec::new();
+    if let Some(cid) = claimant_value {
+        if let Ok(c) = state.store.claimant(&who.viewer, cid).await {
+            claimants.push(c);
+        }
+    }
+    let surname = values
+        .get(FieldKind::ClaimantName.key())
+        .and_then(|n| n.split_whitespace().last().map(str::to_string));
+    if let Some(surname) = surname.filter(|s| s.len() > 1) {
+        for c in state
+            .store
+            .claimants_by_surname(&who.viewer, &office, &surname, 10)
+            .await?
+        {
+            if !claimants.iter().any(|k: &Claimant| k.id == c.id) {
+                claimants.push(c);
+            }
+        }
+    }
+
+    let queue = state
+        .store
+        .profiling_queue(&who.viewer, office.id, None, QUEUE_PAGE)
+        .await?;
+    let here = queue.iter().position(|r| r.document_id == id);
+    let next = match here {
+        Some(i) => queue.get(i + 1).map(|r| r.document_id),
+        None => queue.first().map(|r| r.document_id),
+    }
+    .filter(|n| *n != id);
+    let position = match here {
+        Some(i) => format!("{} of {} waiting", i + 1, queue.len()),
+        None => format!("{} waiting", queue.len()),
+    };
+    let ranked = profile
+        .as_ref()
+        .map(|p| p.ranked.clone())
+        .unwrap_or_default();
+    let alternatives = ranked
+        .iter()
+        .skip(1)
+        .take(3)
+        .map(|(c, p)| (code_label(&catalogue, Some(c)), percent(f64::from(*p))))
+        .collect();
+    let title = format!("Profile document {}", doc.id);
+    Ok(WorkbenchPage {
+        chrome: Chrome::for_user(who, &title, csrf, "/profiling")
+            .with_notice(notice)
+            .with_error(error),
+        suggestion_label: code_label(&catalogue, suggested.as_deref()),
+        suggestion_percent: profile
+            .as_ref()
+            .and_then(|p| p.confidence)
+            .map(percent)
+            .unwrap_or_default(),
+        alternatives,
+        codes: catalogue.profile_codes.clone(),
+        code_value,
+        claimants: claimants
+            .into_iter()
+            .map(|c| {
+                let chosen = claimant_value == Some(c.id);
+                (c, chosen)
+            })
+            .collect(),
+        fields,
+        next,
+        position,
+        can_profile: who.role().may_write_business_data(),
+        pages,
+        profile_status,
+        profile,
+        doc,
+        office,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    #[serde(default)]
+    saved: Option<i64>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Path(id): Path<i64>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, PageError> {
+    let notice = q
+        .saved
+        .map(|d| format!("Document {d} profiled. This is the next one waiting."));
+    let page = workbench_page(&state, &who, csrf, id, None, notice, None).await?;
+    Ok(render(&page)?.into_response())
+}
+
+/// The code typed or chosen: `827`, or `827 — Authorization to disclose` from the list.
+fn typed_code(input: &str, catalogue: &Catalogue) -> Option<String> {
+    let head = input
+        .split(['—', '–'])
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_uppercase();
+    if catalogue.profile_code(&head).is_some() {
+        return Some(head);
+    }
+    // Type-ahead on the name: one code whose name starts with what was typed.
+    let typed = input.trim().to_lowercase();
+    let by_name: Vec<&ProfileCode> = catalogue
+        .profile_codes
+        .iter()
+        .filter(|p| !typed.is_empty() && p.name.to_lowercase().starts_with(&typed))
+        .collect();
+    match by_name.as_slice() {
+        [one] => Some(one.code.clone()),
+        _ => None,
+    }
+}
+
+pub async fn confirm(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Path(id): Path<i64>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    require(who.role().may_write_business_data(), "profiling documents")?;
+    let get = |k: &str| {
+        form.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let typed = get("profile_code");
+    let claimant = get("claimant_id");
+    let next = get("next").parse::<i64>().ok();
+    let values: BTreeMap<String, String> = form
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("field_").map(|k| (k.to_string(), v.clone())))
+        .collect();
+    let claimant_id = if claimant.is_empty() {
+        None
+    } else {
+        claimant.parse::<i64>().ok()
+    };
+    let catalogue = state.store.catalogue().await?;
+    let outcome = match typed_code(&typed, &catalogue) {
+        None => Err(format!(
+            "Profile code: {typed:?} is not a profile code. Type a code such as 827 or PAY, or pick one from the list."
+        )),
+        Some(_) if !claimant.is_empty() && claimant_id.is_none() => {
+            Err("Claimant: choose one from the list.".to_string())
+        }
+        Some(code) => {
+            let confirm = ConfirmProfile {
+                profile_code: code,
+                claimant_id,
+                fields: values.clone(),
+            };
+            match state.store.confirm_profile(&who.viewer, id, &confirm).await {
+                Ok(_) => Ok(()),
+                Err(StoreError::Invalid(m)) => Err(m),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    if let Err(msg) = outcome {
+        let page = workbench_page(
+            &state,
+            &who,
+            csrf,
+            id,
+            Some((typed, claimant_id, values)),
+            None,
+            Some(msg),
+        )
+        .await?;
+        return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    }
+    // The next document waiting, or back to the queue when this was the last.
+    let next = match next {
+        Some(n) if state.store.profile_status(n).await.ok().as_deref() == Some("suggested") => {
+            Some(n)
+        }
+        _ => {
+            let doc = state.store.document_unscoped(id).await?;
+            state
+                .store
+                .profiling_queue(&who.viewer, doc.office_id, None, 1)
+                .await?
+                .first()
+                .map(|r| r.document_id)
+        }
+    };
+    Ok(match next {
+        Some(n) => Redirect::to(&format!("/profiling/documents/{n}?saved={id}")).into_response(),
+        None => {
+            let doc = state.store.document_unscoped(id).await?;
+            let office = state.store.office_by_id(doc.office_id).await?;
+            Redirect::to(&format!("/profiling?office={}&done=1", office.code)).into_response()
+        }
+    })
+}
+
+// --- catalogue ---------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "catalogue.html")]
+pub struct CataloguePage {
+    pub chrome: Chrome,
+    pub catalogue: Catalogue,
+    pub active: Vec<bool>,
+    pub can_edit: bool,
+}
+
+async fn catalogue_page(
+    state: &AppState,
+    who: &SignedIn,
+    csrf: String,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<CataloguePage, PageError> {
+    let (catalogue, active) = state.store.catalogue_entries().await?;
+    Ok(CataloguePage {
+        chrome: Chrome::for_user(who, "Profiling catalogue", csrf, "/catalogue")
+            .with_notice(notice)
+            .with_error(error),
+        catalogue,
+        active,
+        can_edit: who.role() == Role::Admin,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct CatalogueQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+pub async fn catalogue(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Query(q): Query<CatalogueQuery>,
+) -> Result<Response, PageError> {
+    let notice = q.saved.map(|c| format!("{c} saved."));
+    Ok(render(&catalogue_page(&state, &who, csrf, notice, None).await?)?.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ProfileCodeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    document_type: String,
+    #[serde(default)]
+    workload: String,
+    #[serde(default)]
+    deadline_days: String,
+    #[serde(default)]
+    active: Option<String>,
+}
+
+pub async fn save_code(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Form(form): Form<ProfileCodeForm>,
+) -> Result<Response, PageError> {
+    require(who.role() == Role::Admin, "changing the catalogue")?;
+    let result = match form.deadline_days.trim().parse::<i64>() {
+        Err(_) => Err(StoreError::Invalid(format!(
+            "Deadline: {:?} is not a whole number of business days",
+            form.deadline_days
+        ))),
+        Ok(days) if !(1..=365).contains(&days) => Err(StoreError::Invalid(format!(
+            "Deadline: a deadline is 1 to 365 business days, not {days}"
+        ))),
+        Ok(days) => {
+            let code = ProfileCode {
+                code: form.code.trim().to_ascii_uppercase(),
+                name: form.name.clone(),
+                document_type: form.document_type.trim().to_string(),
+                workload: form.workload.trim().to_string(),
+                deadline_days: days as u32,
+            };
+            state
+                .store
+                .save_profile_code(&who.viewer.actor, &code, form.active.is_some())
+                .await
+        }
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/catalogue?saved={}",
+            form.code.trim().to_ascii_uppercase()
+        ))
+        .into_response()),
+        Err(StoreError::Invalid(m)) => {
+            let page = catalogue_page(&state, &who, csrf, None, Some(m)).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DocumentTypeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    form_numbers: String,
+}
+
+pub async fn save_type(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Form(form): Form<DocumentTypeForm>,
+) -> Result<Response, PageError> {
+    require(who.role() == Role::Admin, "changing the catalogue")?;
+    let t = DocumentType {
+        code: form.code.trim().to_ascii_uppercase(),
+        name: form.name.clone(),
+        form_numbers: form
+            .form_numbers
+            .split(',')
+            .map(|f| f.trim().to_ascii_uppercase())
+            .filter(|f| !f.is_empty())
+            .collect(),
+    };
+    match state.store.save_document_type(&who.viewer.actor, &t).await {
+        Ok(()) => Ok(Redirect::to(&format!("/catalogue?saved={}", t.code)).into_response()),
+        Err(StoreError::Invalid(m)) => {
+            let page = catalogue_page(&state, &who, csrf, None, Some(m)).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_read_from_what_people_type() {
+        let c = worktrack_domain::catalogue::default_catalogue();
+        let cases = [
+            ("827", Some("827")),
+            ("pay", Some("PAY")),
+            ("827 — Authorization to disclose", Some("827")),
+            ("Waiver", Some("632")),
+            // Two names start with "Re": ambiguous, refused.
+            ("Re", None),
+            ("", None),
+            ("9999", None),
+        ];
+        for (typed, expected) in cases {
+            assert_eq!(typed_code(typed, &c).as_deref(), expected, "{typed:?}");
+        }
+    }
+
+    #[test]
+    fn turned_pages_are_drawn_upright() {
+        assert_eq!(upright(0, 100, 200), (100, 200, String::new()));
+        assert_eq!(upright(90, 100, 200).0, 200);
+        assert_eq!(upright(180, 100, 200).2, "rotate(180 50 100)");
+        assert_eq!(
+            upright(270, 100, 200),
+            (200, 100, "translate(0 100) rotate(270)".into())
+        );
+    }
+}
