@@ -10,9 +10,10 @@ if ! command -v cargo >/dev/null; then
   echo "cargo is missing: install the Rust toolchain (https://rustup.rs) and run this again." >&2
   exit 1
 fi
-# SQLite is compiled in; reading documents needs Poppler, ImageMagick and Tesseract. Only the
+# SQLite is compiled in; reading documents needs Poppler, ImageMagick and Tesseract (and a
+# font, for the generated demo paper). Only the
 # missing packages are installed (naming an installed one would upgrade it).
-packages=(poppler-utils imagemagick tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd)
+packages=(poppler-utils imagemagick tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" == "install ok installed" ]] || missing+=("$p")

@@ -451,3 +451,87 @@ pub async fn documents(args: DocumentsArgs) -> anyhow::Result<()> {
     print!("{summary}");
     Ok(())
 }
+
+/// Generated paper for the demo's busiest office, so its profiling queue has work: a small
+/// labelled corpus is taken in as the hot folder would take it (once: a second run finds the
+/// documents by their keys), with a claimant on file for each document's SSN.
+pub async fn load_documents(
+    intake: &worktrack_pipeline::intake::Intake,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<usize> {
+    const OFFICE: &str = "TRN25";
+    const COUNT: usize = 24;
+    let store = &intake.store;
+    let office = store.office_by_code(OFFICE).await?;
+    if store
+        .document_by_source_key(&format!("demo:{OFFICE}:doc-0001"))
+        .await?
+        .is_some()
+    {
+        return Ok(0);
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("demo-documents-")
+        .tempdir_in(data_dir)
+        .context("a directory for the demo documents")?;
+    let mut opts = CorpusOptions::new(COUNT, dir.path());
+    opts.seed = 25;
+    opts.scanned_share = 0.35;
+    let truths = worktrack_pipeline::corpus::generate(&opts).await?;
+    let actor = Actor::system("demo");
+    let viewer = Viewer {
+        actor: actor.clone(),
+        role: Role::Manager,
+        office_id: Some(office.id),
+        scope: Scope::Offices(vec![office.id]),
+    };
+    let today = worktrack_pipeline::intake::Intake::today(&office);
+    let calendar = store.office_calendar(&office).await?;
+    let mut taken = 0;
+    for (i, t) in truths.iter().enumerate() {
+        if let (Some(ssn), Some(name)) = (&t.ssn, t.fields.get("claimant_name")) {
+            if let Ok(full_name) = PersonName::parse(name) {
+                let dob = t.fields.get("date_of_birth").and_then(|d| {
+                    time::Date::parse(d, &time::format_description::well_known::Iso8601::DATE).ok()
+                });
+                let new = NewClaimant {
+                    full_name,
+                    ssn: ssn.clone(),
+                    date_of_birth: dob,
+                };
+                match store.create_claimant(&viewer, &office, &new).await {
+                    Ok(_) | Err(StoreError::Conflict(_)) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        // Paper of the last few business days.
+        let mut received = today;
+        for _ in 0..(i % 4) {
+            received = received.previous_day().unwrap_or(received);
+            while !calendar.is_business_day(received) {
+                received = received.previous_day().unwrap_or(received);
+            }
+        }
+        let path = dir.path().join(&t.file);
+        intake
+            .take_in(
+                &actor,
+                worktrack_pipeline::intake::Incoming {
+                    path: &path,
+                    filename: &t.file,
+                    office: &office,
+                    received_on: received,
+                    original_evidence: false,
+                    source: worktrack_store::Source::Import,
+                    source_key: Some(format!(
+                        "demo:{OFFICE}:{}",
+                        t.file.split('.').next().unwrap_or(&t.file)
+                    )),
+                },
+            )
+            .await?;
+        taken += 1;
+    }
+    Ok(taken)
+}

@@ -349,6 +349,13 @@ async fn run() -> anyhow::Result<ExitCode> {
                 "Demo data: {} offices, {} users, {} claimants created (training offices; SSNs only from the never-issued 900-999 area).",
                 report.offices_created, report.users_created, report.claimants_created
             );
+            let intake = server::open_intake(&config, store.clone())?;
+            let documents = demo::load_documents(&intake, &config.data_dir.value).await?;
+            if documents > 0 {
+                println!(
+                    "Demo paper: {documents} generated documents taken in at TRN25; the server reads and profiles them (Profiling page)."
+                );
+            }
             println!("Demo logins (password \"{}\"):", demo::DEMO_PASSWORD);
             for l in &demo::LOGINS {
                 println!("  {:<16} {}", l.username, l.what);

@@ -175,33 +175,76 @@ pub async fn page_text(path: &Path, kind: FileKind, page: u32, work: &Path) -> P
         result.status = "unreadable";
         return result;
     }
-    result.rotation = detect_rotation(&image).await;
-    if result.rotation != 0 {
-        let turned = work.join(format!("ocr-{page}-turned.png"));
-        let deg = result.rotation.to_string();
-        let args: Vec<std::ffi::OsString> = vec![
-            path_arg(&image),
-            "-rotate".into(),
-            deg.into(),
-            path_arg(&turned),
-        ];
-        if run(
-            "convert",
-            &args,
-            RunOptions::with_timeout(Duration::from_secs(60)),
-        )
-        .await
-        .is_ok()
+    // Most pages arrive upright: read them as they are and ask for the orientation only when
+    // that reading is poor, so the usual page costs one Tesseract pass, not two.
+    let mut reading = ocr(&image).await;
+    if !reading.as_ref().is_ok_and(|(_, words)| reads_well(words)) {
+        let rotation = detect_rotation(&image).await;
+        if rotation != 0
+            && turn(
+                &image,
+                rotation,
+                &work.join(format!("ocr-{page}-turned.png")),
+            )
+            .await
         {
-            let _ = std::fs::rename(&turned, &image);
+            result.rotation = rotation;
+            reading = ocr(&image).await;
         }
     }
     if let Some((w, h)) = png_size(&image) {
         result.width = w;
         result.height = h;
     }
+    match reading {
+        Ok((text, words)) => {
+            result.text = text;
+            result.words = words;
+        }
+        Err(status) => result.status = status,
+    }
+    let _ = std::fs::remove_file(&image);
+    result
+}
+
+/// Whether an OCR reading looks like text read the right way up: enough words, read with
+/// good confidence (a page upside down yields few, doubtful scraps), and lying flat (Tesseract
+/// also reads a page turned sideways, as columns of vertical words).
+fn reads_well(words: &[Word]) -> bool {
+    if words.len() < 8 {
+        return false;
+    }
+    let mean = words.iter().map(|w| f64::from(w.confidence)).sum::<f64>() / words.len() as f64;
+    let long: Vec<&Word> = words
+        .iter()
+        .filter(|w| w.text.chars().count() >= 4)
+        .collect();
+    let flat = long.iter().filter(|w| w.width > w.height).count();
+    mean >= 70.0 && !long.is_empty() && flat * 10 >= long.len() * 9
+}
+
+/// Turns `image` clockwise by `degrees` in place (through `scratch`); false when it failed.
+async fn turn(image: &Path, degrees: u32, scratch: &Path) -> bool {
     let args: Vec<std::ffi::OsString> = vec![
-        path_arg(&image),
+        path_arg(image),
+        "-rotate".into(),
+        degrees.to_string().into(),
+        path_arg(scratch),
+    ];
+    run(
+        "convert",
+        &args,
+        RunOptions::with_timeout(Duration::from_secs(60)),
+    )
+    .await
+    .is_ok()
+        && std::fs::rename(scratch, image).is_ok()
+}
+
+/// Tesseract's words and lines of `image`, or the page status when it could not finish.
+async fn ocr(image: &Path) -> Result<(String, Vec<Word>), &'static str> {
+    let args: Vec<std::ffi::OsString> = vec![
+        path_arg(image),
         "stdout".into(),
         "-l".into(),
         "eng".into(),
@@ -210,16 +253,10 @@ pub async fn page_text(path: &Path, kind: FileKind, page: u32, work: &Path) -> P
         "tsv".into(),
     ];
     match run("tesseract", &args, RunOptions::with_timeout(OCR_TIMEOUT)).await {
-        Ok(out) => {
-            let (text, words) = parse_tsv(&out.stdout_lossy());
-            result.text = text;
-            result.words = words;
-        }
-        Err(ProcessError::TimedOut { .. }) => result.status = "timed_out",
-        Err(_) => result.status = "unreadable",
+        Ok(out) => Ok(parse_tsv(&out.stdout_lossy())),
+        Err(ProcessError::TimedOut { .. }) => Err("timed_out"),
+        Err(_) => Err("unreadable"),
     }
-    let _ = std::fs::remove_file(&image);
-    result
 }
 
 #[cfg(test)]
@@ -238,6 +275,25 @@ mod tests {
         assert_eq!(words.len(), 3);
         assert_eq!(words[1].text, "SSA-827");
         assert_eq!((words[1].left, words[1].top), (190, 200));
+    }
+
+    #[test]
+    fn a_reading_is_good_when_confident_and_flat() {
+        let word = |text: &str, conf: f32, w: u32, h: u32| Word {
+            text: text.into(),
+            confidence: conf,
+            left: 0,
+            top: 0,
+            width: w,
+            height: h,
+        };
+        let flat: Vec<Word> = (0..10).map(|_| word("words", 90.0, 120, 30)).collect();
+        assert!(reads_well(&flat));
+        let sideways: Vec<Word> = (0..10).map(|_| word("words", 90.0, 30, 120)).collect();
+        assert!(!reads_well(&sideways), "vertical words: the page is turned");
+        let doubtful: Vec<Word> = (0..10).map(|_| word("w0rds", 40.0, 120, 30)).collect();
+        assert!(!reads_well(&doubtful));
+        assert!(!reads_well(&flat[..5]), "too few words to tell");
     }
 
     #[test]

@@ -706,7 +706,7 @@ async fn profile_eval_reports_accuracy_above_the_floor_after_a_few_confirmations
     );
     let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let accuracy = e["accuracy"].as_f64().unwrap();
-    // The floor: four confirmations per code are few, and two codes (561M/561N) share a form
+    // The floor: three confirmations per code are few, and two codes (561M/561N) share a form
     // and differ only in their wording; 85% leaves room for those while failing a classifier
     // that only reads form numbers (which cannot place the ~40% of evidence documents with none).
     assert!(accuracy >= 0.85, "accuracy {accuracy}: {e}");
