@@ -115,6 +115,52 @@ async fn render_pdf(
     Ok(())
 }
 
+/// Renders page `page` of a PDF at `dpi` to `out_png`, for OCR: text keeps its printed size
+/// whatever the paper (a narrow receipt is not blown up to the width of a letter page). The
+/// bitmap is capped at 17 × 136 inches.
+pub async fn render_pdf_page_at(
+    path: &Path,
+    page: u32,
+    dpi: u32,
+    out_png: &Path,
+) -> Result<(), RenderError> {
+    if page == 0 {
+        return Err(RenderError::NoPageZero);
+    }
+    let partial = side_name(out_png);
+    let root = partial.with_extension("");
+    let (page, dpi, w, h) = (
+        page.to_string(),
+        dpi.to_string(),
+        (17 * dpi).to_string(),
+        (17 * MAX_ASPECT * dpi).to_string(),
+    );
+    let mut args: Vec<OsString> = [
+        "-png",
+        "-f",
+        &page,
+        "-l",
+        &page,
+        "-singlefile",
+        "-r",
+        &dpi,
+        "-W",
+        &w,
+        "-H",
+        &h,
+    ]
+    .iter()
+    .map(OsString::from)
+    .collect();
+    args.push(path_arg(path));
+    args.push(path_arg(&root));
+    let result = run("pdftoppm", &args, RunOptions::with_timeout(PAGE_TIMEOUT))
+        .await
+        .map(drop)
+        .map_err(RenderError::from);
+    finish(result, &partial, out_png).await
+}
+
 /// Makes a phone photo of a receipt or an odd-sized slip look like a scan: upright, straight
 /// and cropped to the paper. Best effort: it works when the paper lies on a plain background
 /// that shows in the photo's top-left corner.

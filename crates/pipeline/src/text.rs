@@ -10,8 +10,10 @@ use std::time::Duration;
 
 /// How long one page's OCR may take.
 pub const OCR_TIMEOUT: Duration = Duration::from_secs(120);
-/// Rendering width for OCR: 8.5 in at 300 dpi.
+/// Largest width an image is read at: 8.5 in at 300 dpi (larger photos are shrunk).
 const OCR_WIDTH: u32 = 2550;
+/// Resolution PDF pages are rendered at for OCR.
+const OCR_DPI: u32 = 300;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Word {
@@ -167,17 +169,30 @@ pub async fn page_text(path: &Path, kind: FileKind, page: u32, work: &Path) -> P
             return result;
         }
     }
-    let image = work.join(format!("ocr-{page}.png"));
-    if render_page(path, kind, page, OCR_WIDTH, &image)
-        .await
-        .is_err()
-    {
+    let mut image = work.join(format!("ocr-{page}.png"));
+    // A scanned PDF page is one image: read that image as it is (rendering it again costs
+    // seconds and adds nothing); otherwise render the page.
+    let mut dpi = OCR_DPI;
+    let mut size = None;
+    let rendered = match embedded_scan(path, kind, page, work).await {
+        Some(scan) => {
+            image = scan.path;
+            dpi = scan.dpi;
+            size = Some((scan.width, scan.height));
+            Ok(())
+        }
+        None if kind == FileKind::Pdf => {
+            crate::render::render_pdf_page_at(path, page, OCR_DPI, &image).await
+        }
+        None => render_page(path, kind, page, OCR_WIDTH, &image).await,
+    };
+    if rendered.is_err() {
         result.status = "unreadable";
         return result;
     }
     // Most pages arrive upright: read them as they are and ask for the orientation only when
     // that reading is poor, so the usual page costs one Tesseract pass, not two.
-    let mut reading = ocr(&image).await;
+    let mut reading = ocr(&image, dpi).await;
     if !reading.as_ref().is_ok_and(|(_, words)| reads_well(words)) {
         let rotation = detect_rotation(&image).await;
         if rotation != 0
@@ -189,10 +204,11 @@ pub async fn page_text(path: &Path, kind: FileKind, page: u32, work: &Path) -> P
             .await
         {
             result.rotation = rotation;
-            reading = ocr(&image).await;
+            size = size.map(|(w, h)| if rotation == 180 { (w, h) } else { (h, w) });
+            reading = ocr(&image, dpi).await;
         }
     }
-    if let Some((w, h)) = png_size(&image) {
+    if let Some((w, h)) = png_size(&image).or(size) {
         result.width = w;
         result.height = h;
     }
@@ -241,15 +257,91 @@ async fn turn(image: &Path, degrees: u32, scratch: &Path) -> bool {
         && std::fs::rename(scratch, image).is_ok()
 }
 
+/// The one image a scanned PDF page consists of, extracted as it is stored.
+struct EmbeddedScan {
+    path: std::path::PathBuf,
+    dpi: u32,
+    width: u32,
+    height: u32,
+}
+
+async fn embedded_scan(
+    path: &Path,
+    kind: FileKind,
+    page: u32,
+    work: &Path,
+) -> Option<EmbeddedScan> {
+    if kind != FileKind::Pdf {
+        return None;
+    }
+    let p = page.to_string();
+    let timeout = || RunOptions::with_timeout(Duration::from_secs(30));
+    let list: Vec<std::ffi::OsString> = vec![
+        "-list".into(),
+        "-f".into(),
+        p.clone().into(),
+        "-l".into(),
+        p.clone().into(),
+        path_arg(path),
+    ];
+    let listed = run("pdfimages", &list, timeout())
+        .await
+        .ok()?
+        .stdout_lossy();
+    // page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
+    let rows: Vec<Vec<&str>> = listed
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|c| c.len() >= 14)
+        .collect();
+    let [row] = rows.as_slice() else {
+        return None;
+    };
+    let n = |i: usize| row[i].parse::<u32>().ok();
+    let (width, height, dpi) = (n(3)?, n(4)?, n(12)?);
+    if row[2] != "image" || !(72..=1200).contains(&dpi) || row[8] == "jbig2" || row[8] == "ccitt" {
+        return None;
+    }
+    let root = work.join(format!("scan-{page}"));
+    let extract: Vec<std::ffi::OsString> = vec![
+        "-j".into(),
+        "-png".into(),
+        "-f".into(),
+        p.clone().into(),
+        "-l".into(),
+        p.into(),
+        path_arg(path),
+        path_arg(&root),
+    ];
+    run("pdfimages", &extract, timeout()).await.ok()?;
+    let name = format!("scan-{page}-");
+    let found = std::fs::read_dir(work)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|f| {
+            f.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&name))
+        })?;
+    Some(EmbeddedScan {
+        path: found,
+        dpi,
+        width,
+        height,
+    })
+}
+
 /// Tesseract's words and lines of `image`, or the page status when it could not finish.
-async fn ocr(image: &Path) -> Result<(String, Vec<Word>), &'static str> {
+async fn ocr(image: &Path, dpi: u32) -> Result<(String, Vec<Word>), &'static str> {
     let args: Vec<std::ffi::OsString> = vec![
         path_arg(image),
         "stdout".into(),
         "-l".into(),
         "eng".into(),
         "--dpi".into(),
-        "300".into(),
+        dpi.to_string().into(),
         "tsv".into(),
     ];
     match run("tesseract", &args, RunOptions::with_timeout(OCR_TIMEOUT)).await {

@@ -695,8 +695,9 @@ impl Store {
         self.set_document_state(doc_id, "previews", state).await
     }
 
-    /// Sets one of a document's background-work states (`previews`, `text_status`).
-    async fn set_document_state(
+    /// Sets one of a document's background-work states (`previews`, `text_status`,
+    /// `profile_status`).
+    pub(crate) async fn set_document_state(
         &self,
         doc_id: i64,
         column: &'static str,

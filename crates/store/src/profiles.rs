@@ -670,13 +670,8 @@ impl Store {
     }
 
     pub async fn set_profile_status(&self, doc_id: i64, status: &str) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE documents SET profile_status = $1 WHERE id = $2")
-            .bind(status)
-            .bind(doc_id)
-            .execute(&mut *tx.tx)
-            .await?;
-        tx.commit().await
+        self.set_document_state(doc_id, "profile_status", status)
+            .await
     }
 
     /// A document's profiling record without scope checks (background work).

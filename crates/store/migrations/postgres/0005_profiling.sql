@@ -68,3 +68,9 @@ CREATE INDEX document_profiles_office_confirmed ON document_profiles(office_id, 
 -- over the page image; 0 for text-layer pages.
 ALTER TABLE page_texts ADD COLUMN width BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE page_texts ADD COLUMN height BIGINT NOT NULL DEFAULT 0;
+
+-- Documents read before profiling existed are read again, so extraction (which needs the
+-- unmasked text, never stored) can run and they reach the profiling queue.
+INSERT INTO jobs (kind, payload, state, attempts, max_attempts, run_at, created_at)
+SELECT 'text', '{"document_id":' || id::text || '}', 'queued', 0, 3, 0, 0
+FROM documents WHERE text_status IN ('done', 'partial');
