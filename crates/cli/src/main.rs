@@ -67,7 +67,7 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
-    /// Run background jobs (page images, later OCR and profiling) without the web server.
+    /// Run background jobs (page images, text and OCR, profiling) without the web server.
     /// `serve` runs one worker of its own; more servers or workers can share the database.
     Worker {
         /// Run the jobs that are due now, then exit.

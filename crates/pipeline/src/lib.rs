@@ -1,6 +1,7 @@
 //! WorkTrack's intake pipeline: turns an uploaded file into facts about it (what it really is,
 //! how many pages, how big, and, in words for the uploader, what is wrong with it) and into
-//! page images. Later OCR, extraction and classification live here too.
+//! page images and page text (text layer or OCR), and profiles documents with the extraction
+//! and classifier rules of the domain crate.
 //!
 //! The file-level modules (`sniff`, `inspect`, `render`, `process`) work on files on disk and
 //! external programs only: no database, no HTTP. `intake` and `previews` put them to work for
