@@ -553,6 +553,22 @@ async fn a_worker_killed_mid_job_leaves_the_job_to_the_next_worker() {
     app.stop().await;
 }
 
+/// Posts the office's auto-accept switch as `username`; returns the answer's status.
+async fn switch_auto_accept(app: &TestApp, username: &str, value: &str) -> StatusCode {
+    let c = app.login(username).await;
+    let token = csrf_token(app, &c, "/profiling?office=AAA").await;
+    c.post(format!("{}/profiling/auto-accept", app.url))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("office", "AAA"),
+            ("auto_accept", value),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
 #[tokio::test]
 async fn auto_accept_waits_for_measured_precision_then_accepts_confident_matched_documents() {
     let app = spawn_app().await;
@@ -613,47 +629,25 @@ async fn auto_accept_waits_for_measured_precision_then_accepts_confident_matched
         .await
         .unwrap()
         .unwrap();
-    if p.confidence.unwrap_or(0.0) as f32 >= threshold {
-        assert_eq!(status, "auto_accepted");
-        assert!(
-            p.auto_accepted && p.claimant_id.is_some() && p.profile_code.as_deref() == Some("827")
-        );
-    } else {
-        panic!(
-            "confidence {:?} below the measured threshold {threshold}",
-            p.confidence
-        );
-    }
+    assert!(
+        p.confidence.unwrap_or(0.0) as f32 >= threshold,
+        "confidence {:?} below the measured threshold {threshold}",
+        p.confidence
+    );
+    assert_eq!(status, "auto_accepted");
+    assert!(p.auto_accepted && p.claimant_id.is_some() && p.profile_code.as_deref() == Some("827"));
     // Switched off by the office's manager: the next one waits for a person.
-    let c = app.login("manager.a").await;
-    let token = csrf_token(&app, &c, "/profiling?office=AAA").await;
-    let resp = c
-        .post(format!("{}/profiling/auto-accept", app.url))
-        .form(&[
-            ("csrf", token.as_str()),
-            ("office", "AAA"),
-            ("auto_accept", "off"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        switch_auto_accept(&app, "manager.a", "off").await,
+        StatusCode::SEE_OTHER
+    );
     let last = take_in(&app, &cast.a, &doc("last", 100)).await;
     assert_eq!(wait_profiled(&app, last).await, "suggested");
     // An employee cannot switch it.
-    let e = app.login("employee.a").await;
-    let token = csrf_token(&app, &e, "/profiling?office=AAA").await;
-    let resp = e
-        .post(format!("{}/profiling/auto-accept", app.url))
-        .form(&[
-            ("csrf", token.as_str()),
-            ("office", "AAA"),
-            ("auto_accept", "on"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        switch_auto_accept(&app, "employee.a", "on").await,
+        StatusCode::FORBIDDEN
+    );
     app.stop().await;
 }
 
