@@ -36,13 +36,23 @@ pub async fn make_previews(intake: &Intake, doc: &Document) -> Result<usize, Str
     let mut made = 0;
     for page in 1..=pages {
         let out = dir.path().join(format!("page-{page}.png"));
-        render_page(&plain, kind, page as u32, PREVIEW_WIDTH, &out)
-            .await
-            .map_err(|e| e.to_string())?;
+        // A scanned PDF page is shrunk from its own image: rendering the page again through
+        // Poppler costs seconds of CPU for nothing.
+        match crate::text::embedded_scan(&plain, kind, page as u32, dir.path()).await {
+            Some(scan) => {
+                let rendered = render_page(&scan.path, scan.kind(), 1, PREVIEW_WIDTH, &out).await;
+                let _ = std::fs::remove_file(&scan.path);
+                rendered.map_err(|e| e.to_string())?;
+            }
+            None => render_page(&plain, kind, page as u32, PREVIEW_WIDTH, &out)
+                .await
+                .map_err(|e| e.to_string())?,
+        }
         store_image(intake, doc, page, "preview", &out).await?;
         if page == 1 {
             let thumb = dir.path().join("thumb.png");
-            render_page(&plain, kind, 1, THUMB_WIDTH, &thumb)
+            // From the preview just made: a second rendering of the page would cost as much.
+            render_page(&out, FileKind::Png, 1, THUMB_WIDTH, &thumb)
                 .await
                 .map_err(|e| e.to_string())?;
             store_image(intake, doc, 1, "thumb", &thumb).await?;

@@ -258,14 +258,25 @@ async fn turn(image: &Path, degrees: u32, scratch: &Path) -> bool {
 }
 
 /// The one image a scanned PDF page consists of, extracted as it is stored.
-struct EmbeddedScan {
-    path: std::path::PathBuf,
-    dpi: u32,
-    width: u32,
-    height: u32,
+pub(crate) struct EmbeddedScan {
+    pub(crate) path: std::path::PathBuf,
+    pub(crate) dpi: u32,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
 }
 
-async fn embedded_scan(
+impl EmbeddedScan {
+    /// The kind of the extracted file (`pdfimages -j -png` writes JPEG or PNG).
+    pub(crate) fn kind(&self) -> FileKind {
+        if self.path.extension().is_some_and(|e| e == "jpg") {
+            FileKind::Jpeg
+        } else {
+            FileKind::Png
+        }
+    }
+}
+
+pub(crate) async fn embedded_scan(
     path: &Path,
     kind: FileKind,
     page: u32,
