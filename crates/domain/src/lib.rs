@@ -12,6 +12,7 @@ pub mod extract;
 pub mod names;
 pub mod role;
 pub mod ssn;
+pub mod work;
 
 pub use access::Scope;
 pub use calendar::{federal_holidays, Calendar, Holiday};

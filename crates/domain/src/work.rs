@@ -1,0 +1,913 @@
+//! Work items: what an office owes a claimant, with an owner and a deadline.
+//!
+//! An item moves through an explicit state machine ([`Status::apply`]); every accepted move is
+//! recorded in its history by the store. Its due date is counted in federal business days from
+//! the received date ([`due_date`]); days spent waiting on the claimant or a third party do not
+//! count. Automatic assignment ([`choose_assignee`]) and "get next work" order are rules here,
+//! so the store only has to run them inside a transaction.
+
+use crate::calendar::Calendar;
+use serde::Serialize;
+use std::fmt;
+use time::Date;
+
+/// Where a work item is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Nobody owns it yet.
+    New,
+    /// Someone owns it but has not started.
+    Assigned,
+    InProgress,
+    /// Waiting on the claimant or a third party: the deadline clock is paused.
+    Waiting,
+    Completed,
+    /// Sent to another office, which continues it as a new item with this one's history.
+    Transferred,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::New,
+        Status::Assigned,
+        Status::InProgress,
+        Status::Waiting,
+        Status::Completed,
+        Status::Transferred,
+    ];
+    /// The states in which an item is still owed.
+    pub const OPEN: [Status; 4] = [
+        Status::New,
+        Status::Assigned,
+        Status::InProgress,
+        Status::Waiting,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Assigned => "assigned",
+            Status::InProgress => "in_progress",
+            Status::Waiting => "waiting",
+            Status::Completed => "completed",
+            Status::Transferred => "transferred",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::New => "New",
+            Status::Assigned => "Assigned",
+            Status::InProgress => "In progress",
+            Status::Waiting => "Waiting (clock paused)",
+            Status::Completed => "Completed",
+            Status::Transferred => "Transferred",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    pub fn is_open(self) -> bool {
+        Status::OPEN.contains(&self)
+    }
+
+    /// The state `action` leads to from this one, or why it may not happen.
+    pub fn apply(self, action: Action) -> Result<Status, TransitionError> {
+        use Action as A;
+        use Status as S;
+        let next = match (self, action) {
+            (S::New | S::Assigned | S::InProgress, A::Assign) => S::Assigned,
+            (S::New, A::Take) => S::InProgress,
+            (S::Assigned | S::InProgress, A::Unassign) => S::New,
+            (S::Assigned, A::Start) => S::InProgress,
+            (S::Assigned | S::InProgress, A::Wait) => S::Waiting,
+            (S::Waiting, A::Resume) => S::InProgress,
+            (S::InProgress, A::Complete) => S::Completed,
+            (S::New | S::Assigned | S::InProgress | S::Waiting, A::Transfer) => S::Transferred,
+            _ => return Err(TransitionError { from: self, action }),
+        };
+        Ok(next)
+    }
+
+    /// The actions that are possible from this state.
+    pub fn actions(self) -> Vec<Action> {
+        Action::ALL
+            .into_iter()
+            .filter(|a| self.apply(*a).is_ok())
+            .collect()
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Something a person (or an assignment rule) does to an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Give it to someone (a manager, or an automatic rule).
+    Assign,
+    /// Pull it as one's own next work: assigned and started at once.
+    Take,
+    /// Return it to the office's unassigned queue.
+    Unassign,
+    Start,
+    /// Pause the clock: waiting on the claimant or a third party.
+    Wait,
+    Resume,
+    Complete,
+    Transfer,
+}
+
+impl Action {
+    pub const ALL: [Action; 8] = [
+        Action::Assign,
+        Action::Take,
+        Action::Unassign,
+        Action::Start,
+        Action::Wait,
+        Action::Resume,
+        Action::Complete,
+        Action::Transfer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Assign => "assign",
+            Action::Take => "take",
+            Action::Unassign => "unassign",
+            Action::Start => "start",
+            Action::Wait => "wait",
+            Action::Resume => "resume",
+            Action::Complete => "complete",
+            Action::Transfer => "transfer",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Assign => "Assign",
+            Action::Take => "Take",
+            Action::Unassign => "Return to unassigned",
+            Action::Start => "Start",
+            Action::Wait => "Wait on claimant or third party",
+            Action::Resume => "Resume",
+            Action::Complete => "Complete",
+            Action::Transfer => "Transfer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+/// An action that the item's state does not allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransitionError {
+    pub from: Status,
+    pub action: Action,
+}
+
+impl fmt::Display for TransitionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "a work item that is {} cannot be given the action \u{201c}{}\u{201d}",
+            self.from.label().to_lowercase(),
+            self.action.label().to_lowercase()
+        )
+    }
+}
+
+impl std::error::Error for TransitionError {}
+
+/// How urgent an item is; higher first in "get next work".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Normal = 0,
+    /// A payment depends on it.
+    PaymentImpacting = 1,
+    /// The claimant lacks food, shelter or medicine: before everything else.
+    DireNeed = 2,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 3] = [
+        Priority::DireNeed,
+        Priority::PaymentImpacting,
+        Priority::Normal,
+    ];
+
+    pub fn as_i64(self) -> i64 {
+        self as i64
+    }
+
+    pub fn from_i64(n: i64) -> Option<Priority> {
+        Priority::ALL.into_iter().find(|p| p.as_i64() == n)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Normal => "normal",
+            Priority::PaymentImpacting => "payment",
+            Priority::DireNeed => "dire_need",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Priority> {
+        Priority::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Priority::Normal => "Normal",
+            Priority::PaymentImpacting => "Payment-impacting",
+            Priority::DireNeed => "Dire need",
+        }
+    }
+}
+
+/// A stretch of waiting: from the day the clock was paused to the day it resumed (`None`:
+/// still waiting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pause {
+    pub from: Date,
+    pub to: Option<Date>,
+}
+
+/// Business days a pause holds the clock: each business day after it began, up to and
+/// including the day it ended (a pause begun and ended on one day holds nothing). An open
+/// pause counts up to `today`.
+pub fn paused_business_days(calendar: &Calendar, pauses: &[Pause], today: Date) -> u32 {
+    pauses
+        .iter()
+        .map(|p| calendar.business_days_between(p.from, p.to.unwrap_or(today)))
+        .sum()
+}
+
+/// The due date of work received on `received` with a deadline of `days` business days, after
+/// `paused_days` business days of waiting.
+///
+/// Paper that arrives on a weekend, holiday or closure day counts as received on the next
+/// business day, so a 0-day deadline is that day and a 1-day deadline the one after.
+pub fn due_date(calendar: &Calendar, received: Date, days: u32, paused_days: u32) -> Date {
+    let start = calendar.add_business_days(received, 0);
+    calendar.add_business_days(start, days.saturating_add(paused_days))
+}
+
+/// A deadline in business days as an administrator enters it: 0–365.
+pub fn parse_deadline_days(s: &str) -> Result<u32, String> {
+    let t = s.trim();
+    match t.parse::<i64>() {
+        Ok(n) if (0..=365).contains(&n) => Ok(n as u32),
+        Ok(n) => Err(format!(
+            "a deadline must be 0 to 365 business days, not {n}"
+        )),
+        Err(_) => Err(format!("{t:?} is not a whole number of business days")),
+    }
+}
+
+/// How close an open item is to its due date, shown everywhere it appears.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Escalation {
+    OnTrack,
+    /// Due within the next [`DUE_SOON_DAYS`] business days.
+    DueSoon,
+    DueToday,
+    Overdue,
+    /// Waiting: the clock is paused, the due date will move.
+    Paused,
+}
+
+/// "Due soon" means due within this many business days.
+pub const DUE_SOON_DAYS: u32 = 2;
+
+impl Escalation {
+    pub fn label(self) -> &'static str {
+        match self {
+            Escalation::OnTrack => "On track",
+            Escalation::DueSoon => "Due soon",
+            Escalation::DueToday => "Due today",
+            Escalation::Overdue => "Overdue",
+            Escalation::Paused => "Clock paused",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Escalation::OnTrack => "on_track",
+            Escalation::DueSoon => "due_soon",
+            Escalation::DueToday => "due_today",
+            Escalation::Overdue => "overdue",
+            Escalation::Paused => "paused",
+        }
+    }
+}
+
+/// Time to due: `Ok(n)` business days left (0 = due today), `Err(n)` business days overdue.
+pub fn time_to_due(calendar: &Calendar, due: Date, today: Date) -> Result<u32, u32> {
+    if due >= today {
+        Ok(calendar.business_days_between(today, due))
+    } else {
+        // Overdue by at least one day even when the days between are not business days.
+        Err(calendar.business_days_between(due, today).max(1))
+    }
+}
+
+/// The escalation level of an item in `status`, due on `due`, seen on `today`.
+pub fn escalation(calendar: &Calendar, status: Status, due: Date, today: Date) -> Escalation {
+    if status == Status::Waiting {
+        return Escalation::Paused;
+    }
+    match time_to_due(calendar, due, today) {
+        Err(_) => Escalation::Overdue,
+        Ok(_) if due == today => Escalation::DueToday,
+        Ok(n) if n <= DUE_SOON_DAYS => Escalation::DueSoon,
+        Ok(_) => Escalation::OnTrack,
+    }
+}
+
+/// A plain phrase for time to due: "due today", "3 business days left", "2 business days overdue".
+pub fn time_to_due_phrase(calendar: &Calendar, due: Date, today: Date) -> String {
+    let days = |n: u32| {
+        if n == 1 {
+            "1 business day".to_string()
+        } else {
+            format!("{n} business days")
+        }
+    };
+    match time_to_due(calendar, due, today) {
+        Ok(_) if due == today => "due today".into(),
+        Ok(0) => "due next business day".into(),
+        Ok(n) => format!("{} left", days(n)),
+        Err(n) => format!("{} overdue", days(n)),
+    }
+}
+
+/// Aging buckets in business days since received, as offices report them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum AgeBucket {
+    /// 0–2 business days.
+    Fresh,
+    /// 3–5.
+    Week,
+    /// 6–10.
+    TwoWeeks,
+    /// More than 10.
+    Old,
+}
+
+impl AgeBucket {
+    pub const ALL: [AgeBucket; 4] = [
+        AgeBucket::Fresh,
+        AgeBucket::Week,
+        AgeBucket::TwoWeeks,
+        AgeBucket::Old,
+    ];
+
+    pub fn of(business_days: u32) -> AgeBucket {
+        match business_days {
+            0..=2 => AgeBucket::Fresh,
+            3..=5 => AgeBucket::Week,
+            6..=10 => AgeBucket::TwoWeeks,
+            _ => AgeBucket::Old,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AgeBucket::Fresh => "0\u{2013}2 days",
+            AgeBucket::Week => "3\u{2013}5 days",
+            AgeBucket::TwoWeeks => "6\u{2013}10 days",
+            AgeBucket::Old => "over 10 days",
+        }
+    }
+
+    /// The received dates (inclusive) of items in this bucket on `today`: `(oldest, newest)`,
+    /// `None` meaning unbounded. Lets a database count buckets with date comparisons.
+    pub fn received_range(self, calendar: &Calendar, today: Date) -> (Option<Date>, Option<Date>) {
+        let back = |n: u32| subtract_business_days(calendar, today, n);
+        match self {
+            // Received after the day that is 3 business days back.
+            AgeBucket::Fresh => (back(3).next_day(), None),
+            AgeBucket::Week => (back(6).next_day(), Some(back(3))),
+            AgeBucket::TwoWeeks => (back(11).next_day(), Some(back(6))),
+            AgeBucket::Old => (None, Some(back(11))),
+        }
+    }
+}
+
+/// The latest date `d` with `business_days_between(d, today) >= n` (the day `n` business days
+/// before `today`, counting as [`Calendar::business_days_between`] does).
+pub fn subtract_business_days(calendar: &Calendar, today: Date, n: u32) -> Date {
+    let mut d = today;
+    let mut counted = 0;
+    while counted < n {
+        if calendar.is_business_day(d) {
+            counted += 1;
+        }
+        match d.previous_day() {
+            Some(p) => d = p,
+            None => break,
+        }
+    }
+    d
+}
+
+/// How an office hands out new work automatically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignmentRule {
+    /// Managers assign; employees pull with "get next work".
+    Manual,
+    /// To each skilled, present employee in turn.
+    RoundRobin,
+    /// To the skilled, present employee with the least open work, weighted by effort.
+    LeastLoaded,
+}
+
+impl AssignmentRule {
+    pub const ALL: [AssignmentRule; 3] = [
+        AssignmentRule::Manual,
+        AssignmentRule::RoundRobin,
+        AssignmentRule::LeastLoaded,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssignmentRule::Manual => "manual",
+            AssignmentRule::RoundRobin => "round_robin",
+            AssignmentRule::LeastLoaded => "least_loaded",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AssignmentRule::Manual => "By hand and get next work",
+            AssignmentRule::RoundRobin => "Round robin",
+            AssignmentRule::LeastLoaded => "Least loaded",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AssignmentRule> {
+        AssignmentRule::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// Someone who might be given an item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub user_id: i64,
+    pub skills: Vec<String>,
+    /// On leave or otherwise off today.
+    pub away: bool,
+    /// Open work, each item weighted by its workload's effort.
+    pub open_effort: f64,
+    /// When they were last given an item by a rule (ms), for round robin.
+    pub last_assigned_at: i64,
+}
+
+impl Candidate {
+    pub fn has_skill(&self, skill: Option<&str>) -> bool {
+        skill.map_or(true, |s| self.skills.iter().any(|k| k == s))
+    }
+}
+
+/// Who an automatic rule gives an item needing `skill` to: only present, skilled people; round
+/// robin picks who has waited longest since their last item, least loaded who has the least
+/// weighted open work (ties by who waited longest, then by id, so the choice is stable).
+pub fn choose_assignee(
+    rule: AssignmentRule,
+    candidates: &[Candidate],
+    skill: Option<&str>,
+) -> Option<i64> {
+    let eligible = candidates.iter().filter(|c| !c.away && c.has_skill(skill));
+    match rule {
+        AssignmentRule::Manual => None,
+        AssignmentRule::RoundRobin => eligible
+            .min_by_key(|c| (c.last_assigned_at, c.user_id))
+            .map(|c| c.user_id),
+        AssignmentRule::LeastLoaded => eligible
+            .min_by(|a, b| {
+                a.open_effort
+                    .total_cmp(&b.open_effort)
+                    .then(a.last_assigned_at.cmp(&b.last_assigned_at))
+                    .then(a.user_id.cmp(&b.user_id))
+            })
+            .map(|c| c.user_id),
+    }
+}
+
+/// Default skill each workload needs and its effort weight (how much open work one item is,
+/// relative to a post-entitlement change), for the default catalogue's workloads.
+pub fn default_workload_rule(workload: &str) -> (Option<&'static str>, f64) {
+    match workload {
+        "initial_disability" => (Some("disability"), 3.0),
+        "medical_cdr" => (Some("disability"), 2.0),
+        "work_cdr" => (Some("disability"), 1.5),
+        "ssi_redetermination" => (Some("ssi"), 1.5),
+        "initial_retirement" => (None, 2.0),
+        "overpayment_waiver" => (None, 2.0),
+        "reconsideration" => (Some("disability"), 2.0),
+        "enumeration" => (None, 0.5),
+        "payee" => (None, 1.0),
+        _ => (None, 1.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn dc() -> Calendar {
+        Calendar::new(true, [])
+    }
+
+    fn field() -> Calendar {
+        Calendar::new(false, [])
+    }
+
+    /// Due dates worked out by hand on a printed calendar (OPM's holiday list), not by the code
+    /// under test: (case, DC area, closures, received, days, paused business days, due).
+    #[allow(clippy::type_complexity)]
+    const DUE: &[(&str, bool, &[Date], Date, u32, u32, Date)] = &[
+        (
+            "plain week",
+            false,
+            &[],
+            date!(2026 - 03 - 02),
+            3,
+            0,
+            date!(2026 - 03 - 05),
+        ),
+        (
+            "over a weekend",
+            false,
+            &[],
+            date!(2026 - 03 - 05),
+            3,
+            0,
+            date!(2026 - 03 - 10),
+        ),
+        (
+            "received on a Saturday",
+            false,
+            &[],
+            date!(2026 - 03 - 07),
+            1,
+            0,
+            date!(2026 - 03 - 10),
+        ),
+        (
+            "0 days on a Sunday: next Monday",
+            false,
+            &[],
+            date!(2026 - 03 - 08),
+            0,
+            0,
+            date!(2026 - 03 - 09),
+        ),
+        (
+            "Thanksgiving 2026-11-26",
+            false,
+            &[],
+            date!(2026 - 11 - 25),
+            1,
+            0,
+            date!(2026 - 11 - 27),
+        ),
+        (
+            "Christmas Friday 2026-12-25",
+            false,
+            &[],
+            date!(2026 - 12 - 24),
+            1,
+            0,
+            date!(2026 - 12 - 28),
+        ),
+        // 2027-07-04 is a Sunday: observed Monday 2027-07-05.
+        (
+            "Independence Day observed Monday",
+            false,
+            &[],
+            date!(2027 - 07 - 02),
+            1,
+            0,
+            date!(2027 - 07 - 06),
+        ),
+        // 2027-12-25 is a Saturday: observed Friday 2027-12-24; 2028-01-01 a Saturday:
+        // observed Friday 2027-12-31.
+        (
+            "Christmas and New Year observed Fridays",
+            false,
+            &[],
+            date!(2027 - 12 - 23),
+            2,
+            0,
+            date!(2027 - 12 - 28),
+        ),
+        (
+            "New Year observed 2027-12-31",
+            false,
+            &[],
+            date!(2027 - 12 - 30),
+            1,
+            0,
+            date!(2028 - 01 - 03),
+        ),
+        // 2029-01-20 is a Saturday: no Inauguration holiday. 2025-01-20 was MLK Day too.
+        (
+            "Inauguration 2029 on a Saturday: none",
+            true,
+            &[],
+            date!(2029 - 01 - 19),
+            1,
+            0,
+            date!(2029 - 01 - 22),
+        ),
+        (
+            "Inauguration 2025 = MLK Day, DC",
+            true,
+            &[],
+            date!(2025 - 01 - 17),
+            1,
+            0,
+            date!(2025 - 01 - 21),
+        ),
+        // 2033-01-20 is a Thursday: a holiday in the DC area only.
+        (
+            "Inauguration 2033, DC area",
+            true,
+            &[],
+            date!(2033 - 01 - 19),
+            1,
+            0,
+            date!(2033 - 01 - 21),
+        ),
+        (
+            "Inauguration 2033, elsewhere",
+            false,
+            &[],
+            date!(2033 - 01 - 19),
+            1,
+            0,
+            date!(2033 - 01 - 20),
+        ),
+        // 2037-01-20 is a Tuesday; MLK Day 2037 is 2037-01-19.
+        (
+            "MLK then Inauguration 2037, DC",
+            true,
+            &[],
+            date!(2037 - 01 - 16),
+            1,
+            0,
+            date!(2037 - 01 - 21),
+        ),
+        (
+            "closure day (snow)",
+            false,
+            &[date!(2026 - 03 - 04)],
+            date!(2026 - 03 - 03),
+            1,
+            0,
+            date!(2026 - 03 - 05),
+        ),
+        (
+            "two closure days",
+            false,
+            &[date!(2026 - 03 - 04), date!(2026 - 03 - 05)],
+            date!(2026 - 03 - 03),
+            2,
+            0,
+            date!(2026 - 03 - 09),
+        ),
+        (
+            "received on a closure day",
+            false,
+            &[date!(2026 - 03 - 04)],
+            date!(2026 - 03 - 04),
+            0,
+            0,
+            date!(2026 - 03 - 05),
+        ),
+        (
+            "paused 2 days",
+            false,
+            &[],
+            date!(2026 - 03 - 02),
+            3,
+            2,
+            date!(2026 - 03 - 09),
+        ),
+        (
+            "paused over Juneteenth",
+            false,
+            &[],
+            date!(2026 - 06 - 17),
+            1,
+            1,
+            date!(2026 - 06 - 22),
+        ),
+        (
+            "20-day deadline over Memorial Day",
+            false,
+            &[],
+            date!(2026 - 05 - 15),
+            20,
+            0,
+            date!(2026 - 06 - 15),
+        ),
+    ];
+
+    #[test]
+    fn due_dates_across_holidays_closures_and_pauses() {
+        for (case, dc_area, closures, received, days, paused, want) in DUE {
+            let cal = Calendar::new(*dc_area, closures.iter().copied());
+            assert_eq!(due_date(&cal, *received, *days, *paused), *want, "{case}");
+        }
+    }
+
+    #[test]
+    fn pauses_hold_the_clock_for_business_days_only() {
+        let cal = field();
+        // Paused Friday, resumed Monday: one business day (Monday) held.
+        let p = [Pause {
+            from: date!(2026 - 03 - 06),
+            to: Some(date!(2026 - 03 - 09)),
+        }];
+        assert_eq!(paused_business_days(&cal, &p, date!(2026 - 03 - 20)), 1);
+        // Paused and resumed the same day: nothing held.
+        let same = [Pause {
+            from: date!(2026 - 03 - 06),
+            to: Some(date!(2026 - 03 - 06)),
+        }];
+        assert_eq!(paused_business_days(&cal, &same, date!(2026 - 03 - 20)), 0);
+        // Still waiting: counts to today, skipping Thanksgiving.
+        let open = [Pause {
+            from: date!(2026 - 11 - 24),
+            to: None,
+        }];
+        assert_eq!(paused_business_days(&cal, &open, date!(2026 - 11 - 30)), 3);
+        // Two pauses add up, and the due date moves by them.
+        let two = [p[0], open[0]];
+        let held = paused_business_days(&cal, &two, date!(2026 - 11 - 30));
+        assert_eq!(held, 4);
+        assert_eq!(
+            due_date(&cal, date!(2026 - 03 - 02), 5, held),
+            date!(2026 - 03 - 13)
+        );
+    }
+
+    #[test]
+    fn inauguration_day_differs_only_in_the_dc_area() {
+        let received = date!(2033 - 01 - 18);
+        assert_eq!(due_date(&dc(), received, 2, 0), date!(2033 - 01 - 21));
+        assert_eq!(due_date(&field(), received, 2, 0), date!(2033 - 01 - 20));
+    }
+
+    #[test]
+    fn the_state_machine_allows_only_its_moves() {
+        use Action as A;
+        use Status as S;
+        let allowed = [
+            (S::New, A::Assign, S::Assigned),
+            (S::New, A::Take, S::InProgress),
+            (S::Assigned, A::Start, S::InProgress),
+            (S::Assigned, A::Assign, S::Assigned),
+            (S::InProgress, A::Wait, S::Waiting),
+            (S::Waiting, A::Resume, S::InProgress),
+            (S::InProgress, A::Complete, S::Completed),
+            (S::InProgress, A::Unassign, S::New),
+            (S::Waiting, A::Transfer, S::Transferred),
+        ];
+        for (from, action, to) in allowed {
+            assert_eq!(from.apply(action), Ok(to), "{from:?} {action:?}");
+        }
+        let refused = [
+            (S::New, A::Complete),
+            (S::New, A::Start),
+            (S::Assigned, A::Complete),
+            (S::Waiting, A::Complete),
+            (S::Waiting, A::Assign),
+            (S::Completed, A::Assign),
+            (S::Completed, A::Transfer),
+            (S::Transferred, A::Resume),
+            (S::InProgress, A::Take),
+        ];
+        for (from, action) in refused {
+            let err = from.apply(action).unwrap_err();
+            assert_eq!(err, TransitionError { from, action });
+        }
+        assert!(S::Completed.actions().is_empty());
+        assert_eq!(
+            S::Waiting.actions(),
+            vec![A::Resume, A::Transfer],
+            "waiting items only resume or leave"
+        );
+        let msg = S::Completed.apply(A::Assign).unwrap_err().to_string();
+        assert!(msg.contains("completed") && msg.contains("assign"), "{msg}");
+    }
+
+    #[test]
+    fn escalation_levels() {
+        let cal = field();
+        let today = date!(2026 - 12 - 01); // a Tuesday
+        let at = |due| escalation(&cal, Status::InProgress, due, today);
+        assert_eq!(at(date!(2026 - 11 - 30)), Escalation::Overdue);
+        assert_eq!(at(today), Escalation::DueToday);
+        assert_eq!(at(date!(2026 - 12 - 03)), Escalation::DueSoon);
+        assert_eq!(at(date!(2026 - 12 - 04)), Escalation::OnTrack);
+        assert_eq!(
+            escalation(&cal, Status::Waiting, date!(2026 - 11 - 01), today),
+            Escalation::Paused
+        );
+        assert_eq!(
+            time_to_due_phrase(&cal, date!(2026 - 11 - 27), today),
+            "2 business days overdue"
+        );
+        assert_eq!(
+            time_to_due_phrase(&cal, date!(2026 - 12 - 02), today),
+            "1 business day left"
+        );
+    }
+
+    #[test]
+    fn aging_buckets_and_their_date_ranges_agree() {
+        let cal = field();
+        let today = date!(2026 - 12 - 01);
+        let mut d = date!(2026 - 10 - 01);
+        while d <= today {
+            let age = cal.business_days_between(d, today);
+            let bucket = AgeBucket::of(age);
+            for b in AgeBucket::ALL {
+                let (lo, hi) = b.received_range(&cal, today);
+                let inside = lo.map_or(true, |lo| d >= lo) && hi.map_or(true, |hi| d <= hi);
+                assert_eq!(inside, b == bucket, "{d} age {age} {b:?}");
+            }
+            d = d.next_day().unwrap();
+        }
+        assert_eq!(AgeBucket::of(2), AgeBucket::Fresh);
+        assert_eq!(AgeBucket::of(3), AgeBucket::Week);
+        assert_eq!(AgeBucket::of(10), AgeBucket::TwoWeeks);
+        assert_eq!(AgeBucket::of(11), AgeBucket::Old);
+    }
+
+    #[test]
+    fn deadline_days_are_checked() {
+        assert_eq!(parse_deadline_days(" 5 "), Ok(5));
+        assert!(parse_deadline_days("-1").unwrap_err().contains("0 to 365"));
+        assert!(parse_deadline_days("soon").is_err());
+        assert!(parse_deadline_days("366").is_err());
+    }
+
+    fn cand(id: i64, skills: &[&str], away: bool, effort: f64, last: i64) -> Candidate {
+        Candidate {
+            user_id: id,
+            skills: skills.iter().map(|s| s.to_string()).collect(),
+            away,
+            open_effort: effort,
+            last_assigned_at: last,
+        }
+    }
+
+    #[test]
+    fn automatic_assignment_respects_skill_and_leave() {
+        let people = [
+            cand(1, &["disability"], false, 6.0, 10),
+            cand(2, &["disability", "ssi"], false, 2.0, 30),
+            cand(3, &["ssi"], true, 0.0, 0),
+            cand(4, &[], false, 1.0, 20),
+        ];
+        use AssignmentRule as R;
+        assert_eq!(choose_assignee(R::Manual, &people, None), None);
+        assert_eq!(
+            choose_assignee(R::RoundRobin, &people, Some("disability")),
+            Some(1)
+        );
+        assert_eq!(choose_assignee(R::RoundRobin, &people, None), Some(1));
+        assert_eq!(
+            choose_assignee(R::LeastLoaded, &people, Some("disability")),
+            Some(2)
+        );
+        assert_eq!(choose_assignee(R::LeastLoaded, &people, None), Some(4));
+        // The only other ssi person is on leave.
+        assert_eq!(
+            choose_assignee(R::LeastLoaded, &people, Some("ssi")),
+            Some(2)
+        );
+        assert_eq!(
+            choose_assignee(R::RoundRobin, &people, Some("spanish")),
+            None
+        );
+    }
+}
