@@ -52,6 +52,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_profiling.sql"),
         include_str!("../migrations/postgres/0005_profiling.sql"),
     ),
+    (
+        6,
+        include_str!("../migrations/sqlite/0006_work_items.sql"),
+        include_str!("../migrations/postgres/0006_work_items.sql"),
+    ),
 ];
 
 struct Inner {

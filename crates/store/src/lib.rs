@@ -19,6 +19,7 @@ mod offices;
 mod profiles;
 mod s3;
 mod users;
+mod work;
 
 pub use audit::{AuditRow, ChainBreak, Event as AuditEvent, GENESIS_HASH};
 pub use auth::{ApiToken, IssuedToken, THROTTLE_MAX_FAILURES, THROTTLE_WINDOW_MS};
@@ -40,6 +41,10 @@ pub use profiles::{
 };
 pub use s3::S3Config;
 pub use users::{NewUser, User, UserUpdate};
+pub use work::{
+    HistoryEntry, Leave, Load, MoveInput, NewWorkItem, Notification, QueueCounts, QueuePage,
+    QueueQuery, QueueView, SavedView, SearchHit, WorkItem, WorkloadRule,
+};
 
 use worktrack_domain::{Role, Scope};
 

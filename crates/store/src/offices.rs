@@ -26,6 +26,10 @@ pub struct Office {
     /// Profiles may be accepted without a person once the classifier's measured precision
     /// on this office's confirmed documents reaches the target.
     pub auto_accept: bool,
+    /// How new work is handed out: `manual`, `round_robin` or `least_loaded`.
+    pub assignment_rule: String,
+    /// An employee may not hand back work they took; only a manager moves it.
+    pub keep_what_you_take: bool,
     pub created_at: i64,
 }
 
@@ -50,6 +54,15 @@ pub struct OfficeUpdate {
     pub upload_within_days: i64,
 }
 
+impl Office {
+    /// The office-local date now.
+    pub fn today(&self) -> time::Date {
+        TimeZone::parse(&self.time_zone)
+            .map(|tz| tz.local_date(now_ms()))
+            .unwrap_or_else(|_| time::OffsetDateTime::now_utc().date())
+    }
+}
+
 fn office_from_row(r: &AnyRow) -> std::result::Result<Office, sqlx::Error> {
     Ok(Office {
         id: r.try_get("id")?,
@@ -62,6 +75,8 @@ fn office_from_row(r: &AnyRow) -> std::result::Result<Office, sqlx::Error> {
         headcount: r.try_get("headcount")?,
         upload_within_days: r.try_get("upload_within_days")?,
         auto_accept: r.try_get::<i64, _>("auto_accept")? != 0,
+        assignment_rule: r.try_get("assignment_rule")?,
+        keep_what_you_take: r.try_get::<i64, _>("keep_what_you_take")? != 0,
         created_at: r.try_get("created_at")?,
     })
 }

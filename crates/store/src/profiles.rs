@@ -844,11 +844,12 @@ impl Store {
             &time::format_description::well_known::Iso8601::DATE,
         )
         .map_err(|_| StoreError::Invalid("the document has no valid received date".into()))?;
-        let due_on = self
-            .office_calendar(&office)
+        let calendar = self.office_calendar(&office).await?;
+        let days = self
+            .office_deadline(office.id, &code.workload)
             .await?
-            .add_business_days(received, code.deadline_days)
-            .to_string();
+            .unwrap_or(code.deadline_days);
+        let due_on = worktrack_domain::work::due_date(&calendar, received, days, 0).to_string();
         let features = self.document_features(doc.id).await?;
 
         let mut tx = self.begin_write().await?;
@@ -959,6 +960,19 @@ impl Store {
             .bind(doc.id)
             .execute(&mut *tx.tx)
             .await?;
+        let work_item_id = self
+            .file_into_work(
+                &mut tx.tx,
+                actor,
+                &office,
+                doc,
+                &code.workload,
+                &code.name,
+                confirm.claimant_id,
+                days,
+                &calendar,
+            )
+            .await?;
         audit::append(
             &mut tx.tx,
             actor,
@@ -968,7 +982,8 @@ impl Store {
                 target_id: doc.id.to_string(),
                 office_id: Some(doc.office_id),
                 detail: serde_json::json!({ "profile_code": code.code, "claimant_id": confirm.claimant_id,
-                    "suggested": suggested, "due_on": due_on, "model_version": model_version }),
+                    "suggested": suggested, "due_on": due_on, "model_version": model_version,
+                    "work_item_id": work_item_id }),
             },
         )
         .await?;

@@ -235,6 +235,19 @@ impl Store {
             .0)
     }
 
+    pub async fn user_by_id(&self, id: i64) -> Result<User> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let mut users = vec![user_from_row(&row)?];
+        self.load_skills(&mut users).await?;
+        users.pop().ok_or(StoreError::NotFound)
+    }
+
     /// Users, optionally of one office, ordered by user name.
     pub async fn users(&self, office_id: Option<i64>) -> Result<Vec<User>> {
         let rows = match office_id {
