@@ -3,6 +3,7 @@
 
 mod handlers;
 mod types;
+mod work;
 
 use crate::error::Problem;
 use crate::state::AppState;
@@ -42,6 +43,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/tokens/{id}", delete(handlers::revoke_token))
         .route("/audit", get(handlers::list_audit))
+        .route("/work-items", get(work::list))
+        .route("/work-items/next", post(work::next))
+        .route("/work-items/{id}/actions", post(work::act))
         .fallback(api_not_found)
 }
 
@@ -76,6 +80,9 @@ async fn api_not_found() -> Problem {
         handlers::create_token,
         handlers::revoke_token,
         handlers::list_audit,
+        work::list,
+        work::next,
+        work::act,
         crate::uploads::multipart_upload,
     ),
     components(schemas(Problem)),

@@ -11,6 +11,7 @@ pub mod offices;
 pub mod profiling;
 pub mod tokens;
 pub mod users;
+pub mod work;
 
 use crate::auth::{MaybeUser, SignedIn};
 use crate::error::PageError;
@@ -54,6 +55,22 @@ pub fn routes() -> Router<AppState> {
         .route("/catalogue", get(profiling::catalogue))
         .route("/catalogue/codes", post(profiling::save_code))
         .route("/catalogue/types", post(profiling::save_type))
+        .route("/work", get(work::queue))
+        .route("/work.csv", get(work::queue_csv))
+        .route("/work/next", post(work::next))
+        .route("/work/assign", post(work::bulk_assign))
+        .route("/work/views", post(work::save_view))
+        .route("/work/views/{id}/delete", post(work::delete_view))
+        .route("/work/new", get(work::new_form).post(work::create))
+        .route("/work/{id}", get(work::show).post(work::act))
+        .route("/search", get(work::search))
+        .route("/notifications", get(work::notifications))
+        .route("/notifications/read", post(work::notifications_read))
+        .route("/dashboard", get(work::dashboard))
+        .route("/dashboard/settings", post(work::settings))
+        .route("/dashboard/policy", post(work::policy))
+        .route("/dashboard/leave", post(work::add_leave))
+        .route("/area", get(work::area))
         .route("/jobs", get(jobs::list))
         .route("/jobs/{id}/retry", post(jobs::retry))
 }
@@ -107,8 +124,14 @@ impl Chrome {
             if role.may_write_business_data() {
                 links.push(("/upload", "Upload"));
             }
+            links.push(("/work", "Work"));
+            links.push(("/search", "Search"));
             links.push(("/documents", "Documents"));
             links.push(("/profiling", "Profiling"));
+            links.push(("/dashboard", "Dashboard"));
+            if role == Role::AreaDirector {
+                links.push(("/area", "Area"));
+            }
             links.push(("/claimants", "Claimants"));
         }
         links.push(("/offices", "Offices"));
@@ -119,6 +142,9 @@ impl Chrome {
         }
         if matches!(role, Role::Admin | Role::Auditor) {
             links.push(("/audit", "Audit log"));
+        }
+        if who.viewer.scope != Scope::Nothing {
+            links.push(("/notifications", "Notifications"));
         }
         links.push(("/tokens", "API tokens"));
         Chrome {

@@ -1,0 +1,1467 @@
+//! Work: the office's queues (my work, unassigned, due today, overdue, by workload or person,
+//! by age) with bulk assignment, "get next work", saved views and CSV export; one item's page
+//! with its moves and history; search; notifications; the manager's dashboard with its
+//! settings; and the area director's side-by-side view.
+
+use super::{render, render_status, when, Chrome};
+use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::error::PageError;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use time::Date;
+use worktrack_domain::work::{
+    escalation, time_to_due_phrase, Action, AgeBucket, AssignmentRule, Escalation, Priority,
+};
+use worktrack_domain::{Calendar, Role, Scope};
+use worktrack_store::{
+    HistoryEntry, Load, MoveInput, NewWorkItem, Office, QueueCounts, QueueQuery, QueueView,
+    SavedView, SearchHit, StoreError, User, WorkItem, WorkloadRule,
+};
+
+/// Rows on one queue page.
+pub const QUEUE_PAGE: i64 = 50;
+
+#[derive(Deserialize, Default, Clone)]
+pub struct QueueParams {
+    #[serde(default)]
+    pub office: String,
+    #[serde(default)]
+    pub view: String,
+    #[serde(default)]
+    pub workload: String,
+    #[serde(default)]
+    pub assignee: String,
+    #[serde(default)]
+    pub age: String,
+    #[serde(default)]
+    pub after_due: String,
+    #[serde(default)]
+    pub after_id: Option<i64>,
+    #[serde(default)]
+    pub done: Option<String>,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// The offices `who` may work in (their scope), and the one chosen by `code` (default: their own).
+pub async fn working_office(
+    state: &AppState,
+    who: &SignedIn,
+    code: &str,
+) -> Result<(Office, Vec<Office>), PageError> {
+    if who.viewer.scope == Scope::Nothing {
+        return Err(PageError::forbidden(
+            "Your role sees no individual work items; see the office pages for figures.",
+        ));
+    }
+    let offices: Vec<Office> = state
+        .store
+        .offices()
+        .await?
+        .into_iter()
+        .filter(|o| who.viewer.scope.permits(o.id))
+        .collect();
+    let chosen = if code.is_empty() {
+        who.viewer
+            .office_id
+            .and_then(|id| offices.iter().find(|o| o.id == id))
+            .or_else(|| offices.first())
+    } else {
+        offices.iter().find(|o| o.code.eq_ignore_ascii_case(code))
+    };
+    let office = chosen.cloned().ok_or_else(PageError::not_found)?;
+    Ok((office, offices))
+}
+
+fn age_param(s: &str) -> Option<AgeBucket> {
+    match s {
+        "0-2" => Some(AgeBucket::Fresh),
+        "3-5" => Some(AgeBucket::Week),
+        "6-10" => Some(AgeBucket::TwoWeeks),
+        "11+" => Some(AgeBucket::Old),
+        _ => None,
+    }
+}
+
+pub fn age_key(b: AgeBucket) -> &'static str {
+    match b {
+        AgeBucket::Fresh => "0-2",
+        AgeBucket::Week => "3-5",
+        AgeBucket::TwoWeeks => "6-10",
+        AgeBucket::Old => "11+",
+    }
+}
+
+/// Turns the query string of a queue into a store query, or a message saying what is wrong.
+pub fn queue_query(
+    p: &QueueParams,
+    office: &Office,
+    people: &[User],
+    rules: &[WorkloadRule],
+    limit: i64,
+) -> Result<QueueQuery, String> {
+    let view = if p.view.is_empty() {
+        QueueView::Open
+    } else {
+        QueueView::parse(&p.view).ok_or_else(|| format!("{:?} is not a queue", p.view))?
+    };
+    let workload = match p.workload.as_str() {
+        "" => None,
+        w if rules.iter().any(|r| r.workload == w) => Some(w.to_string()),
+        w => return Err(format!("{w:?} is not a workload")),
+    };
+    let assignee_id = match p.assignee.as_str() {
+        "" => None,
+        a => Some(
+            people
+                .iter()
+                .find(|u| u.username == a)
+                .map(|u| u.id)
+                .ok_or_else(|| format!("{a:?} is not a member of {}", office.code))?,
+        ),
+    };
+    let age = match p.age.as_str() {
+        "" => None,
+        a => Some(age_param(a).ok_or_else(|| format!("{a:?} is not an age bucket"))?),
+    };
+    let after = match (p.after_due.as_str(), p.after_id) {
+        ("", None) => None,
+        (d, Some(id))
+            if Date::parse(d, &time::format_description::well_known::Iso8601::DATE).is_ok() =>
+        {
+            Some((d.to_string(), id))
+        }
+        _ => return Err("the page position in the address is not valid".into()),
+    };
+    Ok(QueueQuery {
+        office_id: office.id,
+        view,
+        workload,
+        assignee_id,
+        age,
+        after,
+        limit,
+        today: office.today(),
+    })
+}
+
+/// An item as a row shows it: with its escalation and time to due.
+pub struct Row {
+    pub item: WorkItem,
+    pub escalation: Escalation,
+    pub time_to_due: String,
+    pub workload_name: String,
+}
+
+pub fn row(item: WorkItem, calendar: &Calendar, today: Date, rules: &[WorkloadRule]) -> Row {
+    let due = item.due_date().unwrap_or(today);
+    let (escalation, time_to_due) = if item.status.is_open() {
+        let e = escalation(calendar, item.status, due, today);
+        let phrase = if e == Escalation::Paused {
+            "clock paused".to_string()
+        } else {
+            time_to_due_phrase(calendar, due, today)
+        };
+        (e, phrase)
+    } else {
+        (Escalation::OnTrack, item.status.label().to_lowercase())
+    };
+    let workload_name = rules
+        .iter()
+        .find(|r| r.workload == item.workload)
+        .map(|r| r.name.clone())
+        .unwrap_or_else(|| item.workload.clone());
+    Row {
+        item,
+        escalation,
+        time_to_due,
+        workload_name,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "work_queue.html")]
+pub struct QueuePage {
+    pub chrome: Chrome,
+    pub office: Office,
+    pub offices: Vec<Office>,
+    pub params: QueueParams,
+    pub view: QueueView,
+    pub views: Vec<(QueueView, i64)>,
+    pub aging: Vec<(&'static str, &'static str, i64)>,
+    pub rows: Vec<Row>,
+    pub next_href: Option<String>,
+    pub csv_href: String,
+    pub rules: Vec<WorkloadRule>,
+    pub people: Vec<User>,
+    pub saved: Vec<SavedView>,
+    pub query_string: String,
+    pub can_manage: bool,
+    pub can_take: bool,
+}
+
+fn may_manage(who: &SignedIn) -> bool {
+    matches!(who.role(), Role::Manager | Role::AreaDirector)
+}
+
+/// The query string of `p` without paging and messages, for links and saved views.
+pub fn view_query(p: &QueueParams) -> String {
+    let mut parts = Vec::new();
+    for (k, v) in [
+        ("office", &p.office),
+        ("view", &p.view),
+        ("workload", &p.workload),
+        ("assignee", &p.assignee),
+        ("age", &p.age),
+    ] {
+        if !v.is_empty() {
+            parts.push(format!("{k}={}", urlencode(v)));
+        }
+    }
+    parts.join("&")
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn queue_page(
+    state: &AppState,
+    who: &SignedIn,
+    csrf: String,
+    p: QueueParams,
+    error: Option<String>,
+) -> Result<(StatusCode, QueuePage), PageError> {
+    let (office, offices) = working_office(state, who, &p.office).await?;
+    let rules = state.store.workload_rules(office.id).await?;
+    let people: Vec<User> = state
+        .store
+        .users(Some(office.id))
+        .await?
+        .into_iter()
+        .filter(|u| u.active && matches!(u.role, Role::Employee | Role::Manager))
+        .collect();
+    let today = office.today();
+    let mut error = error.or(p.error.clone());
+    let mut status = StatusCode::OK;
+    let query = match queue_query(&p, &office, &people, &rules, QUEUE_PAGE) {
+        Ok(q) => q,
+        Err(m) => {
+            error = Some(m);
+            status = StatusCode::BAD_REQUEST;
+            queue_query(
+                &QueueParams::default(),
+                &office,
+                &people,
+                &rules,
+                QUEUE_PAGE,
+            )
+            .map_err(|_| PageError::internal())?
+        }
+    };
+    let page = state.store.queue(&who.viewer, &query).await?;
+    let counts = state
+        .store
+        .queue_counts(&who.viewer, &office, today)
+        .await?;
+    let calendar = state.store.office_calendar(&office).await?;
+    let rows = page
+        .items
+        .into_iter()
+        .map(|i| row(i, &calendar, today, &rules))
+        .collect();
+    let base = view_query(&QueueParams {
+        office: office.code.clone(),
+        ..p.clone()
+    });
+    let next_href = page
+        .next
+        .map(|(due, id)| format!("/work?{base}&after_due={due}&after_id={id}"));
+    let views = QueueView::ALL
+        .into_iter()
+        .filter(|v| *v != QueueView::Completed)
+        .map(|v| {
+            let n = match v {
+                QueueView::Open => counts.open,
+                QueueView::Mine => counts.mine,
+                QueueView::Unassigned => counts.unassigned,
+                QueueView::DueToday => counts.due_today,
+                QueueView::Overdue => counts.overdue,
+                QueueView::Waiting => counts.waiting,
+                QueueView::Completed => 0,
+            };
+            (v, n)
+        })
+        .collect();
+    let aging = AgeBucket::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, b)| (age_key(b), b.label(), counts.aging[i]))
+        .collect();
+    let saved = match who.viewer.actor.user_id {
+        Some(id) => state.store.saved_views(id).await?,
+        None => Vec::new(),
+    };
+    let page = QueuePage {
+        chrome: Chrome::for_user(who, "Work", csrf, "/work")
+            .with_notice(p.done.clone())
+            .with_error(error),
+        csv_href: format!("/work.csv?{base}"),
+        query_string: base,
+        view: query.view,
+        params: QueueParams {
+            office: office.code.clone(),
+            ..p
+        },
+        office,
+        offices,
+        views,
+        aging,
+        rows,
+        next_href,
+        rules,
+        people,
+        saved,
+        can_manage: may_manage(who),
+        can_take: matches!(who.role(), Role::Employee | Role::Manager),
+    };
+    Ok((status, page))
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Query(p): Query<QueueParams>,
+) -> Result<Response, PageError> {
+    let (status, page) = queue_page(&state, &who, csrf, p, None).await?;
+    Ok(render_status(status, &page))
+}
+
+fn csv_field(s: &str) -> String {
+    // A leading = + - @ would be read as a formula by spreadsheets.
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// The whole view as CSV (every page, up to 100,000 rows).
+pub async fn queue_csv(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Query(p): Query<QueueParams>,
+) -> Result<Response, PageError> {
+    let (office, _) = working_office(&state, &who, &p.office).await?;
+    let rules = state.store.workload_rules(office.id).await?;
+    let people = state.store.users(Some(office.id)).await?;
+    let mut query = queue_query(&p, &office, &people, &rules, 1000)
+        .map_err(|m| PageError::new(StatusCode::BAD_REQUEST, "Invalid view", m))?;
+    let calendar = state.store.office_calendar(&office).await?;
+    let today = office.today();
+    let mut out = String::from(
+        "id,office,workload,title,priority,status,assignee,received_on,due_on,escalation,time_to_due,documents\r\n",
+    );
+    let mut rows = 0;
+    loop {
+        let page = state.store.queue(&who.viewer, &query).await?;
+        for item in page.items {
+            let r = row(item, &calendar, today, &rules);
+            let i = &r.item;
+            let fields = [
+                i.id.to_string(),
+                office.code.clone(),
+                r.workload_name.clone(),
+                i.title.clone(),
+                i.priority.label().to_string(),
+                i.status.label().to_string(),
+                i.assignee.clone().unwrap_or_default(),
+                i.received_on.clone(),
+                i.due_on.clone(),
+                r.escalation.label().to_string(),
+                r.time_to_due.clone(),
+                i.documents.to_string(),
+            ];
+            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+            out.push_str(&line.join(","));
+            out.push_str("\r\n");
+            rows += 1;
+        }
+        match page.next {
+            Some(next) if rows < 100_000 => query.after = Some(next),
+            _ => break,
+        }
+    }
+    let name = format!("work-{}-{}-{}.csv", office.code, query.view.as_str(), today);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+/// Redirects back to a queue with a message.
+fn back_to(query: &str, key: &str, message: &str) -> Response {
+    let sep = if query.is_empty() { "" } else { "&" };
+    Redirect::to(&format!("/work?{query}{sep}{key}={}", urlencode(message))).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct NextForm {
+    #[serde(default)]
+    back: String,
+}
+
+pub async fn next(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Form(f): Form<NextForm>,
+) -> Result<Response, PageError> {
+    match state.store.next_work(&who.viewer).await? {
+        Some(item) => Ok(Redirect::to(&format!("/work/{}?taken=1", item.id)).into_response()),
+        None => Ok(back_to(
+            &f.back,
+            "done",
+            "There is no unassigned work you have the skills for. Well done.",
+        )),
+    }
+}
+
+/// `item` repeated once per ticked row.
+pub async fn bulk_assign(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let get = |k: &str| {
+        form.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let back = get("back");
+    let ids: Result<Vec<i64>, _> = form
+        .iter()
+        .filter(|(k, _)| k == "item")
+        .map(|(_, v)| v.parse::<i64>())
+        .collect();
+    let Ok(ids) = ids else {
+        return Ok(back_to(
+            &back,
+            "error",
+            "A work item number in the form is not a number.",
+        ));
+    };
+    let assignee = get("assignee");
+    if assignee.is_empty() {
+        return Ok(back_to(
+            &back,
+            "error",
+            "Choose whom to assign the ticked items to.",
+        ));
+    }
+    let Ok(user) = state.store.user_by_username(&assignee).await else {
+        return Ok(back_to(
+            &back,
+            "error",
+            "There is no such person to assign to.",
+        ));
+    };
+    match state.store.assign_bulk(&who.viewer, &ids, user.id).await {
+        Ok(n) => Ok(back_to(
+            &back,
+            "done",
+            &format!("{n} work item(s) assigned to {}.", user.display_name),
+        )),
+        Err(StoreError::Invalid(m)) | Err(StoreError::Conflict(m)) => Ok(back_to(
+            &back,
+            "error",
+            &format!("Nothing was assigned: {m}"),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SaveViewForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    query: String,
+}
+
+pub async fn save_view(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Form(f): Form<SaveViewForm>,
+) -> Result<Response, PageError> {
+    let uid = who.viewer.actor.user_id.ok_or_else(PageError::not_found)?;
+    match state.store.save_view(uid, &f.name, &f.query).await {
+        Ok(()) => Ok(back_to(
+            &f.query,
+            "done",
+            &format!("View \u{201c}{}\u{201d} saved.", f.name.trim()),
+        )),
+        Err(StoreError::Invalid(m)) => Ok(back_to(&f.query, "error", &m)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn delete_view(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let uid = who.viewer.actor.user_id.ok_or_else(PageError::not_found)?;
+    state.store.delete_view(uid, id).await?;
+    Ok(back_to("", "done", "Saved view removed."))
+}
+
+// --- one item --------------------------------------------------------------------------------
+
+pub struct ActionButton {
+    pub action: &'static str,
+    pub label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "work_item.html")]
+pub struct ItemPage {
+    pub chrome: Chrome,
+    pub office: Office,
+    pub row: Row,
+    pub claimant: Option<String>,
+    pub documents: Vec<i64>,
+    pub history: Vec<(String, HistoryEntry)>,
+    pub simple_actions: Vec<ActionButton>,
+    pub can_assign: bool,
+    pub can_wait: bool,
+    pub can_transfer: bool,
+    pub people: Vec<User>,
+    pub other_offices: Vec<Office>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ItemParams {
+    #[serde(default)]
+    taken: Option<i64>,
+    #[serde(default)]
+    done: Option<String>,
+}
+
+async fn item_page(
+    state: &AppState,
+    who: &SignedIn,
+    csrf: String,
+    id: i64,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<ItemPage, PageError> {
+    let item = state.store.work_item(&who.viewer, id).await?;
+    let office = state.store.office_by_id(item.office_id).await?;
+    let rules = state.store.workload_rules(office.id).await?;
+    let calendar = state.store.office_calendar(&office).await?;
+    let claimant = match item.claimant_id {
+        Some(cid) => match state.store.claimant(&who.viewer, cid).await {
+            Ok(c) => Some(format!("{} (SSN {})", c.full_name, c.ssn_masked)),
+            Err(StoreError::NotFound) => Some("held by another office".into()),
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    let documents = state.store.work_item_document_ids(id).await?;
+    let history = state
+        .store
+        .work_item_history(id)
+        .await?
+        .into_iter()
+        .map(|h| (when(h.at), h))
+        .collect();
+    let writes = who.role().may_write_business_data();
+    let actions = if writes {
+        item.status.actions()
+    } else {
+        Vec::new()
+    };
+    let manager = may_manage(who);
+    let simple_actions = actions
+        .iter()
+        .filter(|a| {
+            matches!(
+                a,
+                Action::Take | Action::Start | Action::Resume | Action::Complete | Action::Unassign
+            )
+        })
+        .filter(|a| **a != Action::Take || item.assignee_id.is_none())
+        .map(|a| ActionButton {
+            action: a.as_str(),
+            label: a.label(),
+        })
+        .collect();
+    let people = if manager {
+        state
+            .store
+            .users(Some(office.id))
+            .await?
+            .into_iter()
+            .filter(|u| u.active && matches!(u.role, Role::Employee | Role::Manager))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let other_offices = if manager {
+        state
+            .store
+            .offices()
+            .await?
+            .into_iter()
+            .filter(|o| o.id != office.id)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let today = office.today();
+    Ok(ItemPage {
+        chrome: Chrome::for_user(who, &format!("Work item {id}"), csrf, "/work")
+            .with_notice(notice)
+            .with_error(error),
+        can_assign: manager && actions.contains(&Action::Assign),
+        can_wait: actions.contains(&Action::Wait),
+        can_transfer: manager && actions.contains(&Action::Transfer),
+        row: row(item, &calendar, today, &rules),
+        office,
+        claimant,
+        documents,
+        history,
+        simple_actions,
+        people,
+        other_offices,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Path(id): Path<i64>,
+    Query(p): Query<ItemParams>,
+) -> Result<Response, PageError> {
+    let notice = p
+        .taken
+        .map(|_| "This item is yours now and in progress.".to_string())
+        .or(p.done);
+    let page = item_page(&state, &who, csrf, id, notice, None).await?;
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    assignee: String,
+    #[serde(default)]
+    to_office: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Path(id): Path<i64>,
+    Form(f): Form<MoveForm>,
+) -> Result<Response, PageError> {
+    let fail = |msg: String| async {
+        let page = item_page(&state, &who, csrf.clone(), id, None, Some(msg)).await?;
+        Ok::<_, PageError>(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+    };
+    let Some(action) = Action::parse(&f.action) else {
+        return fail(format!(
+            "{:?} is not something a work item can do.",
+            f.action
+        ))
+        .await;
+    };
+    let mut input = MoveInput {
+        note: f.note.clone(),
+        ..MoveInput::default()
+    };
+    if action == Action::Assign {
+        match state.store.user_by_username(&f.assignee).await {
+            Ok(u) => input.assignee_id = Some(u.id),
+            Err(_) => return fail("Choose whom to assign it to.".into()).await,
+        }
+    }
+    if action == Action::Transfer {
+        match state.store.office_by_code(&f.to_office).await {
+            Ok(o) => input.to_office_id = Some(o.id),
+            Err(_) => return fail("Choose the office to send it to.".into()).await,
+        }
+    }
+    match state
+        .store
+        .move_work_item(&who.viewer, id, action, &input)
+        .await
+    {
+        Ok(item) => {
+            let msg = match action {
+                Action::Transfer => format!(
+                    "Transferred: the receiving office continues it as work item {}.",
+                    item.transferred_to.unwrap_or_default()
+                ),
+                _ => format!(
+                    "Done: the item is now {}.",
+                    item.status.label().to_lowercase()
+                ),
+            };
+            Ok(Redirect::to(&format!("/work/{id}?done={}", urlencode(&msg))).into_response())
+        }
+        Err(StoreError::Invalid(m))
+        | Err(StoreError::Conflict(m))
+        | Err(StoreError::Forbidden(m)) => fail(m).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "work_new.html")]
+pub struct NewPage {
+    pub chrome: Chrome,
+    pub office: Office,
+    pub rules: Vec<WorkloadRule>,
+    pub today: String,
+    pub form: NewForm,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct NewForm {
+    #[serde(default)]
+    pub office: String,
+    #[serde(default)]
+    pub workload: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub priority: String,
+    #[serde(default)]
+    pub received_on: String,
+    #[serde(default)]
+    pub claimant: String,
+}
+
+async fn new_page(
+    state: &AppState,
+    who: &SignedIn,
+    csrf: String,
+    form: NewForm,
+    error: Option<String>,
+) -> Result<NewPage, PageError> {
+    let (office, _) = working_office(state, who, &form.office).await?;
+    if !who.role().may_write_business_data() {
+        return Err(PageError::forbidden(
+            "Your role does not create work items.",
+        ));
+    }
+    Ok(NewPage {
+        chrome: Chrome::for_user(who, "New work item", csrf, "/work").with_error(error),
+        rules: state.store.workload_rules(office.id).await?,
+        today: office.today().to_string(),
+        office,
+        form,
+    })
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Query(form): Query<NewForm>,
+) -> Result<Response, PageError> {
+    Ok(render(&new_page(&state, &who, csrf, form, None).await?)?.into_response())
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Form(form): Form<NewForm>,
+) -> Result<Response, PageError> {
+    let (office, _) = working_office(&state, &who, &form.office).await?;
+    let parsed = (|| {
+        let received_on = Date::parse(
+            form.received_on.trim(),
+            &time::format_description::well_known::Iso8601::DATE,
+        )
+        .map_err(|_| "The received date must be a date such as 2026-12-01.".to_string())?;
+        if received_on > office.today() {
+            return Err("The received date cannot be in the future.".to_string());
+        }
+        let priority = if form.priority.is_empty() {
+            Priority::Normal
+        } else {
+            Priority::parse(&form.priority).ok_or("Choose a priority from the list.")?
+        };
+        let claimant_id = match form.claimant.trim() {
+            "" => None,
+            c => Some(
+                c.parse::<i64>()
+                    .map_err(|_| "The claimant number must be a whole number.".to_string())?,
+            ),
+        };
+        Ok::<_, String>(NewWorkItem {
+            office_id: office.id,
+            workload: form.workload.clone(),
+            claimant_id,
+            title: form.title.clone(),
+            priority,
+            received_on,
+        })
+    })();
+    let result = match parsed {
+        Ok(new) => state.store.create_work_item(&who.viewer, &new).await,
+        Err(m) => Err(StoreError::Invalid(m)),
+    };
+    match result {
+        Ok(item) => {
+            Ok(Redirect::to(&format!("/work/{}?done=Work+item+created.", item.id)).into_response())
+        }
+        Err(StoreError::Invalid(m)) => {
+            let page = new_page(&state, &who, csrf, form, Some(m)).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// --- search ----------------------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+pub struct SearchParams {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    open: String,
+}
+
+#[derive(Template)]
+#[template(path = "work_search.html")]
+pub struct SearchPage {
+    pub chrome: Chrome,
+    pub q: String,
+    pub office: String,
+    pub open_only: bool,
+    pub offices: Vec<Office>,
+    pub hits: Vec<(Row, String, String)>,
+    pub searched: bool,
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Query(p): Query<SearchParams>,
+) -> Result<Response, PageError> {
+    let (_, offices) = working_office(&state, &who, "").await?;
+    let office = if p.office.is_empty() {
+        None
+    } else {
+        Some(
+            offices
+                .iter()
+                .find(|o| o.code.eq_ignore_ascii_case(&p.office))
+                .ok_or_else(PageError::not_found)?,
+        )
+    };
+    let mut error = None;
+    let mut hits = Vec::new();
+    let searched = !p.q.trim().is_empty();
+    if searched {
+        match state
+            .store
+            .search_work(&who.viewer, &p.q, office.map(|o| o.id), p.open == "1", 50)
+            .await
+        {
+            Ok(found) => {
+                for SearchHit { item, snippet } in found {
+                    let o = offices.iter().find(|o| o.id == item.office_id).cloned();
+                    let Some(o) = o else { continue };
+                    let calendar = state.store.office_calendar(&o).await?;
+                    let rules = state.store.workload_rules(o.id).await?;
+                    hits.push((row(item, &calendar, o.today(), &rules), snippet, o.code));
+                }
+            }
+            Err(StoreError::Invalid(m)) => error = Some(m),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let page = SearchPage {
+        chrome: Chrome::for_user(&who, "Search work", csrf, "/search").with_error(error),
+        q: p.q,
+        office: p.office,
+        open_only: p.open == "1",
+        offices,
+        hits,
+        searched,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+// --- notifications ---------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+pub struct NotificationsPage {
+    pub chrome: Chrome,
+    pub items: Vec<(String, worktrack_store::Notification)>,
+}
+
+pub async fn notifications(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+) -> Result<Response, PageError> {
+    let uid = who.viewer.actor.user_id.ok_or_else(PageError::not_found)?;
+    let items = state
+        .store
+        .notifications(uid, 100)
+        .await?
+        .into_iter()
+        .map(|n| (when(n.created_at), n))
+        .collect();
+    let page = NotificationsPage {
+        chrome: Chrome::for_user(&who, "Notifications", csrf, "/notifications"),
+        items,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+pub async fn notifications_read(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+) -> Result<Response, PageError> {
+    let uid = who.viewer.actor.user_id.ok_or_else(PageError::not_found)?;
+    state.store.mark_notifications_read(uid).await?;
+    Ok(Redirect::to("/notifications").into_response())
+}
+
+// --- dashboard -------------------------------------------------------------------------------
+
+/// A bar chart as inline SVG: one labelled bar per value, with a text alternative.
+pub fn bar_chart(title: &str, bars: &[(String, f64)], unit: &str) -> String {
+    let width = 640.0;
+    let bar_h = 22.0;
+    let label_w = 200.0;
+    let height = (bars.len() as f64 * (bar_h + 8.0)).max(30.0) + 10.0;
+    let max = bars.iter().map(|b| b.1).fold(0.0, f64::max).max(1.0);
+    let mut svg = format!(
+        "<svg class=\"chart\" role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {width} {height}\" width=\"100%\">",
+        esc(title)
+    );
+    for (i, (label, v)) in bars.iter().enumerate() {
+        let y = 5.0 + i as f64 * (bar_h + 8.0);
+        let w = (width - label_w - 90.0) * v / max;
+        svg.push_str(&format!(
+            "<text x=\"0\" y=\"{:.1}\" class=\"chart-label\">{}</text><rect x=\"{label_w}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{bar_h}\" class=\"chart-bar\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"chart-value\">{} {}</text>",
+            y + 16.0,
+            esc(label),
+            label_w + w + 6.0,
+            y + 16.0,
+            fmt_num(*v),
+            esc(unit)
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Columns over time as inline SVG (backlog trend, weekly compliance).
+pub fn column_chart(title: &str, cols: &[(String, f64)], max: Option<f64>) -> String {
+    let width = 640.0;
+    let height = 200.0;
+    let base = 170.0;
+    let n = cols.len().max(1) as f64;
+    let slot = width / n;
+    let max = max
+        .unwrap_or_else(|| cols.iter().map(|c| c.1).fold(0.0, f64::max))
+        .max(1.0);
+    let mut svg = format!(
+        "<svg class=\"chart\" role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {width} {height}\" width=\"100%\">",
+        esc(title)
+    );
+    for (i, (label, v)) in cols.iter().enumerate() {
+        let h = (base - 20.0) * v / max;
+        let x = i as f64 * slot + slot * 0.15;
+        svg.push_str(&format!(
+            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" class=\"chart-bar\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"chart-value\" text-anchor=\"middle\">{}</text><text x=\"{:.1}\" y=\"{:.1}\" class=\"chart-label\" text-anchor=\"middle\">{}</text>",
+            base - h,
+            slot * 0.7,
+            x + slot * 0.35,
+            base - h - 4.0,
+            fmt_num(*v),
+            x + slot * 0.35,
+            base + 18.0,
+            esc(label)
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn fmt_num(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[derive(Template)]
+#[template(path = "work_dashboard.html")]
+pub struct DashboardPage {
+    pub chrome: Chrome,
+    pub office: Office,
+    pub offices: Vec<Office>,
+    pub paper: (i64, i64, i64, i64),
+    pub counts: QueueCounts,
+    pub load_chart: String,
+    pub load: Vec<Load>,
+    pub backlog_chart: String,
+    pub backlog: Vec<(String, f64)>,
+    pub timeliness_chart: String,
+    pub timeliness: Vec<(String, String, String)>,
+    pub rules: Vec<WorkloadRule>,
+    pub assignment_rules: Vec<(&'static str, &'static str)>,
+    pub people: Vec<User>,
+    pub leave: Vec<(String, worktrack_store::Leave)>,
+    pub can_manage: bool,
+    pub today: String,
+}
+
+/// Weeks shown on the dashboard.
+const WEEKS: i64 = 8;
+
+async fn dashboard_page(
+    state: &AppState,
+    who: &SignedIn,
+    csrf: String,
+    code: &str,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<DashboardPage, PageError> {
+    let (office, offices) = working_office(state, who, code).await?;
+    let today = office.today();
+    let calendar = state.store.office_calendar(&office).await?;
+    let paper = state.store.paper_today(office.id, today).await?;
+    let counts = state
+        .store
+        .queue_counts(&who.viewer, &office, today)
+        .await?;
+    let load = state.store.office_load(&office, today).await?;
+    let load_chart = bar_chart(
+        "Open work per person, weighted by effort",
+        &load
+            .iter()
+            .map(|l| (l.name.clone(), l.effort))
+            .collect::<Vec<_>>(),
+        "effort",
+    );
+    // Backlog at the end of each of the last weeks, and completion on time per week.
+    let start = today - time::Duration::weeks(WEEKS);
+    let dates = state.store.office_item_dates(office.id, start).await?;
+    let parse = |s: &str| Date::parse(s, &time::format_description::well_known::Iso8601::DATE).ok();
+    let mut backlog = Vec::new();
+    let mut timeliness = Vec::new();
+    let mut timeliness_cols = Vec::new();
+    for w in (0..WEEKS).rev() {
+        let end = today - time::Duration::weeks(w);
+        let begin = end - time::Duration::days(6);
+        let open_at_end = dates
+            .iter()
+            .filter(|(rec, _, done, _)| {
+                parse(rec).is_some_and(|r| r <= end)
+                    && done.as_deref().and_then(parse).map_or(true, |d| d > end)
+            })
+            .count();
+        let label = format!("{:02}-{:02}", u8::from(end.month()), end.day());
+        backlog.push((label.clone(), open_at_end as f64));
+        let completed: Vec<_> = dates
+            .iter()
+            .filter(|(_, _, done, status)| {
+                status == "completed"
+                    && done
+                        .as_deref()
+                        .and_then(parse)
+                        .is_some_and(|d| d >= begin && d <= end)
+            })
+            .collect();
+        let on_time = completed
+            .iter()
+            .filter(|(_, due, done, _)| done.as_deref() <= Some(due.as_str()))
+            .count();
+        let pct = if completed.is_empty() {
+            None
+        } else {
+            Some(100.0 * on_time as f64 / completed.len() as f64)
+        };
+        timeliness_cols.push((label.clone(), pct.unwrap_or(0.0)));
+        timeliness.push((
+            label,
+            format!("{on_time} of {}", completed.len()),
+            pct.map(|p| format!("{p:.0}%"))
+                .unwrap_or_else(|| "—".into()),
+        ));
+    }
+    // Upload timeliness over the same weeks (the office's upload rule).
+    let from = start.to_string();
+    let to = today.to_string();
+    let paper_rows = state.store.paper_rows(&office, &from, &to).await?;
+    let uploads_on_time = paper_rows
+        .iter()
+        .filter(|r| match (parse(&r.received_on), parse(&r.uploaded_on)) {
+            (Some(rec), Some(up)) => {
+                i64::from(calendar.business_days_between(rec, up)) <= office.upload_within_days
+            }
+            _ => false,
+        })
+        .count();
+    timeliness.push((
+        format!(
+            "uploads within {} business day(s), last {WEEKS} weeks",
+            office.upload_within_days
+        ),
+        format!("{uploads_on_time} of {}", paper_rows.len()),
+        if paper_rows.is_empty() {
+            "—".into()
+        } else {
+            format!(
+                "{:.0}%",
+                100.0 * uploads_on_time as f64 / paper_rows.len() as f64
+            )
+        },
+    ));
+    let people = state
+        .store
+        .users(Some(office.id))
+        .await?
+        .into_iter()
+        .filter(|u| u.active && matches!(u.role, Role::Employee | Role::Manager))
+        .collect::<Vec<_>>();
+    let leave = state
+        .store
+        .leave(office.id, today)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let name = people
+                .iter()
+                .find(|u| u.id == l.user_id)
+                .map(|u| u.display_name.clone())
+                .unwrap_or_default();
+            (name, l)
+        })
+        .collect();
+    Ok(DashboardPage {
+        chrome: Chrome::for_user(
+            who,
+            &format!("Dashboard — {}", office.code),
+            csrf,
+            "/dashboard",
+        )
+        .with_notice(notice)
+        .with_error(error),
+        paper,
+        counts,
+        load_chart,
+        load,
+        backlog_chart: column_chart("Open work items at the end of each week", &backlog, None),
+        backlog,
+        timeliness_chart: column_chart(
+            "Percent of work completed by its due date, per week",
+            &timeliness_cols,
+            Some(100.0),
+        ),
+        timeliness,
+        rules: state.store.workload_rules(office.id).await?,
+        assignment_rules: AssignmentRule::ALL
+            .iter()
+            .map(|r| (r.as_str(), r.label()))
+            .collect(),
+        people,
+        leave,
+        can_manage: may_manage(who) || who.role() == Role::Admin,
+        today: today.to_string(),
+        office,
+        offices,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct DashParams {
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    done: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Query(p): Query<DashParams>,
+) -> Result<Response, PageError> {
+    let page = dashboard_page(&state, &who, csrf, &p.office, p.done, p.error).await?;
+    Ok(render(&page)?.into_response())
+}
+
+fn back_to_dashboard(office: &str, key: &str, message: &str) -> Response {
+    Redirect::to(&format!(
+        "/dashboard?office={}&{key}={}",
+        urlencode(office),
+        urlencode(message)
+    ))
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    rule: String,
+    #[serde(default)]
+    keep: String,
+}
+
+pub async fn settings(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Form(f): Form<SettingsForm>,
+) -> Result<Response, PageError> {
+    let (office, _) = working_office(&state, &who, &f.office).await?;
+    match state
+        .store
+        .set_assignment_rule(&who.viewer, &office, &f.rule, f.keep == "on")
+        .await
+    {
+        Ok(()) => Ok(back_to_dashboard(
+            &office.code,
+            "done",
+            "Assignment settings saved.",
+        )),
+        Err(StoreError::Invalid(m)) => Ok(back_to_dashboard(&office.code, "error", &m)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PolicyForm {
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    workload: String,
+    #[serde(default)]
+    days: String,
+}
+
+pub async fn policy(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Form(f): Form<PolicyForm>,
+) -> Result<Response, PageError> {
+    let (office, _) = working_office(&state, &who, &f.office).await?;
+    match state
+        .store
+        .set_deadline_policy(&who.viewer, &office, &f.workload, &f.days)
+        .await
+    {
+        Ok(()) => Ok(back_to_dashboard(
+            &office.code,
+            "done",
+            "Deadline saved; it applies to new work items.",
+        )),
+        Err(StoreError::Invalid(m)) => {
+            let page = dashboard_page(&state, &who, csrf, &office.code, None, Some(m)).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LeaveForm {
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    first_day: String,
+    #[serde(default)]
+    last_day: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn add_leave(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Form(f): Form<LeaveForm>,
+) -> Result<Response, PageError> {
+    let (office, _) = working_office(&state, &who, &f.office).await?;
+    let parse = |s: &str| {
+        Date::parse(
+            s.trim(),
+            &time::format_description::well_known::Iso8601::DATE,
+        )
+        .ok()
+    };
+    let (Some(first), Some(last)) = (parse(&f.first_day), parse(&f.last_day)) else {
+        return Ok(back_to_dashboard(
+            &office.code,
+            "error",
+            "Leave needs a first and a last day, such as 2026-12-01.",
+        ));
+    };
+    let Ok(user) = state.store.user_by_username(&f.user).await else {
+        return Ok(back_to_dashboard(
+            &office.code,
+            "error",
+            "Choose the person on leave.",
+        ));
+    };
+    match state
+        .store
+        .add_leave(&who.viewer, user.id, first, last, &f.note)
+        .await
+    {
+        Ok(_) => Ok(back_to_dashboard(
+            &office.code,
+            "done",
+            &format!(
+                "Leave recorded for {}: automatic assignment passes them over.",
+                user.display_name
+            ),
+        )),
+        Err(StoreError::Invalid(m)) => Ok(back_to_dashboard(&office.code, "error", &m)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+// --- area ------------------------------------------------------------------------------------
+
+pub struct AreaRow {
+    pub office: Office,
+    pub open: i64,
+    pub overdue: i64,
+    pub due_today: i64,
+    pub completed: i64,
+    pub staff: i64,
+    pub open_per_staff: String,
+    pub overdue_percent: String,
+}
+
+#[derive(Template)]
+#[template(path = "area.html")]
+pub struct AreaPage {
+    pub chrome: Chrome,
+    pub area: String,
+    pub rows: Vec<AreaRow>,
+    pub chart: String,
+}
+
+pub async fn area(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    RawQuery(_q): RawQuery,
+) -> Result<Response, PageError> {
+    let (own, offices) = working_office(&state, &who, "").await?;
+    let today = own.today();
+    let since = today - time::Duration::days(7);
+    let ids: Vec<i64> = offices.iter().map(|o| o.id).collect();
+    let summaries = state.store.office_summaries(&ids, today, since).await?;
+    let rows: Vec<AreaRow> = summaries
+        .into_iter()
+        .filter_map(|(id, open, overdue, due_today, completed, staff)| {
+            let office = offices.iter().find(|o| o.id == id)?.clone();
+            let staff = if staff > 0 { staff } else { office.headcount };
+            Some(AreaRow {
+                open_per_staff: if staff > 0 {
+                    format!("{:.1}", open as f64 / staff as f64)
+                } else {
+                    "—".into()
+                },
+                overdue_percent: if open > 0 {
+                    format!("{:.0}%", 100.0 * overdue as f64 / open as f64)
+                } else {
+                    "—".into()
+                },
+                office,
+                open,
+                overdue,
+                due_today,
+                completed,
+                staff,
+            })
+        })
+        .collect();
+    let chart = bar_chart(
+        "Open work items per staff member, by office",
+        &rows
+            .iter()
+            .map(|r| {
+                (
+                    r.office.code.clone(),
+                    if r.staff > 0 {
+                        r.open as f64 / r.staff as f64
+                    } else {
+                        0.0
+                    },
+                )
+            })
+            .collect::<Vec<_>>(),
+        "per person",
+    );
+    let page = AreaPage {
+        chrome: Chrome::for_user(&who, "Area", csrf, "/area"),
+        area: own.area.clone(),
+        rows,
+        chart,
+    };
+    Ok(render(&page)?.into_response())
+}
