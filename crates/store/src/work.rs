@@ -1010,7 +1010,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT u.id, u.last_assigned_at, \
              (SELECT COUNT(*) FROM leave l WHERE l.user_id = u.id AND l.first_day <= $2 AND l.last_day >= $2), \
-             (SELECT COALESCE(SUM(COALESCE(r.effort, 1)), 0) FROM work_items w LEFT JOIN workload_rules r ON r.workload = w.workload \
+             (SELECT COALESCE(SUM(COALESCE(r.effort, 1.0)), 0.0) FROM work_items w LEFT JOIN workload_rules r ON r.workload = w.workload \
               WHERE w.assignee_id = u.id AND w.open = 1) \
              FROM users u WHERE u.office_id = $1 AND u.active = 1 AND u.role = 'employee' ORDER BY u.id",
         )
@@ -1710,7 +1710,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT u.id, u.display_name, \
              (SELECT COUNT(*) FROM work_items w WHERE w.assignee_id = u.id AND w.open = 1), \
-             (SELECT COALESCE(SUM(COALESCE(r.effort, 1)), 0) FROM work_items w LEFT JOIN workload_rules r ON r.workload = w.workload \
+             (SELECT COALESCE(SUM(COALESCE(r.effort, 1.0)), 0.0) FROM work_items w LEFT JOIN workload_rules r ON r.workload = w.workload \
               WHERE w.assignee_id = u.id AND w.open = 1), \
              (SELECT COUNT(*) FROM work_items w WHERE w.assignee_id = u.id AND w.open = 1 AND w.status <> 'waiting' AND w.due_on < $2), \
              (SELECT COUNT(*) FROM leave l WHERE l.user_id = u.id AND l.first_day <= $2 AND l.last_day >= $2) \

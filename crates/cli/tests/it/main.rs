@@ -17,3 +17,4 @@ mod profiling;
 mod scoping;
 mod ssn_privacy;
 mod support;
+mod work;

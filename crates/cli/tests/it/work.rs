@@ -1,0 +1,837 @@
+//! Work items: concurrent "get next work", refusals that change nothing, documents filing into
+//! work, transfers, search scope, automatic assignment with leave, CSV export, and the
+//! manager-and-employee flow in a real browser.
+
+use crate::browser::Browser;
+use crate::support::*;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::collections::HashSet;
+use worktrack_domain::work::Priority;
+use worktrack_domain::{PersonName, Role, Skill, Username};
+use worktrack_store::{Actor, NewUser, NewWorkItem, Office, User, Viewer, WorkItem};
+
+async fn viewer(app: &TestApp, username: &str) -> Viewer {
+    let user = app.store.user_by_username(username).await.unwrap();
+    let area = match user.office_id {
+        Some(id) => app.store.area_office_ids(id).await.unwrap(),
+        None => Vec::new(),
+    };
+    Viewer::for_user(&user, &area)
+}
+
+async fn item(app: &TestApp, office: &Office, by: &str, workload: &str, title: &str) -> WorkItem {
+    app.store
+        .create_work_item(
+            &viewer(app, by).await,
+            &NewWorkItem {
+                office_id: office.id,
+                workload: workload.into(),
+                claimant_id: None,
+                title: title.into(),
+                priority: Priority::Normal,
+                received_on: office.today(),
+            },
+        )
+        .await
+        .unwrap()
+}
+
+async fn user_with_skills(app: &TestApp, name: &str, office: &Office, skills: &str) -> User {
+    let hash = app
+        .store
+        .user_credentials("employee.a")
+        .await
+        .unwrap()
+        .unwrap()
+        .1;
+    app.store
+        .create_user(
+            &Actor::system("test"),
+            &NewUser {
+                username: Username::parse(name).unwrap(),
+                display_name: PersonName::parse(&format!("Test {name}")).unwrap(),
+                role: Role::Employee,
+                office_id: Some(office.id),
+                skills: Skill::parse_list(skills).unwrap(),
+                password_hash: hash,
+            },
+        )
+        .await
+        .unwrap()
+}
+
+async fn api_post(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
+    client()
+        .post(format!("{}{path}", app.url))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn two_hundred_concurrent_get_next_work_calls_hand_out_each_item_exactly_once() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    let mut tokens = vec![app.token("employee.a").await];
+    for i in 0..9 {
+        let u = user_with_skills(&app, &format!("puller.{i}"), &cast.a, "disability ssi").await;
+        tokens.push(app.token(&u.username).await);
+    }
+    // 150 items for 200 calls: every item goes to exactly one caller, 50 callers get none.
+    let mut ids = HashSet::new();
+    for i in 0..150 {
+        let workload = ["reconsideration", "post_entitlement", "ssi_redetermination"][i % 3];
+        ids.insert(
+            item(&app, &cast.a, "manager.a", workload, &format!("Item {i}"))
+                .await
+                .id,
+        );
+    }
+    let calls = (0..200).map(|i| {
+        let url = format!("{}/api/v1/work-items/next", app.url);
+        let token = tokens[i % tokens.len()].clone();
+        tokio::spawn(async move {
+            let resp = client().post(url).bearer_auth(&token).send().await.unwrap();
+            let status = resp.status();
+            let body: Option<Value> = if status == StatusCode::OK {
+                Some(resp.json().await.unwrap())
+            } else {
+                None
+            };
+            (status, body)
+        })
+    });
+    let results = futures_util::future::join_all(calls).await;
+    let mut handed = Vec::new();
+    let mut none = 0;
+    for r in results {
+        let (status, body) = r.unwrap();
+        match status {
+            StatusCode::OK => {
+                let b = body.unwrap();
+                assert_eq!(b["status"], "in_progress");
+                handed.push(b["id"].as_i64().unwrap());
+            }
+            StatusCode::NO_CONTENT => none += 1,
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    let distinct: HashSet<i64> = handed.iter().copied().collect();
+    assert_eq!(handed.len(), 150, "every item handed out");
+    assert_eq!(distinct.len(), 150, "no item handed out twice");
+    assert_eq!(distinct, ids);
+    assert_eq!(none, 50);
+    // Each take is one history row, and nothing is left unassigned.
+    assert_eq!(count(&app, "work_item_history").await, 150 + 150);
+    let manager = app.token("manager.a").await;
+    let page: Value = client()
+        .get(format!("{}/api/v1/work-items?view=unassigned", app.url))
+        .bearer_auth(&manager)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn get_next_work_takes_the_most_urgent_item_the_person_is_skilled_for() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    let plain = user_with_skills(&app, "plain.person", &cast.a, "spanish").await;
+    let token = app.token(&plain.username).await;
+    let disability = item(
+        &app,
+        &cast.a,
+        "manager.a",
+        "reconsideration",
+        "Needs disability",
+    )
+    .await;
+    let normal = item(
+        &app,
+        &cast.a,
+        "manager.a",
+        "post_entitlement",
+        "Address change",
+    )
+    .await;
+    let dire = app
+        .store
+        .create_work_item(
+            &viewer(&app, "manager.a").await,
+            &NewWorkItem {
+                office_id: cast.a.id,
+                workload: "post_entitlement".into(),
+                claimant_id: None,
+                title: "No money for rent".into(),
+                priority: Priority::DireNeed,
+                received_on: cast.a.today(),
+            },
+        )
+        .await
+        .unwrap();
+    let first: Value = api_post(&app, &token, "/api/v1/work-items/next", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first["id"].as_i64(), Some(dire.id), "dire need first");
+    let second: Value = api_post(&app, &token, "/api/v1/work-items/next", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(second["id"].as_i64(), Some(normal.id));
+    // The reconsideration needs the disability skill this person lacks.
+    let third = api_post(&app, &token, "/api/v1/work-items/next", json!({})).await;
+    assert_eq!(third.status(), StatusCode::NO_CONTENT);
+    let left = app
+        .store
+        .work_item(&viewer(&app, "manager.a").await, disability.id)
+        .await
+        .unwrap();
+    assert_eq!(left.status.as_str(), "new");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn bad_moves_and_policies_are_refused_with_clear_errors_and_change_nothing() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    let unskilled = user_with_skills(&app, "no.skill", &cast.a, "spanish").await;
+    let it = item(&app, &cast.a, "manager.a", "reconsideration", "Appeal").await;
+    let manager = app.token("manager.a").await;
+    let history_before = count(&app, "work_item_history").await;
+    let audit_before = count(&app, "audit_log").await;
+
+    let path = format!("/api/v1/work-items/{}/actions", it.id);
+    // Completing a new item skips the state machine.
+    let resp = api_post(&app, &manager, &path, json!({"action": "complete"})).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(resp.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/problem+json"));
+    let p: Value = resp.json().await.unwrap();
+    assert!(p["detail"].as_str().unwrap().contains("cannot"), "{p}");
+    // A user of another office.
+    let resp = api_post(
+        &app,
+        &manager,
+        &path,
+        json!({"action": "assign", "assignee": "employee.b"}),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: Value = resp.json().await.unwrap();
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not an active member of this office"),
+        "{p}"
+    );
+    // Someone without the skill the workload needs.
+    let resp = api_post(
+        &app,
+        &manager,
+        &path,
+        json!({"action": "assign", "assignee": unskilled.username}),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: Value = resp.json().await.unwrap();
+    assert!(p["detail"].as_str().unwrap().contains("skill"), "{p}");
+    // An action that does not exist, and waiting without saying on whom.
+    let resp = api_post(&app, &manager, &path, json!({"action": "explode"})).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // An employee may not assign.
+    let employee = app.token("employee.a").await;
+    let resp = api_post(
+        &app,
+        &employee,
+        &path,
+        json!({"action": "assign", "assignee": "employee.a"}),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    // Bulk assignment is all or nothing: one item of the batch is already completed.
+    let done = item(&app, &cast.a, "manager.a", "post_entitlement", "Done one").await;
+    let v = viewer(&app, "manager.a").await;
+    let a = app.store.user_by_username("employee.a").await.unwrap();
+    app.store.assign_bulk(&v, &[done.id], a.id).await.unwrap();
+    let ea = viewer(&app, "employee.a").await;
+    app.store
+        .move_work_item(
+            &ea,
+            done.id,
+            worktrack_domain::work::Action::Start,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    app.store
+        .move_work_item(
+            &ea,
+            done.id,
+            worktrack_domain::work::Action::Complete,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    let fresh = item(&app, &cast.a, "manager.a", "post_entitlement", "Fresh").await;
+    let history_mid = count(&app, "work_item_history").await;
+    let err = app
+        .store
+        .assign_bulk(&v, &[fresh.id, done.id], a.id)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains(&format!("work item {}", done.id)),
+        "{err}"
+    );
+    assert_eq!(count(&app, "work_item_history").await, history_mid);
+    let fresh_now = app.store.work_item(&v, fresh.id).await.unwrap();
+    assert_eq!(
+        fresh_now.assignee_id, None,
+        "the good item of the batch was not assigned either"
+    );
+
+    let unchanged = app.store.work_item(&v, it.id).await.unwrap();
+    assert_eq!(unchanged.status.as_str(), "new");
+    assert_eq!(unchanged.assignee_id, None);
+    assert!(history_before <= history_mid);
+
+    // A deadline policy of -1 days through the dashboard form.
+    let c = app.login("manager.a").await;
+    let token = csrf_token(&app, &c, "/dashboard").await;
+    let resp = c
+        .post(format!("{}/dashboard/policy", app.url))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("office", "AAA"),
+            ("workload", "reconsideration"),
+            ("days", "-1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = resp.text().await.unwrap();
+    assert!(
+        html.contains("0 to 365 business days"),
+        "the error says what is allowed"
+    );
+    assert_eq!(count(&app, "deadline_policies").await, 0);
+    // A good one is kept and used by the next item.
+    let resp = c
+        .post(format!("{}/dashboard/policy", app.url))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("office", "AAA"),
+            ("workload", "post_entitlement"),
+            ("days", "2"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let next = item(&app, &cast.a, "manager.a", "post_entitlement", "Two days").await;
+    assert_eq!(next.deadline_days, 2);
+    assert!(audit_before < count(&app, "audit_log").await);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn profiled_documents_start_or_join_work_and_transfers_keep_history_and_documents() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    app.stop_workers().await;
+    let v = viewer(&app, "employee.a").await;
+    let claimant = app
+        .store
+        .create_claimant(
+            &v,
+            &cast.a,
+            &worktrack_store::NewClaimant {
+                full_name: PersonName::parse("Robin Example").unwrap(),
+                date_of_birth: None,
+                ssn: "900-12-3456".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let mut docs = Vec::new();
+    for (i, code) in ["561M", "827", "PAY"].iter().enumerate() {
+        let path = app.dir.path().join(format!("doc{i}.pdf"));
+        std::fs::write(
+            &path,
+            worktrack_pipeline::fixtures::pdf(&[(
+                &format!("Letter number {i} about earnings"),
+                6000,
+                792,
+            )]),
+        )
+        .unwrap();
+        let outcome = app
+            .intake
+            .take_in(
+                &Actor::system("test"),
+                worktrack_pipeline::intake::Incoming {
+                    path: &path,
+                    filename: &format!("doc{i}.pdf"),
+                    office: &cast.a,
+                    received_on: cast.a.today(),
+                    original_evidence: false,
+                    source: worktrack_store::Source::Import,
+                    source_key: None,
+                },
+            )
+            .await
+            .unwrap();
+        let confirm = worktrack_store::ConfirmProfile {
+            profile_code: code.to_string(),
+            claimant_id: Some(claimant.id),
+            fields: Default::default(),
+        };
+        app.store
+            .confirm_profile(&v, outcome.document.id, &confirm)
+            .await
+            .unwrap();
+        docs.push(outcome.document.id);
+    }
+    // 561M (reconsideration) and 827 (initial disability) are different workloads; the pay
+    // stub goes to post-entitlement: three items. Confirming 561M again joins, not adds.
+    let items: Vec<Option<i64>> =
+        futures_util::future::join_all(docs.iter().map(|d| app.store.work_item_of_document(*d)))
+            .await
+            .into_iter()
+            .map(|r| r.unwrap())
+            .collect();
+    assert!(items.iter().all(Option::is_some));
+    assert_eq!(items.iter().collect::<HashSet<_>>().len(), 3);
+    let path = app.dir.path().join("doc3.pdf");
+    std::fs::write(
+        &path,
+        worktrack_pipeline::fixtures::pdf(&[("A second appeal letter", 6000, 792)]),
+    )
+    .unwrap();
+    let outcome = app
+        .intake
+        .take_in(
+            &Actor::system("test"),
+            worktrack_pipeline::intake::Incoming {
+                path: &path,
+                filename: "doc3.pdf",
+                office: &cast.a,
+                received_on: cast.a.today(),
+                original_evidence: false,
+                source: worktrack_store::Source::Import,
+                source_key: None,
+            },
+        )
+        .await
+        .unwrap();
+    app.store
+        .confirm_profile(
+            &v,
+            outcome.document.id,
+            &worktrack_store::ConfirmProfile {
+                profile_code: "561N".into(),
+                claimant_id: Some(claimant.id),
+                fields: Default::default(),
+            },
+        )
+        .await
+        .unwrap();
+    let appeal = items[0].unwrap();
+    assert_eq!(
+        app.store
+            .work_item_of_document(outcome.document.id)
+            .await
+            .unwrap(),
+        Some(appeal)
+    );
+    assert_eq!(
+        app.store
+            .work_item_document_ids(appeal)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    let history = app.store.work_item_history(appeal).await.unwrap();
+    assert!(history.iter().any(|h| h.action == "document_added"));
+
+    // Transfer to NN2: closed here, continued there with both documents and a pointer back.
+    let m = viewer(&app, "manager.a").await;
+    let moved = app
+        .store
+        .move_work_item(
+            &m,
+            appeal,
+            worktrack_domain::work::Action::Transfer,
+            &worktrack_store::MoveInput {
+                to_office_id: Some(cast.n2.id),
+                note: "specialised appeals unit".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved.status.as_str(), "transferred");
+    let new_id = moved.transferred_to.unwrap();
+    let dv = viewer(&app, "director.north").await;
+    let there = app.store.work_item(&dv, new_id).await.unwrap();
+    assert_eq!(there.office_id, cast.n2.id);
+    assert_eq!(there.transferred_from, Some(appeal));
+    assert_eq!(there.documents, 2);
+    assert_eq!(
+        there.due_on, moved.due_on,
+        "the deadline travels with the work"
+    );
+    let doc = app
+        .store
+        .document_unscoped(outcome.document.id)
+        .await
+        .unwrap();
+    assert_eq!(doc.office_id, cast.n2.id);
+    assert!(app.store.work_item_history(new_id).await.unwrap()[0]
+        .note
+        .contains("transferred from AAA"));
+    // The employee of AAA no longer sees it; NN2's manager is told.
+    assert!(app.store.work_item(&v, new_id).await.is_err());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn search_finds_words_in_titles_and_document_text_only_in_the_viewers_offices() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    let b = app.store.office_by_code("BBB").await.unwrap();
+    item(
+        &app,
+        &cast.a,
+        "manager.a",
+        "post_entitlement",
+        "Earnings statement for March",
+    )
+    .await;
+    item(
+        &app,
+        &cast.a,
+        "manager.a",
+        "post_entitlement",
+        "Change of address",
+    )
+    .await;
+    item(
+        &app,
+        &b,
+        "employee.b",
+        "post_entitlement",
+        "Earnings report elsewhere",
+    )
+    .await;
+    let c = app.login("employee.a").await;
+    let html = c
+        .get(format!("{}/search?q=earnings", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Earnings statement for March"));
+    assert!(
+        !html.contains("elsewhere"),
+        "another office's item is out of scope"
+    );
+    assert!(!html.contains("Change of address"));
+    // Stemming: "earning" finds "earnings".
+    let v = viewer(&app, "employee.a").await;
+    assert_eq!(
+        app.store
+            .search_work(&v, "earning", None, false, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // Syntax of the index is not passed through.
+    assert!(app
+        .store
+        .search_work(&v, "earnings OR \"", None, false, 10)
+        .await
+        .is_ok());
+    let resp = c
+        .get(format!("{}/search?q=%20%2D%2D", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.text().await.unwrap().contains("type a word"));
+    // An auditor sees every office.
+    let au = viewer(&app, "auditor").await;
+    assert_eq!(
+        app.store
+            .search_work(&au, "earnings", None, false, 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn automatic_assignment_passes_over_people_on_leave_and_without_the_skill() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    let second = user_with_skills(&app, "second.person", &cast.a, "disability").await;
+    let m = viewer(&app, "manager.a").await;
+    app.store
+        .set_assignment_rule(&m, &cast.a, "least_loaded", false)
+        .await
+        .unwrap();
+    let office = app.store.office_by_code("AAA").await.unwrap();
+    let ea = app.store.user_by_username("employee.a").await.unwrap();
+    // employee.a is on leave today: everything goes to the second person.
+    app.store
+        .add_leave(&m, ea.id, office.today(), office.today(), "training")
+        .await
+        .unwrap();
+    for i in 0..3 {
+        let it = item(
+            &app,
+            &office,
+            "manager.a",
+            "reconsideration",
+            &format!("Appeal {i}"),
+        )
+        .await;
+        assert_eq!(it.assignee_id, Some(second.id));
+        assert_eq!(it.status.as_str(), "assigned");
+    }
+    let unskilled = user_with_skills(&app, "ssi.only", &office, "ssi").await;
+    let it = item(
+        &app,
+        &office,
+        "manager.a",
+        "ssi_redetermination",
+        "Redetermination",
+    )
+    .await;
+    assert_eq!(
+        it.assignee_id,
+        Some(unskilled.id),
+        "least loaded among the skilled"
+    );
+    let notes = app.store.notifications(second.id, 10).await.unwrap();
+    assert_eq!(notes.len(), 3);
+    // A bad rule name is refused.
+    assert!(app
+        .store
+        .set_assignment_rule(&m, &office, "lottery", false)
+        .await
+        .is_err());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn queues_page_by_keyset_and_export_the_whole_view_as_csv() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    for i in 0..120 {
+        item(
+            &app,
+            &cast.a,
+            "manager.a",
+            "post_entitlement",
+            &format!("Item, number {i}"),
+        )
+        .await;
+    }
+    let token = app.token("manager.a").await;
+    let mut seen = HashSet::new();
+    let mut url = format!("{}/api/v1/work-items?limit=50", app.url);
+    let mut pages = 0;
+    loop {
+        let page: Value = client()
+            .get(&url)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        pages += 1;
+        for i in page["items"].as_array().unwrap() {
+            assert!(seen.insert(i["id"].as_i64().unwrap()));
+        }
+        match (
+            page["next_after_due"].as_str(),
+            page["next_after_id"].as_i64(),
+        ) {
+            (Some(d), Some(id)) => {
+                url = format!(
+                    "{}/api/v1/work-items?limit=50&after_due={d}&after_id={id}",
+                    app.url
+                )
+            }
+            _ => break,
+        }
+    }
+    assert_eq!((seen.len(), pages), (120, 3));
+    let bad = client()
+        .get(format!("{}/api/v1/work-items?view=everything", app.url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let c = app.login("manager.a").await;
+    let resp = c
+        .get(format!("{}/work.csv?office=AAA&view=unassigned", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(resp.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let csv = resp.text().await.unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        121,
+        "header and every row, not one page"
+    );
+    assert!(csv.contains("\"Item, number 7\""), "a comma is quoted");
+    // The queue page pages too, and a bad filter is a plain message, not a crash.
+    let html = c
+        .get(format!("{}/work?office=AAA", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"next-page\""));
+    let resp = c
+        .get(format!("{}/work?office=AAA&age=forever", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    assert!(resp.text().await.unwrap().contains("is not an age bucket"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn browser_manager_assigns_in_bulk_and_employee_pulls_next_work_and_completes_it() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        ids.push(
+            item(
+                &app,
+                &cast.a,
+                "manager.a",
+                "post_entitlement",
+                &format!("Bulk item {i}"),
+            )
+            .await
+            .id,
+        );
+    }
+    let pulled = item(
+        &app,
+        &cast.a,
+        "manager.a",
+        "reconsideration",
+        "Appeal to pull",
+    )
+    .await;
+    let b = Browser::start().await;
+    let sign_in = |user: &'static str| {
+        let b = &b;
+        let url = app.url.clone();
+        async move {
+            b.goto(&format!("{url}/login")).await;
+            b.type_into("#username", user).await;
+            b.type_into("#password", PASSWORD).await;
+            b.press_enter("#password").await;
+            b.wait_for_url_containing("/").await;
+            b.wait_until("!location.pathname.startsWith('/login')", 10)
+                .await;
+        }
+    };
+    sign_in("manager.a").await;
+    b.goto(&format!("{}/work?office=AAA&view=unassigned", app.url))
+        .await;
+    b.assert_accessible("work queue").await;
+    for id in &ids[..3] {
+        b.click(&format!("#pick-{id}")).await;
+    }
+    b.execute(
+        "const s = document.querySelector('#bulk-assignee'); s.value = 'employee.a'; s.dispatchEvent(new Event('change'));",
+        json!([]),
+    )
+    .await;
+    b.press_enter("#bulk-assign").await;
+    b.wait_for_url_containing("done=").await;
+    assert!(b
+        .body_text()
+        .await
+        .contains("3 work item(s) assigned to Test employee.a"));
+    b.assert_accessible("work queue after bulk assignment")
+        .await;
+    b.goto(&format!("{}/dashboard?office=AAA", app.url)).await;
+    b.assert_accessible("dashboard").await;
+    b.goto(&format!("{}/work/{}", app.url, ids[0])).await;
+    b.assert_accessible("work item").await;
+    b.press_enter("#sign-out").await;
+    b.wait_for_url_containing("signed_out").await;
+
+    sign_in("employee.a").await;
+    b.goto(&format!("{}/work?office=AAA&view=mine", app.url))
+        .await;
+    assert!(b.body_text().await.contains("Bulk item 0"));
+    b.press_enter("#next-work").await;
+    b.wait_for_url_containing("taken=1").await;
+    // Two were left unassigned (bulk item 3 and the appeal): the more urgent is now mine.
+    let url = b.current_url().await;
+    let taken: i64 = url
+        .split("/work/")
+        .nth(1)
+        .and_then(|s| s.split('?').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap();
+    assert!(taken == pulled.id || taken == ids[3]);
+    assert_eq!(b.text("#item-status").await, "In progress");
+    b.assert_accessible("work item in progress").await;
+    b.press_enter("#act-complete").await;
+    b.wait_for_url_containing("done=").await;
+    assert_eq!(b.text("#item-status").await, "Completed");
+    b.goto(&format!("{}/search?q=appeal", app.url)).await;
+    b.assert_accessible("search").await;
+    b.goto(&format!("{}/notifications", app.url)).await;
+    assert!(b.body_text().await.contains("assigned work item"));
+    b.assert_accessible("notifications").await;
+    b.quit().await;
+    let v = viewer(&app, "employee.a").await;
+    let done = app.store.work_item(&v, taken).await.unwrap();
+    assert_eq!(done.status.as_str(), "completed");
+    assert!(done.completed_on.is_some());
+    app.stop().await;
+}
