@@ -28,6 +28,8 @@ pub enum BenchCommand {
     Intake(IntakeBenchArgs),
     /// Generated scans through WorkTrack's OCR pipeline and through OCRmyPDF, in one run.
     Ocr(crate::ocr_bench::OcrBenchArgs),
+    /// A national-scale demo, then wrk against one office's queue page, queue API and search.
+    Queue(crate::queue_bench::QueueBenchArgs),
 }
 
 #[derive(clap::Args, Debug)]

@@ -9,4 +9,5 @@ pub mod folders;
 pub mod fsck;
 pub mod ocr_bench;
 pub mod profile;
+pub mod queue_bench;
 pub mod server;

@@ -271,6 +271,12 @@ async fn run() -> anyhow::Result<ExitCode> {
     {
         return worktrack::ocr_bench::ocr_bench(args).await;
     }
+    if let Command::Bench {
+        command: bench::BenchCommand::Queue(args),
+    } = cli.command
+    {
+        return worktrack::queue_bench::queue_bench(args).await;
+    }
     // An evaluation with its own training corpus opens no database.
     if let Command::Profile {
         command: profile::ProfileCommand::Eval(args),

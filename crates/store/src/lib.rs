@@ -18,6 +18,7 @@ mod keys;
 mod offices;
 mod profiles;
 mod s3;
+mod scale;
 mod users;
 mod work;
 
@@ -40,6 +41,7 @@ pub use profiles::{
     PROFILE_PENDING, PROFILE_SUGGESTED,
 };
 pub use s3::S3Config;
+pub use scale::{ScaleSpec, ScaleSummary};
 pub use users::{NewUser, User, UserUpdate};
 pub use work::{
     HistoryEntry, Leave, Load, MoveInput, NewWorkItem, Notification, QueueCounts, QueuePage,

@@ -292,9 +292,14 @@ impl Store {
                 .fetch_all(self.pool())
                 .await?
         } else {
-            sqlx::query("SELECT user_id, skill FROM user_skills ORDER BY skill")
-                .fetch_all(self.pool())
-                .await?
+            // User ids are integers from the database, not input: safe to inline.
+            let ids: Vec<String> = users.iter().map(|u| u.id.to_string()).collect();
+            sqlx::query(&format!(
+                "SELECT user_id, skill FROM user_skills WHERE user_id IN ({}) ORDER BY skill",
+                ids.join(",")
+            ))
+            .fetch_all(self.pool())
+            .await?
         };
         for r in &rows {
             let uid: i64 = r.try_get(0)?;

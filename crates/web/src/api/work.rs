@@ -107,7 +107,12 @@ pub async fn list(
             .await
             .map_err(|_| Problem::not_found())?;
     let rules = state.store.workload_rules(office.id).await?;
-    let people = state.store.users(Some(office.id)).await?;
+    // Only a filter by assignee needs the office's people.
+    let people = if q.assignee.as_deref().is_some_and(|a| !a.is_empty()) {
+        state.store.users(Some(office.id)).await?
+    } else {
+        Vec::new()
+    };
     let params = QueueParams {
         office: office.code.clone(),
         view: q.view.unwrap_or_default(),

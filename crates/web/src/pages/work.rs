@@ -59,13 +59,10 @@ pub async fn working_office(
             "Your role sees no individual work items; see the office pages for figures.",
         ));
     }
-    let offices: Vec<Office> = state
-        .store
-        .offices()
-        .await?
-        .into_iter()
-        .filter(|o| who.viewer.scope.permits(o.id))
-        .collect();
+    let offices: Vec<Office> = match &who.viewer.scope {
+        Scope::Offices(ids) => state.store.offices_by_ids(ids).await?,
+        _ => state.store.offices().await?,
+    };
     let chosen = if code.is_empty() {
         who.viewer
             .office_id
