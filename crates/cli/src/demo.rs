@@ -535,3 +535,110 @@ pub async fn load_documents(
     }
     Ok(taken)
 }
+
+/// Open work at the demo's offices, so queues, dashboards and "get next work" have something:
+/// items of every workload received over the last weeks, some assigned, some in progress, a
+/// few completed, and some overdue (once: a second run finds them).
+pub async fn load_work(store: &Store) -> anyhow::Result<usize> {
+    const TITLES: &[(&str, &str)] = &[
+        ("reconsideration", "Request for reconsideration: medical"),
+        (
+            "initial_disability",
+            "Disability report and medical release",
+        ),
+        ("post_entitlement", "Change of address and direct deposit"),
+        (
+            "ssi_redetermination",
+            "SSI redetermination: living arrangements",
+        ),
+        ("overpayment_waiver", "Overpayment waiver request"),
+        ("enumeration", "Replacement Social Security card"),
+        ("initial_retirement", "Retirement application evidence"),
+        ("payee", "Representative payee accounting"),
+        ("work_cdr", "Work activity report and pay stubs"),
+        (
+            "medical_cdr",
+            "Continuing disability review: treating sources",
+        ),
+    ];
+    let mut made = 0;
+    let mut rng = StdRng::seed_from_u64(5);
+    for code in ["TRN25", "TRN12"] {
+        let office = store.office_by_code(code).await?;
+        let existing = store
+            .queue_counts(&office_viewer(&office), &office, office.today())
+            .await?;
+        if existing.open > 0 {
+            continue;
+        }
+        let calendar = store.office_calendar(&office).await?;
+        let viewer = office_viewer(&office);
+        let staff: Vec<_> = store
+            .users(Some(office.id))
+            .await?
+            .into_iter()
+            .filter(|u| u.role == Role::Employee)
+            .collect();
+        for i in 0..40 {
+            let (workload, title) = TITLES[i % TITLES.len()];
+            let back = rng.gen_range(0..25u32);
+            let received =
+                worktrack_domain::work::subtract_business_days(&calendar, office.today(), back);
+            let priority = match i % 13 {
+                0 => worktrack_domain::work::Priority::DireNeed,
+                1 | 2 => worktrack_domain::work::Priority::PaymentImpacting,
+                _ => worktrack_domain::work::Priority::Normal,
+            };
+            let item = store
+                .create_work_item(
+                    &viewer,
+                    &worktrack_store::NewWorkItem {
+                        office_id: office.id,
+                        workload: workload.into(),
+                        claimant_id: None,
+                        title: title.into(),
+                        priority,
+                        received_on: received,
+                    },
+                )
+                .await?;
+            made += 1;
+            // About half get an owner who has the skill the workload needs.
+            if i % 2 == 1 {
+                let rules = store.workload_rules(office.id).await?;
+                let skill = rules
+                    .iter()
+                    .find(|r| r.workload == workload)
+                    .and_then(|r| r.skill.clone());
+                if let Some(owner) = staff
+                    .iter()
+                    .find(|u| skill.as_ref().is_none_or(|s| u.skills.contains(s)))
+                {
+                    let input = worktrack_store::MoveInput {
+                        assignee_id: Some(owner.id),
+                        note: "demo".into(),
+                        ..Default::default()
+                    };
+                    store
+                        .move_work_item(
+                            &viewer,
+                            item.id,
+                            worktrack_domain::work::Action::Assign,
+                            &input,
+                        )
+                        .await?;
+                }
+            }
+        }
+    }
+    Ok(made)
+}
+
+fn office_viewer(office: &Office) -> Viewer {
+    Viewer {
+        actor: Actor::system("demo"),
+        role: Role::Manager,
+        office_id: Some(office.id),
+        scope: Scope::Offices(vec![office.id]),
+    }
+}

@@ -362,6 +362,12 @@ async fn run() -> anyhow::Result<ExitCode> {
                     "Demo paper: {documents} generated documents taken in at TRN25; the server reads and profiles them (Profiling page)."
                 );
             }
+            let work = demo::load_work(&store).await?;
+            if work > 0 {
+                println!(
+                    "Demo work: {work} work items at TRN25 and TRN12 (Work and Dashboard pages)."
+                );
+            }
             println!("Demo logins (password \"{}\"):", demo::DEMO_PASSWORD);
             for l in &demo::LOGINS {
                 println!("  {:<16} {}", l.username, l.what);

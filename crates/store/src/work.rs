@@ -1902,61 +1902,6 @@ impl Store {
         }
         tx.commit().await
     }
-
-    /// Overdue open items of each manager's office, for the daily digest: managers with an
-    /// e-mail address who have not had today's digest.
-    pub async fn digest_due(
-        &self,
-        day: Date,
-    ) -> Result<Vec<(i64, String, String, i64, Vec<WorkItem>)>> {
-        let managers = sqlx::query(
-            "SELECT u.id, u.email, u.display_name, u.office_id FROM users u WHERE u.role = 'manager' AND u.active = 1 \
-             AND u.email IS NOT NULL AND u.email <> '' AND u.office_id IS NOT NULL \
-             AND NOT EXISTS (SELECT 1 FROM digests_sent d WHERE d.user_id = u.id AND d.day = $1) ORDER BY u.id",
-        )
-        .bind(day.to_string())
-        .fetch_all(self.pool())
-        .await?;
-        let mut out = Vec::new();
-        for m in &managers {
-            let office_id: i64 = m.try_get(3)?;
-            let rows = sqlx::query(&format!(
-                "SELECT {ITEM_COLUMNS} {ITEM_FROM} WHERE w.office_id = $1 AND w.open = 1 AND w.status <> 'waiting' \
-                 AND w.due_on < $2 ORDER BY w.due_on, w.id LIMIT 200"
-            ))
-            .bind(office_id)
-            .bind(day.to_string())
-            .fetch_all(self.pool())
-            .await?;
-            let items: Vec<WorkItem> = rows
-                .iter()
-                .map(item_from_row)
-                .collect::<std::result::Result<_, _>>()?;
-            out.push((
-                m.try_get(0)?,
-                m.try_get(1)?,
-                m.try_get(2)?,
-                office_id,
-                items,
-            ));
-        }
-        Ok(out)
-    }
-
-    /// Records that `user_id` had the digest of `day`.
-    pub async fn digest_sent(&self, user_id: i64, day: Date, items: i64) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO digests_sent (day, user_id, items, sent_at) VALUES ($1, $2, $3, $4) ON CONFLICT (day, user_id) DO NOTHING",
-        )
-        .bind(day.to_string())
-        .bind(user_id)
-        .bind(items)
-        .bind(now_ms())
-        .execute(&mut *tx.tx)
-        .await?;
-        tx.commit().await
-    }
 }
 
 /// What a new item is made of.

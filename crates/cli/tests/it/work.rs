@@ -835,3 +835,76 @@ async fn browser_manager_assigns_in_bulk_and_employee_pulls_next_work_and_comple
     assert!(done.completed_on.is_some());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_scale_demo_writes_what_it_says_and_its_queues_and_search_work() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let hash = app
+        .store
+        .user_credentials("employee.a")
+        .await
+        .unwrap()
+        .unwrap()
+        .1;
+    let today = time::OffsetDateTime::now_utc().date();
+    let spec = worktrack_store::ScaleSpec {
+        offices: 3,
+        items: 301,
+        documents: 905,
+        staff: 2,
+        seed: 1,
+    };
+    let summary = app
+        .store
+        .generate_scale(&spec, &hash, today, &|_, _, _| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        (summary.offices, summary.items, summary.documents),
+        (3, 301, 905)
+    );
+    assert_eq!(count(&app, "work_item_documents").await, 905);
+    let (items, _, _) = app.store.table_sizes().await.unwrap();
+    assert_eq!(items, 301);
+    // A second run refuses rather than doubling it.
+    assert!(app
+        .store
+        .generate_scale(&spec, &hash, today, &|_, _, _| {})
+        .await
+        .is_err());
+    let manager = app.store.user_by_username("scale.manager.1").await.unwrap();
+    let area = app
+        .store
+        .area_office_ids(manager.office_id.unwrap())
+        .await
+        .unwrap();
+    let v = Viewer::for_user(&manager, &area);
+    let office = app.store.office_by_code("S0001").await.unwrap();
+    let page = app
+        .store
+        .queue(
+            &v,
+            &worktrack_store::QueueQuery {
+                office_id: office.id,
+                view: worktrack_store::QueueView::Open,
+                workload: None,
+                assignee_id: None,
+                age: None,
+                after: None,
+                limit: 500,
+                today,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!page.items.is_empty() && page.items.iter().all(|i| i.office_id == office.id));
+    assert!(page.items.iter().all(|i| i.status.is_open()));
+    let hits = app
+        .store
+        .search_work(&v, "earnings", Some(office.id), false, 200)
+        .await
+        .unwrap();
+    assert!(!hits.is_empty() && hits.iter().all(|h| h.item.office_id == office.id));
+    app.stop().await;
+}

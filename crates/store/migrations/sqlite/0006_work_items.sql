@@ -34,7 +34,6 @@ CREATE TABLE deadline_policies (
 
 ALTER TABLE offices ADD COLUMN assignment_rule TEXT NOT NULL DEFAULT 'manual';
 ALTER TABLE offices ADD COLUMN keep_what_you_take INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE users ADD COLUMN email TEXT;
 ALTER TABLE users ADD COLUMN last_assigned_at INTEGER NOT NULL DEFAULT 0;
 
 CREATE TABLE leave (
@@ -120,15 +119,6 @@ CREATE TABLE notifications (
     read_at INTEGER
 );
 CREATE INDEX notifications_user ON notifications(user_id, read_at, id);
-
--- The daily digest goes to each manager once a day.
-CREATE TABLE digests_sent (
-    day TEXT NOT NULL,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    items INTEGER NOT NULL,
-    sent_at INTEGER NOT NULL,
-    PRIMARY KEY (day, user_id)
-);
 
 -- Full text of each item: its title, workload, and the masked text of its documents. The
 -- office column holds a token (o<id>) so a scoped search intersects with the office first.
