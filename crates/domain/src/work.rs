@@ -478,7 +478,7 @@ pub struct Candidate {
 
 impl Candidate {
     pub fn has_skill(&self, skill: Option<&str>) -> bool {
-        skill.map_or(true, |s| self.skills.iter().any(|k| k == s))
+        skill.is_none_or(|s| self.skills.iter().any(|k| k == s))
     }
 }
 
@@ -851,7 +851,7 @@ mod tests {
             let bucket = AgeBucket::of(age);
             for b in AgeBucket::ALL {
                 let (lo, hi) = b.received_range(&cal, today);
-                let inside = lo.map_or(true, |lo| d >= lo) && hi.map_or(true, |hi| d <= hi);
+                let inside = lo.is_none_or(|lo| d >= lo) && hi.is_none_or(|hi| d <= hi);
                 assert_eq!(inside, b == bucket, "{d} age {age} {b:?}");
             }
             d = d.next_day().unwrap();

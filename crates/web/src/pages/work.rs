@@ -1109,7 +1109,7 @@ async fn dashboard_page(
             .iter()
             .filter(|(rec, _, done, _)| {
                 parse(rec).is_some_and(|r| r <= end)
-                    && done.as_deref().and_then(parse).map_or(true, |d| d > end)
+                    && done.as_deref().and_then(parse).is_none_or(|d| d > end)
             })
             .count();
         let label = format!("{:02}-{:02}", u8::from(end.month()), end.day());
