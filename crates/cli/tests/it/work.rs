@@ -61,6 +61,33 @@ async fn user_with_skills(app: &TestApp, name: &str, office: &Office, skills: &s
         .unwrap()
 }
 
+/// Takes a one-page PDF saying `text` into `office`; returns the document id.
+async fn take_in_letter(app: &TestApp, office: &Office, name: &str, text: &str) -> i64 {
+    let path = app.dir.path().join(name);
+    std::fs::write(
+        &path,
+        worktrack_pipeline::fixtures::pdf(&[(text, 6000, 792)]),
+    )
+    .unwrap();
+    app.intake
+        .take_in(
+            &Actor::system("test"),
+            worktrack_pipeline::intake::Incoming {
+                path: &path,
+                filename: name,
+                office,
+                received_on: office.today(),
+                original_evidence: false,
+                source: worktrack_store::Source::Import,
+                source_key: None,
+            },
+        )
+        .await
+        .unwrap()
+        .document
+        .id
+}
+
 async fn api_post(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
     client()
         .post(format!("{}{path}", app.url))
@@ -370,42 +397,23 @@ async fn profiled_documents_start_or_join_work_and_transfers_keep_history_and_do
         .unwrap();
     let mut docs = Vec::new();
     for (i, code) in ["561M", "827", "PAY"].iter().enumerate() {
-        let path = app.dir.path().join(format!("doc{i}.pdf"));
-        std::fs::write(
-            &path,
-            worktrack_pipeline::fixtures::pdf(&[(
-                &format!("Letter number {i} about earnings"),
-                6000,
-                792,
-            )]),
+        let doc_id = take_in_letter(
+            &app,
+            &cast.a,
+            &format!("doc{i}.pdf"),
+            &format!("Letter number {i} about earnings"),
         )
-        .unwrap();
-        let outcome = app
-            .intake
-            .take_in(
-                &Actor::system("test"),
-                worktrack_pipeline::intake::Incoming {
-                    path: &path,
-                    filename: &format!("doc{i}.pdf"),
-                    office: &cast.a,
-                    received_on: cast.a.today(),
-                    original_evidence: false,
-                    source: worktrack_store::Source::Import,
-                    source_key: None,
-                },
-            )
-            .await
-            .unwrap();
+        .await;
         let confirm = worktrack_store::ConfirmProfile {
             profile_code: code.to_string(),
             claimant_id: Some(claimant.id),
             fields: Default::default(),
         };
         app.store
-            .confirm_profile(&v, outcome.document.id, &confirm)
+            .confirm_profile(&v, doc_id, &confirm)
             .await
             .unwrap();
-        docs.push(outcome.document.id);
+        docs.push(doc_id);
     }
     // 561M (reconsideration) and 827 (initial disability) are different workloads; the pay
     // stub goes to post-entitlement: three items. Confirming 561M again joins, not adds.
@@ -417,32 +425,11 @@ async fn profiled_documents_start_or_join_work_and_transfers_keep_history_and_do
             .collect();
     assert!(items.iter().all(Option::is_some));
     assert_eq!(items.iter().collect::<HashSet<_>>().len(), 3);
-    let path = app.dir.path().join("doc3.pdf");
-    std::fs::write(
-        &path,
-        worktrack_pipeline::fixtures::pdf(&[("A second appeal letter", 6000, 792)]),
-    )
-    .unwrap();
-    let outcome = app
-        .intake
-        .take_in(
-            &Actor::system("test"),
-            worktrack_pipeline::intake::Incoming {
-                path: &path,
-                filename: "doc3.pdf",
-                office: &cast.a,
-                received_on: cast.a.today(),
-                original_evidence: false,
-                source: worktrack_store::Source::Import,
-                source_key: None,
-            },
-        )
-        .await
-        .unwrap();
+    let doc3 = take_in_letter(&app, &cast.a, "doc3.pdf", "A second appeal letter").await;
     app.store
         .confirm_profile(
             &v,
-            outcome.document.id,
+            doc3,
             &worktrack_store::ConfirmProfile {
                 profile_code: "561N".into(),
                 claimant_id: Some(claimant.id),
@@ -453,10 +440,7 @@ async fn profiled_documents_start_or_join_work_and_transfers_keep_history_and_do
         .unwrap();
     let appeal = items[0].unwrap();
     assert_eq!(
-        app.store
-            .work_item_of_document(outcome.document.id)
-            .await
-            .unwrap(),
+        app.store.work_item_of_document(doc3).await.unwrap(),
         Some(appeal)
     );
     assert_eq!(
@@ -497,11 +481,7 @@ async fn profiled_documents_start_or_join_work_and_transfers_keep_history_and_do
         there.due_on, moved.due_on,
         "the deadline travels with the work"
     );
-    let doc = app
-        .store
-        .document_unscoped(outcome.document.id)
-        .await
-        .unwrap();
+    let doc = app.store.document_unscoped(doc3).await.unwrap();
     assert_eq!(doc.office_id, cast.n2.id);
     assert!(app.store.work_item_history(new_id).await.unwrap()[0]
         .note
