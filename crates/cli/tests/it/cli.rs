@@ -338,6 +338,10 @@ async fn demo_data_is_realistic_training_data_and_idempotent() {
         assert!(full.starts_with('9'), "{}", c.id);
     }
 
+    // The demo offices have work, some of it assigned, and a second run adds none.
+    let items = count(&app, "work_items").await;
+    assert_eq!(items, 80, "40 work items at each of TRN25 and TRN12");
+    assert!(first.contains("80 work items"));
     let users = count(&app, "users").await;
     let out = app.command().arg("demo").output().unwrap();
     assert!(out.status.success());
@@ -346,6 +350,7 @@ async fn demo_data_is_realistic_training_data_and_idempotent() {
         .contains("0 offices, 0 users, 0 claimants created"));
     assert_eq!(count(&app, "users").await, users);
     assert_eq!(count(&app, "claimants").await, claimants);
+    assert_eq!(count(&app, "work_items").await, items);
     assert_eq!(
         app.try_login(&client(), "demo.manager", worktrack::demo::DEMO_PASSWORD)
             .await,
