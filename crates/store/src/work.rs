@@ -272,6 +272,91 @@ fn item_from_row(r: &AnyRow) -> std::result::Result<WorkItem, sqlx::Error> {
     })
 }
 
+/// The columns of [`ITEM_COLUMNS`], as keys of a page fetched as JSON.
+const ITEM_JSON_KEYS: [&str; 20] = [
+    "id",
+    "office_id",
+    "workload",
+    "claimant_id",
+    "title",
+    "priority",
+    "status",
+    "assignee_id",
+    "assignee",
+    "received_on",
+    "deadline_days",
+    "paused_days",
+    "waiting_since",
+    "due_on",
+    "created_at",
+    "updated_at",
+    "completed_on",
+    "transferred_from",
+    "transferred_to",
+    "documents",
+];
+
+#[derive(serde::Deserialize)]
+struct ItemJson {
+    id: i64,
+    office_id: i64,
+    workload: String,
+    claimant_id: Option<i64>,
+    title: String,
+    priority: i64,
+    status: String,
+    assignee_id: Option<i64>,
+    assignee: Option<String>,
+    received_on: String,
+    deadline_days: i64,
+    paused_days: i64,
+    waiting_since: Option<String>,
+    due_on: String,
+    created_at: i64,
+    updated_at: i64,
+    completed_on: Option<String>,
+    transferred_from: Option<i64>,
+    transferred_to: Option<i64>,
+    documents: i64,
+}
+
+/// Items from a JSON array of [`ITEM_JSON_KEYS`] objects, in `(due_on, id)` order.
+fn items_from_json(json: &str) -> Result<Vec<WorkItem>> {
+    let rows: Vec<ItemJson> =
+        serde_json::from_str(json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    let mut items = rows
+        .into_iter()
+        .map(|r| {
+            Ok(WorkItem {
+                priority: Priority::from_i64(r.priority).unwrap_or(Priority::Normal),
+                status: Status::parse(&r.status).ok_or_else(|| {
+                    sqlx::Error::Decode(format!("unknown work item status {:?}", r.status).into())
+                })?,
+                id: r.id,
+                office_id: r.office_id,
+                workload: r.workload,
+                claimant_id: r.claimant_id,
+                title: r.title,
+                assignee_id: r.assignee_id,
+                assignee: r.assignee,
+                received_on: r.received_on,
+                deadline_days: r.deadline_days,
+                paused_days: r.paused_days,
+                waiting_since: r.waiting_since,
+                due_on: r.due_on,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+                completed_on: r.completed_on,
+                transferred_from: r.transferred_from,
+                transferred_to: r.transferred_to,
+                documents: r.documents,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    items.sort_by(|a, b| (a.due_on.as_str(), a.id).cmp(&(b.due_on.as_str(), b.id)));
+    Ok(items)
+}
+
 /// A bound value of a query built at run time.
 enum Arg {
     I(i64),
@@ -709,13 +794,25 @@ impl Store {
         }
         args.push(Arg::I(limit + 1));
         sql.push_str(&format!(" ORDER BY w.due_on, w.id LIMIT ${}", args.len()));
-        let rows = bind_all(sqlx::query(&sql), &args)
-            .fetch_all(self.pool())
-            .await?;
-        let mut items: Vec<WorkItem> = rows
-            .iter()
-            .map(item_from_row)
-            .collect::<std::result::Result<_, _>>()?;
+        // The page comes back as one JSON row: the driver's cost is per row, not per byte.
+        let sql = match self.backend() {
+            Backend::Sqlite => format!(
+                "SELECT COALESCE(json_group_array(json_object({})), '[]') FROM ({sql}) q",
+                ITEM_JSON_KEYS
+                    .iter()
+                    .map(|k| format!("'{k}', q.{k}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Backend::Postgres => {
+                format!("SELECT COALESCE(json_agg(q ORDER BY q.due_on, q.id), '[]')::text FROM ({sql}) q")
+            }
+        };
+        let json: String = bind_all(sqlx::query(&sql), &args)
+            .fetch_one(self.pool())
+            .await?
+            .try_get(0)?;
+        let mut items = items_from_json(&json)?;
         let next = if items.len() as i64 > limit {
             items.truncate(limit as usize);
             items.last().map(|i| (i.due_on.clone(), i.id))
