@@ -905,12 +905,25 @@ pub async fn search(
             .await
         {
             Ok(found) => {
+                // Each office's calendar and rules are read once, however many hits it has.
+                let mut per_office: std::collections::HashMap<i64, (Calendar, Vec<WorkloadRule>)> =
+                    std::collections::HashMap::new();
                 for SearchHit { item, snippet } in found {
-                    let o = offices.iter().find(|o| o.id == item.office_id).cloned();
-                    let Some(o) = o else { continue };
-                    let calendar = state.store.office_calendar(&o).await?;
-                    let rules = state.store.workload_rules(o.id).await?;
-                    hits.push((row(item, &calendar, o.today(), &rules), snippet, o.code));
+                    let Some(o) = offices.iter().find(|o| o.id == item.office_id) else {
+                        continue;
+                    };
+                    if let std::collections::hash_map::Entry::Vacant(e) = per_office.entry(o.id) {
+                        let calendar = state.store.office_calendar(o).await?;
+                        let rules = state.store.workload_rules(o.id).await?;
+                        e.insert((calendar, rules));
+                    }
+                    if let Some((calendar, rules)) = per_office.get(&o.id) {
+                        hits.push((
+                            row(item, calendar, o.today(), rules),
+                            snippet,
+                            o.code.clone(),
+                        ));
+                    }
                 }
             }
             Err(StoreError::Invalid(m)) => error = Some(m),
