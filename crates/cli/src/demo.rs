@@ -565,13 +565,14 @@ pub async fn load_work(store: &Store) -> anyhow::Result<usize> {
     let mut rng = StdRng::seed_from_u64(5);
     for code in ["TRN25", "TRN12"] {
         let office = store.office_by_code(code).await?;
+        let calendar = store.office_calendar(&office).await?;
         let existing = store
-            .queue_counts(&office_viewer(&office), &office, office.today())
+            .queue_counts(&office_viewer(&office), &office, &calendar, office.today())
             .await?;
         if existing.open > 0 {
             continue;
         }
-        let calendar = store.office_calendar(&office).await?;
+        let rules = store.workload_rules(office.id).await?;
         let viewer = office_viewer(&office);
         let staff: Vec<_> = store
             .users(Some(office.id))
@@ -605,7 +606,6 @@ pub async fn load_work(store: &Store) -> anyhow::Result<usize> {
             made += 1;
             // About half get an owner who has the skill the workload needs.
             if i % 2 == 1 {
-                let rules = store.workload_rules(office.id).await?;
                 let skill = rules
                     .iter()
                     .find(|r| r.workload == workload)

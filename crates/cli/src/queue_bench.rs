@@ -259,8 +259,14 @@ pub async fn queue_bench(args: QueueBenchArgs) -> anyhow::Result<ExitCode> {
     std::fs::write(&script, WRK_SCRIPT)?;
     let cookie = format!("Cookie: wt_session={session}");
     let bearer = format!("Authorization: Bearer {token}");
+    let calendar = store.office_calendar(&office).await?;
     let open_items: i64 = store
-        .queue_counts(&viewer(&store, &manager).await?, &office, office.today())
+        .queue_counts(
+            &viewer(&store, &manager).await?,
+            &office,
+            &calendar,
+            office.today(),
+        )
         .await?
         .open;
 
@@ -321,7 +327,7 @@ pub async fn queue_bench(args: QueueBenchArgs) -> anyhow::Result<ExitCode> {
     })
     .await?;
     running.stop().await?;
-    let (items, docs, offices) = counts(&store).await?;
+    let (items, docs, offices) = store.table_sizes().await?;
     store.close().await;
 
     println!();
@@ -371,8 +377,4 @@ async fn viewer(store: &Store, user: &worktrack_store::User) -> anyhow::Result<V
         None => Vec::new(),
     };
     Ok(Viewer::for_user(user, &area))
-}
-
-async fn counts(store: &Store) -> anyhow::Result<(i64, i64, i64)> {
-    Ok(store.table_sizes().await?)
 }

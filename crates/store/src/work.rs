@@ -827,11 +827,11 @@ impl Store {
         &self,
         viewer: &Viewer,
         office: &Office,
+        calendar: &Calendar,
         today: Date,
     ) -> Result<QueueCounts> {
         self.check_scope(viewer, office.id, "office", &office.code)
             .await?;
-        let calendar = self.office_calendar(office).await?;
         let mut bucket_sql = String::new();
         let mut args = vec![
             Arg::I(office.id),
@@ -839,7 +839,7 @@ impl Store {
             Arg::I(viewer.actor.user_id.unwrap_or(-1)),
         ];
         for b in AgeBucket::ALL {
-            let (lo, hi) = b.received_range(&calendar, today);
+            let (lo, hi) = b.received_range(calendar, today);
             let mut conds = Vec::new();
             if let Some(lo) = lo {
                 args.push(Arg::S(lo.to_string()));

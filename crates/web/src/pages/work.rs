@@ -267,11 +267,11 @@ async fn queue_page(
         }
     };
     let page = state.store.queue(&who.viewer, &query).await?;
+    let calendar = state.store.office_calendar(&office).await?;
     let counts = state
         .store
-        .queue_counts(&who.viewer, &office, today)
+        .queue_counts(&who.viewer, &office, &calendar, today)
         .await?;
-    let calendar = state.store.office_calendar(&office).await?;
     let rows = page
         .items
         .into_iter()
@@ -1097,7 +1097,7 @@ async fn dashboard_page(
     let paper = state.store.paper_today(office.id, today).await?;
     let counts = state
         .store
-        .queue_counts(&who.viewer, &office, today)
+        .queue_counts(&who.viewer, &office, &calendar, today)
         .await?;
     let load = state.store.office_load(&office, today).await?;
     let load_chart = bar_chart(
