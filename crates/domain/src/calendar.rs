@@ -121,6 +121,23 @@ pub fn federal_holidays(year: i32, dc_area: bool) -> Vec<Holiday> {
     out
 }
 
+const TABLE_FIRST_YEAR: i32 = 1970;
+const TABLE_LAST_YEAR: i32 = 2100;
+
+/// The observed holidays of 1970–2100, sorted, worked out once per process: every deadline,
+/// aging bucket and timeliness figure asks about many days, and the rules are fixed.
+fn holiday_table(dc_area: bool) -> &'static [Date] {
+    static TABLES: std::sync::OnceLock<[Vec<Date>; 2]> = std::sync::OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        [false, true].map(|dc| {
+            (TABLE_FIRST_YEAR..=TABLE_LAST_YEAR)
+                .flat_map(|y| federal_holidays(y, dc).into_iter().map(|h| h.date))
+                .collect()
+        })
+    });
+    &tables[usize::from(dc_area)]
+}
+
 /// The working calendar of one office.
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
@@ -137,9 +154,13 @@ impl Calendar {
     }
 
     pub fn is_holiday(&self, d: Date) -> bool {
-        federal_holidays(d.year(), self.dc_area)
-            .iter()
-            .any(|h| h.date == d)
+        if (TABLE_FIRST_YEAR..=TABLE_LAST_YEAR).contains(&d.year()) {
+            holiday_table(self.dc_area).binary_search(&d).is_ok()
+        } else {
+            federal_holidays(d.year(), self.dc_area)
+                .iter()
+                .any(|h| h.date == d)
+        }
     }
 
     pub fn is_business_day(&self, d: Date) -> bool {
@@ -396,6 +417,28 @@ mod tests {
             .any(|h| h.date == date!(2033 - 01 - 20) && h.name == "Inauguration Day"));
         // Not in other years.
         assert_eq!(federal_holidays(2030, true), federal_holidays(2030, false));
+    }
+
+    #[test]
+    fn the_holiday_table_agrees_with_the_rules() {
+        for dc in [false, true] {
+            let cal = Calendar::new(dc, []);
+            for year in [1970, 1999, 2024, 2025, 2027, 2028, 2029, 2044, 2100] {
+                let holidays: Vec<Date> =
+                    federal_holidays(year, dc).iter().map(|h| h.date).collect();
+                let mut d = date(year, Month::January, 1).unwrap();
+                while d.year() == year {
+                    assert_eq!(
+                        cal.is_holiday(d),
+                        holidays.contains(&d),
+                        "{d} (DC area: {dc})"
+                    );
+                    d = d.next_day().unwrap();
+                }
+            }
+        }
+        // Outside the table the rules are applied directly.
+        assert!(Calendar::new(false, []).is_holiday(date(2101, Month::July, 4).unwrap()));
     }
 
     #[test]

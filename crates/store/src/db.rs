@@ -125,7 +125,7 @@ impl Store {
                     if backend == Backend::Sqlite {
                         conn.execute(
                             "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                             PRAGMA synchronous = NORMAL;",
+                             PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 2147418112;",
                         )
                         .await?;
                     }
