@@ -90,7 +90,7 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let mut user = user_from_row(&row)?;
+        let user = user_from_row(&row)?;
         let last_seen: i64 = row.try_get("last_seen_at")?;
         if now - last_seen > SESSION_TOUCH_MS {
             let mut tx = self.begin_write().await?;
@@ -101,7 +101,6 @@ impl Store {
                 .await?;
             tx.commit().await?;
         }
-        self.load_skills(std::slice::from_mut(&mut user)).await?;
         Ok(Some(user))
     }
 
@@ -241,7 +240,7 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let mut user = user_from_row(&row)?;
+        let user = user_from_row(&row)?;
         let last_used: Option<i64> = row.try_get("last_used_at")?;
         if last_used.is_none_or(|t| now - t > SESSION_TOUCH_MS) {
             let token_id: i64 = row.try_get("token_id")?;
@@ -253,7 +252,6 @@ impl Store {
                 .await?;
             tx.commit().await?;
         }
-        self.load_skills(std::slice::from_mut(&mut user)).await?;
         Ok(Some(user))
     }
 

@@ -57,6 +57,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_work_items.sql"),
         include_str!("../migrations/postgres/0006_work_items.sql"),
     ),
+    (
+        7,
+        include_str!("../migrations/sqlite/0007_queue_index_and_digests.sql"),
+        include_str!("../migrations/postgres/0007_queue_index_and_digests.sql"),
+    ),
 ];
 
 struct Inner {

@@ -48,13 +48,25 @@ pub(crate) fn user_from_row(r: &AnyRow) -> std::result::Result<User, sqlx::Error
         role: role.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         office_id: r.try_get("office_id")?,
         active: r.try_get::<i64, _>("active")? != 0,
-        skills: Vec::new(),
+        skills: match r.try_get::<Option<String>, _>("skills") {
+            Ok(list) => list
+                .unwrap_or_default()
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            // Rows returned by an INSERT or UPDATE carry no skills; the caller sets them.
+            Err(sqlx::Error::ColumnNotFound(_)) => Vec::new(),
+            Err(e) => return Err(e),
+        },
         created_at: r.try_get("created_at")?,
     })
 }
 
+/// A user's columns and skills (one comma-separated, sorted list), so that one query reads both.
 pub(crate) const USER_COLUMNS: &str =
-    "u.id, u.username, u.display_name, u.role, u.office_id, u.active, u.created_at";
+    "u.id, u.username, u.display_name, u.role, u.office_id, u.active, u.created_at, \
+     (SELECT string_agg(k.skill, ',' ORDER BY k.skill) FROM user_skills k WHERE k.user_id = u.id) AS skills";
 
 fn check_office(role: Role, office_id: Option<i64>) -> Result<()> {
     if office_id.is_none() && matches!(role, Role::Employee | Role::Manager | Role::AreaDirector) {
@@ -220,8 +232,7 @@ impl Store {
         match row {
             None => Ok(None),
             Some(r) => {
-                let mut user = user_from_row(&r)?;
-                self.load_skills(std::slice::from_mut(&mut user)).await?;
+                let user = user_from_row(&r)?;
                 Ok(Some((user, r.try_get("password_hash")?)))
             }
         }
@@ -243,9 +254,7 @@ impl Store {
         .fetch_optional(self.pool())
         .await?
         .ok_or(StoreError::NotFound)?;
-        let mut users = vec![user_from_row(&row)?];
-        self.load_skills(&mut users).await?;
-        users.pop().ok_or(StoreError::NotFound)
+        Ok(user_from_row(&row)?)
     }
 
     /// Users, optionally of one office, ordered by user name.
@@ -267,12 +276,10 @@ impl Store {
                 .await?
             }
         };
-        let mut users: Vec<User> = rows
+        Ok(rows
             .iter()
             .map(user_from_row)
-            .collect::<std::result::Result<_, _>>()?;
-        self.load_skills(&mut users).await?;
-        Ok(users)
+            .collect::<std::result::Result<_, _>>()?)
     }
 
     pub async fn count_users(&self) -> Result<i64> {
@@ -280,34 +287,5 @@ impl Store {
             .fetch_one(self.pool())
             .await?;
         Ok(row.try_get(0)?)
-    }
-
-    pub(crate) async fn load_skills(&self, users: &mut [User]) -> Result<()> {
-        if users.is_empty() {
-            return Ok(());
-        }
-        let rows = if users.len() == 1 {
-            sqlx::query("SELECT user_id, skill FROM user_skills WHERE user_id = $1 ORDER BY skill")
-                .bind(users[0].id)
-                .fetch_all(self.pool())
-                .await?
-        } else {
-            // User ids are integers from the database, not input: safe to inline.
-            let ids: Vec<String> = users.iter().map(|u| u.id.to_string()).collect();
-            sqlx::query(&format!(
-                "SELECT user_id, skill FROM user_skills WHERE user_id IN ({}) ORDER BY skill",
-                ids.join(",")
-            ))
-            .fetch_all(self.pool())
-            .await?
-        };
-        for r in &rows {
-            let uid: i64 = r.try_get(0)?;
-            let skill: String = r.try_get(1)?;
-            if let Some(u) = users.iter_mut().find(|u| u.id == uid) {
-                u.skills.push(skill);
-            }
-        }
-        Ok(())
     }
 }
