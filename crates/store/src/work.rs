@@ -832,49 +832,50 @@ impl Store {
     ) -> Result<QueueCounts> {
         self.check_scope(viewer, office.id, "office", &office.code)
             .await?;
-        let mut bucket_sql = String::new();
         let mut args = vec![
             Arg::I(office.id),
             Arg::S(today.to_string()),
             Arg::I(viewer.actor.user_id.unwrap_or(-1)),
         ];
+        // One narrow index range per figure instead of every open item through ten CASEs: the
+        // statuses new and waiting are open by definition, and the aging buckets partition the
+        // open work.
+        let mut sql = String::from(
+            "SELECT \
+             (SELECT COUNT(*) FROM work_items WHERE office_id = $1 AND status = 'new'), \
+             (SELECT COUNT(*) FROM work_items WHERE office_id = $1 AND open = 1 AND due_on = $2 AND status <> 'waiting'), \
+             (SELECT COUNT(*) FROM work_items WHERE office_id = $1 AND open = 1 AND due_on < $2 AND status <> 'waiting'), \
+             (SELECT COUNT(*) FROM work_items WHERE office_id = $1 AND status = 'waiting'), \
+             (SELECT COUNT(*) FROM work_items WHERE assignee_id = $3 AND open = 1 AND office_id = $1)",
+        );
         for b in AgeBucket::ALL {
             let (lo, hi) = b.received_range(calendar, today);
-            let mut conds = Vec::new();
+            let mut conds = String::new();
             if let Some(lo) = lo {
                 args.push(Arg::S(lo.to_string()));
-                conds.push(format!("received_on >= ${}", args.len()));
+                conds.push_str(&format!(" AND received_on >= ${}", args.len()));
             }
             if let Some(hi) = hi {
                 args.push(Arg::S(hi.to_string()));
-                conds.push(format!("received_on <= ${}", args.len()));
+                conds.push_str(&format!(" AND received_on <= ${}", args.len()));
             }
-            bucket_sql.push_str(&format!(
-                ", COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0)",
-                conds.join(" AND ")
+            sql.push_str(&format!(
+                ", (SELECT COUNT(*) FROM work_items WHERE office_id = $1 AND open = 1{conds})"
             ));
         }
-        let sql = format!(
-            "SELECT COUNT(*), \
-             COALESCE(SUM(CASE WHEN status = 'new' THEN 1 ELSE 0 END), 0), \
-             COALESCE(SUM(CASE WHEN status <> 'waiting' AND due_on = $2 THEN 1 ELSE 0 END), 0), \
-             COALESCE(SUM(CASE WHEN status <> 'waiting' AND due_on < $2 THEN 1 ELSE 0 END), 0), \
-             COALESCE(SUM(CASE WHEN status = 'waiting' THEN 1 ELSE 0 END), 0), \
-             COALESCE(SUM(CASE WHEN assignee_id = $3 THEN 1 ELSE 0 END), 0) {bucket_sql} \
-             FROM work_items WHERE office_id = $1 AND open = 1"
-        );
         let row = bind_all(sqlx::query(&sql), &args)
             .fetch_one(self.pool())
             .await?;
         let get = |i: usize| row.try_get::<i64, _>(i);
+        let aging = [get(5)?, get(6)?, get(7)?, get(8)?];
         Ok(QueueCounts {
-            open: get(0)?,
-            unassigned: get(1)?,
-            due_today: get(2)?,
-            overdue: get(3)?,
-            waiting: get(4)?,
-            mine: get(5)?,
-            aging: [get(6)?, get(7)?, get(8)?, get(9)?],
+            open: aging.iter().sum(),
+            unassigned: get(0)?,
+            due_today: get(1)?,
+            overdue: get(2)?,
+            waiting: get(3)?,
+            mine: get(4)?,
+            aging,
         })
     }
 

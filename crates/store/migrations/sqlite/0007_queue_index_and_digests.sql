@@ -2,6 +2,7 @@
 -- status, due date, age and assignee) no longer look up each item's row.
 DROP INDEX work_items_open;
 CREATE INDEX work_items_open ON work_items(office_id, open, due_on, id, status, received_on, assignee_id);
+CREATE INDEX work_items_received ON work_items(office_id, open, received_on);
 
 -- Where a manager's daily digest of overdue work goes, and which digests have gone out: one per
 -- manager per office day, kept so that a restart does not send it twice.
