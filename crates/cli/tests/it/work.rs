@@ -882,3 +882,131 @@ async fn the_scale_demo_writes_what_it_says_and_its_queues_and_search_work() {
     assert!(!hits.is_empty() && hits.iter().all(|h| h.item.office_id == office.id));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn queue_counts_agree_with_the_queues_and_the_aging_buckets() {
+    use worktrack_domain::work::{subtract_business_days, Action, AgeBucket, Status};
+    use worktrack_store::{MoveInput, QueueQuery, QueueView};
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    let office = cast.a.clone();
+    let manager = viewer(&app, "manager.a").await;
+    let employee = viewer(&app, "employee.a").await;
+    let ea = app.store.user_by_username("employee.a").await.unwrap();
+    let calendar = app.store.office_calendar(&office).await.unwrap();
+    let today = office.today();
+    // Received 0, 4, 8 and 15 business days ago, a few of each, in different states.
+    let mut items = Vec::new();
+    for (n, back) in [0u32, 4, 8, 15, 15, 4, 0, 8].into_iter().enumerate() {
+        let it = app
+            .store
+            .create_work_item(
+                &manager,
+                &NewWorkItem {
+                    office_id: office.id,
+                    workload: "post_entitlement".into(),
+                    claimant_id: None,
+                    title: format!("Counted {n}"),
+                    priority: Priority::Normal,
+                    received_on: subtract_business_days(&calendar, today, back),
+                },
+            )
+            .await
+            .unwrap();
+        items.push(it.id);
+    }
+    let assign = MoveInput {
+        assignee_id: Some(ea.id),
+        ..MoveInput::default()
+    };
+    for id in &items[1..5] {
+        app.store
+            .move_work_item(&manager, *id, Action::Assign, &assign)
+            .await
+            .unwrap();
+    }
+    app.store
+        .move_work_item(
+            &employee,
+            items[2],
+            Action::Wait,
+            &MoveInput {
+                note: "the claimant's bank statement".into(),
+                ..MoveInput::default()
+            },
+        )
+        .await
+        .unwrap();
+    for action in [Action::Start, Action::Complete] {
+        app.store
+            .move_work_item(&employee, items[3], action, &MoveInput::default())
+            .await
+            .unwrap();
+    }
+
+    let mut now = Vec::new();
+    for id in &items {
+        now.push(app.store.work_item(&manager, *id).await.unwrap());
+    }
+    let open: Vec<_> = now.iter().filter(|i| i.status.is_open()).collect();
+    let today_s = today.to_string();
+    let expect_overdue = open
+        .iter()
+        .filter(|i| i.status != Status::Waiting && i.due_on < today_s)
+        .count() as i64;
+    assert!(expect_overdue > 0, "the 15-day-old open item is overdue");
+
+    for (who, mine) in [(&manager, 0), (&employee, 3)] {
+        let c = app
+            .store
+            .queue_counts(who, &office, &calendar, today)
+            .await
+            .unwrap();
+        assert_eq!(c.open, 7, "one of eight is completed");
+        assert_eq!(c.unassigned, 4);
+        assert_eq!(c.waiting, 1);
+        assert_eq!(c.mine, mine);
+        assert_eq!(c.overdue, expect_overdue);
+        assert_eq!(
+            c.aging,
+            [2, 2, 2, 1],
+            "0 days: 2; 4: 2; 8: 2; 15: one left open"
+        );
+        // Each figure is the length of its queue.
+        for (view, n) in [
+            (QueueView::Open, c.open),
+            (QueueView::Unassigned, c.unassigned),
+            (QueueView::Waiting, c.waiting),
+            (QueueView::Mine, c.mine),
+            (QueueView::Overdue, c.overdue),
+            (QueueView::DueToday, c.due_today),
+        ] {
+            let q = QueueQuery {
+                office_id: office.id,
+                view,
+                workload: None,
+                assignee_id: None,
+                age: None,
+                after: None,
+                limit: 100,
+                today,
+            };
+            let page = app.store.queue(who, &q).await.unwrap();
+            assert_eq!(page.items.len() as i64, n, "{view:?}");
+        }
+        for (i, b) in AgeBucket::ALL.into_iter().enumerate() {
+            let q = QueueQuery {
+                office_id: office.id,
+                view: QueueView::Open,
+                workload: None,
+                assignee_id: None,
+                age: Some(b),
+                after: None,
+                limit: 100,
+                today,
+            };
+            let page = app.store.queue(who, &q).await.unwrap();
+            assert_eq!(page.items.len() as i64, c.aging[i], "{b:?}");
+        }
+    }
+}
