@@ -13,6 +13,7 @@ pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 pub const DEFAULT_CONFIG_FILE: &str = "worktrack.toml";
 pub const DEFAULT_BLOB_STORE: &str = "local";
 pub const DEFAULT_S3_REGION: &str = "us-east-1";
+pub const DEFAULT_DIGEST_HOUR: u8 = 7;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -82,6 +83,9 @@ pub struct Overrides {
     /// S3 credentials, from the environment (or the file), never flags.
     pub s3_access_key: Option<String>,
     pub s3_secret_key: Option<String>,
+    pub smtp_url: Option<(String, Source)>,
+    pub mail_from: Option<(String, Source)>,
+    pub digest_hour: Option<(u8, Source)>,
 }
 
 /// `worktrack.toml`.
@@ -100,6 +104,9 @@ pub struct FileConfig {
     pub s3_region: Option<String>,
     pub s3_access_key: Option<String>,
     pub s3_secret_key: Option<String>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
+    pub digest_hour: Option<u8>,
 }
 
 #[derive(Debug, Clone)]
@@ -118,6 +125,11 @@ pub struct Config {
     pub s3_region: Setting<String>,
     pub s3_access_key: Setting<Option<Secret>>,
     pub s3_secret_key: Setting<Option<Secret>>,
+    /// The mail relay for the managers' daily digest (`smtp://host:port`); none: no e-mail.
+    pub smtp_url: Setting<Option<String>>,
+    pub mail_from: Setting<Option<String>>,
+    /// Office-local hour from which the day's digest goes out.
+    pub digest_hour: Setting<u8>,
     pub config_file: Option<PathBuf>,
 }
 
@@ -227,6 +239,9 @@ impl Config {
                 over.s3_secret_key.map(|k| (Secret(k), Source::Env)),
                 file.s3_secret_key.map(Secret),
             ),
+            smtp_url: pick_opt(over.smtp_url, file.smtp_url),
+            mail_from: pick_opt(over.mail_from, file.mail_from),
+            digest_hour: pick(over.digest_hour, file.digest_hour, DEFAULT_DIGEST_HOUR),
             config_file: used,
         };
         config.validate()?;
@@ -259,7 +274,27 @@ impl Config {
             }
         }
         self.blob_backend()?;
+        self.mailer()?;
+        if self.digest_hour.value > 23 {
+            bail!("digest_hour: must be an hour from 0 to 23 (office-local time)");
+        }
         Ok(())
+    }
+
+    /// The digest mailer `smtp_url` and `mail_from` describe, checked (without contacting the
+    /// relay); none when `smtp_url` is not set.
+    pub fn mailer(&self) -> anyhow::Result<Option<worktrack_pipeline::digest::Mailer>> {
+        let Some(url) = &self.smtp_url.value else {
+            return Ok(None);
+        };
+        let Some(from) = &self.mail_from.value else {
+            bail!("smtp_url is set: set mail_from too, the address digests come from (WORKTRACK_MAIL_FROM or `mail_from` in the config file)");
+        };
+        let from = worktrack_domain::EmailAddress::parse(from)
+            .map_err(|e| anyhow::anyhow!("mail_from: {e}"))?;
+        let mailer = worktrack_pipeline::digest::Mailer::new(url.trim(), from)
+            .map_err(|e| anyhow::anyhow!("smtp_url: {e}"))?;
+        Ok(Some(mailer))
     }
 
     /// The blob store `blob_store` names, checked (without contacting it).
@@ -382,6 +417,27 @@ impl Config {
             };
             line(name, shown.into(), secret.source);
         }
+        line(
+            "smtp_url",
+            self.smtp_url
+                .value
+                .clone()
+                .unwrap_or_else(|| "(none: no digest e-mail)".into()),
+            self.smtp_url.source,
+        );
+        line(
+            "mail_from",
+            self.mail_from
+                .value
+                .clone()
+                .unwrap_or_else(|| "(none)".into()),
+            self.mail_from.source,
+        );
+        line(
+            "digest_hour",
+            self.digest_hour.value.to_string(),
+            self.digest_hour.source,
+        );
         match &self.master_key {
             Some(_) => line(
                 "master_key",

@@ -111,6 +111,15 @@ struct ServeArgs {
     /// The URL people use to reach the server; https:// makes cookies Secure.
     #[arg(long, env = "WORKTRACK_PUBLIC_URL")]
     public_url: Option<String>,
+    /// The mail relay for managers' daily digests of overdue work, smtp://host:port.
+    #[arg(long, env = "WORKTRACK_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The address digests come from.
+    #[arg(long, env = "WORKTRACK_MAIL_FROM")]
+    mail_from: Option<String>,
+    /// Office-local hour (0-23) from which the day's digest goes out.
+    #[arg(long, env = "WORKTRACK_DIGEST_HOUR")]
+    digest_hour: Option<u8>,
     /// Watch a scanner folder for an office, as CODE=DIR (repeatable).
     #[arg(long = "hot-folder", value_name = "CODE=DIR")]
     hot_folder: Vec<String>,
@@ -215,6 +224,9 @@ fn overrides(g: &GlobalArgs, s: Option<&ServeArgs>, m: &ArgMatches) -> Overrides
         s3_secret_key: std::env::var("WORKTRACK_S3_SECRET_KEY")
             .ok()
             .filter(|k| !k.is_empty()),
+        smtp_url: s.and_then(|s| with_source(s.smtp_url.clone(), m, "smtp_url")),
+        mail_from: s.and_then(|s| with_source(s.mail_from.clone(), m, "mail_from")),
+        digest_hour: s.and_then(|s| with_source(s.digest_hour, m, "digest_hour")),
     }
 }
 
@@ -318,6 +330,16 @@ async fn run() -> anyhow::Result<ExitCode> {
             .await?;
             let running =
                 server::start(&config.listen.value, intake, server::web_config(&config)).await?;
+            if let Some(mailer) = config.mailer()? {
+                running.send_digests(
+                    store.clone(),
+                    mailer,
+                    worktrack_pipeline::digest::DigestSettings {
+                        hour: config.digest_hour.value,
+                        public_url: config.public_url.value.clone(),
+                    },
+                );
+            }
             println!(
                 "WorkTrack is listening on {}/ ({} database)",
                 running.url(),

@@ -115,6 +115,22 @@ impl Running {
         format!("http://{}", self.addr)
     }
 
+    /// Sends managers their daily digests of overdue work through `mailer`, until the server
+    /// stops.
+    pub fn send_digests(
+        &self,
+        store: Store,
+        mailer: worktrack_pipeline::digest::Mailer,
+        settings: worktrack_pipeline::digest::DigestSettings,
+    ) {
+        tokio::spawn(worktrack_pipeline::digest::run_digests(
+            store,
+            mailer,
+            settings,
+            self.workers.subscribe(),
+        ));
+    }
+
     /// Stops the in-process job worker (the server keeps answering).
     pub fn stop_workers(&self) {
         let _ = self.workers.send(true);

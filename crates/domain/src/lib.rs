@@ -17,7 +17,7 @@ pub mod work;
 pub use access::Scope;
 pub use calendar::{federal_holidays, Calendar, Holiday};
 pub use names::{
-    AreaName, NameError, OfficeCode, Password, PersonName, Skill, TimeZone, Username,
+    AreaName, EmailAddress, NameError, OfficeCode, Password, PersonName, Skill, TimeZone, Username,
     OFFICE_TIME_ZONES,
 };
 pub use role::Role;

@@ -19,6 +19,45 @@ pub enum NameError {
     TimeZone,
     #[error("an area name is 1 to 80 characters")]
     Area,
+    #[error(
+        "an e-mail address looks like name@agency.gov: one @, no spaces, at most 254 characters"
+    )]
+    Email,
+}
+
+/// An e-mail address, as far as a mail relay needs: `local@domain`, printable ASCII without
+/// spaces or the characters that would end an SMTP command or header (`<`, `>`, `,`, `;`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub fn parse(s: &str) -> Result<Self, NameError> {
+        let s = s.trim();
+        let ok_char = |c: char| c.is_ascii_graphic() && !matches!(c, '<' | '>' | ',' | ';' | '"');
+        match s.split_once('@') {
+            Some((local, domain))
+                if s.len() <= 254
+                    && !local.is_empty()
+                    && local.len() <= 64
+                    && !domain.is_empty()
+                    && !domain.contains('@')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains("..")
+                    && s.chars().all(ok_char) =>
+            {
+                Ok(EmailAddress(format!(
+                    "{local}@{}",
+                    domain.to_ascii_lowercase()
+                )))
+            }
+            _ => Err(NameError::Email),
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// An office code: 3–6 ASCII letters or digits, stored upper-case.
@@ -261,6 +300,52 @@ mod more_tests {
         assert!(TimeZone::parse("Europe/Paris").is_err());
         assert!(AreaName::parse("").is_err());
     }
+
+    #[test]
+    fn email_addresses() {
+        assert_eq!(
+            EmailAddress::parse(" Manager.A@Field.Example.GOV ")
+                .unwrap()
+                .as_str(),
+            "Manager.A@field.example.gov"
+        );
+        for bad in [
+            "",
+            "manager",
+            "@example.gov",
+            "manager@",
+            "a@b@example.gov",
+            "manager a@example.gov",
+            "manager@example..gov",
+            "manager@.example.gov",
+            "<manager@example.gov>",
+            "manager@example.gov\r\nRCPT TO:<x@y>",
+        ] {
+            assert!(EmailAddress::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(EmailAddress::parse(&format!("{}@example.gov", "a".repeat(65))).is_err());
+    }
+
+    #[test]
+    fn local_time_follows_daylight_saving() {
+        let tz = TimeZone::parse("America/New_York").unwrap();
+        // 2026-07-01 12:00 UTC is 08:00 EDT; 2026-12-01 12:00 UTC is 07:00 EST.
+        let july = time::macros::datetime!(2026-07-01 12:00 UTC).unix_timestamp() * 1000;
+        let december = time::macros::datetime!(2026-12-01 12:00 UTC).unix_timestamp() * 1000;
+        assert_eq!(
+            tz.local_time(july),
+            time::macros::datetime!(2026-07-01 08:00)
+        );
+        assert_eq!(
+            tz.local_time(december),
+            time::macros::datetime!(2026-12-01 07:00)
+        );
+        let phoenix = TimeZone::parse("America/Phoenix").unwrap();
+        assert_eq!(
+            phoenix.local_time(july),
+            time::macros::datetime!(2026-07-01 05:00)
+        );
+    }
 }
 
 impl TimeZone {
@@ -284,12 +369,18 @@ impl TimeZone {
     /// (second Sunday of March 02:00 to first Sunday of November 02:00 local time) — enough for
     /// the eleven zones of [`OFFICE_TIME_ZONES`] without a time-zone database.
     pub fn local_date(self, unix_ms: i64) -> time::Date {
+        self.local_time(unix_ms).date()
+    }
+
+    /// The office's wall-clock date and time at the instant `unix_ms` (see [`Self::local_date`]).
+    pub fn local_time(self, unix_ms: i64) -> time::PrimitiveDateTime {
         let (std_hours, dst) = self.standard_offset();
         let utc = time::OffsetDateTime::from_unix_timestamp(unix_ms.div_euclid(1000))
             .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
         let standard = utc + time::Duration::hours(std_hours);
+        let standard_wall = time::PrimitiveDateTime::new(standard.date(), standard.time());
         if !dst {
-            return standard.date();
+            return standard_wall;
         }
         let year = standard.year();
         let sunday = |month: time::Month, n: u8| {
@@ -321,9 +412,9 @@ impl TimeZone {
             _ => false,
         };
         if in_dst {
-            (standard + time::Duration::hours(1)).date()
+            standard_wall + time::Duration::hours(1)
         } else {
-            standard.date()
+            standard_wall
         }
     }
 }

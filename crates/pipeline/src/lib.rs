@@ -11,6 +11,7 @@
 //! the demo.
 
 pub mod corpus;
+pub mod digest;
 mod headers;
 pub mod inspect;
 pub mod intake;

@@ -11,6 +11,7 @@ mod auth;
 mod blobs;
 mod claimants;
 mod db;
+mod digest;
 mod documents;
 mod error;
 mod jobs;
@@ -27,6 +28,7 @@ pub use auth::{ApiToken, IssuedToken, THROTTLE_MAX_FAILURES, THROTTLE_WINDOW_MS}
 pub use blobs::{BlobInfo, BlobRef, BlobStore};
 pub use claimants::{ssn_policy, Claimant, NewClaimant};
 pub use db::{now_ms, Backend, Store};
+pub use digest::{Digest, DigestItem, DIGEST_ITEMS};
 pub use documents::{
     CustodyEvent, Document, DocumentFilter, NewDocument, PageText, PaperRow, Source, Upload,
     STATUS_ATTENTION, STATUS_DUPLICATE, STATUS_STORED,

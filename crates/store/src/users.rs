@@ -20,6 +20,8 @@ pub struct User {
     pub active: bool,
     pub skills: Vec<String>,
     pub created_at: i64,
+    /// Where the daily digest goes (managers), if anywhere.
+    pub email: Option<String>,
 }
 
 pub struct NewUser {
@@ -60,12 +62,17 @@ pub(crate) fn user_from_row(r: &AnyRow) -> std::result::Result<User, sqlx::Error
             Err(e) => return Err(e),
         },
         created_at: r.try_get("created_at")?,
+        email: match r.try_get("email") {
+            Ok(e) => e,
+            Err(sqlx::Error::ColumnNotFound(_)) => None,
+            Err(e) => return Err(e),
+        },
     })
 }
 
 /// A user's columns and skills (one comma-separated, sorted list), so that one query reads both.
 pub(crate) const USER_COLUMNS: &str =
-    "u.id, u.username, u.display_name, u.role, u.office_id, u.active, u.created_at, \
+    "u.id, u.username, u.display_name, u.role, u.office_id, u.active, u.created_at, u.email, \
      (SELECT string_agg(k.skill, ',' ORDER BY k.skill) FROM user_skills k WHERE k.user_id = u.id) AS skills";
 
 fn check_office(role: Role, office_id: Option<i64>) -> Result<()> {
@@ -107,7 +114,7 @@ impl Store {
         let row = sqlx::query(
             "INSERT INTO users (username, display_name, role, office_id, password_hash, active, created_at) \
              VALUES ($1, $2, $3, $4, $5, 1, $6) \
-             RETURNING id, username, display_name, role, office_id, active, created_at",
+             RETURNING id, username, display_name, role, office_id, active, created_at, email",
         )
         .bind(new.username.as_str())
         .bind(new.display_name.as_str())
@@ -147,7 +154,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "UPDATE users SET display_name = $1, role = $2, office_id = $3, active = $4 \
-             WHERE username = $5 RETURNING id, username, display_name, role, office_id, active, created_at",
+             WHERE username = $5 RETURNING id, username, display_name, role, office_id, active, created_at, email",
         )
         .bind(up.display_name.as_str())
         .bind(up.role.as_str())
@@ -192,7 +199,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "UPDATE users SET password_hash = $1 WHERE username = $2 \
-             RETURNING id, username, display_name, role, office_id, active, created_at",
+             RETURNING id, username, display_name, role, office_id, active, created_at, email",
         )
         .bind(hash)
         .bind(username)

@@ -10,6 +10,7 @@ mod auth;
 mod browser;
 mod browser_flows;
 mod cli;
+mod digest;
 mod folders;
 mod intake;
 mod jobs;

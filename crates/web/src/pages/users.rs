@@ -208,6 +208,8 @@ pub struct UserPage {
     pub offices: Vec<Office>,
     pub roles: [Role; 6],
     pub form: UserForm,
+    /// The e-mail field as shown (the stored address, or what was typed when it was refused).
+    pub email: String,
 }
 
 pub async fn show(
@@ -223,12 +225,67 @@ pub async fn show(
     let title = format!("User {}", user.username);
     Ok(render(&UserPage {
         chrome: Chrome::for_user(&who, &title, csrf, "/users"),
+        email: user.email.clone().unwrap_or_default(),
         user,
         offices,
         roles: Role::ALL,
         form,
     })?
     .into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    pub email: String,
+}
+
+/// Sets or clears where a user's daily digest goes.
+pub async fn set_email(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Path(username): Path<String>,
+    Form(f): Form<EmailForm>,
+) -> Result<Response, PageError> {
+    require(who.role().is_admin(), "managing users")?;
+    let user = state.store.user_by_username(&username).await?;
+    let typed = f.email.trim();
+    let parsed = if typed.is_empty() {
+        Ok(None)
+    } else {
+        worktrack_domain::EmailAddress::parse(typed)
+            .map(Some)
+            .map_err(|e| e.to_string())
+    };
+    let result = match parsed {
+        Ok(email) => state
+            .store
+            .set_user_email(&who.viewer.actor, &user.username, email.as_ref())
+            .await
+            .map_err(|e| PageError::from(e).message),
+        Err(m) => Err(m),
+    };
+    match result {
+        Ok(u) => Ok(Redirect::to(&format!("/users/{}", u.username)).into_response()),
+        Err(message) => {
+            let offices = state.store.offices().await?;
+            let form = UserForm::from_user(&user, &offices);
+            let title = format!("User {}", user.username);
+            Ok(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &UserPage {
+                    chrome: Chrome::for_user(&who, &title, csrf, "/users")
+                        .with_error(Some(message)),
+                    email: typed.to_string(),
+                    user,
+                    offices,
+                    roles: Role::ALL,
+                    form,
+                },
+            ))
+        }
+    }
 }
 
 pub async fn update(
@@ -277,6 +334,7 @@ pub async fn update(
                 &UserPage {
                     chrome: Chrome::for_user(&who, &title, csrf, "/users")
                         .with_error(Some(message)),
+                    email: user.email.clone().unwrap_or_default(),
                     user,
                     offices,
                     roles: Role::ALL,
