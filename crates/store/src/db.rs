@@ -2,9 +2,11 @@
 
 use crate::error::{Result, StoreError};
 use crate::keys::Keys;
+use crate::refcache::RefCache;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor, Row};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -74,6 +76,8 @@ struct Inner {
     sqlite_writer: Arc<Mutex<()>>,
     /// The newest classifier model read, kept parsed: suggestions check only its version.
     pub(crate) model_cache: std::sync::Mutex<Option<Arc<worktrack_domain::classifier::Model>>>,
+    /// Offices, rules, calendars and staff for pages.
+    ref_cache: RefCache,
 }
 
 /// The handle to the database; cheap to clone.
@@ -86,12 +90,24 @@ pub struct Store {
 pub(crate) struct WriteTx {
     pub tx: sqlx::Transaction<'static, sqlx::Any>,
     _writer: Option<OwnedMutexGuard<()>>,
+    /// Bumped on commit when this transaction changed reference data (see `refcache`).
+    reference: Option<Arc<AtomicU64>>,
+    generation: Arc<AtomicU64>,
 }
 
 impl WriteTx {
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
+        if let Some(g) = self.reference {
+            g.fetch_add(1, Ordering::AcqRel);
+        }
         Ok(())
+    }
+
+    /// Marks this transaction as changing offices, users, calendars or workload rules: cached
+    /// copies become stale when it commits.
+    pub fn reference_changed(&mut self) {
+        self.reference = Some(self.generation.clone());
     }
 }
 
@@ -152,6 +168,7 @@ impl Store {
                 keys,
                 sqlite_writer: Arc::new(Mutex::new(())),
                 model_cache: std::sync::Mutex::new(None),
+                ref_cache: RefCache::default(),
             }),
         };
         store.migrate().await?;
@@ -175,6 +192,10 @@ impl Store {
         &self.inner.model_cache
     }
 
+    pub(crate) fn ref_cache(&self) -> &RefCache {
+        &self.inner.ref_cache
+    }
+
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.inner.pool
     }
@@ -188,6 +209,8 @@ impl Store {
         Ok(WriteTx {
             tx,
             _writer: writer,
+            reference: None,
+            generation: self.inner.ref_cache.generation(),
         })
     }
 

@@ -56,6 +56,7 @@ impl Store {
         email: Option<&EmailAddress>,
     ) -> Result<User> {
         let mut tx = self.begin_write().await?;
+        tx.reference_changed();
         let done = sqlx::query("UPDATE users SET email = $1 WHERE username = $2")
             .bind(email.map(EmailAddress::as_str))
             .bind(username)

@@ -564,6 +564,7 @@ impl Store {
             ));
         }
         let mut tx = self.begin_write().await?;
+        tx.reference_changed();
         sqlx::query(
             "INSERT INTO closures (office_id, day, reason, created_at) VALUES ($1, $2, $3, $4)",
         )

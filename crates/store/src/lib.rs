@@ -18,6 +18,7 @@ mod jobs;
 mod keys;
 mod offices;
 mod profiles;
+mod refcache;
 mod s3;
 mod scale;
 mod users;
@@ -42,6 +43,7 @@ pub use profiles::{
     AUTO_ACCEPT_MIN_SUPPORT, AUTO_ACCEPT_PRECISION, PROFILE_AUTO, PROFILE_CONFIRMED, PROFILE_NONE,
     PROFILE_PENDING, PROFILE_SUGGESTED,
 };
+pub use refcache::REFERENCE_TTL;
 pub use s3::S3Config;
 pub use scale::{ScaleSpec, ScaleSummary};
 pub use users::{NewUser, User, UserUpdate};

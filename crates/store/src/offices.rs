@@ -99,6 +99,7 @@ impl Store {
     pub async fn create_office(&self, actor: &Actor, new: &NewOffice) -> Result<Office> {
         check_numbers(new.headcount, new.upload_within_days)?;
         let mut tx = self.begin_write().await?;
+        tx.reference_changed();
         let row = sqlx::query(
             "INSERT INTO offices (code, name, area, time_zone, dc_area, training, headcount, created_at, \
              upload_within_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *",
@@ -140,6 +141,7 @@ impl Store {
     ) -> Result<Office> {
         check_numbers(up.headcount, up.upload_within_days)?;
         let mut tx = self.begin_write().await?;
+        tx.reference_changed();
         let row = sqlx::query(
             "UPDATE offices SET name = $1, area = $2, time_zone = $3, dc_area = $4, training = $5, \
              headcount = $6, upload_within_days = $8 WHERE code = $7 RETURNING *",

@@ -257,6 +257,7 @@ impl Store {
     /// cold-start model as version 0.
     pub(crate) async fn ensure_catalogue(&self, default: &Catalogue) -> Result<()> {
         let mut tx = self.begin_write().await?;
+        tx.reference_changed();
         let n: i64 = sqlx::query("SELECT COUNT(*) FROM profile_codes")
             .fetch_one(&mut *tx.tx)
             .await?
@@ -1037,6 +1038,7 @@ impl Store {
             ));
         }
         let mut tx = self.begin_write().await?;
+        tx.reference_changed();
         sqlx::query("UPDATE offices SET auto_accept = $1 WHERE id = $2")
             .bind(i64::from(on))
             .bind(office.id)

@@ -136,6 +136,7 @@ impl Store {
         let mut rng = StdRng::seed_from_u64(spec.seed);
         let now = now_ms();
         let mut tx = self.begin_write().await?;
+        tx.reference_changed();
         // Offices, ten to an area.
         let mut office_ids = Vec::with_capacity(spec.offices);
         for chunk in (0..spec.offices).collect::<Vec<_>>().chunks(BATCH) {

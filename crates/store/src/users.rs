@@ -111,6 +111,7 @@ impl Store {
     pub async fn create_user(&self, actor: &Actor, new: &NewUser) -> Result<User> {
         check_office(new.role, new.office_id)?;
         let mut tx = self.begin_write().await?;
+        tx.reference_changed();
         let row = sqlx::query(
             "INSERT INTO users (username, display_name, role, office_id, password_hash, active, created_at) \
              VALUES ($1, $2, $3, $4, $5, 1, $6) \
@@ -152,6 +153,7 @@ impl Store {
     ) -> Result<User> {
         check_office(up.role, up.office_id)?;
         let mut tx = self.begin_write().await?;
+        tx.reference_changed();
         let row = sqlx::query(
             "UPDATE users SET display_name = $1, role = $2, office_id = $3, active = $4 \
              WHERE username = $5 RETURNING id, username, display_name, role, office_id, active, created_at, email",

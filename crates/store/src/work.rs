@@ -481,6 +481,7 @@ impl Store {
         let days = parse_deadline_days(days).map_err(StoreError::Invalid)?;
         self.workload_rule(office.id, workload).await?;
         let mut tx = self.begin_write().await?;
+        tx.reference_changed();
         sqlx::query(
             "INSERT INTO deadline_policies (office_id, workload, days, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (office_id, workload) DO UPDATE SET days = excluded.days, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
@@ -525,6 +526,7 @@ impl Store {
         let rule = AssignmentRule::parse(rule)
             .ok_or_else(|| StoreError::Invalid(format!("{rule:?} is not an assignment rule")))?;
         let mut tx = self.begin_write().await?;
+        tx.reference_changed();
         sqlx::query(
             "UPDATE offices SET assignment_rule = $1, keep_what_you_take = $2 WHERE id = $3",
         )

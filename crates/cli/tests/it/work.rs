@@ -1010,3 +1010,67 @@ async fn queue_counts_agree_with_the_queues_and_the_aging_buckets() {
         }
     }
 }
+
+#[tokio::test]
+async fn pages_see_reference_changes_at_once_and_other_processes_changes_within_the_ttl() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    let manager = viewer(&app, "manager.a").await;
+    let days = |rules: &[worktrack_store::WorkloadRule]| {
+        rules
+            .iter()
+            .find(|r| r.workload == "post_entitlement")
+            .and_then(|r| r.office_days)
+    };
+    assert_eq!(
+        days(&app.store.workload_rules_cached(cast.a.id).await.unwrap()),
+        None
+    );
+    app.store
+        .set_deadline_policy(&manager, &cast.a, "post_entitlement", "7")
+        .await
+        .unwrap();
+    assert_eq!(
+        days(&app.store.workload_rules_cached(cast.a.id).await.unwrap()),
+        Some(7),
+        "a change made through this store is seen at once"
+    );
+    let staff = app.store.staff_cached(cast.a.id).await.unwrap().len();
+    user_with_skills(&app, "new.hire", &cast.a, "ssi").await;
+    assert_eq!(
+        app.store.staff_cached(cast.a.id).await.unwrap().len(),
+        staff + 1
+    );
+    let calendar = app.store.office_calendar_cached(&cast.a).await.unwrap();
+    let next = calendar.add_business_days(cast.a.today(), 3);
+
+    // Another process (here: a separate connection) changes the closures and a policy.
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&app.database_url)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO closures (office_id, day, reason, created_at) VALUES ($1, $2, 'storm', 0)",
+    )
+    .bind(cast.a.id)
+    .bind(next.to_string())
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE deadline_policies SET days = 9 WHERE office_id = $1")
+        .bind(cast.a.id)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    tokio::time::sleep(worktrack_store::REFERENCE_TTL + std::time::Duration::from_millis(200))
+        .await;
+    assert!(!app
+        .store
+        .office_calendar_cached(&cast.a)
+        .await
+        .unwrap()
+        .is_business_day(next));
+    assert_eq!(
+        days(&app.store.workload_rules_cached(cast.a.id).await.unwrap()),
+        Some(9)
+    );
+}

@@ -63,8 +63,8 @@ pub struct WorkQuery {
 
 async fn out(state: &AppState, item: WorkItem) -> ApiResult<WorkItemOut> {
     let office = state.store.office_by_id(item.office_id).await?;
-    let calendar = state.store.office_calendar(&office).await?;
-    let rules = state.store.workload_rules(office.id).await?;
+    let calendar = state.store.office_calendar_cached(&office).await?;
+    let rules = state.store.workload_rules_cached(office.id).await?;
     Ok(out_with(
         &office.code,
         row(item, &calendar, office.today(), &rules),
@@ -106,10 +106,10 @@ pub async fn list(
         crate::pages::work::working_office(&state, &who, q.office.as_deref().unwrap_or(""))
             .await
             .map_err(|_| Problem::not_found())?;
-    let rules = state.store.workload_rules(office.id).await?;
+    let rules = state.store.workload_rules_cached(office.id).await?;
     // Only a filter by assignee needs the office's people.
     let people = if q.assignee.as_deref().is_some_and(|a| !a.is_empty()) {
-        state.store.users(Some(office.id)).await?
+        state.store.staff_cached(office.id).await?.to_vec()
     } else {
         Vec::new()
     };
@@ -127,7 +127,7 @@ pub async fn list(
     let query =
         queue_query(&params, &office, &people, &rules, limit).map_err(Problem::validation)?;
     let page = state.store.queue(&who.viewer, &query).await?;
-    let calendar = state.store.office_calendar(&office).await?;
+    let calendar = state.store.office_calendar_cached(&office).await?;
     let today = office.today();
     let (next_after_due, next_after_id) = match page.next {
         Some((d, id)) => (Some(d), Some(id)),

@@ -13,6 +13,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
+use std::sync::Arc;
 use time::Date;
 use worktrack_domain::work::{
     escalation, time_to_due_phrase, Action, AgeBucket, AssignmentRule, Escalation, Priority,
@@ -59,9 +60,14 @@ pub async fn working_office(
             "Your role sees no individual work items; see the office pages for figures.",
         ));
     }
+    let all = state.store.offices_cached().await?;
     let offices: Vec<Office> = match &who.viewer.scope {
-        Scope::Offices(ids) => state.store.offices_by_ids(ids).await?,
-        _ => state.store.offices().await?,
+        Scope::Offices(ids) => all
+            .iter()
+            .filter(|o| ids.contains(&o.id))
+            .cloned()
+            .collect(),
+        _ => all.to_vec(),
     };
     let chosen = if code.is_empty() {
         who.viewer
@@ -240,13 +246,14 @@ async fn queue_page(
     error: Option<String>,
 ) -> Result<(StatusCode, QueuePage), PageError> {
     let (office, offices) = working_office(state, who, &p.office).await?;
-    let rules = state.store.workload_rules(office.id).await?;
+    let rules = state.store.workload_rules_cached(office.id).await?.to_vec();
     let people: Vec<User> = state
         .store
-        .users(Some(office.id))
+        .staff_cached(office.id)
         .await?
-        .into_iter()
+        .iter()
         .filter(|u| u.active && matches!(u.role, Role::Employee | Role::Manager))
+        .cloned()
         .collect();
     let today = office.today();
     let mut error = error.or(p.error.clone());
@@ -267,7 +274,7 @@ async fn queue_page(
         }
     };
     let page = state.store.queue(&who.viewer, &query).await?;
-    let calendar = state.store.office_calendar(&office).await?;
+    let calendar = state.store.office_calendar_cached(&office).await?;
     let counts = state
         .store
         .queue_counts(&who.viewer, &office, &calendar, today)
@@ -906,15 +913,17 @@ pub async fn search(
         {
             Ok(found) => {
                 // Each office's calendar and rules are read once, however many hits it has.
-                let mut per_office: std::collections::HashMap<i64, (Calendar, Vec<WorkloadRule>)> =
-                    std::collections::HashMap::new();
+                let mut per_office: std::collections::HashMap<
+                    i64,
+                    (Arc<Calendar>, Arc<Vec<WorkloadRule>>),
+                > = std::collections::HashMap::new();
                 for SearchHit { item, snippet } in found {
                     let Some(o) = offices.iter().find(|o| o.id == item.office_id) else {
                         continue;
                     };
                     if let std::collections::hash_map::Entry::Vacant(e) = per_office.entry(o.id) {
-                        let calendar = state.store.office_calendar(o).await?;
-                        let rules = state.store.workload_rules(o.id).await?;
+                        let calendar = state.store.office_calendar_cached(o).await?;
+                        let rules = state.store.workload_rules_cached(o.id).await?;
                         e.insert((calendar, rules));
                     }
                     if let Some((calendar, rules)) = per_office.get(&o.id) {

@@ -1,0 +1,105 @@
+//! Reference data for pages, kept in memory: the offices, each office's workload rules, working
+//! calendar and staff. A queue page needs all four and they change a few times a year, so the
+//! pages read them from here instead of making four more database calls per request.
+//!
+//! Any transaction of this process that changes them marks itself
+//! ([`WriteTx::reference_changed`]), and its commit makes every entry stale. Changes made by
+//! another process (an administrator's CLI command, a second server) are seen within
+//! [`REFERENCE_TTL`]. Writes never read from here: a deadline, an assignment or a scope check
+//! reads the database in its own transaction.
+
+use crate::db::Store;
+use crate::error::Result;
+use crate::users::User;
+use crate::work::WorkloadRule;
+use crate::Office;
+use std::any::Any;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use worktrack_domain::Calendar;
+
+/// How long an entry is trusted without a change seen in this process.
+pub const REFERENCE_TTL: Duration = Duration::from_secs(2);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Key {
+    Offices,
+    Rules(i64),
+    Calendar(i64),
+    Staff(i64),
+}
+
+type Entry = (u64, Instant, Arc<dyn Any + Send + Sync>);
+
+#[derive(Default)]
+pub(crate) struct RefCache {
+    generation: Arc<AtomicU64>,
+    entries: Mutex<HashMap<Key, Entry>>,
+}
+
+impl RefCache {
+    pub(crate) fn generation(&self) -> Arc<AtomicU64> {
+        self.generation.clone()
+    }
+
+    fn get<T: Send + Sync + 'static>(&self, key: Key) -> Option<Arc<T>> {
+        let now = self.generation.load(Ordering::Acquire);
+        let entries = self.entries.lock().ok()?;
+        let (generation, at, value) = entries.get(&key)?;
+        if *generation != now || at.elapsed() > REFERENCE_TTL {
+            return None;
+        }
+        value.clone().downcast::<T>().ok()
+    }
+
+    fn put<T: Send + Sync + 'static>(&self, key: Key, generation: u64, value: Arc<T>) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(key, (generation, Instant::now(), value));
+        }
+    }
+}
+
+impl Store {
+    async fn cached<T, F, Fut>(&self, key: Key, load: F) -> Result<Arc<T>>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        let cache = self.ref_cache();
+        if let Some(v) = cache.get::<T>(key) {
+            return Ok(v);
+        }
+        // Read the generation before loading: a change committed meanwhile makes this stale.
+        let generation = cache.generation.load(Ordering::Acquire);
+        let value = Arc::new(load().await?);
+        cache.put(key, generation, value.clone());
+        Ok(value)
+    }
+
+    /// All offices, by code (see the module note on freshness).
+    pub async fn offices_cached(&self) -> Result<Arc<Vec<Office>>> {
+        self.cached(Key::Offices, || self.offices()).await
+    }
+
+    /// An office's workload rules, as [`Store::workload_rules`].
+    pub async fn workload_rules_cached(&self, office_id: i64) -> Result<Arc<Vec<WorkloadRule>>> {
+        self.cached(Key::Rules(office_id), || self.workload_rules(office_id))
+            .await
+    }
+
+    /// An office's working calendar, as [`Store::office_calendar`].
+    pub async fn office_calendar_cached(&self, office: &Office) -> Result<Arc<Calendar>> {
+        self.cached(Key::Calendar(office.id), || self.office_calendar(office))
+            .await
+    }
+
+    /// An office's users, as [`Store::users`] for that office.
+    pub async fn staff_cached(&self, office_id: i64) -> Result<Arc<Vec<User>>> {
+        self.cached(Key::Staff(office_id), || self.users(Some(office_id)))
+            .await
+    }
+}
