@@ -6,7 +6,7 @@
 //! head. Triggers refuse UPDATE and DELETE on `audit_log`.
 
 use crate::db::{now_ms, Store};
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::Actor;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -93,6 +93,23 @@ impl std::fmt::Display for ChainBreak {
     }
 }
 
+/// An event waiting for the next group commit of [`Store::audit`].
+pub(crate) struct Pending {
+    actor: Actor,
+    action: String,
+    target_type: String,
+    target_id: String,
+    office_id: Option<i64>,
+    detail: serde_json::Value,
+    reply: tokio::sync::oneshot::Sender<Result<i64>>,
+}
+
+fn lost_audit() -> StoreError {
+    StoreError::Database(sqlx::Error::Protocol(
+        "the audit append was abandoned".into(),
+    ))
+}
+
 /// Appends `event` inside the caller's transaction, so the audit row commits or rolls back
 /// with the change it records.
 pub(crate) async fn append(
@@ -146,12 +163,69 @@ pub(crate) async fn append(
 }
 
 impl Store {
-    /// Records an event that changes nothing else (a view, a refused attempt, a login).
+    /// Records an event that changes nothing else (a view, a search, a refused attempt) and
+    /// returns once it is committed.
+    ///
+    /// Concurrent callers share transactions (group commit): the chain is one sequence, so its
+    /// appends are serialised; instead of each waiting for its own transaction, whoever takes
+    /// the flush lock appends every event queued so far in one, and tells each caller its
+    /// sequence number.
     pub async fn audit(&self, actor: &Actor, event: Event<'_>) -> Result<i64> {
+        let (reply, mut answer) = tokio::sync::oneshot::channel();
+        self.audit_queue().push(Pending {
+            actor: actor.clone(),
+            action: event.action.to_string(),
+            target_type: event.target_type.to_string(),
+            target_id: event.target_id,
+            office_id: event.office_id,
+            detail: event.detail,
+            reply,
+        });
+        let flushing = self.audit_flush_lock().lock().await;
+        match answer.try_recv() {
+            Ok(result) => return result,
+            Err(tokio::sync::oneshot::error::TryRecvError::Empty) => {}
+            Err(tokio::sync::oneshot::error::TryRecvError::Closed) => {
+                return Err(lost_audit());
+            }
+        }
+        let batch = std::mem::take(&mut *self.audit_queue());
+        match self.append_batch(&batch).await {
+            Ok(seqs) => {
+                for (p, seq) in batch.into_iter().zip(seqs) {
+                    let _ = p.reply.send(Ok(seq));
+                }
+            }
+            Err(e) => {
+                let message = e.to_string();
+                for p in batch {
+                    let _ =
+                        p.reply
+                            .send(Err(StoreError::Database(sqlx::Error::Protocol(format!(
+                                "audit append failed: {message}"
+                            )))));
+                }
+            }
+        }
+        drop(flushing);
+        answer.await.unwrap_or_else(|_| Err(lost_audit()))
+    }
+
+    async fn append_batch(&self, batch: &[Pending]) -> Result<Vec<i64>> {
         let mut tx = self.begin_write().await?;
-        let seq = append(&mut tx.tx, actor, event).await?;
+        let mut seqs = Vec::with_capacity(batch.len());
+        for p in batch {
+            let event = Event {
+                action: &p.action,
+                target_type: &p.target_type,
+                target_id: p.target_id.clone(),
+                office_id: p.office_id,
+                detail: p.detail.clone(),
+            };
+            seqs.push(append(&mut tx.tx, &p.actor, event).await?);
+        }
         tx.commit().await?;
-        Ok(seq)
+        Ok(seqs)
     }
 
     /// Records a sign-in, sign-out or refused sign-in.

@@ -93,13 +93,13 @@ impl Store {
         let user = user_from_row(&row)?;
         let last_seen: i64 = row.try_get("last_seen_at")?;
         if now - last_seen > SESSION_TOUCH_MS {
-            let mut tx = self.begin_write().await?;
-            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-                .bind(now)
-                .bind(secret_hash(secret))
-                .execute(&mut *tx.tx)
-                .await?;
-            tx.commit().await?;
+            let hash = secret_hash(secret);
+            self.touch_once(
+                &hash,
+                "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2",
+                now,
+            )
+            .await?;
         }
         Ok(Some(user))
     }
@@ -227,6 +227,27 @@ impl Store {
         tx.commit().await
     }
 
+    /// Runs `sql` (`$1` = `now`, `$2` = `hash`) to refresh a session's or token's last use,
+    /// unless a request of this process is already doing it: a burst of requests on one session
+    /// would otherwise queue on the writer, each to write the same minute.
+    async fn touch_once(&self, hash: &str, sql: &str, now: i64) -> Result<()> {
+        if !self.touching().insert(hash.to_string()) {
+            return Ok(());
+        }
+        let result = async {
+            let mut tx = self.begin_write().await?;
+            sqlx::query(sql)
+                .bind(now)
+                .bind(hash)
+                .execute(&mut *tx.tx)
+                .await?;
+            tx.commit().await
+        }
+        .await;
+        self.touching().remove(hash);
+        result
+    }
+
     /// The active user a live (unrevoked, unexpired) token belongs to.
     pub async fn token_user(&self, secret: &str) -> Result<Option<User>> {
         let now = now_ms();
@@ -243,14 +264,12 @@ impl Store {
         let user = user_from_row(&row)?;
         let last_used: Option<i64> = row.try_get("last_used_at")?;
         if last_used.is_none_or(|t| now - t > SESSION_TOUCH_MS) {
-            let token_id: i64 = row.try_get("token_id")?;
-            let mut tx = self.begin_write().await?;
-            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(token_id)
-                .execute(&mut *tx.tx)
-                .await?;
-            tx.commit().await?;
+            self.touch_once(
+                &secret_hash(secret),
+                "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2",
+                now,
+            )
+            .await?;
         }
         Ok(Some(user))
     }

@@ -78,6 +78,11 @@ struct Inner {
     pub(crate) model_cache: std::sync::Mutex<Option<Arc<worktrack_domain::classifier::Model>>>,
     /// Offices, rules, calendars and staff for pages.
     ref_cache: RefCache,
+    /// Audit events waiting for a group commit, and the lock of whoever is committing.
+    audit_queue: std::sync::Mutex<Vec<crate::audit::Pending>>,
+    audit_flush: Mutex<()>,
+    /// Sessions and tokens whose last use is being written now (see `touch_once`).
+    touching: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 /// The handle to the database; cheap to clone.
@@ -169,6 +174,9 @@ impl Store {
                 sqlite_writer: Arc::new(Mutex::new(())),
                 model_cache: std::sync::Mutex::new(None),
                 ref_cache: RefCache::default(),
+                audit_queue: std::sync::Mutex::new(Vec::new()),
+                audit_flush: Mutex::new(()),
+                touching: std::sync::Mutex::new(std::collections::HashSet::new()),
             }),
         };
         store.migrate().await?;
@@ -190,6 +198,25 @@ impl Store {
         &self,
     ) -> &std::sync::Mutex<Option<Arc<worktrack_domain::classifier::Model>>> {
         &self.inner.model_cache
+    }
+
+    pub(crate) fn audit_queue(&self) -> std::sync::MutexGuard<'_, Vec<crate::audit::Pending>> {
+        // A panic while holding it cannot leave the list half-changed: push and take only.
+        self.inner
+            .audit_queue
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn touching(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<String>> {
+        self.inner
+            .touching
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn audit_flush_lock(&self) -> &Mutex<()> {
+        &self.inner.audit_flush
     }
 
     pub(crate) fn ref_cache(&self) -> &RefCache {

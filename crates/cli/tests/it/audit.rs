@@ -120,10 +120,10 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
     let app = spawn_app().await;
     app.cast().await;
     let mut tasks = Vec::new();
-    for i in 0..20 {
+    for i in 0..100 {
         let store = app.store.clone();
         tasks.push(tokio::spawn(async move {
-            store
+            let seq = store
                 .audit_auth(
                     &worktrack_store::Actor::system("test"),
                     "login.failed",
@@ -131,16 +131,28 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
                     "127.0.0.1",
                 )
                 .await
-                .unwrap()
+                .unwrap();
+            (i, seq)
         }));
     }
     let mut seqs: Vec<i64> = Vec::new();
-    for t in tasks {
-        seqs.push(t.await.unwrap());
+    let rows = {
+        let mut got = Vec::new();
+        for t in tasks {
+            got.push(t.await.unwrap());
+        }
+        got
+    };
+    // Appends share transactions; each caller is told the place of its own event.
+    let log = app.store.audit_rows(None, 1000).await.unwrap();
+    for (i, seq) in &rows {
+        let row = log.iter().find(|r| r.seq == *seq).unwrap();
+        assert_eq!(row.target_id, format!("user{i}"), "seq {seq}");
+        seqs.push(*seq);
     }
     seqs.sort_unstable();
     seqs.dedup();
-    assert_eq!(seqs.len(), 20, "every append got its own place");
+    assert_eq!(seqs.len(), 100, "every append got its own place");
     assert!(app.store.verify_audit_chain().await.unwrap().is_ok());
     app.stop().await;
 }
