@@ -27,6 +27,7 @@ pub const REFERENCE_TTL: Duration = Duration::from_secs(2);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Key {
     Offices,
+    Office(i64),
     Rules(i64),
     Calendar(i64),
     Staff(i64),
@@ -83,6 +84,11 @@ impl Store {
     /// All offices, by code (see the module note on freshness).
     pub async fn offices_cached(&self) -> Result<Arc<Vec<Office>>> {
         self.cached(Key::Offices, || self.offices()).await
+    }
+
+    /// One office, as [`Store::office_by_id`].
+    pub async fn office_cached(&self, id: i64) -> Result<Arc<Office>> {
+        self.cached(Key::Office(id), || self.office_by_id(id)).await
     }
 
     /// An office's workload rules, as [`Store::workload_rules`].

@@ -60,14 +60,20 @@ pub async fn working_office(
             "Your role sees no individual work items; see the office pages for figures.",
         ));
     }
-    let all = state.store.offices_cached().await?;
     let offices: Vec<Office> = match &who.viewer.scope {
-        Scope::Offices(ids) => all
-            .iter()
-            .filter(|o| ids.contains(&o.id))
-            .cloned()
-            .collect(),
-        _ => all.to_vec(),
+        Scope::Offices(ids) => {
+            let mut mine = Vec::with_capacity(ids.len());
+            for id in ids {
+                match state.store.office_cached(*id).await {
+                    Ok(o) => mine.push((*o).clone()),
+                    Err(StoreError::NotFound) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            mine.sort_by(|a, b| a.code.cmp(&b.code));
+            mine
+        }
+        _ => state.store.offices_cached().await?.to_vec(),
     };
     let chosen = if code.is_empty() {
         who.viewer
