@@ -109,8 +109,8 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Marks this transaction as changing offices, users, calendars or workload rules: cached
-    /// copies become stale when it commits.
+    /// Marks this transaction as changing offices, users, calendars, workload rules or saved
+    /// views: cached copies become stale when it commits.
     pub fn reference_changed(&mut self) {
         self.reference = Some(self.generation.clone());
     }

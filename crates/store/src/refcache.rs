@@ -1,5 +1,5 @@
 //! Reference data for pages, kept in memory: the offices, each office's workload rules, working
-//! calendar and staff. A queue page needs all four and they change a few times a year, so the
+//! calendar and staff, and each user's saved views. A queue page needs all four and they change a few times a year, so the
 //! pages read them from here instead of making four more database calls per request.
 //!
 //! Any transaction of this process that changes them marks itself
@@ -11,7 +11,7 @@
 use crate::db::Store;
 use crate::error::Result;
 use crate::users::User;
-use crate::work::WorkloadRule;
+use crate::work::{SavedView, WorkloadRule};
 use crate::Office;
 use std::any::Any;
 use std::collections::HashMap;
@@ -31,6 +31,7 @@ enum Key {
     Rules(i64),
     Calendar(i64),
     Staff(i64),
+    SavedViews(i64),
 }
 
 type Entry = (u64, Instant, Arc<dyn Any + Send + Sync>);
@@ -100,6 +101,12 @@ impl Store {
     /// An office's working calendar, as [`Store::office_calendar`].
     pub async fn office_calendar_cached(&self, office: &Office) -> Result<Arc<Calendar>> {
         self.cached(Key::Calendar(office.id), || self.office_calendar(office))
+            .await
+    }
+
+    /// A user's saved views, as [`Store::saved_views`].
+    pub async fn saved_views_cached(&self, user_id: i64) -> Result<Arc<Vec<SavedView>>> {
+        self.cached(Key::SavedViews(user_id), || self.saved_views(user_id))
             .await
     }
 

@@ -1977,6 +1977,7 @@ impl Store {
             return Err(StoreError::Invalid("that view cannot be saved".into()));
         }
         let mut tx = self.begin_write().await?;
+        tx.reference_changed();
         sqlx::query(
             "INSERT INTO saved_views (user_id, name, query, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (user_id, name) DO UPDATE SET query = excluded.query",
@@ -1992,6 +1993,7 @@ impl Store {
 
     pub async fn delete_view(&self, user_id: i64, id: i64) -> Result<()> {
         let mut tx = self.begin_write().await?;
+        tx.reference_changed();
         let done = sqlx::query("DELETE FROM saved_views WHERE id = $1 AND user_id = $2")
             .bind(id)
             .bind(user_id)

@@ -1074,3 +1074,85 @@ async fn pages_see_reference_changes_at_once_and_other_processes_changes_within_
         Some(9)
     );
 }
+
+#[tokio::test]
+async fn saved_views_appear_at_once_are_private_and_a_bad_name_changes_nothing() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let c = app.login("manager.a").await;
+    let csrf = csrf_token(&app, &c, "/work?office=AAA").await;
+    let query = "office=AAA&view=overdue&workload=payee";
+    let saved = c
+        .post(format!("{}/work/views", app.url))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "Late payee work"),
+            ("query", query),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let page = c
+        .get(format!("{}/work?office=AAA", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Late payee work"),
+        "the view is listed on the next page"
+    );
+    let other = app.login("employee.a").await;
+    let theirs = other
+        .get(format!("{}/work?office=AAA", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!theirs.contains("Late payee work"), "views are per user");
+
+    let before = count(&app, "saved_views").await;
+    let refused = c
+        .post(format!("{}/work/views", app.url))
+        .form(&[("csrf", csrf.as_str()), ("name", "  "), ("query", query)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::SEE_OTHER);
+    let back = refused.headers()["location"].to_str().unwrap().to_string();
+    let bad = c
+        .get(format!("{}{back}", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(bad.contains("a saved view needs a name"), "{bad}");
+    assert_eq!(count(&app, "saved_views").await, before);
+
+    let uid = app.store.user_by_username("manager.a").await.unwrap().id;
+    let id = app.store.saved_views(uid).await.unwrap()[0].id;
+    c.post(format!("{}/work/views/{id}/delete", app.url))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let page = c
+        .get(format!("{}/work?office=AAA", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains("Late payee work"),
+        "a removed view is gone at once"
+    );
+}

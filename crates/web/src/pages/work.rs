@@ -319,7 +319,7 @@ async fn queue_page(
         .map(|(i, b)| (age_key(b), b.label(), counts.aging[i]))
         .collect();
     let saved = match who.viewer.actor.user_id {
-        Some(id) => state.store.saved_views(id).await?,
+        Some(id) => state.store.saved_views_cached(id).await?.to_vec(),
         None => Vec::new(),
     };
     let page = QueuePage {
