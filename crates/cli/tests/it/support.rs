@@ -214,6 +214,11 @@ pub fn client() -> Client {
         .unwrap()
 }
 
+/// The body of `GET url` with `client`.
+pub async fn page_text(client: &Client, url: &str) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 /// The CSRF token of the form on `page` (a path), fetched with `client`.
 pub async fn csrf_token(app: &TestApp, client: &Client, page: &str) -> String {
     let html = client

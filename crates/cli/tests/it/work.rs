@@ -1093,27 +1093,13 @@ async fn saved_views_appear_at_once_are_private_and_a_bad_name_changes_nothing()
         .await
         .unwrap();
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
-    let page = c
-        .get(format!("{}/work?office=AAA", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&c, &format!("{}/work?office=AAA", app.url)).await;
     assert!(
         page.contains("Late payee work"),
         "the view is listed on the next page"
     );
     let other = app.login("employee.a").await;
-    let theirs = other
-        .get(format!("{}/work?office=AAA", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let theirs = page_text(&other, &format!("{}/work?office=AAA", app.url)).await;
     assert!(!theirs.contains("Late payee work"), "views are per user");
 
     let before = count(&app, "saved_views").await;
@@ -1125,14 +1111,7 @@ async fn saved_views_appear_at_once_are_private_and_a_bad_name_changes_nothing()
         .unwrap();
     assert_eq!(refused.status(), StatusCode::SEE_OTHER);
     let back = refused.headers()["location"].to_str().unwrap().to_string();
-    let bad = c
-        .get(format!("{}{back}", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let bad = page_text(&c, &format!("{}{back}", app.url)).await;
     assert!(bad.contains("a saved view needs a name"), "{bad}");
     assert_eq!(count(&app, "saved_views").await, before);
 
@@ -1143,14 +1122,7 @@ async fn saved_views_appear_at_once_are_private_and_a_bad_name_changes_nothing()
         .send()
         .await
         .unwrap();
-    let page = c
-        .get(format!("{}/work?office=AAA", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&c, &format!("{}/work?office=AAA", app.url)).await;
     assert!(
         !page.contains("Late payee work"),
         "a removed view is gone at once"

@@ -212,6 +212,27 @@ pub struct UserPage {
     pub email: String,
 }
 
+/// A user's page, with the e-mail field showing `email` and an optional refusal.
+fn user_page(
+    who: &SignedIn,
+    csrf: String,
+    user: User,
+    offices: Vec<Office>,
+    form: UserForm,
+    email: String,
+    error: Option<String>,
+) -> UserPage {
+    let title = format!("User {}", user.username);
+    UserPage {
+        chrome: Chrome::for_user(who, &title, csrf, "/users").with_error(error),
+        email,
+        user,
+        offices,
+        roles: Role::ALL,
+        form,
+    }
+}
+
 pub async fn show(
     State(state): State<AppState>,
     PageUser(who): PageUser,
@@ -222,16 +243,8 @@ pub async fn show(
     let user = state.store.user_by_username(&username).await?;
     let offices = state.store.offices().await?;
     let form = UserForm::from_user(&user, &offices);
-    let title = format!("User {}", user.username);
-    Ok(render(&UserPage {
-        chrome: Chrome::for_user(&who, &title, csrf, "/users"),
-        email: user.email.clone().unwrap_or_default(),
-        user,
-        offices,
-        roles: Role::ALL,
-        form,
-    })?
-    .into_response())
+    let email = user.email.clone().unwrap_or_default();
+    Ok(render(&user_page(&who, csrf, user, offices, form, email, None))?.into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -271,18 +284,10 @@ pub async fn set_email(
         Err(message) => {
             let offices = state.store.offices().await?;
             let form = UserForm::from_user(&user, &offices);
-            let title = format!("User {}", user.username);
+            let email = typed.to_string();
             Ok(render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &UserPage {
-                    chrome: Chrome::for_user(&who, &title, csrf, "/users")
-                        .with_error(Some(message)),
-                    email: typed.to_string(),
-                    user,
-                    offices,
-                    roles: Role::ALL,
-                    form,
-                },
+                &user_page(&who, csrf, user, offices, form, email, Some(message)),
             ))
         }
     }
@@ -328,18 +333,10 @@ pub async fn update(
     match result {
         Ok(u) => Ok(Redirect::to(&format!("/users/{}", u.username)).into_response()),
         Err(message) => {
-            let title = format!("User {}", user.username);
+            let email = user.email.clone().unwrap_or_default();
             Ok(render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &UserPage {
-                    chrome: Chrome::for_user(&who, &title, csrf, "/users")
-                        .with_error(Some(message)),
-                    email: user.email.clone().unwrap_or_default(),
-                    user,
-                    offices,
-                    roles: Role::ALL,
-                    form,
-                },
+                &user_page(&who, csrf, user, offices, form, email, Some(message)),
             ))
         }
     }
