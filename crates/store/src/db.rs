@@ -76,7 +76,7 @@ struct Inner {
     sqlite_writer: Arc<Mutex<()>>,
     /// The newest classifier model read, kept parsed: suggestions check only its version.
     pub(crate) model_cache: std::sync::Mutex<Option<Arc<worktrack_domain::classifier::Model>>>,
-    /// Offices, rules, calendars and staff for pages.
+    /// Offices, rules, calendars, staff and saved views for pages.
     ref_cache: RefCache,
     /// Audit events waiting for a group commit, and the lock of whoever is committing.
     audit_queue: std::sync::Mutex<Vec<crate::audit::Pending>>,

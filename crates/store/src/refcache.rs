@@ -1,6 +1,7 @@
 //! Reference data for pages, kept in memory: the offices, each office's workload rules, working
-//! calendar and staff, and each user's saved views. A queue page needs all four and they change a few times a year, so the
-//! pages read them from here instead of making four more database calls per request.
+//! calendar and staff, and each user's saved views. A queue page needs all of them and they
+//! rarely change, so pages read them from here instead of making five more database calls per
+//! request.
 //!
 //! Any transaction of this process that changes them marks itself
 //! ([`WriteTx::reference_changed`]), and its commit makes every entry stale. Changes made by
