@@ -118,8 +118,13 @@ impl Store {
             if local.hour() < hour || last_day.is_some_and(|d| d >= day.to_string()) {
                 continue;
             }
-            let office = self.office_by_id(office_id).await?;
-            if !self.office_calendar(&office).await?.is_business_day(day) {
+            // A round runs every minute: the office and its calendar come from the pages' copy.
+            let office = self.office_cached(office_id).await?;
+            if !self
+                .office_calendar_cached(&office)
+                .await?
+                .is_business_day(day)
+            {
                 continue;
             }
             let (overdue, items) = match overdue_by_office.entry(office_id) {
@@ -158,6 +163,9 @@ impl Store {
         .fetch_one(self.pool())
         .await?
         .try_get(0)?;
+        if total == 0 {
+            return Ok((0, Vec::new()));
+        }
         let rows = sqlx::query(
             "SELECT w.id, k.name AS workload, w.due_on, w.priority, u.display_name \
              FROM work_items w JOIN workloads k ON k.code = w.workload \

@@ -185,24 +185,6 @@ impl Store {
     }
 
     /// The offices with these ids, by code.
-    pub async fn offices_by_ids(&self, ids: &[i64]) -> Result<Vec<Office>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        // Office ids are integers from the database, not input: safe to inline.
-        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-        let rows = sqlx::query(&format!(
-            "SELECT * FROM offices WHERE id IN ({}) ORDER BY code",
-            list.join(",")
-        ))
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(office_from_row)
-            .collect::<std::result::Result<_, _>>()?)
-    }
-
     pub async fn office_by_code(&self, code: &str) -> Result<Office> {
         let row = sqlx::query("SELECT * FROM offices WHERE code = $1")
             .bind(code.to_ascii_uppercase())

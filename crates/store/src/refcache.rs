@@ -7,7 +7,8 @@
 //! ([`WriteTx::reference_changed`]), and its commit makes every entry stale. Changes made by
 //! another process (an administrator's CLI command, a second server) are seen within
 //! [`REFERENCE_TTL`]. Writes never read from here: a deadline, an assignment or a scope check
-//! reads the database in its own transaction.
+//! reads the database in its own transaction. (The digest round reads offices and calendars
+//! from here too: at worst it notices a closure two seconds late.)
 
 use crate::db::Store;
 use crate::error::Result;

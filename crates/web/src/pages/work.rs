@@ -379,11 +379,11 @@ pub async fn queue_csv(
     Query(p): Query<QueueParams>,
 ) -> Result<Response, PageError> {
     let (office, _) = working_office(&state, &who, &p.office).await?;
-    let rules = state.store.workload_rules(office.id).await?;
-    let people = state.store.users(Some(office.id)).await?;
+    let rules = state.store.workload_rules_cached(office.id).await?;
+    let people = state.store.staff_cached(office.id).await?;
     let mut query = queue_query(&p, &office, &people, &rules, 1000)
         .map_err(|m| PageError::new(StatusCode::BAD_REQUEST, "Invalid view", m))?;
-    let calendar = state.store.office_calendar(&office).await?;
+    let calendar = state.store.office_calendar_cached(&office).await?;
     let today = office.today();
     let mut out = String::from(
         "id,office,workload,title,priority,status,assignee,received_on,due_on,escalation,time_to_due,documents\r\n",
@@ -591,8 +591,8 @@ async fn item_page(
 ) -> Result<ItemPage, PageError> {
     let item = state.store.work_item(&who.viewer, id).await?;
     let office = state.store.office_by_id(item.office_id).await?;
-    let rules = state.store.workload_rules(office.id).await?;
-    let calendar = state.store.office_calendar(&office).await?;
+    let rules = state.store.workload_rules_cached(office.id).await?;
+    let calendar = state.store.office_calendar_cached(&office).await?;
     let claimant = match item.claimant_id {
         Some(cid) => match state.store.claimant(&who.viewer, cid).await {
             Ok(c) => Some(format!("{} (SSN {})", c.full_name, c.ssn_masked)),
@@ -798,7 +798,7 @@ async fn new_page(
     }
     Ok(NewPage {
         chrome: Chrome::for_user(who, "New work item", csrf, "/work").with_error(error),
-        rules: state.store.workload_rules(office.id).await?,
+        rules: state.store.workload_rules_cached(office.id).await?.to_vec(),
         today: office.today().to_string(),
         office,
         form,
@@ -1108,7 +1108,7 @@ async fn dashboard_page(
 ) -> Result<DashboardPage, PageError> {
     let (office, offices) = working_office(state, who, code).await?;
     let today = office.today();
-    let calendar = state.store.office_calendar(&office).await?;
+    let calendar = state.store.office_calendar_cached(&office).await?;
     let paper = state.store.paper_today(office.id, today).await?;
     let counts = state
         .store
@@ -1239,7 +1239,7 @@ async fn dashboard_page(
             Some(100.0),
         ),
         timeliness,
-        rules: state.store.workload_rules(office.id).await?,
+        rules: state.store.workload_rules_cached(office.id).await?.to_vec(),
         assignment_rules: AssignmentRule::ALL
             .iter()
             .map(|r| (r.as_str(), r.label()))
