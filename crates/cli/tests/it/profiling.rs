@@ -52,6 +52,30 @@ async fn wait_profiled(app: &TestApp, id: i64) -> String {
     }
 }
 
+/// The status of `id` once no job is queued or running: the profile job records a suggestion
+/// before it decides on auto-acceptance, so "suggested" alone may be a moment in between.
+async fn settled_profile(app: &TestApp, id: i64) -> String {
+    wait_profiled(app, id).await;
+    let deadline = Instant::now() + Duration::from_secs(240);
+    loop {
+        let queued = app
+            .store
+            .jobs(worktrack_store::JOB_QUEUED, 1)
+            .await
+            .unwrap();
+        let running = app
+            .store
+            .jobs(worktrack_store::JOB_RUNNING, 1)
+            .await
+            .unwrap();
+        if queued.is_empty() && running.is_empty() {
+            return app.store.profile_status(id).await.unwrap();
+        }
+        assert!(Instant::now() < deadline, "jobs never finished");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 fn corpus(dir: &Path, count: usize, seed: u64, scanned_share: f32) -> CorpusOptions {
     CorpusOptions {
         count,
@@ -600,7 +624,7 @@ async fn auto_accept_waits_for_measured_precision_then_accepts_confident_matched
     };
     // Before any measured precision, even a confident suggestion waits for a person.
     let first = take_in(&app, &cast.a, &doc("first", 0)).await;
-    assert_eq!(wait_profiled(&app, first).await, "suggested");
+    assert_eq!(settled_profile(&app, first).await, "suggested");
     let state = app.store.auto_accept_state(&cast.a).await.unwrap();
     assert!(state.enabled && state.threshold.is_none());
 
@@ -622,7 +646,7 @@ async fn auto_accept_waits_for_measured_precision_then_accepts_confident_matched
     let state = app.store.auto_accept_state(&cast.a).await.unwrap();
     let threshold = state.threshold.expect("precision measured");
     let next = take_in(&app, &cast.a, &doc("next", 99)).await;
-    let status = wait_profiled(&app, next).await;
+    let status = settled_profile(&app, next).await;
     let p = app
         .store
         .document_profile_unscoped(next)
@@ -642,7 +666,7 @@ async fn auto_accept_waits_for_measured_precision_then_accepts_confident_matched
         StatusCode::SEE_OTHER
     );
     let last = take_in(&app, &cast.a, &doc("last", 100)).await;
-    assert_eq!(wait_profiled(&app, last).await, "suggested");
+    assert_eq!(settled_profile(&app, last).await, "suggested");
     // An employee cannot switch it.
     assert_eq!(
         switch_auto_accept(&app, "employee.a", "on").await,
