@@ -345,6 +345,11 @@ mod more_tests {
             phoenix.local_time(july),
             time::macros::datetime!(2026-07-01 05:00)
         );
+        assert_eq!(tz.abbreviation(july), "EDT");
+        assert_eq!(tz.abbreviation(december), "EST");
+        assert_eq!(phoenix.abbreviation(july), "MST");
+        let guam = TimeZone::parse("Pacific/Guam").unwrap();
+        assert_eq!(guam.abbreviation(july), "ChST");
     }
 }
 
@@ -374,13 +379,40 @@ impl TimeZone {
 
     /// The office's wall-clock date and time at the instant `unix_ms` (see [`Self::local_date`]).
     pub fn local_time(self, unix_ms: i64) -> time::PrimitiveDateTime {
+        self.local_time_and_dst(unix_ms).0
+    }
+
+    /// The zone's abbreviation at the instant `unix_ms` (`EST` or `EDT`, `HST`, `ChST`), so a
+    /// time shown to people says which clock it is on.
+    pub fn abbreviation(self, unix_ms: i64) -> &'static str {
+        let dst = self.local_time_and_dst(unix_ms).1;
+        match (self.0, dst) {
+            ("America/New_York", false) => "EST",
+            ("America/New_York", true) => "EDT",
+            ("America/Chicago", false) => "CST",
+            ("America/Chicago", true) => "CDT",
+            ("America/Denver" | "America/Phoenix", false) => "MST",
+            ("America/Denver", true) => "MDT",
+            ("America/Los_Angeles", false) => "PST",
+            ("America/Los_Angeles", true) => "PDT",
+            ("America/Anchorage", false) => "AKST",
+            ("America/Anchorage", true) => "AKDT",
+            ("Pacific/Honolulu", _) => "HST",
+            ("America/Puerto_Rico" | "America/St_Thomas", _) => "AST",
+            ("Pacific/Guam", _) => "ChST",
+            _ => "SST",
+        }
+    }
+
+    /// Wall-clock time and whether daylight-saving time is in force.
+    fn local_time_and_dst(self, unix_ms: i64) -> (time::PrimitiveDateTime, bool) {
         let (std_hours, dst) = self.standard_offset();
         let utc = time::OffsetDateTime::from_unix_timestamp(unix_ms.div_euclid(1000))
             .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
         let standard = utc + time::Duration::hours(std_hours);
         let standard_wall = time::PrimitiveDateTime::new(standard.date(), standard.time());
         if !dst {
-            return standard_wall;
+            return (standard_wall, false);
         }
         let year = standard.year();
         let sunday = |month: time::Month, n: u8| {
@@ -412,9 +444,9 @@ impl TimeZone {
             _ => false,
         };
         if in_dst {
-            standard_wall + time::Duration::hours(1)
+            (standard_wall + time::Duration::hours(1), true)
         } else {
-            standard_wall
+            (standard_wall, false)
         }
     }
 }

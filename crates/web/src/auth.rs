@@ -5,10 +5,10 @@ use crate::csrf::{cookie, CsrfToken};
 use crate::error::Problem;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use worktrack_domain::Role;
+use worktrack_domain::{Role, TimeZone};
 use worktrack_store::{StoreError, User, Viewer};
 
 pub const SESSION_COOKIE: &str = "wt_session";
@@ -25,6 +25,10 @@ pub struct SignedIn {
     pub user: User,
     pub viewer: Viewer,
     pub via: AuthVia,
+    /// The time zone of the user's office, for times on pages (none: shown in UTC).
+    pub zone: Option<TimeZone>,
+    /// A message the server left for this request's page after a redirect.
+    pub flash: Option<crate::flash::Flash>,
 }
 
 impl SignedIn {
@@ -33,16 +37,19 @@ impl SignedIn {
     }
 }
 
-async fn authenticate(state: &AppState, parts: &Parts) -> Result<Option<SignedIn>, StoreError> {
-    let bearer = parts
-        .headers
+/// The user a request's headers name (session cookie or bearer token), if any.
+pub(crate) async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<SignedIn>, StoreError> {
+    let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
     let (user, via) = if let Some(token) = bearer {
         (state.store.token_user(token).await?, AuthVia::ApiToken)
-    } else if let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) {
+    } else if let Some(secret) = cookie(headers, SESSION_COOKIE) {
         (state.store.session_user(&secret).await?, AuthVia::Session)
     } else {
         (None, AuthVia::Session)
@@ -53,7 +60,21 @@ async fn authenticate(state: &AppState, parts: &Parts) -> Result<Option<SignedIn
         _ => Vec::new(),
     };
     let viewer = Viewer::for_user(&user, &area);
-    Ok(Some(SignedIn { user, viewer, via }))
+    let zone = match user.office_id {
+        Some(id) => TimeZone::parse(&state.store.office_cached(id).await?.time_zone).ok(),
+        None => None,
+    };
+    let flash = match via {
+        AuthVia::Session => crate::flash::waiting(state, headers),
+        AuthVia::ApiToken => None,
+    };
+    Ok(Some(SignedIn {
+        user,
+        viewer,
+        via,
+        zone,
+        flash,
+    }))
 }
 
 /// A page's user; anyone else is sent to the sign-in page and brought back afterwards.
@@ -62,7 +83,7 @@ pub struct PageUser(pub SignedIn);
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        match authenticate(state, parts).await {
+        match authenticate(state, &parts.headers).await {
             Ok(Some(s)) => Ok(PageUser(s)),
             Ok(None) => {
                 let next = parts.uri.path();
@@ -84,7 +105,7 @@ pub struct ApiUser(pub SignedIn);
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = Problem;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        match authenticate(state, parts).await {
+        match authenticate(state, &parts.headers).await {
             Ok(Some(s)) => Ok(ApiUser(s)),
             Ok(None) => Err(Problem::unauthorized()),
             Err(e) => Err(Problem::from(e)),
@@ -98,7 +119,7 @@ pub struct MaybeUser(pub Option<SignedIn>);
 impl FromRequestParts<AppState> for MaybeUser {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        authenticate(state, parts)
+        authenticate(state, &parts.headers)
             .await
             .map(MaybeUser)
             .map_err(|e| crate::error::PageError::from(e).into_response())

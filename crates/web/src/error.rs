@@ -179,9 +179,15 @@ impl IntoResponse for PageError {
             chrome: crate::pages::Chrome::bare(self.title),
             message: &self.message,
         };
-        match askama::Template::render(&page) {
+        let mut resp = match askama::Template::render(&page) {
             Ok(html) => (self.status, Html(html)).into_response(),
-            Err(_) => (self.status, self.message).into_response(),
-        }
+            Err(_) => (self.status, self.message.clone()).into_response(),
+        };
+        // Rendered again with the user's navigation by `flash::finish`.
+        resp.extensions_mut().insert(crate::flash::ErrorPageParts {
+            title: self.title,
+            message: self.message,
+        });
+        resp
     }
 }

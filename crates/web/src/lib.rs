@@ -8,6 +8,7 @@ mod api;
 mod auth;
 mod csrf;
 mod error;
+mod flash;
 mod ops;
 mod pages;
 mod password;
@@ -35,6 +36,10 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{name}", get(ops::static_file))
         .route("/logout", post(pages::login::logout))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            flash::finish,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::protect,

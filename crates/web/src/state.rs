@@ -23,6 +23,7 @@ pub struct AppState {
     pub intake: Intake,
     pub config: Arc<WebConfig>,
     pub(crate) csrf_key: Arc<[u8; 32]>,
+    pub(crate) flash_key: Arc<[u8; 32]>,
     pub(crate) metrics: Arc<crate::ops::Metrics>,
     /// One lock per upload in progress, so two PATCHes of one upload never interleave.
     pub(crate) upload_locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
@@ -32,11 +33,13 @@ impl AppState {
     pub fn new(intake: Intake, config: WebConfig) -> std::io::Result<AppState> {
         std::fs::create_dir_all(&config.uploads_dir)?;
         let csrf_key = intake.store.keys().derive("csrf");
+        let flash_key = intake.store.keys().derive("flash");
         Ok(AppState {
             store: intake.store.clone(),
             intake,
             config: Arc::new(config),
             csrf_key: Arc::new(csrf_key),
+            flash_key: Arc::new(flash_key),
             metrics: Arc::new(crate::ops::Metrics::default()),
             upload_locks: Arc::new(Mutex::new(HashMap::new())),
         })

@@ -818,7 +818,7 @@ async fn browser_three_documents_are_profiled_with_the_keyboard_only() {
         Some("profile_code")
     );
     b.press_enter("#profile_code").await;
-    b.wait_for_url_containing(&format!("/profiling/documents/{}?saved={}", ids[1], ids[0]))
+    b.wait_for_url_containing(&format!("/profiling/documents/{}", ids[1]))
         .await;
     b.assert_accessible("workbench after accepting").await;
     // A correction by code, then one by the start of a name (type-ahead).

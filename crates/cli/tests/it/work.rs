@@ -763,7 +763,11 @@ async fn browser_manager_assigns_in_bulk_and_employee_pulls_next_work_and_comple
     )
     .await;
     b.press_enter("#bulk-assign").await;
-    b.wait_for_url_containing("done=").await;
+    b.wait_until(
+        "document.body.innerText.includes('assigned to Test employee.a')",
+        10,
+    )
+    .await;
     assert!(b
         .body_text()
         .await
@@ -782,7 +786,9 @@ async fn browser_manager_assigns_in_bulk_and_employee_pulls_next_work_and_comple
         .await;
     assert!(b.body_text().await.contains("Bulk item 0"));
     b.press_enter("#next-work").await;
-    b.wait_for_url_containing("taken=1").await;
+    b.wait_until("document.querySelector('#item-status') !== null", 10)
+        .await;
+    assert!(b.body_text().await.contains("This item is yours now"));
     // Two were left unassigned (bulk item 3 and the appeal): the more urgent is now mine.
     let url = b.current_url().await;
     let taken: i64 = url
@@ -795,7 +801,11 @@ async fn browser_manager_assigns_in_bulk_and_employee_pulls_next_work_and_comple
     assert_eq!(b.text("#item-status").await, "In progress");
     b.assert_accessible("work item in progress").await;
     b.press_enter("#act-complete").await;
-    b.wait_for_url_containing("done=").await;
+    b.wait_until(
+        "document.querySelector('#item-status')?.innerText === 'Completed'",
+        10,
+    )
+    .await;
     assert_eq!(b.text("#item-status").await, "Completed");
     b.goto(&format!("{}/search?q=appeal", app.url)).await;
     b.assert_accessible("search").await;

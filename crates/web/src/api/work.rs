@@ -121,8 +121,6 @@ pub async fn list(
         age: q.age.unwrap_or_default(),
         after_due: q.after_due.unwrap_or_default(),
         after_id: q.after_id,
-        done: None,
-        error: None,
     };
     let query =
         queue_query(&params, &office, &people, &rules, limit).map_err(Problem::validation)?;

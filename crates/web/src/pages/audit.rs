@@ -58,7 +58,7 @@ pub async fn list(
     let rows = rows
         .into_iter()
         .map(|r| {
-            let at = when(r.at);
+            let at = when(r.at, who.zone);
             (r, at)
         })
         .collect();

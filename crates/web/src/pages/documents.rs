@@ -1,7 +1,7 @@
 //! Documents: the upload page, the list, one document with its page images and custody log,
 //! its download, and the paper log of an office.
 
-use super::{render, render_status, when, Chrome};
+use super::{render, render_status, when, zone_of, Chrome};
 use crate::auth::{Csrf, PageUser, SignedIn};
 use crate::error::PageError;
 use crate::state::AppState;
@@ -183,7 +183,13 @@ pub async fn list(
         .take(PAGE_SIZE as usize)
         .map(|doc| DocRow {
             office: office_code(&offices, doc.office_id),
-            uploaded: when(doc.uploaded_at),
+            uploaded: when(
+                doc.uploaded_at,
+                offices
+                    .iter()
+                    .find(|o| o.id == doc.office_id)
+                    .and_then(zone_of),
+            ),
             doc,
         })
         .collect();
@@ -263,7 +269,7 @@ async fn document_page(
         .await?
         .into_iter()
         .map(|e| {
-            let at = when(e.at);
+            let at = when(e.at, zone_of(&office));
             (e, at)
         })
         .collect();
@@ -274,7 +280,7 @@ async fn document_page(
         text_status,
         texts,
         chrome: Chrome::for_user(who, &title, csrf, "/documents").with_error(error),
-        uploaded: when(doc.uploaded_at),
+        uploaded: when(doc.uploaded_at, zone_of(&office)),
         uploader,
         pages,
         custody,

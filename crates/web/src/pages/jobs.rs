@@ -31,7 +31,7 @@ pub async fn list(
         .await?
         .into_iter()
         .map(|j| {
-            let at = when(j.created_at);
+            let at = when(j.created_at, who.zone);
             (j, at)
         })
         .collect();

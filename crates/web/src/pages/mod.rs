@@ -15,12 +15,13 @@ pub mod work;
 
 use crate::auth::{MaybeUser, SignedIn};
 use crate::error::PageError;
+use crate::flash::Flash;
 use crate::state::AppState;
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use worktrack_domain::{Role, Scope};
+use worktrack_domain::{Role, Scope, TimeZone};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -163,18 +164,32 @@ impl Chrome {
                 })
                 .collect(),
             csrf,
-            notice: None,
-            error: None,
+            notice: match &who.flash {
+                Some(Flash::Notice(m)) => Some(m.clone()),
+                _ => None,
+            },
+            error: match &who.flash {
+                Some(Flash::Error(m)) => Some(m.clone()),
+                _ => None,
+            },
         }
     }
 
+    /// An error of the page's own (a form sent back); one left by a redirect stays when there
+    /// is none.
     pub fn with_error(mut self, error: Option<String>) -> Chrome {
-        self.error = error;
+        if error.is_some() {
+            self.error = error;
+        }
         self
     }
 
+    /// A notice of the page's own; a message left by the redirect that led here stays when
+    /// there is none.
     pub fn with_notice(mut self, notice: Option<String>) -> Chrome {
-        self.notice = notice;
+        if notice.is_some() {
+            self.notice = notice;
+        }
         self
     }
 }
@@ -203,20 +218,32 @@ pub async fn not_found(MaybeUser(_): MaybeUser) -> PageError {
     PageError::not_found()
 }
 
-/// Formats Unix milliseconds as a UTC timestamp for tables.
-pub fn when(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .map(|t| {
-            format!(
-                "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-                t.year(),
-                u8::from(t.month()),
-                t.day(),
-                t.hour(),
-                t.minute()
-            )
-        })
-        .unwrap_or_default()
+/// Formats Unix milliseconds as a time on the clock of `zone` (an office's), naming the zone
+/// (`2026-12-07 09:15 EST`); without a zone, in UTC.
+pub fn when(ms: i64, zone: Option<TimeZone>) -> String {
+    let (t, name) = match zone {
+        Some(z) => (z.local_time(ms), z.abbreviation(ms)),
+        None => {
+            let Ok(t) = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+            else {
+                return String::new();
+            };
+            (time::PrimitiveDateTime::new(t.date(), t.time()), "UTC")
+        }
+    };
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} {name}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// The time zone of `office`, for [`when`].
+pub fn zone_of(office: &worktrack_store::Office) -> Option<TimeZone> {
+    TimeZone::parse(&office.time_zone).ok()
 }
 
 /// Refuses unless `allowed`.

@@ -6,6 +6,7 @@
 use super::{render, render_status, require, Chrome};
 use crate::auth::{Csrf, PageUser, SignedIn};
 use crate::error::PageError;
+use crate::flash;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -30,8 +31,6 @@ const BATCH_PRESELECT: f64 = 0.9;
 pub struct QueueQuery {
     #[serde(default)]
     office: String,
-    #[serde(default)]
-    done: Option<i64>,
 }
 
 /// The office whose queue `who` works on: their own, or one of their scope named in the query.
@@ -158,10 +157,7 @@ pub async fn queue(
     Csrf(csrf): Csrf,
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, PageError> {
-    let notice = q
-        .done
-        .map(|n| format!("{n} document(s) profiled. The queue is up to date."));
-    let page = queue_page(&state, &who, csrf, &q.office, notice, None).await?;
+    let page = queue_page(&state, &who, csrf, &q.office, None, None).await?;
     Ok(render(&page)?.into_response())
 }
 
@@ -233,7 +229,11 @@ pub async fn batch(
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(Redirect::to(&format!("/profiling?office={office_code}&done={accepted}")).into_response())
+    Ok(flash::redirect(
+        &state,
+        &format!("/profiling?office={office_code}"),
+        format!("{accepted} document(s) profiled. The queue is up to date."),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -560,23 +560,13 @@ async fn workbench_page(
     })
 }
 
-#[derive(Deserialize, Default)]
-pub struct ShowQuery {
-    #[serde(default)]
-    saved: Option<i64>,
-}
-
 pub async fn show(
     State(state): State<AppState>,
     PageUser(who): PageUser,
     Csrf(csrf): Csrf,
     Path(id): Path<i64>,
-    Query(q): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
-    let notice = q
-        .saved
-        .map(|d| format!("Document {d} profiled. This is the next one waiting."));
-    let page = workbench_page(&state, &who, csrf, id, None, notice, None).await?;
+    let page = workbench_page(&state, &who, csrf, id, None, None, None).await?;
     Ok(render(&page)?.into_response())
 }
 
@@ -680,11 +670,19 @@ pub async fn confirm(
         }
     };
     Ok(match next {
-        Some(n) => Redirect::to(&format!("/profiling/documents/{n}?saved={id}")).into_response(),
+        Some(n) => flash::redirect(
+            &state,
+            &format!("/profiling/documents/{n}"),
+            format!("Document {id} profiled. This is the next one waiting."),
+        ),
         None => {
             let doc = state.store.document_unscoped(id).await?;
             let office = state.store.office_by_id(doc.office_id).await?;
-            Redirect::to(&format!("/profiling?office={}&done=1", office.code)).into_response()
+            flash::redirect(
+                &state,
+                &format!("/profiling?office={}", office.code),
+                format!("Document {id} profiled. No other document is waiting."),
+            )
         }
     })
 }
@@ -718,20 +716,12 @@ async fn catalogue_page(
     })
 }
 
-#[derive(Deserialize, Default)]
-pub struct CatalogueQuery {
-    #[serde(default)]
-    saved: Option<String>,
-}
-
 pub async fn catalogue(
     State(state): State<AppState>,
     PageUser(who): PageUser,
     Csrf(csrf): Csrf,
-    Query(q): Query<CatalogueQuery>,
 ) -> Result<Response, PageError> {
-    let notice = q.saved.map(|c| format!("{c} saved."));
-    Ok(render(&catalogue_page(&state, &who, csrf, notice, None).await?)?.into_response())
+    Ok(render(&catalogue_page(&state, &who, csrf, None, None).await?)?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -780,11 +770,11 @@ pub async fn save_code(
         }
     };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/catalogue?saved={}",
-            form.code.trim().to_ascii_uppercase()
-        ))
-        .into_response()),
+        Ok(()) => Ok(flash::redirect(
+            &state,
+            "/catalogue",
+            format!("{} saved.", form.code.trim().to_ascii_uppercase()),
+        )),
         Err(StoreError::Invalid(m)) => {
             let page = catalogue_page(&state, &who, csrf, None, Some(m)).await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
@@ -821,7 +811,11 @@ pub async fn save_type(
             .collect(),
     };
     match state.store.save_document_type(&who.viewer.actor, &t).await {
-        Ok(()) => Ok(Redirect::to(&format!("/catalogue?saved={}", t.code)).into_response()),
+        Ok(()) => Ok(flash::redirect(
+            &state,
+            "/catalogue",
+            format!("{} saved.", t.code),
+        )),
         Err(StoreError::Invalid(m)) => {
             let page = catalogue_page(&state, &who, csrf, None, Some(m)).await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))

@@ -55,9 +55,12 @@ async fn tokens_page(
         .await?
         .into_iter()
         .map(|t| TokenRow {
-            created: when(t.created_at),
-            expires: when(t.expires_at),
-            last_used: t.last_used_at.map(when).unwrap_or_else(|| "never".into()),
+            created: when(t.created_at, who.zone),
+            expires: when(t.expires_at, who.zone),
+            last_used: t
+                .last_used_at
+                .map(|at| when(at, who.zone))
+                .unwrap_or_else(|| "never".into()),
             status: if t.revoked_at.is_some() {
                 "revoked"
             } else if t.expires_at <= now {

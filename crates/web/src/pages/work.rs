@@ -3,9 +3,10 @@
 //! with its moves and history; search; notifications; the manager's dashboard with its
 //! settings; and the area director's side-by-side view.
 
-use super::{render, render_status, when, Chrome};
+use super::{render, render_status, when, zone_of, Chrome};
 use crate::auth::{Csrf, PageUser, SignedIn};
 use crate::error::PageError;
+use crate::flash;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, RawQuery, State};
@@ -43,10 +44,6 @@ pub struct QueueParams {
     pub after_due: String,
     #[serde(default)]
     pub after_id: Option<i64>,
-    #[serde(default)]
-    pub done: Option<String>,
-    #[serde(default)]
-    pub error: Option<String>,
 }
 
 /// The offices `who` may work in (their scope), and the one chosen by `code` (default: their own).
@@ -262,7 +259,7 @@ async fn queue_page(
         .cloned()
         .collect();
     let today = office.today();
-    let mut error = error.or(p.error.clone());
+    let mut error = error;
     let mut status = StatusCode::OK;
     let query = match queue_query(&p, &office, &people, &rules, QUEUE_PAGE) {
         Ok(q) => q,
@@ -323,9 +320,7 @@ async fn queue_page(
         None => Vec::new(),
     };
     let page = QueuePage {
-        chrome: Chrome::for_user(who, "Work", csrf, "/work")
-            .with_notice(p.done.clone())
-            .with_error(error),
+        chrome: Chrome::for_user(who, "Work", csrf, "/work").with_error(error),
         csv_href: format!("/work.csv?{base}"),
         query_string: base,
         view: query.view,
@@ -432,10 +427,15 @@ pub async fn queue_csv(
         .into_response())
 }
 
-/// Redirects back to a queue with a message.
-fn back_to(query: &str, key: &str, message: &str) -> Response {
-    let sep = if query.is_empty() { "" } else { "&" };
-    Redirect::to(&format!("/work?{query}{sep}{key}={}", urlencode(message))).into_response()
+/// Redirects back to a queue whose page shows `message` (a notice, or an error when `key` is
+/// `"error"`).
+fn back_to(state: &AppState, query: &str, key: &str, message: &str) -> Response {
+    let to = format!("/work?{query}");
+    if key == "error" {
+        flash::redirect_error(state, &to, message)
+    } else {
+        flash::redirect(state, &to, message)
+    }
 }
 
 #[derive(Deserialize)]
@@ -450,8 +450,13 @@ pub async fn next(
     Form(f): Form<NextForm>,
 ) -> Result<Response, PageError> {
     match state.store.next_work(&who.viewer).await? {
-        Some(item) => Ok(Redirect::to(&format!("/work/{}?taken=1", item.id)).into_response()),
+        Some(item) => Ok(flash::redirect(
+            &state,
+            &format!("/work/{}", item.id),
+            "This item is yours now and in progress.",
+        )),
         None => Ok(back_to(
+            &state,
             &f.back,
             "done",
             "There is no unassigned work you have the skills for. Well done.",
@@ -479,6 +484,7 @@ pub async fn bulk_assign(
         .collect();
     let Ok(ids) = ids else {
         return Ok(back_to(
+            &state,
             &back,
             "error",
             "A work item number in the form is not a number.",
@@ -487,6 +493,7 @@ pub async fn bulk_assign(
     let assignee = get("assignee");
     if assignee.is_empty() {
         return Ok(back_to(
+            &state,
             &back,
             "error",
             "Choose whom to assign the ticked items to.",
@@ -494,6 +501,7 @@ pub async fn bulk_assign(
     }
     let Ok(user) = state.store.user_by_username(&assignee).await else {
         return Ok(back_to(
+            &state,
             &back,
             "error",
             "There is no such person to assign to.",
@@ -501,11 +509,13 @@ pub async fn bulk_assign(
     };
     match state.store.assign_bulk(&who.viewer, &ids, user.id).await {
         Ok(n) => Ok(back_to(
+            &state,
             &back,
             "done",
             &format!("{n} work item(s) assigned to {}.", user.display_name),
         )),
         Err(StoreError::Invalid(m)) | Err(StoreError::Conflict(m)) => Ok(back_to(
+            &state,
             &back,
             "error",
             &format!("Nothing was assigned: {m}"),
@@ -530,11 +540,12 @@ pub async fn save_view(
     let uid = who.viewer.actor.user_id.ok_or_else(PageError::not_found)?;
     match state.store.save_view(uid, &f.name, &f.query).await {
         Ok(()) => Ok(back_to(
+            &state,
             &f.query,
             "done",
             &format!("View \u{201c}{}\u{201d} saved.", f.name.trim()),
         )),
-        Err(StoreError::Invalid(m)) => Ok(back_to(&f.query, "error", &m)),
+        Err(StoreError::Invalid(m)) => Ok(back_to(&state, &f.query, "error", &m)),
         Err(e) => Err(e.into()),
     }
 }
@@ -546,7 +557,7 @@ pub async fn delete_view(
 ) -> Result<Response, PageError> {
     let uid = who.viewer.actor.user_id.ok_or_else(PageError::not_found)?;
     state.store.delete_view(uid, id).await?;
-    Ok(back_to("", "done", "Saved view removed."))
+    Ok(back_to(&state, "", "done", "Saved view removed."))
 }
 
 // --- one item --------------------------------------------------------------------------------
@@ -571,14 +582,6 @@ pub struct ItemPage {
     pub can_transfer: bool,
     pub people: Vec<User>,
     pub other_offices: Vec<Office>,
-}
-
-#[derive(Deserialize, Default)]
-pub struct ItemParams {
-    #[serde(default)]
-    taken: Option<i64>,
-    #[serde(default)]
-    done: Option<String>,
 }
 
 async fn item_page(
@@ -607,7 +610,7 @@ async fn item_page(
         .work_item_history(id)
         .await?
         .into_iter()
-        .map(|h| (when(h.at), h))
+        .map(|h| (when(h.at, zone_of(&office)), h))
         .collect();
     let writes = who.role().may_write_business_data();
     let actions = if writes {
@@ -676,13 +679,8 @@ pub async fn show(
     PageUser(who): PageUser,
     Csrf(csrf): Csrf,
     Path(id): Path<i64>,
-    Query(p): Query<ItemParams>,
 ) -> Result<Response, PageError> {
-    let notice = p
-        .taken
-        .map(|_| "This item is yours now and in progress.".to_string())
-        .or(p.done);
-    let page = item_page(&state, &who, csrf, id, notice, None).await?;
+    let page = item_page(&state, &who, csrf, id, None, None).await?;
     Ok(render(&page)?.into_response())
 }
 
@@ -748,7 +746,7 @@ pub async fn act(
                     item.status.label().to_lowercase()
                 ),
             };
-            Ok(Redirect::to(&format!("/work/{id}?done={}", urlencode(&msg))).into_response())
+            Ok(flash::redirect(&state, &format!("/work/{id}"), msg))
         }
         Err(StoreError::Invalid(m))
         | Err(StoreError::Conflict(m))
@@ -856,9 +854,11 @@ pub async fn create(
         Err(m) => Err(StoreError::Invalid(m)),
     };
     match result {
-        Ok(item) => {
-            Ok(Redirect::to(&format!("/work/{}?done=Work+item+created.", item.id)).into_response())
-        }
+        Ok(item) => Ok(flash::redirect(
+            &state,
+            &format!("/work/{}", item.id),
+            "Work item created.",
+        )),
         Err(StoreError::Invalid(m)) => {
             let page = new_page(&state, &who, csrf, form, Some(m)).await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
@@ -977,7 +977,7 @@ pub async fn notifications(
         .notifications(uid, 100)
         .await?
         .into_iter()
-        .map(|n| (when(n.created_at), n))
+        .map(|n| (when(n.created_at, who.zone), n))
         .collect();
     let page = NotificationsPage {
         chrome: Chrome::for_user(&who, "Notifications", csrf, "/notifications"),
@@ -1257,10 +1257,6 @@ async fn dashboard_page(
 pub struct DashParams {
     #[serde(default)]
     office: String,
-    #[serde(default)]
-    done: Option<String>,
-    #[serde(default)]
-    error: Option<String>,
 }
 
 pub async fn dashboard(
@@ -1269,17 +1265,17 @@ pub async fn dashboard(
     Csrf(csrf): Csrf,
     Query(p): Query<DashParams>,
 ) -> Result<Response, PageError> {
-    let page = dashboard_page(&state, &who, csrf, &p.office, p.done, p.error).await?;
+    let page = dashboard_page(&state, &who, csrf, &p.office, None, None).await?;
     Ok(render(&page)?.into_response())
 }
 
-fn back_to_dashboard(office: &str, key: &str, message: &str) -> Response {
-    Redirect::to(&format!(
-        "/dashboard?office={}&{key}={}",
-        urlencode(office),
-        urlencode(message)
-    ))
-    .into_response()
+fn back_to_dashboard(state: &AppState, office: &str, key: &str, message: &str) -> Response {
+    let to = format!("/dashboard?office={}", urlencode(office));
+    if key == "error" {
+        flash::redirect_error(state, &to, message)
+    } else {
+        flash::redirect(state, &to, message)
+    }
 }
 
 #[derive(Deserialize)]
@@ -1304,11 +1300,12 @@ pub async fn settings(
         .await
     {
         Ok(()) => Ok(back_to_dashboard(
+            &state,
             &office.code,
             "done",
             "Assignment settings saved.",
         )),
-        Err(StoreError::Invalid(m)) => Ok(back_to_dashboard(&office.code, "error", &m)),
+        Err(StoreError::Invalid(m)) => Ok(back_to_dashboard(&state, &office.code, "error", &m)),
         Err(e) => Err(e.into()),
     }
 }
@@ -1336,6 +1333,7 @@ pub async fn policy(
         .await
     {
         Ok(()) => Ok(back_to_dashboard(
+            &state,
             &office.code,
             "done",
             "Deadline saved; it applies to new work items.",
@@ -1377,6 +1375,7 @@ pub async fn add_leave(
     };
     let (Some(first), Some(last)) = (parse(&f.first_day), parse(&f.last_day)) else {
         return Ok(back_to_dashboard(
+            &state,
             &office.code,
             "error",
             "Leave needs a first and a last day, such as 2026-12-01.",
@@ -1384,6 +1383,7 @@ pub async fn add_leave(
     };
     let Ok(user) = state.store.user_by_username(&f.user).await else {
         return Ok(back_to_dashboard(
+            &state,
             &office.code,
             "error",
             "Choose the person on leave.",
@@ -1395,6 +1395,7 @@ pub async fn add_leave(
         .await
     {
         Ok(_) => Ok(back_to_dashboard(
+            &state,
             &office.code,
             "done",
             &format!(
@@ -1402,7 +1403,7 @@ pub async fn add_leave(
                 user.display_name
             ),
         )),
-        Err(StoreError::Invalid(m)) => Ok(back_to_dashboard(&office.code, "error", &m)),
+        Err(StoreError::Invalid(m)) => Ok(back_to_dashboard(&state, &office.code, "error", &m)),
         Err(e) => Err(e.into()),
     }
 }
