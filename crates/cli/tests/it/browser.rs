@@ -310,6 +310,19 @@ impl Browser {
         released.unwrap_or_else(|e| panic!("WebDriver DELETE /actions: {e}"));
     }
 
+    /// Makes the page `width`×`height` CSS pixels wide, as a phone (390) or a laptop (1366)
+    /// shows it; `mobile` also gives it a phone's viewport rules.
+    #[allow(dead_code)] // used by the screenshot and narrow-screen tests
+    pub async fn set_viewport(&self, width: u32, height: u32, mobile: bool) {
+        let params = json!({"width": width, "height": height, "deviceScaleFactor": 1,
+            "mobile": mobile});
+        self.post(
+            "/goog/cdp/execute",
+            json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": params}),
+        )
+        .await;
+    }
+
     /// A full-page PNG (beyond the viewport), written to `path`; parent folders are created.
     pub async fn screenshot(&self, path: &Path) {
         let params = json!({"captureBeyondViewport": true, "format": "png"});

@@ -17,6 +17,7 @@ mod jobs;
 mod page_frame;
 mod profiling;
 mod scoping;
+mod screenshots;
 mod ssn_privacy;
 mod support;
 mod work;
