@@ -1688,6 +1688,9 @@ const NAME_LABELS: &[(&str, f32)] = &[
     ("name of overpaid person", 0.9),
     ("name of individual", 0.85),
     ("claimant", 0.85),
+    ("beneficiary", 0.85),
+    // A letter's reference line names the person it is about.
+    ("re:", 0.7),
     ("name", 0.8),
     ("full name", 0.8),
     ("print name", 0.8),
@@ -1759,7 +1762,13 @@ fn find_names(page: &Page, pi: usize, out: &mut Vec<Candidate>) {
                     continue;
                 }
             }
-            if let Some(hit) = page.labelled(li, ls, le, parse_name) {
+            let hit = page.labelled(li, ls, le, parse_name).or_else(|| {
+                // "Re: Overpayment notice" with the person's name on the line under it.
+                (phrase == "re:")
+                    .then(|| reference_below(page, li))
+                    .flatten()
+            });
+            if let Some(hit) = hit {
                 let at = page.span(pi, hit.line, hit.start, hit.end);
                 let ((name, read), factor) = (hit.value, hit.factor);
                 out.push(candidate(
@@ -1771,6 +1780,25 @@ fn find_names(page: &Page, pi: usize, out: &mut Vec<Candidate>) {
             }
         }
     }
+}
+
+/// The name printed alone on the line under a letter's "Re:" line.
+fn reference_below(page: &Page, li: usize) -> Option<Hit<(String, f32)>> {
+    let nl = li + 1;
+    let next = page.lines.get(nl)?;
+    let (value, start, end) = parse_name(next, 0, next.chars.len())?;
+    // The whole line is the name: a sentence that starts with two capitalised words is not.
+    let rest = skip_separators(&next.chars, end);
+    if rest < next.chars.len() {
+        return None;
+    }
+    Some(Hit {
+        value,
+        line: nl,
+        start,
+        end,
+        factor: BELOW,
+    })
 }
 
 /// A person's name at the start of `from..to`: 2–4 capitalised words of letters, apostrophes
@@ -2637,6 +2665,70 @@ mod tests {
                 ("Name: Jane Doe Mary Ann Smith", None),
             ],
         );
+    }
+
+    /// Names and SSNs printed plainly that the workbench once reported "Not found".
+    #[test]
+    fn plainly_printed_names_and_ssns_are_found() {
+        let mut missed = Vec::new();
+        let names: &[(&str, Option<&str>)] = &[
+            ("Name: Maria Lopez", Some("Maria Lopez")),
+            ("NAME: MARIA LOPEZ", Some("Maria Lopez")),
+            ("CLAIMANT NAME  JOHN Q PUBLIC", Some("John Q Public")),
+            ("CLAIMANT NAME JOHN Q PUBLIC", Some("John Q Public")),
+            ("Claimant name:\nMaria Lopez", Some("Maria Lopez")),
+            ("Name\nMaria Lopez", Some("Maria Lopez")),
+            ("NAME\nMARIA LOPEZ", Some("Maria Lopez")),
+            ("Claimant Name:    Maria Lopez", Some("Maria Lopez")),
+            ("Name:  Maria Lopez  SSN: 900-12-3456", Some("Maria Lopez")),
+            ("Name: Maria Lopez\nSSN: 900-12-3456", Some("Maria Lopez")),
+            ("Full name: Maria Elena Lopez", Some("Maria Elena Lopez")),
+            ("Claimant: MARIA LOPEZ", Some("Maria Lopez")),
+            ("Re: Maria Lopez", Some("Maria Lopez")),
+            ("RE: MARIA LOPEZ\nSSN: 900-12-3456", Some("Maria Lopez")),
+            ("Beneficiary: Maria Lopez", Some("Maria Lopez")),
+            (
+                "Re: Overpayment notice\n    Maria Lopez",
+                Some("Maria Lopez"),
+            ),
+            ("Re: Your letter of May 3", None),
+            ("Re: Request for waiver", None),
+            ("Name of claimant: Lopez, Maria", Some("Lopez, Maria")),
+            ("NAME LOPEZ, MARIA", Some("Lopez, Maria")),
+            ("Claimant name (print): Maria Lopez", Some("Maria Lopez")),
+        ];
+        for (text, expected) in names {
+            let got = value(&text_page(text), FieldKind::ClaimantName).map(str::to_string);
+            if got.as_deref() != *expected {
+                missed.push(format!("name, text layer {text:?}: {got:?}"));
+            }
+            let got = value(&ocr_page(text, 91.0), FieldKind::ClaimantName).map(str::to_string);
+            if got.as_deref() != *expected {
+                missed.push(format!("name, ocr {text:?}: {got:?}"));
+            }
+        }
+        let ssns = [
+            "SSN: 900-12-3456",
+            "SSN 900-12-3456",
+            "Social Security Number 900 12 3456",
+            "Social Security Number: 900-12-3456",
+            "SOCIAL SECURITY NUMBER  900-12-3456",
+            "Social Security No. 900-12-3456",
+            "SSN\n900-12-3456",
+            "Name: Maria Lopez  SSN: 900-12-3456",
+            "Claimant SSN: 900123456",
+            "SS#: 900-12-3456",
+            "SSN: 900 - 12 - 3456",
+        ];
+        for text in ssns {
+            if digits(&text_page(text)) != ["900123456"] {
+                missed.push(format!("SSN, text layer {text:?}"));
+            }
+            if digits(&ocr_page(text, 91.0)) != ["900123456"] {
+                missed.push(format!("SSN, ocr {text:?}"));
+            }
+        }
+        assert!(missed.is_empty(), "missed:\n{}", missed.join("\n"));
     }
 
     #[test]
