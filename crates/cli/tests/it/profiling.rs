@@ -444,6 +444,207 @@ async fn the_catalogue_refuses_bad_entries_and_keeps_good_ones() {
 }
 
 #[tokio::test]
+async fn editing_a_profile_code_changes_only_what_was_changed() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let c = app.login("admin.user").await;
+    let before = app.store.catalogue().await.unwrap();
+    let pay = before.profile_code("PAY").unwrap().clone();
+    assert_ne!(pay.deadline_days, 7);
+    // The edit form shows PAY's current values, its type and workload selected.
+    let html = page_text(&c, &format!("{}/catalogue?edit=PAY", app.url)).await;
+    assert!(
+        html.contains(
+            r#"id="pc-code" name="code" maxlength="16" aria-describedby="pc-code-hint" value="PAY""#
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            r#"<option value="{}" selected>"#,
+            pay.document_type
+        )),
+        "type selected"
+    );
+    assert!(
+        html.contains(&format!(r#"<option value="{}" selected>"#, pay.workload)),
+        "workload selected"
+    );
+    assert!(html.contains(&format!(r#"value="{}""#, pay.deadline_days)));
+    assert_eq!(
+        html.matches(" selected>").count(),
+        2,
+        "only the current type and workload"
+    );
+    assert!(
+        html.contains(r#"href="/catalogue?edit=PAY"#),
+        "an Edit link per row"
+    );
+
+    // A save that names only the deadline keeps the rest.
+    let token = csrf_token(&app, &c, "/catalogue").await;
+    let resp = c
+        .post(format!("{}/catalogue/codes", app.url))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("code", "PAY"),
+            ("deadline_days", "7"),
+            ("active", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let after = app.store.catalogue().await.unwrap();
+    let changed = after.profile_code("PAY").unwrap();
+    assert_eq!(changed.deadline_days, 7);
+    assert_eq!(changed.document_type, pay.document_type);
+    assert_eq!(changed.workload, pay.workload);
+    assert_eq!(changed.name, pay.name);
+    // Every other code is as it was.
+    for p in &before.profile_codes {
+        if p.code != "PAY" {
+            assert_eq!(after.profile_code(&p.code), Some(p), "{}", p.code);
+        }
+    }
+    // The form as the page fills it, with the deadline changed back, saves the same way.
+    let html = page_text(&c, &format!("{}/catalogue?edit=PAY", app.url)).await;
+    assert!(html.contains(r#"value="7""#));
+    let resp = c
+        .post(format!("{}/catalogue/codes", app.url))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("code", "PAY"),
+            ("name", pay.name.as_str()),
+            ("document_type", pay.document_type.as_str()),
+            ("workload", pay.workload.as_str()),
+            ("deadline_days", &pay.deadline_days.to_string()),
+            ("active", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.store.catalogue().await.unwrap(), before);
+    // A new code still needs every part.
+    let resp = c
+        .post(format!("{}/catalogue/codes", app.url))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("code", "NEW9"),
+            ("deadline_days", "5"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(resp.text().await.unwrap().contains("needs a name"));
+    assert_eq!(app.store.catalogue().await.unwrap(), before);
+    app.stop().await;
+}
+
+/// An SSA-827 with `ssn` on it, as a born-digital PDF.
+fn authorization(dir: &Path, name: &str, ssn: &str) -> std::path::PathBuf {
+    let p = dir.join(format!("{name}.pdf"));
+    let text = format!(
+        "Form SSA-827 Authorization to disclose information to the Social Security \
+         Administration. Claimant SSN {ssn}. {name}."
+    );
+    std::fs::write(&p, pdf(&[(&text, 3600, 792)])).unwrap();
+    p
+}
+
+#[tokio::test]
+async fn batch_accept_leaves_documents_without_a_matched_claimant_to_a_person() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    let manager = app.store.user_by_username("manager.a").await.unwrap();
+    app.store
+        .create_claimant(
+            &worktrack_store::Viewer::for_user(&manager, &[]),
+            &cast.a,
+            &worktrack_store::NewClaimant {
+                full_name: worktrack_domain::PersonName::parse("Robin Example").unwrap(),
+                ssn: "912-34-5678".into(),
+                date_of_birth: None,
+            },
+        )
+        .await
+        .unwrap();
+    let dir = app.dir.path().join("batch");
+    std::fs::create_dir_all(&dir).unwrap();
+    let matched = take_in(
+        &app,
+        &cast.a,
+        &authorization(&dir, "matched", "912-34-5678"),
+    )
+    .await;
+    let unmatched = take_in(
+        &app,
+        &cast.a,
+        &authorization(&dir, "unmatched", "923-45-6789"),
+    )
+    .await;
+    assert_eq!(settled_profile(&app, matched).await, "suggested");
+    assert_eq!(settled_profile(&app, unmatched).await, "suggested");
+    let p = app
+        .store
+        .document_profile_unscoped(unmatched)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(p.suggested_code.is_some() && p.suggested_claimant_id.is_none());
+
+    let c = app.login("employee.a").await;
+    let html = page_text(&c, &format!("{}/profiling?office=AAA", app.url)).await;
+    let checkbox = |id: i64| {
+        let start = html.find(&format!(r#"id="pick-{id}""#)).unwrap();
+        let end = start + html[start..].find('>').unwrap();
+        html[start..end].to_string()
+    };
+    assert!(
+        !checkbox(unmatched).contains("checked"),
+        "{}",
+        checkbox(unmatched)
+    );
+
+    // Ticked anyway (a crafted form): the matched one is accepted, the other left untouched.
+    let token = csrf_token(&app, &c, "/profiling?office=AAA").await;
+    let resp = c
+        .post(format!("{}/profiling/batch", app.url))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("office", "AAA"),
+            ("doc", &matched.to_string()),
+            ("doc", &unmatched.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let html = page_text(&c, &format!("{}/profiling?office=AAA", app.url)).await;
+    assert!(html.contains("1 document(s) profiled"), "{html}");
+    assert!(html.contains(&format!("Left to a person")), "{html}");
+    assert!(html.contains(&format!("document {unmatched}.")), "{html}");
+    assert_eq!(
+        app.store.profile_status(matched).await.unwrap(),
+        "confirmed"
+    );
+    assert_eq!(
+        app.store.profile_status(unmatched).await.unwrap(),
+        "suggested"
+    );
+    let p = app
+        .store
+        .document_profile_unscoped(unmatched)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(p.profile_code.is_none() && p.claimant_id.is_none());
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn documents_that_cannot_be_profiled_the_ordinary_way_say_why_and_lose_nothing() {
     use worktrack_pipeline::fixtures::tool;
     let app = spawn_app().await;
