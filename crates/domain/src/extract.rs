@@ -1857,6 +1857,17 @@ fn parse_name(line: &Line, from: usize, to: usize) -> Option<((String, f32), usi
             Some(w) => (w.to_string(), true),
             None => (raw, false),
         };
+        // A full stop after a whole word ends the sentence, and the name with it ("Name: Maria
+        // Lopez."); a dot after an initial or "Jr." is part of the word.
+        let sentence_end = !words.is_empty()
+            && word.ends_with('.')
+            && word.chars().filter(|c| c.is_alphabetic()).count() > 3
+            && word.matches('.').count() == 1;
+        let word = if sentence_end {
+            word.trim_end_matches('.').to_string()
+        } else {
+            word
+        };
         let word = match letters_for_digits(&word) {
             Some(fixed) => {
                 corrected = true;
@@ -1890,7 +1901,7 @@ fn parse_name(line: &Line, from: usize, to: usize) -> Option<((String, f32), usi
             shown.push(',');
         }
         words.push(shown);
-        if comma && !first {
+        if (comma && !first) || sentence_end {
             break;
         }
     }
@@ -2853,6 +2864,8 @@ mod tests {
         let mut missed = Vec::new();
         let names: &[(&str, Option<&str>)] = &[
             ("Name: Maria Lopez", Some("Maria Lopez")),
+            ("Name: Maria Lopez. I moved last month.", Some("Maria Lopez")),
+            ("Claimant: Maria Lopez.", Some("Maria Lopez")),
             ("NAME: MARIA LOPEZ", Some("Maria Lopez")),
             ("CLAIMANT NAME  JOHN Q PUBLIC", Some("John Q Public")),
             ("CLAIMANT NAME JOHN Q PUBLIC", Some("John Q Public")),
