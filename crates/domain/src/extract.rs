@@ -2864,7 +2864,10 @@ mod tests {
         let mut missed = Vec::new();
         let names: &[(&str, Option<&str>)] = &[
             ("Name: Maria Lopez", Some("Maria Lopez")),
-            ("Name: Maria Lopez. I moved last month.", Some("Maria Lopez")),
+            (
+                "Name: Maria Lopez. I moved last month.",
+                Some("Maria Lopez"),
+            ),
             ("Claimant: Maria Lopez.", Some("Maria Lopez")),
             ("NAME: MARIA LOPEZ", Some("Maria Lopez")),
             ("CLAIMANT NAME  JOHN Q PUBLIC", Some("John Q Public")),

@@ -624,7 +624,7 @@ async fn batch_accept_leaves_documents_without_a_matched_claimant_to_a_person() 
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let html = page_text(&c, &format!("{}/profiling?office=AAA", app.url)).await;
     assert!(html.contains("1 document(s) profiled"), "{html}");
-    assert!(html.contains(&format!("Left to a person")), "{html}");
+    assert!(html.contains("Left to a person"), "{html}");
     assert!(html.contains(&format!("document {unmatched}.")), "{html}");
     assert_eq!(
         app.store.profile_status(matched).await.unwrap(),
