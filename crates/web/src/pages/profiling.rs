@@ -71,6 +71,8 @@ pub struct QueueRow {
     pub row: ProfilingRow,
     pub code_label: String,
     pub percent: String,
+    /// How sure the suggestion is, in words (None without one).
+    pub sure: Option<Sureness>,
     pub preselect: bool,
 }
 
@@ -132,6 +134,10 @@ async fn queue_page(
         .map(|row| QueueRow {
             code_label: code_label(&catalogue, row.suggested_code.as_deref()),
             percent: row.confidence.map(percent).unwrap_or_default(),
+            sure: row
+                .suggested_code
+                .as_ref()
+                .map(|_| sureness(row.confidence.unwrap_or(0.0), auto.threshold)),
             preselect: batch_ready(&row)
                 && sureness(row.confidence.unwrap_or(0.0), auto.threshold) == Sureness::Sure,
             row,
