@@ -159,3 +159,50 @@ async fn browser_workbench_unsure_code_stays_empty_claimant_found_by_search_sure
     assert_eq!(app.store.profile_status(ids[1]).await.unwrap(), "confirmed");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn browser_catalogue_edit_form_is_filled_with_the_current_values_and_saves_only_the_change() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let before = app.store.catalogue().await.unwrap();
+    let pay = before.profile_code("PAY").unwrap().clone();
+    let b = Browser::start().await;
+    b.goto(&format!("{}/login", app.url)).await;
+    b.type_into("#username", "admin.user").await;
+    b.type_into("#password", PASSWORD).await;
+    b.press_enter("#password").await;
+    b.wait_for_url_containing("/").await;
+    b.goto(&format!("{}/catalogue", app.url)).await;
+    b.assert_accessible("catalogue").await;
+    tab_to(&b, "edit-PAY").await;
+    b.press_enter("#edit-PAY").await;
+    b.wait_for_url_containing("edit=PAY").await;
+    b.assert_accessible("catalogue, editing PAY").await;
+    let value = |id: &'static str| {
+        let b = &b;
+        async move {
+            b.execute(
+                "return document.getElementById(arguments[0]).value;",
+                serde_json::json!([id]),
+            )
+            .await
+        }
+    };
+    assert_eq!(value("pc-code").await, "PAY");
+    assert_eq!(value("pc-type").await, pay.document_type.as_str());
+    assert_eq!(value("pc-workload").await, pay.workload.as_str());
+    b.type_into("#pc-days", "7").await;
+    b.press_enter("#pc-days").await;
+    b.wait_for_url_containing("/catalogue").await;
+    b.find(".alert-success").await;
+    assert!(b.body_text().await.contains("PAY saved."));
+    b.quit().await;
+    let after = app.store.catalogue().await.unwrap();
+    let p = after.profile_code("PAY").unwrap();
+    assert_eq!(p.deadline_days, 7);
+    assert_eq!(
+        (&p.name, &p.document_type, &p.workload),
+        (&pay.name, &pay.document_type, &pay.workload)
+    );
+    app.stop().await;
+}
