@@ -12,6 +12,20 @@
       code.focus();
     });
   });
+  // A claimant search keeps the code typed so far.
+  var search = document.getElementById("claimant-search");
+  if (search) {
+    search.addEventListener("submit", function () {
+      var keep = search.querySelector("input[name=keep_code]");
+      if (!keep) {
+        keep = document.createElement("input");
+        keep.type = "hidden";
+        keep.name = "keep_code";
+        search.appendChild(keep);
+      }
+      keep.value = code.value;
+    });
+  }
   code.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && code.value.trim() === "") {
       event.preventDefault();

@@ -99,13 +99,23 @@ async fn browser_workbench_unsure_code_stays_empty_claimant_found_by_search_sure
     );
     assert_eq!(app.store.profile_status(ids[0]).await.unwrap(), "suggested");
 
-    // The claimant: search by the name found on the page, then choose her from the results.
+    // The claimant: search by the name found on the page, then choose her from the results;
+    // a code typed before the search stays typed.
+    b.type_into("#profile_code", "CORR").await;
     tab_to(&b, "search-found-name").await;
     b.press_enter("#search-found-name").await;
     b.find("#claimant-results").await;
     b.assert_accessible("workbench, claimant search results")
         .await;
     assert!(b.text("#claimant-results").await.contains("1 found"));
+    assert_eq!(
+        b.execute(
+            "return document.getElementById('profile_code').value;",
+            serde_json::json!([])
+        )
+        .await,
+        "CORR"
+    );
     let radio = format!("claimant-{}", maria.id);
     assert_eq!(
         b.active_element_attr("id").await.as_deref(),

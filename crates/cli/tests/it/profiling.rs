@@ -1326,6 +1326,13 @@ async fn the_workbench_searches_the_offices_claimants_and_never_shows_a_full_ssn
             .await
             .unwrap();
     assert_eq!(after - searches_before, n);
+    // A code typed before the search is kept.
+    let resp = search(vec![("by", "name".into()), ("keep_code", "PAY".into())]).await;
+    assert!(resp
+        .text()
+        .await
+        .unwrap()
+        .contains(r#"name="profile_code" list="profile-codes" value="PAY""#));
     let resp = search(vec![("claimant_q", "x".into())]).await;
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(resp

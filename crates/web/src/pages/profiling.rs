@@ -331,6 +331,8 @@ pub struct Searched {
     pub typed: String,
     pub found: Vec<Claimant>,
     pub error: Option<String>,
+    /// The profile code typed before searching (sent along by workbench.js), kept.
+    pub kept_code: String,
 }
 
 pub struct FieldInput {
@@ -530,6 +532,11 @@ async fn workbench_page(
             )
         }
     };
+    // A code typed before a claimant search stays typed.
+    let code_value = match searched.as_ref().map(|s| s.kept_code.trim()) {
+        Some(kept) if !kept.is_empty() => worktrack_domain::mask_in_text(kept),
+        _ => code_value,
+    };
     // The fields of the document's type: the code filled in, else the top suggestion's.
     let type_code = typed_code(&code_value, &catalogue)
         .or(confirmed.clone())
@@ -708,7 +715,16 @@ pub async fn confirm(
             .unwrap_or_default()
     };
     if form.iter().any(|(k, _)| k == "search") {
-        return search_claimant(state, who, csrf, id, &get("by"), &get("claimant_q")).await;
+        return search_claimant(
+            state,
+            who,
+            csrf,
+            id,
+            &get("by"),
+            &get("claimant_q"),
+            &get("keep_code"),
+        )
+        .await;
     }
     let typed = get("profile_code");
     let claimant = get("claimant_id");
@@ -803,6 +819,7 @@ async fn search_claimant(
     id: i64,
     by: &str,
     typed: &str,
+    kept_code: &str,
 ) -> Result<Response, PageError> {
     let doc = state.store.document(&who.viewer, id).await?;
     let office = state.store.office_by_id(doc.office_id).await?;
@@ -869,6 +886,7 @@ async fn search_claimant(
                 typed: shown,
                 found,
                 error: None,
+                kept_code: kept_code.to_string(),
             }
         }
         Err(message) => Searched {
@@ -876,6 +894,7 @@ async fn search_claimant(
             typed: shown,
             found: Vec::new(),
             error: Some(message),
+            kept_code: kept_code.to_string(),
         },
     };
     let failed = searched.error.is_some();
