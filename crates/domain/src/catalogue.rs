@@ -295,9 +295,129 @@ pub fn default_catalogue() -> Catalogue {
     }
 }
 
+/// A profile code as an edit form posts it: each part left out (or blank) keeps the current
+/// value; only a new code needs them all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileCodeEdit {
+    pub code: String,
+    pub name: Option<String>,
+    pub document_type: Option<String>,
+    pub workload: Option<String>,
+    pub deadline_days: Option<u32>,
+}
+
+/// The profile code after `edit`: the current one with what was changed, or a new one when
+/// there is none (then every part is needed). Checks of the values themselves (known types,
+/// deadline range) are the store's.
+pub fn apply_edit(
+    current: Option<&ProfileCode>,
+    edit: &ProfileCodeEdit,
+) -> Result<ProfileCode, String> {
+    let given = |v: &Option<String>| {
+        v.as_ref()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let code = edit.code.trim().to_ascii_uppercase();
+    match current {
+        Some(c) => Ok(ProfileCode {
+            code,
+            name: given(&edit.name).unwrap_or_else(|| c.name.clone()),
+            document_type: given(&edit.document_type).unwrap_or_else(|| c.document_type.clone()),
+            workload: given(&edit.workload).unwrap_or_else(|| c.workload.clone()),
+            deadline_days: edit.deadline_days.unwrap_or(c.deadline_days),
+        }),
+        None => Ok(ProfileCode {
+            code,
+            name: given(&edit.name).ok_or("Name: a new profile code needs a name")?,
+            document_type: given(&edit.document_type)
+                .ok_or("Document type: a new profile code needs a document type")?,
+            workload: given(&edit.workload)
+                .ok_or("Workload: a new profile code needs a workload")?,
+            deadline_days: edit
+                .deadline_days
+                .ok_or("Deadline: a new profile code needs a deadline")?,
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_edit_changes_only_what_it_names() {
+        let c = default_catalogue();
+        let pay = c.profile_code("PAY").unwrap();
+        let edit = |name: Option<&str>, ty: Option<&str>, wl: Option<&str>, days: Option<u32>| {
+            ProfileCodeEdit {
+                code: "pay".into(),
+                name: name.map(String::from),
+                document_type: ty.map(String::from),
+                workload: wl.map(String::from),
+                deadline_days: days,
+            }
+        };
+        let with = |f: &dyn Fn(&mut ProfileCode)| {
+            let mut p = pay.clone();
+            f(&mut p);
+            p
+        };
+        let cases: Vec<(ProfileCodeEdit, ProfileCode)> = vec![
+            (
+                edit(None, None, None, Some(7)),
+                with(&|p| p.deadline_days = 7),
+            ),
+            (
+                edit(Some(" "), Some(""), Some(""), Some(7)),
+                with(&|p| p.deadline_days = 7),
+            ),
+            (edit(None, None, None, None), pay.clone()),
+            (
+                edit(Some("Wages"), None, Some("ssi_redetermination"), None),
+                with(&|p| {
+                    p.name = "Wages".into();
+                    p.workload = "ssi_redetermination".into();
+                }),
+            ),
+            (
+                edit(None, Some("BANK_STATEMENT"), None, None),
+                with(&|p| p.document_type = "BANK_STATEMENT".into()),
+            ),
+        ];
+        for (e, expected) in cases {
+            assert_eq!(apply_edit(Some(pay), &e), Ok(expected), "{e:?}");
+        }
+        // A new code needs every part.
+        let new = ProfileCodeEdit {
+            code: "new1".into(),
+            name: Some("New".into()),
+            document_type: Some("PAY_STUB".into()),
+            workload: Some("post_entitlement".into()),
+            deadline_days: Some(5),
+        };
+        assert_eq!(apply_edit(None, &new).unwrap().code, "NEW1");
+        for missing in [
+            ProfileCodeEdit {
+                name: None,
+                ..new.clone()
+            },
+            ProfileCodeEdit {
+                document_type: None,
+                ..new.clone()
+            },
+            ProfileCodeEdit {
+                workload: Some(" ".into()),
+                ..new.clone()
+            },
+            ProfileCodeEdit {
+                deadline_days: None,
+                ..new.clone()
+            },
+        ] {
+            assert!(apply_edit(None, &missing).is_err(), "{missing:?}");
+        }
+    }
 
     #[test]
     fn every_profile_code_names_a_known_type_and_workload() {

@@ -49,10 +49,14 @@ pub enum FieldKind {
     Merchant,
     PurchaseDate,
     Total,
+    AccountHolder,
+    BankName,
+    StatementStart,
+    StatementEnd,
 }
 
 impl FieldKind {
-    pub const ALL: [FieldKind; 13] = [
+    pub const ALL: [FieldKind; 17] = [
         FieldKind::ClaimantName,
         FieldKind::DateOfBirth,
         FieldKind::FormNumber,
@@ -66,6 +70,10 @@ impl FieldKind {
         FieldKind::Merchant,
         FieldKind::PurchaseDate,
         FieldKind::Total,
+        FieldKind::AccountHolder,
+        FieldKind::BankName,
+        FieldKind::StatementStart,
+        FieldKind::StatementEnd,
     ];
 
     /// The snake_case name, as serialised.
@@ -84,6 +92,10 @@ impl FieldKind {
             FieldKind::Merchant => "merchant",
             FieldKind::PurchaseDate => "purchase_date",
             FieldKind::Total => "total",
+            FieldKind::AccountHolder => "account_holder",
+            FieldKind::BankName => "bank_name",
+            FieldKind::StatementStart => "statement_start",
+            FieldKind::StatementEnd => "statement_end",
         }
     }
 
@@ -103,6 +115,10 @@ impl FieldKind {
             FieldKind::Merchant => "Merchant",
             FieldKind::PurchaseDate => "Purchase date",
             FieldKind::Total => "Total",
+            FieldKind::AccountHolder => "Account holder",
+            FieldKind::BankName => "Bank",
+            FieldKind::StatementStart => "Statement period start",
+            FieldKind::StatementEnd => "Statement period end",
         }
     }
 }
@@ -198,6 +214,9 @@ pub fn extract(pages: &[PageInput<'_>], policy: SsnPolicy) -> Extraction {
         find_names(page, pi, &mut candidates);
         find_form_dates(page, pi, &mut candidates);
         find_pay(page, pi, stub, &mut candidates);
+        if looks_like_bank_statement(page) {
+            find_bank_statement(page, pi, &mut candidates);
+        }
         // A form's income and expense tables have totals too; only evidence pages are receipts.
         if !stub && forms.is_empty() {
             find_receipt(page, pi, &mut candidates);
@@ -1688,6 +1707,9 @@ const NAME_LABELS: &[(&str, f32)] = &[
     ("name of overpaid person", 0.9),
     ("name of individual", 0.85),
     ("claimant", 0.85),
+    ("beneficiary", 0.85),
+    // A letter's reference line names the person it is about.
+    ("re:", 0.7),
     ("name", 0.8),
     ("full name", 0.8),
     ("print name", 0.8),
@@ -1759,7 +1781,13 @@ fn find_names(page: &Page, pi: usize, out: &mut Vec<Candidate>) {
                     continue;
                 }
             }
-            if let Some(hit) = page.labelled(li, ls, le, parse_name) {
+            let hit = page.labelled(li, ls, le, parse_name).or_else(|| {
+                // "Re: Overpayment notice" with the person's name on the line under it.
+                (phrase == "re:")
+                    .then(|| reference_below(page, li))
+                    .flatten()
+            });
+            if let Some(hit) = hit {
                 let at = page.span(pi, hit.line, hit.start, hit.end);
                 let ((name, read), factor) = (hit.value, hit.factor);
                 out.push(candidate(
@@ -1771,6 +1799,25 @@ fn find_names(page: &Page, pi: usize, out: &mut Vec<Candidate>) {
             }
         }
     }
+}
+
+/// The name printed alone on the line under a letter's "Re:" line.
+fn reference_below(page: &Page, li: usize) -> Option<Hit<(String, f32)>> {
+    let nl = li + 1;
+    let next = page.lines.get(nl)?;
+    let (value, start, end) = parse_name(next, 0, next.chars.len())?;
+    // The whole line is the name: a sentence that starts with two capitalised words is not.
+    let rest = skip_separators(&next.chars, end);
+    if rest < next.chars.len() {
+        return None;
+    }
+    Some(Hit {
+        value,
+        line: nl,
+        start,
+        end,
+        factor: BELOW,
+    })
 }
 
 /// A person's name at the start of `from..to`: 2–4 capitalised words of letters, apostrophes
@@ -1810,6 +1857,17 @@ fn parse_name(line: &Line, from: usize, to: usize) -> Option<((String, f32), usi
             Some(w) => (w.to_string(), true),
             None => (raw, false),
         };
+        // A full stop after a whole word ends the sentence, and the name with it ("Name: Maria
+        // Lopez."); a dot after an initial or "Jr." is part of the word.
+        let sentence_end = !words.is_empty()
+            && word.ends_with('.')
+            && word.chars().filter(|c| c.is_alphabetic()).count() > 3
+            && word.matches('.').count() == 1;
+        let word = if sentence_end {
+            word.trim_end_matches('.').to_string()
+        } else {
+            word
+        };
         let word = match letters_for_digits(&word) {
             Some(fixed) => {
                 corrected = true;
@@ -1843,7 +1901,7 @@ fn parse_name(line: &Line, from: usize, to: usize) -> Option<((String, f32), usi
             shown.push(',');
         }
         words.push(shown);
-        if comma && !first {
+        if (comma && !first) || sentence_end {
             break;
         }
     }
@@ -2277,6 +2335,117 @@ fn letterhead_employer(page: &Page) -> Option<(usize, usize, usize, String)> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Bank statements
+
+const STATEMENT_CUES: &[&str] = &[
+    "statement period",
+    "beginning balance",
+    "ending balance",
+    "opening balance",
+    "closing balance",
+    "account summary",
+];
+const STATEMENT_PERIOD_LABELS: &[(&str, f32)] = &[
+    ("statement period", 0.95),
+    ("statement dates", 0.9),
+    ("for the period", 0.85),
+    ("period", 0.8),
+];
+const HOLDER_LABELS: &[(&str, f32)] = &[
+    ("account holder", 0.95),
+    ("account holder name", 0.95),
+    ("account holder's name", 0.95),
+    ("account owner", 0.9),
+    ("account name", 0.85),
+    ("primary owner", 0.85),
+];
+const BANK_WORDS: &[&str] = &[
+    "bank",
+    "credit union",
+    "savings",
+    "bancorp",
+    "trust",
+    "federal credit",
+];
+
+fn looks_like_bank_statement(page: &Page) -> bool {
+    STATEMENT_CUES.iter().filter(|c| page.has(c)).count() >= 2
+}
+
+fn find_bank_statement(page: &Page, pi: usize, out: &mut Vec<Candidate>) {
+    let push_date = |out: &mut Vec<Candidate>, kind, d: DateAt, line, certainty: f32| {
+        let at = page.span(pi, line, d.start, d.end);
+        out.push(candidate(
+            kind,
+            format_date(d.date),
+            certainty * d.certainty(),
+            at,
+        ));
+    };
+    for (li, line) in page.lines.iter().enumerate() {
+        for (_, ls, le, certainty) in labels_on(line, STATEMENT_PERIOD_LABELS) {
+            if let Some(hit) = page.labelled(li, ls, le, date_range) {
+                let (first, second) = hit.value;
+                let c = certainty * hit.factor;
+                push_date(out, FieldKind::StatementStart, first, hit.line, c);
+                push_date(out, FieldKind::StatementEnd, second, hit.line, c);
+                // The holder's name heads the address block, left of the period.
+                if let Some(((name, read), s, e)) = parse_name(line, 0, ls) {
+                    let at = page.span(pi, li, s, e);
+                    out.push(candidate(FieldKind::AccountHolder, name, 0.8 * read, at));
+                }
+            }
+        }
+        for (_, ls, le, certainty) in labels_on(line, HOLDER_LABELS) {
+            if let Some(hit) = page.labelled(li, ls, le, parse_name) {
+                let at = page.span(pi, hit.line, hit.start, hit.end);
+                let ((name, read), factor) = (hit.value, hit.factor);
+                out.push(candidate(
+                    FieldKind::AccountHolder,
+                    name,
+                    certainty * factor * read,
+                    at,
+                ));
+            }
+        }
+    }
+    if let Some((li, s, e, value)) = bank_heading(page) {
+        out.push(candidate(
+            FieldKind::BankName,
+            value,
+            0.85,
+            page.span(pi, li, s, e),
+        ));
+    }
+}
+
+/// The bank's name printed as the statement's heading: a short capitalised run with "Bank",
+/// "Credit Union", "Savings" or "Trust" in it, among the first lines.
+fn bank_heading(page: &Page) -> Option<(usize, usize, usize, String)> {
+    for (li, line) in page.lines.iter().enumerate().take(6) {
+        for (s, e, _) in page.blocks(li) {
+            let text: String = line.chars[s..e].iter().collect();
+            let lower: String = line.lower[s..e].iter().collect();
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let capital = text.chars().next().is_some_and(char::is_uppercase);
+            let banky = BANK_WORDS
+                .iter()
+                .any(|b| !find_phrase(&line.lower[s..e], b).is_empty());
+            if (2..=7).contains(&words.len())
+                && capital
+                && banky
+                && !text.contains(':')
+                && !text.chars().any(|c| c.is_ascii_digit())
+                && !lower.contains("statement")
+            {
+                return Some((li, s, e, words.join(" ")));
+            }
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------------
 // Receipts
 
 const TOTAL_LABELS: &[(&str, f32)] = &[
@@ -2637,6 +2806,125 @@ mod tests {
                 ("Name: Jane Doe Mary Ann Smith", None),
             ],
         );
+    }
+
+    #[test]
+    fn bank_statements_give_holder_bank_and_period() {
+        let layout = "First Federal Savings Bank\n\
+                      12 Main St, Springfield, IL 62701  Customer service (800) 555-0112      Member FDIC\n\
+                      MARIA LOPEZ          Statement period:   10/01/2026 through 10/31/2026\n\
+                      12 Elm St            Account number:     XXXXXX1234\n\
+                      ACCOUNT SUMMARY\n\
+                      Beginning balance        1,200.00\n\
+                      Ending balance           1,450.00\n";
+        for (label, ex) in [
+            ("text layer", text_page(layout)),
+            ("ocr", ocr_page(layout, 91.0)),
+        ] {
+            assert_eq!(
+                value(&ex, FieldKind::AccountHolder),
+                Some("Maria Lopez"),
+                "{label}"
+            );
+            assert_eq!(
+                value(&ex, FieldKind::BankName),
+                Some("First Federal Savings Bank"),
+                "{label}"
+            );
+            assert_eq!(
+                value(&ex, FieldKind::StatementStart),
+                Some("2026-10-01"),
+                "{label}"
+            );
+            assert_eq!(
+                value(&ex, FieldKind::StatementEnd),
+                Some("2026-10-31"),
+                "{label}"
+            );
+        }
+        let labelled = text_page(
+            "Heartland Bank & Trust\nAccount holder: Maria Lopez\nStatement period 10/01/2026 - 10/31/2026\nEnding balance 5.00\n",
+        );
+        assert_eq!(
+            value(&labelled, FieldKind::AccountHolder),
+            Some("Maria Lopez")
+        );
+        assert_eq!(
+            value(&labelled, FieldKind::BankName),
+            Some("Heartland Bank & Trust")
+        );
+        // Not a statement: no bank fields.
+        let letter = text_page("First Federal Savings Bank\nDear Sir, please update my address.");
+        assert_eq!(value(&letter, FieldKind::BankName), None);
+    }
+
+    /// Names and SSNs printed plainly that the workbench once reported "Not found".
+    #[test]
+    fn plainly_printed_names_and_ssns_are_found() {
+        let mut missed = Vec::new();
+        let names: &[(&str, Option<&str>)] = &[
+            ("Name: Maria Lopez", Some("Maria Lopez")),
+            (
+                "Name: Maria Lopez. I moved last month.",
+                Some("Maria Lopez"),
+            ),
+            ("Claimant: Maria Lopez.", Some("Maria Lopez")),
+            ("NAME: MARIA LOPEZ", Some("Maria Lopez")),
+            ("CLAIMANT NAME  JOHN Q PUBLIC", Some("John Q Public")),
+            ("CLAIMANT NAME JOHN Q PUBLIC", Some("John Q Public")),
+            ("Claimant name:\nMaria Lopez", Some("Maria Lopez")),
+            ("Name\nMaria Lopez", Some("Maria Lopez")),
+            ("NAME\nMARIA LOPEZ", Some("Maria Lopez")),
+            ("Claimant Name:    Maria Lopez", Some("Maria Lopez")),
+            ("Name:  Maria Lopez  SSN: 900-12-3456", Some("Maria Lopez")),
+            ("Name: Maria Lopez\nSSN: 900-12-3456", Some("Maria Lopez")),
+            ("Full name: Maria Elena Lopez", Some("Maria Elena Lopez")),
+            ("Claimant: MARIA LOPEZ", Some("Maria Lopez")),
+            ("Re: Maria Lopez", Some("Maria Lopez")),
+            ("RE: MARIA LOPEZ\nSSN: 900-12-3456", Some("Maria Lopez")),
+            ("Beneficiary: Maria Lopez", Some("Maria Lopez")),
+            (
+                "Re: Overpayment notice\n    Maria Lopez",
+                Some("Maria Lopez"),
+            ),
+            ("Re: Your letter of May 3", None),
+            ("Re: Request for waiver", None),
+            ("Name of claimant: Lopez, Maria", Some("Lopez, Maria")),
+            ("NAME LOPEZ, MARIA", Some("Lopez, Maria")),
+            ("Claimant name (print): Maria Lopez", Some("Maria Lopez")),
+        ];
+        for (text, expected) in names {
+            let got = value(&text_page(text), FieldKind::ClaimantName).map(str::to_string);
+            if got.as_deref() != *expected {
+                missed.push(format!("name, text layer {text:?}: {got:?}"));
+            }
+            let got = value(&ocr_page(text, 91.0), FieldKind::ClaimantName).map(str::to_string);
+            if got.as_deref() != *expected {
+                missed.push(format!("name, ocr {text:?}: {got:?}"));
+            }
+        }
+        let ssns = [
+            "SSN: 900-12-3456",
+            "SSN 900-12-3456",
+            "Social Security Number 900 12 3456",
+            "Social Security Number: 900-12-3456",
+            "SOCIAL SECURITY NUMBER  900-12-3456",
+            "Social Security No. 900-12-3456",
+            "SSN\n900-12-3456",
+            "Name: Maria Lopez  SSN: 900-12-3456",
+            "Claimant SSN: 900123456",
+            "SS#: 900-12-3456",
+            "SSN: 900 - 12 - 3456",
+        ];
+        for text in ssns {
+            if digits(&text_page(text)) != ["900123456"] {
+                missed.push(format!("SSN, text layer {text:?}"));
+            }
+            if digits(&ocr_page(text, 91.0)) != ["900123456"] {
+                missed.push(format!("SSN, ocr {text:?}"));
+            }
+        }
+        assert!(missed.is_empty(), "missed:\n{}", missed.join("\n"));
     }
 
     #[test]

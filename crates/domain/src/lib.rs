@@ -13,6 +13,7 @@ pub mod names;
 pub mod role;
 pub mod ssn;
 pub mod work;
+pub mod workbench;
 
 pub use access::Scope;
 pub use calendar::{federal_holidays, Calendar, Holiday};

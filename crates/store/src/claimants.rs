@@ -13,6 +13,7 @@ use crate::Viewer;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use worktrack_domain::workbench::ClaimantQuery;
 use worktrack_domain::{mask_last_four, PersonName, Scope, Ssn, SsnPolicy};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -25,6 +26,15 @@ pub struct Claimant {
     /// `***-**-1234`
     pub ssn_masked: String,
     pub created_at: i64,
+}
+
+/// What the workbench searches claimants by.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClaimantSearch {
+    /// What a person typed, read by [`worktrack_domain::workbench::parse_claimant_query`].
+    Typed(ClaimantQuery),
+    /// The `nth` SSN found on a document.
+    DocumentSsn { document_id: i64, nth: usize },
 }
 
 pub struct NewClaimant {
@@ -336,6 +346,109 @@ impl Store {
         )
         .await?;
         Ok(found)
+    }
+
+    /// The workbench's claimant search within one office: by what a person typed (name, date
+    /// of birth, last four digits or a full SSN), or by the `nth` SSN found on document
+    /// `doc_id` (its number stays in the store). Audited as a search, never with the number.
+    pub async fn search_claimants(
+        &self,
+        viewer: &Viewer,
+        office: &Office,
+        search: &ClaimantSearch,
+        limit: i64,
+    ) -> Result<Vec<Claimant>> {
+        self.check_scope(viewer, office.id, "office", &office.code)
+            .await?;
+        let limit = limit.clamp(1, 100);
+        let base = format!("SELECT {CLAIMANT_COLUMNS} FROM claimants WHERE office_id = $1");
+        let (rows, what) = match search {
+            ClaimantSearch::Typed(ClaimantQuery::Ssn(ssn)) => (
+                sqlx::query(&format!("{base} AND ssn_index = $2 ORDER BY id LIMIT $3"))
+                    .bind(office.id)
+                    .bind(self.keys().ssn_index(ssn))
+                    .bind(limit)
+                    .fetch_all(self.pool())
+                    .await?,
+                format!("ssn {ssn}"),
+            ),
+            ClaimantSearch::Typed(ClaimantQuery::LastFour(last4)) => (
+                sqlx::query(&format!(
+                    "{base} AND ssn_last4 = $2 ORDER BY full_name, id LIMIT $3"
+                ))
+                .bind(office.id)
+                .bind(last4)
+                .bind(limit)
+                .fetch_all(self.pool())
+                .await?,
+                format!("last four {last4}"),
+            ),
+            ClaimantSearch::Typed(ClaimantQuery::BirthDate(d)) => (
+                sqlx::query(&format!(
+                    "{base} AND date_of_birth = $2 ORDER BY full_name, id LIMIT $3"
+                ))
+                .bind(office.id)
+                .bind(d.to_string())
+                .bind(limit)
+                .fetch_all(self.pool())
+                .await?,
+                format!("date of birth {d}"),
+            ),
+            ClaimantSearch::Typed(ClaimantQuery::Name(name)) => {
+                // Every word typed appears in the name, in any order.
+                let words: Vec<String> = name
+                    .split_whitespace()
+                    .take(5)
+                    .map(|w| format!("%{}%", w.replace(['%', '_'], "")))
+                    .collect();
+                let mut sql = base.clone();
+                for i in 0..words.len() {
+                    sql.push_str(&format!(" AND LOWER(full_name) LIKE ${}", i + 2));
+                }
+                sql.push_str(&format!(
+                    " ORDER BY full_name, id LIMIT ${}",
+                    words.len() + 2
+                ));
+                let mut q = sqlx::query(&sql).bind(office.id);
+                for w in &words {
+                    q = q.bind(w.clone());
+                }
+                (
+                    q.bind(limit).fetch_all(self.pool()).await?,
+                    format!("name {name}"),
+                )
+            }
+            ClaimantSearch::DocumentSsn { document_id, nth } => {
+                match self.document_ssn_index(*document_id, *nth).await? {
+                    Some((doc_office, index, masked)) if doc_office == office.id => (
+                        sqlx::query(&format!("{base} AND ssn_index = $2 ORDER BY id LIMIT $3"))
+                            .bind(office.id)
+                            .bind(index)
+                            .bind(limit)
+                            .fetch_all(self.pool())
+                            .await?,
+                        format!("ssn {masked} on document {document_id}"),
+                    ),
+                    _ => (Vec::new(), format!("ssn on document {document_id}")),
+                }
+            }
+        };
+        let list: Vec<Claimant> = rows
+            .iter()
+            .map(claimant_from_row)
+            .collect::<std::result::Result<_, _>>()?;
+        self.audit(
+            &viewer.actor,
+            Event {
+                action: "claimant.search",
+                target_type: "claimant",
+                target_id: worktrack_domain::mask_in_text(&what),
+                office_id: Some(office.id),
+                detail: serde_json::json!({ "found": list.iter().map(|c| c.id).collect::<Vec<_>>() }),
+            },
+        )
+        .await?;
+        Ok(list)
     }
 
     /// How many claimants each office has (for the admin and the demo loader; no personal data).

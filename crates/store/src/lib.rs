@@ -27,7 +27,7 @@ mod work;
 pub use audit::{AuditRow, ChainBreak, Event as AuditEvent, GENESIS_HASH};
 pub use auth::{ApiToken, IssuedToken, THROTTLE_MAX_FAILURES, THROTTLE_WINDOW_MS};
 pub use blobs::{BlobInfo, BlobRef, BlobStore};
-pub use claimants::{ssn_policy, Claimant, NewClaimant};
+pub use claimants::{ssn_policy, Claimant, ClaimantSearch, NewClaimant};
 pub use db::{now_ms, Backend, Store};
 pub use digest::{Digest, DigestItem, DIGEST_ITEMS};
 pub use documents::{

@@ -581,6 +581,33 @@ impl Store {
         tx.commit().await
     }
 
+    /// The blind index and masked form of the `nth` SSN found on a document, with the
+    /// document's office: what a search by "the SSN on the page" looks for, without the number
+    /// ever leaving the store.
+    pub(crate) async fn document_ssn_index(
+        &self,
+        doc_id: i64,
+        nth: usize,
+    ) -> Result<Option<(i64, String, String)>> {
+        let Some(row) =
+            sqlx::query("SELECT office_id, ssns FROM document_profiles WHERE document_id = $1")
+                .bind(doc_id)
+                .fetch_optional(self.pool())
+                .await?
+        else {
+            return Ok(None);
+        };
+        let office_id: i64 = row.try_get(0)?;
+        let ssns: Vec<StoredSsn> = json_or(row.try_get(1)?, Vec::new());
+        Ok(ssns.into_iter().nth(nth).map(|s| {
+            (
+                office_id,
+                s.index,
+                worktrack_domain::mask_last_four(&s.last4),
+            )
+        }))
+    }
+
     /// The claimant of the document's office that extraction points to: by the first SSN's
     /// blind index, else by name and date of birth together.
     pub async fn match_claimant(&self, doc_id: i64) -> Result<Option<i64>> {

@@ -169,6 +169,7 @@ pub async fn static_file(axum::extract::Path(name): axum::extract::Path<String>)
     let (content_type, body) = match name.as_str() {
         "app.css" => ("text/css", include_str!("../static/app.css")),
         "upload.js" => ("text/javascript", include_str!("../static/upload.js")),
+        "workbench.js" => ("text/javascript", include_str!("../static/workbench.js")),
         _ => return (StatusCode::NOT_FOUND, "not found\n").into_response(),
     };
     (

@@ -14,7 +14,7 @@ use worktrack_pipeline::intake::Incoming;
 use worktrack_store::{Office, Source};
 
 /// Takes the file at `path` into `office` as the hot folder would; returns the document id.
-async fn take_in(app: &TestApp, office: &Office, path: &Path) -> i64 {
+pub(crate) async fn take_in(app: &TestApp, office: &Office, path: &Path) -> i64 {
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     let outcome = app
         .intake
@@ -36,7 +36,7 @@ async fn take_in(app: &TestApp, office: &Office, path: &Path) -> i64 {
 }
 
 /// Waits until a document's profiling is past reading (suggested, accepted or failed).
-async fn wait_profiled(app: &TestApp, id: i64) -> String {
+pub(crate) async fn wait_profiled(app: &TestApp, id: i64) -> String {
     let deadline = Instant::now() + Duration::from_secs(240);
     loop {
         let status = app.store.profile_status(id).await.unwrap();
@@ -54,7 +54,7 @@ async fn wait_profiled(app: &TestApp, id: i64) -> String {
 
 /// The status of `id` once no job is queued or running: the profile job records a suggestion
 /// before it decides on auto-acceptance, so "suggested" alone may be a moment in between.
-async fn settled_profile(app: &TestApp, id: i64) -> String {
+pub(crate) async fn settled_profile(app: &TestApp, id: i64) -> String {
     wait_profiled(app, id).await;
     let deadline = Instant::now() + Duration::from_secs(240);
     loop {
@@ -444,6 +444,207 @@ async fn the_catalogue_refuses_bad_entries_and_keeps_good_ones() {
 }
 
 #[tokio::test]
+async fn editing_a_profile_code_changes_only_what_was_changed() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let c = app.login("admin.user").await;
+    let before = app.store.catalogue().await.unwrap();
+    let pay = before.profile_code("PAY").unwrap().clone();
+    assert_ne!(pay.deadline_days, 7);
+    // The edit form shows PAY's current values, its type and workload selected.
+    let html = page_text(&c, &format!("{}/catalogue?edit=PAY", app.url)).await;
+    assert!(
+        html.contains(
+            r#"id="pc-code" name="code" maxlength="16" aria-describedby="pc-code-hint" value="PAY""#
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            r#"<option value="{}" selected>"#,
+            pay.document_type
+        )),
+        "type selected"
+    );
+    assert!(
+        html.contains(&format!(r#"<option value="{}" selected>"#, pay.workload)),
+        "workload selected"
+    );
+    assert!(html.contains(&format!(r#"value="{}""#, pay.deadline_days)));
+    assert_eq!(
+        html.matches(" selected>").count(),
+        2,
+        "only the current type and workload"
+    );
+    assert!(
+        html.contains(r#"href="/catalogue?edit=PAY"#),
+        "an Edit link per row"
+    );
+
+    // A save that names only the deadline keeps the rest.
+    let token = csrf_token(&app, &c, "/catalogue").await;
+    let resp = c
+        .post(format!("{}/catalogue/codes", app.url))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("code", "PAY"),
+            ("deadline_days", "7"),
+            ("active", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let after = app.store.catalogue().await.unwrap();
+    let changed = after.profile_code("PAY").unwrap();
+    assert_eq!(changed.deadline_days, 7);
+    assert_eq!(changed.document_type, pay.document_type);
+    assert_eq!(changed.workload, pay.workload);
+    assert_eq!(changed.name, pay.name);
+    // Every other code is as it was.
+    for p in &before.profile_codes {
+        if p.code != "PAY" {
+            assert_eq!(after.profile_code(&p.code), Some(p), "{}", p.code);
+        }
+    }
+    // The form as the page fills it, with the deadline changed back, saves the same way.
+    let html = page_text(&c, &format!("{}/catalogue?edit=PAY", app.url)).await;
+    assert!(html.contains(r#"value="7""#));
+    let resp = c
+        .post(format!("{}/catalogue/codes", app.url))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("code", "PAY"),
+            ("name", pay.name.as_str()),
+            ("document_type", pay.document_type.as_str()),
+            ("workload", pay.workload.as_str()),
+            ("deadline_days", &pay.deadline_days.to_string()),
+            ("active", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.store.catalogue().await.unwrap(), before);
+    // A new code still needs every part.
+    let resp = c
+        .post(format!("{}/catalogue/codes", app.url))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("code", "NEW9"),
+            ("deadline_days", "5"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(resp.text().await.unwrap().contains("needs a name"));
+    assert_eq!(app.store.catalogue().await.unwrap(), before);
+    app.stop().await;
+}
+
+/// An SSA-827 with `ssn` on it, as a born-digital PDF.
+fn authorization(dir: &Path, name: &str, ssn: &str) -> std::path::PathBuf {
+    let p = dir.join(format!("{name}.pdf"));
+    let text = format!(
+        "Form SSA-827 Authorization to disclose information to the Social Security \
+         Administration. Claimant SSN {ssn}. {name}."
+    );
+    std::fs::write(&p, pdf(&[(&text, 3600, 792)])).unwrap();
+    p
+}
+
+#[tokio::test]
+async fn batch_accept_leaves_documents_without_a_matched_claimant_to_a_person() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    let manager = app.store.user_by_username("manager.a").await.unwrap();
+    app.store
+        .create_claimant(
+            &worktrack_store::Viewer::for_user(&manager, &[]),
+            &cast.a,
+            &worktrack_store::NewClaimant {
+                full_name: worktrack_domain::PersonName::parse("Robin Example").unwrap(),
+                ssn: "912-34-5678".into(),
+                date_of_birth: None,
+            },
+        )
+        .await
+        .unwrap();
+    let dir = app.dir.path().join("batch");
+    std::fs::create_dir_all(&dir).unwrap();
+    let matched = take_in(
+        &app,
+        &cast.a,
+        &authorization(&dir, "matched", "912-34-5678"),
+    )
+    .await;
+    let unmatched = take_in(
+        &app,
+        &cast.a,
+        &authorization(&dir, "unmatched", "923-45-6789"),
+    )
+    .await;
+    assert_eq!(settled_profile(&app, matched).await, "suggested");
+    assert_eq!(settled_profile(&app, unmatched).await, "suggested");
+    let p = app
+        .store
+        .document_profile_unscoped(unmatched)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(p.suggested_code.is_some() && p.suggested_claimant_id.is_none());
+
+    let c = app.login("employee.a").await;
+    let html = page_text(&c, &format!("{}/profiling?office=AAA", app.url)).await;
+    let checkbox = |id: i64| {
+        let start = html.find(&format!(r#"id="pick-{id}""#)).unwrap();
+        let end = start + html[start..].find('>').unwrap();
+        html[start..end].to_string()
+    };
+    assert!(
+        !checkbox(unmatched).contains("checked"),
+        "{}",
+        checkbox(unmatched)
+    );
+
+    // Ticked anyway (a crafted form): the matched one is accepted, the other left untouched.
+    let token = csrf_token(&app, &c, "/profiling?office=AAA").await;
+    let resp = c
+        .post(format!("{}/profiling/batch", app.url))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("office", "AAA"),
+            ("doc", &matched.to_string()),
+            ("doc", &unmatched.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let html = page_text(&c, &format!("{}/profiling?office=AAA", app.url)).await;
+    assert!(html.contains("1 document(s) profiled"), "{html}");
+    assert!(html.contains("Left to a person"), "{html}");
+    assert!(html.contains(&format!("document {unmatched}.")), "{html}");
+    assert_eq!(
+        app.store.profile_status(matched).await.unwrap(),
+        "confirmed"
+    );
+    assert_eq!(
+        app.store.profile_status(unmatched).await.unwrap(),
+        "suggested"
+    );
+    let p = app
+        .store
+        .document_profile_unscoped(unmatched)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(p.profile_code.is_none() && p.claimant_id.is_none());
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn documents_that_cannot_be_profiled_the_ordinary_way_say_why_and_lose_nothing() {
     use worktrack_pipeline::fixtures::tool;
     let app = spawn_app().await;
@@ -789,6 +990,9 @@ async fn browser_three_documents_are_profiled_with_the_keyboard_only() {
         .unwrap()
         .suggested_code
         .unwrap();
+    // Only a sure suggestion is one key away: the first document's is made sure (the second
+    // and third are corrected by typing, whatever their sureness).
+    set_suggestion(&app, ids[0], &suggested, 0.97).await;
 
     let b = Browser::start().await;
     b.goto(&format!("{}/login", app.url)).await;
@@ -855,5 +1059,305 @@ async fn browser_three_documents_are_profiled_with_the_keyboard_only() {
             Some("BANK".to_string())
         ]
     );
+    app.stop().await;
+}
+
+/// Sets what the classifier said of a waiting document, as a test of the workbench needs it.
+pub(crate) async fn set_suggestion(app: &TestApp, id: i64, code: &str, confidence: f64) {
+    let mut conn = sqlx::AnyConnection::connect(&app.database_url)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE document_profiles SET suggested_code = $1, confidence = $2, ranked = $3 WHERE document_id = $4",
+    )
+    .bind(code)
+    .bind(confidence)
+    .bind(format!(r#"[["{code}", {confidence}], ["CORR", 0.05]]"#))
+    .bind(id)
+    .execute(&mut conn)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_workbench_fills_in_only_sure_suggestions_and_refuses_an_empty_code() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    let path = app.dir.path().join("letter.pdf");
+    std::fs::write(&path, letter("Robin Example", "")).unwrap();
+    let id = take_in(&app, &cast.a, &path).await;
+    assert_eq!(settled_profile(&app, id).await, "suggested");
+    let c = app.login("employee.a").await;
+    let url = format!("{}/profiling/documents/{id}", app.url);
+    // (confidence, code pre-filled, the word shown)
+    for (confidence, filled, word) in [
+        (0.6, false, "unsure"),
+        (0.3, false, "a guess"),
+        (0.95, true, "sure"),
+    ] {
+        set_suggestion(&app, id, "795", confidence).await;
+        let html = page_text(&c, &url).await;
+        let value = if filled { "795" } else { "" };
+        assert!(
+            html.contains(&format!(
+                r#"name="profile_code" list="profile-codes" value="{value}""#
+            )),
+            "{confidence}: {html}"
+        );
+        assert!(
+            html.contains(&format!(r#"id="suggestion-sure">{word}</span>"#)),
+            "{confidence}: {word}"
+        );
+        // The suggestions are offered as choices that fill the code.
+        assert!(html.contains(r#"data-code="795""#) && html.contains(r#"data-code="CORR""#));
+        assert!(html.contains("/static/workbench.js"));
+    }
+    // An empty code is refused with a message, and nothing changes.
+    set_suggestion(&app, id, "795", 0.6).await;
+    let audit_before = count(&app, "classifier_models").await;
+    let resp = confirm_form(&app, &c, id, &[("profile_code", "")]).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(resp.text().await.unwrap().contains("nothing was saved"));
+    assert_eq!(app.store.profile_status(id).await.unwrap(), "suggested");
+    assert_eq!(count(&app, "classifier_models").await, audit_before);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_workbench_shows_the_fields_of_the_document_type() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    let path = app.dir.path().join("letter.pdf");
+    std::fs::write(&path, letter("Robin Example", "")).unwrap();
+    let id = take_in(&app, &cast.a, &path).await;
+    assert_eq!(settled_profile(&app, id).await, "suggested");
+    let fields = r#"[
+        {"kind":"account_holder","value":"Maria Lopez","confidence":0.9,"page":1,"bbox":null},
+        {"kind":"bank_name","value":"First Federal Savings Bank","confidence":0.9,"page":1,"bbox":null},
+        {"kind":"statement_start","value":"2026-10-01","confidence":0.9,"page":1,"bbox":null},
+        {"kind":"statement_end","value":"2026-10-31","confidence":0.9,"page":1,"bbox":null},
+        {"kind":"merchant","value":"Save-More Foods","confidence":0.5,"page":1,"bbox":null},
+        {"kind":"total","value":"12.00","confidence":0.5,"page":1,"bbox":null}
+    ]"#;
+    let mut conn = sqlx::AnyConnection::connect(&app.database_url)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE document_profiles SET fields = $1 WHERE document_id = $2")
+        .bind(fields)
+        .bind(id)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let c = app.login("employee.a").await;
+    let url = format!("{}/profiling/documents/{id}", app.url);
+    set_suggestion(&app, id, "BANK", 0.95).await;
+    let html = page_text(&c, &url).await;
+    for shown in [
+        r#"id="field_account_holder" name="field_account_holder" value="Maria Lopez""#,
+        r#"id="field_bank_name" name="field_bank_name" value="First Federal Savings Bank""#,
+        r#"id="field_statement_start" name="field_statement_start" value="2026-10-01""#,
+        r#"id="field_statement_end" name="field_statement_end" value="2026-10-31""#,
+    ] {
+        assert!(html.contains(shown), "{shown}");
+    }
+    for hidden in [
+        "field_merchant",
+        "field_total",
+        "field_purchase_date",
+        "field_employer",
+    ] {
+        assert!(!html.contains(hidden), "{hidden}");
+    }
+    // A receipt shows the receipt's fields instead.
+    set_suggestion(&app, id, "RCPT", 0.95).await;
+    let html = page_text(&c, &url).await;
+    assert!(html.contains("field_merchant") && html.contains("field_total"));
+    assert!(!html.contains("field_bank_name"));
+    // Accepting the bank statement keeps its fields.
+    set_suggestion(&app, id, "BANK", 0.95).await;
+    let resp = confirm_form(
+        &app,
+        &c,
+        id,
+        &[
+            ("profile_code", "BANK"),
+            ("field_account_holder", "Maria Lopez"),
+            ("field_bank_name", "First Federal Savings Bank"),
+            ("field_statement_start", "2026-10-01"),
+            ("field_statement_end", "2026-10-31"),
+        ],
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let p = app
+        .store
+        .document_profile_unscoped(id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        p.profile_fields.get("bank_name").map(String::as_str),
+        Some("First Federal Savings Bank")
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_workbench_searches_the_offices_claimants_and_never_shows_a_full_ssn() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    let manager = app.store.user_by_username("manager.a").await.unwrap();
+    let maria = app
+        .store
+        .create_claimant(
+            &worktrack_store::Viewer::for_user(&manager, &[]),
+            &cast.a,
+            &worktrack_store::NewClaimant {
+                full_name: worktrack_domain::PersonName::parse("Maria Lopez").unwrap(),
+                ssn: "900-12-3456".into(),
+                date_of_birth: Some(time::macros::date!(1961 - 04 - 30)),
+            },
+        )
+        .await
+        .unwrap();
+    let other = app.store.office_by_code("BBB").await.unwrap();
+    let manager_b = app.store.user_by_username("employee.b").await.unwrap();
+    let elsewhere = app
+        .store
+        .create_claimant(
+            &worktrack_store::Viewer::for_user(&manager_b, &[]),
+            &other,
+            &worktrack_store::NewClaimant {
+                full_name: worktrack_domain::PersonName::parse("Maria Lopez").unwrap(),
+                ssn: "900-65-4321".into(),
+                date_of_birth: Some(time::macros::date!(1961 - 04 - 30)),
+            },
+        )
+        .await
+        .unwrap();
+    // The document names her and gives an SSN that is not on file, so nothing is matched.
+    let path = app.dir.path().join("statement.pdf");
+    let text = "Form SSA-795 Statement of claimant. Name: Maria Lopez SSN: 900-77-1234";
+    std::fs::write(&path, pdf(&[(text, 3000, 792)])).unwrap();
+    let id = take_in(&app, &cast.a, &path).await;
+    assert_eq!(settled_profile(&app, id).await, "suggested");
+    let p = app
+        .store
+        .document_profile_unscoped(id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(p.suggested_claimant_id.is_none());
+    let c = app.login("employee.a").await;
+    let url = format!("{}/profiling/documents/{id}", app.url);
+    let html = page_text(&c, &url).await;
+    // The name and the masked SSN found are offered as the search; no listing of claimants.
+    assert!(html.contains(r#"id="search-found-name""#) && html.contains("the name Maria Lopez"));
+    assert!(html.contains(r#"id="search-found-ssn-0""#) && html.contains("***-**-1234"));
+    assert!(!html.contains(&format!(r#"id="claimant-{}""#, maria.id)));
+    let token = form_token(&html).unwrap();
+    let search = |fields: Vec<(&'static str, String)>| {
+        let c = c.clone();
+        let url = url.clone();
+        let token = token.clone();
+        async move {
+            let mut f: Vec<(&str, String)> = vec![("csrf", token), ("search", "1".into())];
+            f.extend(fields);
+            c.post(url).form(&f).send().await.unwrap()
+        }
+    };
+    let searches_before = {
+        let mut conn = sqlx::AnyConnection::connect(&app.database_url)
+            .await
+            .unwrap();
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action = 'claimant.search'")
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+        n
+    };
+    let cases: Vec<(Vec<(&'static str, String)>, bool)> = vec![
+        (vec![("by", "name".into())], true),
+        (vec![("claimant_q", "lopez".into())], true),
+        (vec![("claimant_q", "LOPEZ, MARIA".into())], true),
+        (vec![("claimant_q", "1961-04-30".into())], true),
+        (vec![("claimant_q", "3456".into())], true),
+        (vec![("claimant_q", "900-12-3456".into())], true),
+        (vec![("claimant_q", "900-65-4321".into())], false),
+        (vec![("claimant_q", "Nobody Here".into())], false),
+        // The SSN on the page is 900-77-1234: nobody.
+        (vec![("by", "ssn-0".into())], false),
+    ];
+    let n = cases.len() as i64;
+    for (fields, finds) in cases {
+        let label = format!("{fields:?}");
+        let resp = search(fields).await;
+        assert_eq!(resp.status(), StatusCode::OK, "{label}");
+        let html = resp.text().await.unwrap();
+        assert_eq!(
+            html.contains(&format!(r#"id="claimant-{}""#, maria.id)),
+            finds,
+            "{label}"
+        );
+        assert!(html.contains(r#"id="claimant-results""#), "{label}");
+        // Never another office's claimant, never a full SSN.
+        assert!(
+            !html.contains(&format!(r#"id="claimant-{}""#, elsewhere.id)),
+            "{label}"
+        );
+        for ssn in [
+            "900-12-3456",
+            "900123456",
+            "900-65-4321",
+            "900-77-1234",
+            "900771234",
+        ] {
+            assert!(!html.contains(ssn), "{label} shows {ssn}");
+        }
+    }
+    // Searches are audited; a bad search is refused next to the field.
+    let mut conn = sqlx::AnyConnection::connect(&app.database_url)
+        .await
+        .unwrap();
+    let (after,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action = 'claimant.search'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(after - searches_before, n);
+    // A code typed before the search is kept.
+    let resp = search(vec![("by", "name".into()), ("keep_code", "PAY".into())]).await;
+    assert!(resp
+        .text()
+        .await
+        .unwrap()
+        .contains(r#"name="profile_code" list="profile-codes" value="PAY""#));
+    let resp = search(vec![("claimant_q", "x".into())]).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(resp
+        .text()
+        .await
+        .unwrap()
+        .contains(r#"id="claimant_q-error""#));
+    // The claimant chosen from the results is the document's.
+    let resp = confirm_form(
+        &app,
+        &c,
+        id,
+        &[
+            ("profile_code", "795"),
+            ("claimant_id", &maria.id.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let p = app
+        .store
+        .document_profile_unscoped(id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.claimant_id, Some(maria.id));
     app.stop().await;
 }

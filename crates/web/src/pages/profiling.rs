@@ -15,17 +15,21 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use worktrack_domain::catalogue::{Catalogue, DocumentType, ProfileCode};
+use worktrack_domain::catalogue::{
+    apply_edit, Catalogue, DocumentType, ProfileCode, ProfileCodeEdit,
+};
 use worktrack_domain::extract::FieldKind;
+use worktrack_domain::workbench::{
+    fields_for_type, parse_claimant_query, sure_threshold, sureness, Sureness,
+};
 use worktrack_domain::{Role, Scope};
 use worktrack_store::{
-    AutoAcceptState, Claimant, ConfirmProfile, DocumentProfile, Office, ProfilingRow, StoreError,
+    AutoAcceptState, Claimant, ClaimantSearch, ConfirmProfile, DocumentProfile, Office,
+    ProfilingRow, StoreError,
 };
 
 /// Documents listed on the queue page (and in one batch).
 const QUEUE_PAGE: i64 = 100;
-/// Suggestions at least this confident are ticked in the batch view.
-const BATCH_PRESELECT: f64 = 0.9;
 
 #[derive(Deserialize, Default)]
 pub struct QueueQuery {
@@ -67,6 +71,8 @@ pub struct QueueRow {
     pub row: ProfilingRow,
     pub code_label: String,
     pub percent: String,
+    /// How sure the suggestion is, in words (None without one).
+    pub sure: Option<Sureness>,
     pub preselect: bool,
 }
 
@@ -81,8 +87,16 @@ pub struct QueuePage {
     pub auto: AutoAcceptState,
     pub threshold_percent: String,
     pub precision_percent: String,
+    /// How sure a suggestion must be to be ticked (and pre-filled on the workbench).
+    pub sure_percent: String,
     pub can_profile: bool,
     pub can_switch_auto: bool,
+}
+
+/// Whether a waiting document may be accepted with others in one go: a suggestion, nothing to
+/// check, and a matched claimant (the rest are left to a person).
+fn batch_ready(row: &ProfilingRow) -> bool {
+    row.attention.is_none() && row.suggested_code.is_some() && row.suggested_claimant_id.is_some()
 }
 
 fn percent(p: f64) -> String {
@@ -111,6 +125,7 @@ async fn queue_page(
 ) -> Result<QueuePage, PageError> {
     let (office, offices) = working_office(state, who, office_code).await?;
     let catalogue = state.store.catalogue().await?;
+    let auto = state.store.auto_accept_state(&office).await?;
     let rows = state
         .store
         .profiling_queue(&who.viewer, office.id, None, QUEUE_PAGE)
@@ -119,14 +134,16 @@ async fn queue_page(
         .map(|row| QueueRow {
             code_label: code_label(&catalogue, row.suggested_code.as_deref()),
             percent: row.confidence.map(percent).unwrap_or_default(),
-            preselect: row.attention.is_none()
-                && row.suggested_code.is_some()
-                && row.confidence.unwrap_or(0.0) >= BATCH_PRESELECT,
+            sure: row
+                .suggested_code
+                .as_ref()
+                .map(|_| sureness(row.confidence.unwrap_or(0.0), auto.threshold)),
+            preselect: batch_ready(&row)
+                && sureness(row.confidence.unwrap_or(0.0), auto.threshold) == Sureness::Sure,
             row,
         })
         .collect();
     let counts = state.store.profile_counts(office.id).await?;
-    let auto = state.store.auto_accept_state(&office).await?;
     let precision = if auto.confirmed > 0 {
         percent(auto.correct as f64 / auto.confirmed as f64)
     } else {
@@ -140,6 +157,7 @@ async fn queue_page(
             .threshold
             .map(|t| percent(f64::from(t)))
             .unwrap_or_default(),
+        sure_percent: percent(sure_threshold(auto.threshold)),
         precision_percent: precision,
         can_profile: who.role().may_write_business_data(),
         can_switch_auto: may_switch_auto(who, &office),
@@ -203,13 +221,20 @@ pub async fn batch(
         .await;
     }
     let mut accepted = 0;
+    let mut left = Vec::new();
     for id in ids {
         let Some(profile) = state.store.document_profile(&who.viewer, id).await? else {
             continue;
         };
         let Some(code) = profile.suggested_code.clone() else {
+            left.push(id);
             continue;
         };
+        // A document whose claimant is not matched is left to a person, as the page says.
+        if profile.suggested_claimant_id.is_none() || profile.attention.is_some() {
+            left.push(id);
+            continue;
+        }
         let confirm = ConfirmProfile {
             profile_code: code,
             claimant_id: profile.suggested_claimant_id,
@@ -229,10 +254,19 @@ pub async fn batch(
             Err(e) => return Err(e.into()),
         }
     }
+    let message = if left.is_empty() {
+        format!("{accepted} document(s) profiled. The queue is up to date.")
+    } else {
+        let list: Vec<String> = left.iter().map(i64::to_string).collect();
+        format!(
+            "{accepted} document(s) profiled. Left to a person (claimant not matched, no suggestion or something to check): document {}.",
+            list.join(", ")
+        )
+    };
     Ok(flash::redirect(
         &state,
         &format!("/profiling?office={office_code}"),
-        format!("{accepted} document(s) profiled. The queue is up to date."),
+        message,
     ))
 }
 
@@ -280,6 +314,27 @@ pub struct PageView {
     pub outlines: Vec<Outline>,
 }
 
+/// A ranked suggestion offered as a choice that fills the profile code.
+pub struct Choice {
+    pub code: String,
+    pub label: String,
+    pub percent: String,
+    pub sure: Sureness,
+}
+
+/// A claimant search made on the workbench and what it found.
+#[derive(Default)]
+pub struct Searched {
+    /// What was searched for, in words (never a full SSN).
+    pub what: String,
+    /// What was typed, given back (masked if it was an SSN).
+    pub typed: String,
+    pub found: Vec<Claimant>,
+    pub error: Option<String>,
+    /// The profile code typed before searching (sent along by workbench.js), kept.
+    pub kept_code: String,
+}
+
 pub struct FieldInput {
     pub key: &'static str,
     pub label: &'static str,
@@ -301,21 +356,22 @@ pub struct WorkbenchPage {
     pub code_value: String,
     pub suggestion_label: String,
     pub suggestion_percent: String,
-    pub alternatives: Vec<(String, String)>,
+    /// How sure the top suggestion is (None without a suggestion).
+    pub sure: Option<Sureness>,
+    /// The percent a suggestion needs to be sure (and pre-filled).
+    pub sure_percent: String,
+    /// The ranked suggestions, offered as choices.
+    pub choices: Vec<Choice>,
     /// Claimants to choose from, and whether each is the one chosen.
     pub claimants: Vec<(Claimant, bool)>,
+    /// The claimant's name found on the document, offered as a search.
+    pub found_name: Option<String>,
+    pub searched: Option<Searched>,
     pub fields: Vec<FieldInput>,
     pub next: Option<i64>,
     pub position: String,
     pub can_profile: bool,
 }
-
-/// Fields always offered for correction, whatever was found.
-const ALWAYS_SHOWN: [FieldKind; 3] = [
-    FieldKind::ClaimantName,
-    FieldKind::DateOfBirth,
-    FieldKind::SignedOn,
-];
 
 fn is_date_field(kind: FieldKind) -> bool {
     matches!(
@@ -327,7 +383,24 @@ fn is_date_field(kind: FieldKind) -> bool {
             | FieldKind::PayPeriodEnd
             | FieldKind::PayDate
             | FieldKind::PurchaseDate
+            | FieldKind::StatementStart
+            | FieldKind::StatementEnd
     )
+}
+
+impl WorkbenchPage {
+    fn ssn_spots(&self) -> &[worktrack_store::SsnSpot] {
+        self.profile.as_ref().map_or(&[], |p| p.ssns.as_slice())
+    }
+    fn p_ssns_empty(&self) -> bool {
+        self.ssn_spots().is_empty()
+    }
+    fn claimant_chosen(&self) -> bool {
+        self.claimants.iter().any(|(_, chosen)| *chosen)
+    }
+    fn searched_found(&self) -> bool {
+        self.searched.as_ref().is_some_and(|s| !s.found.is_empty())
+    }
 }
 
 /// Turns a page image of `w`×`h` drawn rotated by `rotation`° clockwise into the upright frame
@@ -348,11 +421,13 @@ async fn workbench_page(
     csrf: String,
     id: i64,
     form: Option<(String, Option<i64>, BTreeMap<String, String>)>,
+    searched: Option<Searched>,
     notice: Option<String>,
     error: Option<String>,
 ) -> Result<WorkbenchPage, PageError> {
     let doc = state.store.document(&who.viewer, id).await?;
     let office = state.store.office_by_id(doc.office_id).await?;
+    let auto = state.store.auto_accept_state(&office).await?;
     let profile = state.store.document_profile(&who.viewer, id).await?;
     let profile_status = state.store.profile_status(id).await?;
     let catalogue = state.store.catalogue().await?;
@@ -421,6 +496,10 @@ async fn workbench_page(
 
     let suggested = profile.as_ref().and_then(|p| p.suggested_code.clone());
     let confirmed = profile.as_ref().and_then(|p| p.profile_code.clone());
+    let sure = profile
+        .as_ref()
+        .filter(|p| p.suggested_code.is_some())
+        .map(|p| sureness(p.confidence.unwrap_or(0.0), auto.threshold));
     let (code_value, claimant_value, values) = match form {
         // What was typed goes back into the form, except an SSN typed into a field.
         Some((code, claimant, values)) => (
@@ -444,20 +523,30 @@ async fn workbench_page(
             let claimant = profile
                 .as_ref()
                 .and_then(|p| p.claimant_id.or(p.suggested_claimant_id));
+            // Only a sure suggestion is pre-filled; an unsure one is offered as a choice.
+            let prefill = suggested.clone().filter(|_| sure == Some(Sureness::Sure));
             (
-                confirmed.clone().or(suggested.clone()).unwrap_or_default(),
+                confirmed.clone().or(prefill).unwrap_or_default(),
                 claimant,
                 values,
             )
         }
     };
+    // A code typed before a claimant search stays typed.
+    let code_value = match searched.as_ref().map(|s| s.kept_code.trim()) {
+        Some(kept) if !kept.is_empty() => worktrack_domain::mask_in_text(kept),
+        _ => code_value,
+    };
+    // The fields of the document's type: the code filled in, else the top suggestion's.
+    let type_code = typed_code(&code_value, &catalogue)
+        .or(confirmed.clone())
+        .or(suggested.clone())
+        .and_then(|c| catalogue.profile_code(&c).map(|p| p.document_type.clone()))
+        .unwrap_or_default();
     let mut fields = Vec::new();
-    for kind in FieldKind::ALL {
+    for &kind in fields_for_type(&type_code) {
         let found = profile.as_ref().and_then(|p| p.field(kind));
         let value = values.get(kind.key()).cloned().unwrap_or_default();
-        if value.is_empty() && found.is_none() && !ALWAYS_SHOWN.contains(&kind) {
-            continue;
-        }
         let hint = match found {
             Some(f) => format!(
                 "Read on page {} ({} sure){}",
@@ -481,27 +570,26 @@ async fn workbench_page(
         });
     }
 
-    // Claimants to choose from: the match, and those of the same surname in the office.
+    // Claimants to choose from: the one chosen or matched, then what a search found.
     let mut claimants = Vec::new();
     if let Some(cid) = claimant_value {
         if let Ok(c) = state.store.claimant(&who.viewer, cid).await {
             claimants.push(c);
         }
     }
-    let surname = values
-        .get(FieldKind::ClaimantName.key())
-        .and_then(|n| n.split_whitespace().last().map(str::to_string));
-    if let Some(surname) = surname.filter(|s| s.len() > 1) {
-        for c in state
-            .store
-            .claimants_by_surname(&who.viewer, &office, &surname, 10)
-            .await?
-        {
-            if !claimants.iter().any(|k: &Claimant| k.id == c.id) {
-                claimants.push(c);
-            }
+    for c in searched.iter().flat_map(|s| s.found.iter()) {
+        if !claimants.iter().any(|k: &Claimant| k.id == c.id) {
+            claimants.push(c.clone());
         }
     }
+    let found_name = profile
+        .as_ref()
+        .and_then(|p| {
+            p.field(FieldKind::ClaimantName)
+                .or(p.field(FieldKind::AccountHolder))
+        })
+        .map(|f| f.value.clone())
+        .filter(|n| !n.trim().is_empty());
 
     let queue = state
         .store
@@ -521,11 +609,25 @@ async fn workbench_page(
         .as_ref()
         .map(|p| p.ranked.clone())
         .unwrap_or_default();
-    let alternatives = ranked
+    let top = profile.as_ref().and_then(|p| p.confidence);
+    let choices = ranked
         .iter()
-        .skip(1)
-        .take(3)
-        .map(|(c, p)| (code_label(&catalogue, Some(c)), percent(f64::from(*p))))
+        .take(4)
+        .enumerate()
+        .filter(|(_, (c, _))| catalogue.profile_code(c).is_some())
+        .map(|(i, (c, p))| {
+            // The top suggestion's calibrated confidence; the others' as ranked.
+            let confidence = match (i, top) {
+                (0, Some(t)) => t,
+                _ => f64::from(*p),
+            };
+            Choice {
+                code: c.clone(),
+                label: code_label(&catalogue, Some(c)),
+                percent: percent(confidence),
+                sure: sureness(confidence, auto.threshold),
+            }
+        })
         .collect();
     let title = format!("Profile document {}", doc.id);
     Ok(WorkbenchPage {
@@ -538,7 +640,11 @@ async fn workbench_page(
             .and_then(|p| p.confidence)
             .map(percent)
             .unwrap_or_default(),
-        alternatives,
+        sure,
+        sure_percent: percent(sure_threshold(auto.threshold)),
+        choices,
+        found_name,
+        searched,
         codes: catalogue.profile_codes.clone(),
         code_value,
         claimants: claimants
@@ -566,7 +672,7 @@ pub async fn show(
     Csrf(csrf): Csrf,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let page = workbench_page(&state, &who, csrf, id, None, None, None).await?;
+    let page = workbench_page(&state, &who, csrf, id, None, None, None, None).await?;
     Ok(render(&page)?.into_response())
 }
 
@@ -608,6 +714,18 @@ pub async fn confirm(
             .map(|(_, v)| v.trim().to_string())
             .unwrap_or_default()
     };
+    if form.iter().any(|(k, _)| k == "search") {
+        return search_claimant(
+            state,
+            who,
+            csrf,
+            id,
+            &get("by"),
+            &get("claimant_q"),
+            &get("keep_code"),
+        )
+        .await;
+    }
     let typed = get("profile_code");
     let claimant = get("claimant_id");
     let next = get("next").parse::<i64>().ok();
@@ -622,6 +740,10 @@ pub async fn confirm(
     };
     let catalogue = state.store.catalogue().await?;
     let outcome = match typed_code(&typed, &catalogue) {
+        None if typed.is_empty() => Err(
+            "Profile code: choose one of the suggestions or type a code; nothing was saved."
+                .to_string(),
+        ),
         None => Err(format!(
             "Profile code: {typed:?} is not a profile code. Type a code such as 827 or PAY, or pick one from the list."
         )),
@@ -648,6 +770,7 @@ pub async fn confirm(
             csrf,
             id,
             Some((typed, claimant_id, values)),
+            None,
             None,
             Some(msg),
         )
@@ -687,6 +810,102 @@ pub async fn confirm(
     })
 }
 
+/// The workbench's claimant search: by the name or the `nth` SSN found on the document
+/// (`by` = `name` or `ssn-N`), or by what was typed. Searches only the document's office.
+async fn search_claimant(
+    state: AppState,
+    who: SignedIn,
+    csrf: String,
+    id: i64,
+    by: &str,
+    typed: &str,
+    kept_code: &str,
+) -> Result<Response, PageError> {
+    let doc = state.store.document(&who.viewer, id).await?;
+    let office = state.store.office_by_id(doc.office_id).await?;
+    let profile = state.store.document_profile(&who.viewer, id).await?;
+    let found_name = profile
+        .as_ref()
+        .and_then(|p| {
+            p.field(FieldKind::ClaimantName)
+                .or(p.field(FieldKind::AccountHolder))
+        })
+        .map(|f| f.value.clone());
+    let (search, what, shown) = if by == "name" {
+        match found_name.as_deref().map(parse_claimant_query) {
+            Some(Ok(q)) => (
+                Ok(ClaimantSearch::Typed(q)),
+                format!("the name found, {}", found_name.clone().unwrap_or_default()),
+                found_name.clone().unwrap_or_default(),
+            ),
+            _ => (
+                Err("Claimant search: no name was found on the document.".to_string()),
+                String::new(),
+                String::new(),
+            ),
+        }
+    } else if let Some(nth) = by
+        .strip_prefix("ssn-")
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        let masked = profile
+            .as_ref()
+            .and_then(|p| p.ssns.get(nth))
+            .map(|s| s.masked.clone());
+        match masked {
+            Some(m) => (
+                Ok(ClaimantSearch::DocumentSsn {
+                    document_id: id,
+                    nth,
+                }),
+                format!("the SSN found on the document, {m}"),
+                String::new(),
+            ),
+            None => (
+                Err("Claimant search: no such SSN on the document.".to_string()),
+                String::new(),
+                String::new(),
+            ),
+        }
+    } else {
+        let shown = worktrack_domain::mask_in_text(typed);
+        (
+            parse_claimant_query(typed).map(ClaimantSearch::Typed),
+            format!("\u{201c}{shown}\u{201d}"),
+            shown,
+        )
+    };
+    let searched = match search {
+        Ok(search) => {
+            let found = state
+                .store
+                .search_claimants(&who.viewer, &office, &search, 20)
+                .await?;
+            Searched {
+                what,
+                typed: shown,
+                found,
+                error: None,
+                kept_code: kept_code.to_string(),
+            }
+        }
+        Err(message) => Searched {
+            what,
+            typed: shown,
+            found: Vec::new(),
+            error: Some(message),
+            kept_code: kept_code.to_string(),
+        },
+    };
+    let failed = searched.error.is_some();
+    let page = workbench_page(&state, &who, csrf, id, None, Some(searched), None, None).await?;
+    Ok(if failed {
+        render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+    } else {
+        render(&page)?.into_response()
+    })
+}
+
 // --- catalogue ---------------------------------------------------------------------------------
 
 #[derive(Template)]
@@ -696,17 +915,62 @@ pub struct CataloguePage {
     pub catalogue: Catalogue,
     pub active: Vec<bool>,
     pub can_edit: bool,
+    /// The profile code being edited (its current values fill the form) and whether it is in
+    /// use; a blank form adds a new one.
+    pub editing: Option<(ProfileCode, bool)>,
+}
+
+impl CataloguePage {
+    fn edit_code(&self) -> &str {
+        self.editing.as_ref().map_or("", |(p, _)| p.code.as_str())
+    }
+    fn edit_name(&self) -> &str {
+        self.editing.as_ref().map_or("", |(p, _)| p.name.as_str())
+    }
+    fn edit_type(&self) -> &str {
+        self.editing
+            .as_ref()
+            .map_or("", |(p, _)| p.document_type.as_str())
+    }
+    fn edit_workload(&self) -> &str {
+        self.editing
+            .as_ref()
+            .map_or("", |(p, _)| p.workload.as_str())
+    }
+    fn edit_days(&self) -> String {
+        self.editing
+            .as_ref()
+            .map_or(String::new(), |(p, _)| p.deadline_days.to_string())
+    }
+    fn edit_active(&self) -> bool {
+        self.editing.as_ref().is_none_or(|(_, a)| *a)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct CatalogueQuery {
+    #[serde(default)]
+    edit: String,
 }
 
 async fn catalogue_page(
     state: &AppState,
     who: &SignedIn,
     csrf: String,
+    edit: &str,
     notice: Option<String>,
     error: Option<String>,
 ) -> Result<CataloguePage, PageError> {
     let (catalogue, active) = state.store.catalogue_entries().await?;
+    let wanted = edit.trim().to_ascii_uppercase();
+    let editing = catalogue
+        .profile_codes
+        .iter()
+        .zip(active.iter())
+        .find(|(p, _)| !wanted.is_empty() && p.code == wanted)
+        .map(|(p, a)| (p.clone(), *a));
     Ok(CataloguePage {
+        editing,
         chrome: Chrome::for_user(who, "Profiling catalogue", csrf, "/catalogue")
             .with_notice(notice)
             .with_error(error),
@@ -720,22 +984,24 @@ pub async fn catalogue(
     State(state): State<AppState>,
     PageUser(who): PageUser,
     Csrf(csrf): Csrf,
+    Query(q): Query<CatalogueQuery>,
 ) -> Result<Response, PageError> {
-    Ok(render(&catalogue_page(&state, &who, csrf, None, None).await?)?.into_response())
+    Ok(render(&catalogue_page(&state, &who, csrf, &q.edit, None, None).await?)?.into_response())
 }
 
+/// A profile code as posted: a part left out or blank keeps the current value.
 #[derive(Deserialize)]
 pub struct ProfileCodeForm {
     #[serde(default)]
     code: String,
     #[serde(default)]
-    name: String,
+    name: Option<String>,
     #[serde(default)]
-    document_type: String,
+    document_type: Option<String>,
     #[serde(default)]
-    workload: String,
+    workload: Option<String>,
     #[serde(default)]
-    deadline_days: String,
+    deadline_days: Option<String>,
     #[serde(default)]
     active: Option<String>,
 }
@@ -747,26 +1013,38 @@ pub async fn save_code(
     Form(form): Form<ProfileCodeForm>,
 ) -> Result<Response, PageError> {
     require(who.role() == Role::Admin, "changing the catalogue")?;
-    let result = match form.deadline_days.trim().parse::<i64>() {
-        Err(_) => Err(StoreError::Invalid(format!(
-            "Deadline: {:?} is not a whole number of business days",
-            form.deadline_days
-        ))),
-        Ok(days) if !(1..=365).contains(&days) => Err(StoreError::Invalid(format!(
+    let typed_days = form.deadline_days.as_deref().unwrap_or_default().trim();
+    let days = match typed_days.parse::<i64>() {
+        _ if typed_days.is_empty() => Ok(None),
+        Err(_) => Err(format!(
+            "Deadline: {typed_days:?} is not a whole number of business days"
+        )),
+        Ok(days) if !(1..=365).contains(&days) => Err(format!(
             "Deadline: a deadline is 1 to 365 business days, not {days}"
-        ))),
+        )),
+        Ok(days) => Ok(Some(days as u32)),
+    };
+    let result = match days {
+        Err(m) => Err(StoreError::Invalid(m)),
         Ok(days) => {
-            let code = ProfileCode {
-                code: form.code.trim().to_ascii_uppercase(),
+            let edit = ProfileCodeEdit {
+                code: form.code.clone(),
                 name: form.name.clone(),
-                document_type: form.document_type.trim().to_string(),
-                workload: form.workload.trim().to_string(),
-                deadline_days: days as u32,
+                document_type: form.document_type.clone(),
+                workload: form.workload.clone(),
+                deadline_days: days,
             };
-            state
-                .store
-                .save_profile_code(&who.viewer.actor, &code, form.active.is_some())
-                .await
+            let (entries, _) = state.store.catalogue_entries().await?;
+            let current = entries.profile_code(edit.code.trim().to_ascii_uppercase().as_str());
+            match apply_edit(current, &edit) {
+                Err(m) => Err(StoreError::Invalid(m)),
+                Ok(code) => {
+                    state
+                        .store
+                        .save_profile_code(&who.viewer.actor, &code, form.active.is_some())
+                        .await
+                }
+            }
         }
     };
     match result {
@@ -776,7 +1054,7 @@ pub async fn save_code(
             format!("{} saved.", form.code.trim().to_ascii_uppercase()),
         )),
         Err(StoreError::Invalid(m)) => {
-            let page = catalogue_page(&state, &who, csrf, None, Some(m)).await?;
+            let page = catalogue_page(&state, &who, csrf, &form.code, None, Some(m)).await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),
@@ -817,7 +1095,7 @@ pub async fn save_type(
             format!("{} saved.", t.code),
         )),
         Err(StoreError::Invalid(m)) => {
-            let page = catalogue_page(&state, &who, csrf, None, Some(m)).await?;
+            let page = catalogue_page(&state, &who, csrf, "", None, Some(m)).await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),
