@@ -40,7 +40,7 @@ async fn a_banner_never_takes_its_words_from_the_address_bar() {
         format!("/work?office=AAA&done={}", phish.replace(' ', "+")),
         format!("/work?office=AAA&error={}", phish.replace(' ', "+")),
         format!("/dashboard?office=AAA&done={}", phish.replace(' ', "+")),
-        format!("/profiling?office=AAA&done=5"),
+        "/profiling?office=AAA&done=5".to_string(),
         format!("/catalogue?saved={}", phish.replace(' ', "+")),
     ] {
         let page = page_text(&c, &format!("{}{url}", app.url)).await;
