@@ -54,12 +54,24 @@ impl Pool {
     }
 }
 
-/// Pages being read now, by document, and the most documents ever read at the same time.
+/// Pages being read now, by document, and the most documents ever read at the same time;
+/// and where the pool's time went (for the benchmark).
 #[derive(Default)]
 pub struct ReadingGauge {
     pages: Mutex<HashMap<i64, usize>>,
     peak_documents: AtomicUsize,
     peak_pages: AtomicUsize,
+    spent: Mutex<Spent>,
+}
+
+/// Time summed over every slot: pages' steps, and whole jobs by kind.
+#[derive(Debug, Clone, Default)]
+pub struct Spent {
+    pub steps: crate::text::StepTimes,
+    /// Pages whose first reading was poor, so orientation was detected.
+    pub pages_turned_or_checked: usize,
+    pub pages_read: usize,
+    pub jobs: std::collections::BTreeMap<String, Duration>,
 }
 
 impl ReadingGauge {
@@ -92,6 +104,27 @@ impl ReadingGauge {
     /// The most pages read at one time.
     pub fn peak_pages(&self) -> usize {
         self.peak_pages.load(Ordering::Relaxed)
+    }
+
+    /// Time spent so far, summed over slots.
+    pub fn spent(&self) -> Spent {
+        self.spent.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    fn add_page(&self, times: crate::text::StepTimes) {
+        if let Ok(mut s) = self.spent.lock() {
+            s.steps += times;
+            s.pages_read += 1;
+            if !times.orientation.is_zero() {
+                s.pages_turned_or_checked += 1;
+            }
+        }
+    }
+
+    fn add_job(&self, kind: &str, took: Duration) {
+        if let Ok(mut s) = self.spent.lock() {
+            *s.jobs.entry(kind.to_string()).or_default() += took;
+        }
     }
 }
 
@@ -174,6 +207,7 @@ async fn read_text(
             pool.reading.start(doc.id);
             let t = crate::text::page_text(plain, kind, page as u32, work).await;
             pool.reading.end(doc.id);
+            pool.reading.add_page(t.times);
             Ok::<_, String>((page, t))
         })
         .buffered(pool.slots);
@@ -259,7 +293,10 @@ pub async fn run_one(
     else {
         return Ok(false);
     };
-    match handle(intake, pool, &job).await {
+    let started = std::time::Instant::now();
+    let outcome = handle(intake, pool, &job).await;
+    pool.reading.add_job(&job.kind, started.elapsed());
+    match outcome {
         Ok(()) => intake
             .store
             .complete_job(job.id)
