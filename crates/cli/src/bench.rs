@@ -303,7 +303,13 @@ pub async fn intake_bench(args: IntakeBenchArgs) -> anyhow::Result<ExitCode> {
 
     let store = server::open_store(&config).await?;
     let intake = server::open_intake(&config, store.clone())?;
-    let running = server::start(&config.listen.value, intake, server::web_config(&config)).await?;
+    let running = server::start(
+        &config.listen.value,
+        intake,
+        server::web_config(&config),
+        config.worker_jobs.value,
+    )
+    .await?;
     let actor = Actor::system("bench");
     let office = store
         .create_office(

@@ -86,6 +86,7 @@ pub struct Overrides {
     pub smtp_url: Option<(String, Source)>,
     pub mail_from: Option<(String, Source)>,
     pub digest_hour: Option<(u8, Source)>,
+    pub worker_jobs: Option<(usize, Source)>,
 }
 
 /// `worktrack.toml`.
@@ -107,6 +108,7 @@ pub struct FileConfig {
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
     pub digest_hour: Option<u8>,
+    pub worker_jobs: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -130,6 +132,9 @@ pub struct Config {
     pub mail_from: Setting<Option<String>>,
     /// Office-local hour from which the day's digest goes out.
     pub digest_hour: Setting<u8>,
+    /// Background jobs run at once by `serve` and `worker` (one OCR process each), plus a
+    /// quick lane for profiling and page images.
+    pub worker_jobs: Setting<usize>,
     pub config_file: Option<PathBuf>,
 }
 
@@ -242,6 +247,11 @@ impl Config {
             smtp_url: pick_opt(over.smtp_url, file.smtp_url),
             mail_from: pick_opt(over.mail_from, file.mail_from),
             digest_hour: pick(over.digest_hour, file.digest_hour, DEFAULT_DIGEST_HOUR),
+            worker_jobs: pick(
+                over.worker_jobs,
+                file.worker_jobs,
+                worktrack_pipeline::jobs::default_slots(),
+            ),
             config_file: used,
         };
         config.validate()?;
@@ -277,6 +287,9 @@ impl Config {
         self.mailer()?;
         if self.digest_hour.value > 23 {
             bail!("digest_hour: must be an hour from 0 to 23 (office-local time)");
+        }
+        if !(1..=256).contains(&self.worker_jobs.value) {
+            bail!("worker_jobs: must be from 1 to 256 jobs at once");
         }
         Ok(())
     }
@@ -437,6 +450,11 @@ impl Config {
             "digest_hour",
             self.digest_hour.value.to_string(),
             self.digest_hour.source,
+        );
+        line(
+            "worker_jobs",
+            self.worker_jobs.value.to_string(),
+            self.worker_jobs.source,
         );
         match &self.master_key {
             Some(_) => line(

@@ -73,6 +73,9 @@ enum Command {
         /// Run the jobs that are due now, then exit.
         #[arg(long)]
         once: bool,
+        /// Jobs run at once (default: the number of cores).
+        #[arg(long = "jobs", env = "WORKTRACK_WORKER_JOBS")]
+        worker_jobs: Option<usize>,
     },
     /// Check the audit log.
     Audit {
@@ -120,6 +123,9 @@ struct ServeArgs {
     /// Office-local hour (0-23) from which the day's digest goes out.
     #[arg(long, env = "WORKTRACK_DIGEST_HOUR")]
     digest_hour: Option<u8>,
+    /// Background jobs run at once (default: the number of cores).
+    #[arg(long = "jobs", env = "WORKTRACK_WORKER_JOBS")]
+    worker_jobs: Option<usize>,
     /// Watch a scanner folder for an office, as CODE=DIR (repeatable).
     #[arg(long = "hot-folder", value_name = "CODE=DIR")]
     hot_folder: Vec<String>,
@@ -202,7 +208,12 @@ fn leaf(m: &ArgMatches) -> &ArgMatches {
     }
 }
 
-fn overrides(g: &GlobalArgs, s: Option<&ServeArgs>, m: &ArgMatches) -> Overrides {
+fn overrides(
+    g: &GlobalArgs,
+    s: Option<&ServeArgs>,
+    worker_jobs: Option<usize>,
+    m: &ArgMatches,
+) -> Overrides {
     let m = leaf(m);
     Overrides {
         listen: s.and_then(|s| with_source(s.listen.clone(), m, "listen")),
@@ -227,6 +238,11 @@ fn overrides(g: &GlobalArgs, s: Option<&ServeArgs>, m: &ArgMatches) -> Overrides
         smtp_url: s.and_then(|s| with_source(s.smtp_url.clone(), m, "smtp_url")),
         mail_from: s.and_then(|s| with_source(s.mail_from.clone(), m, "mail_from")),
         digest_hour: s.and_then(|s| with_source(s.digest_hour, m, "digest_hour")),
+        worker_jobs: with_source(
+            s.and_then(|s| s.worker_jobs).or(worker_jobs),
+            m,
+            "worker_jobs",
+        ),
     }
 }
 
@@ -258,8 +274,12 @@ async fn run() -> anyhow::Result<ExitCode> {
         } => Some(s),
         _ => None,
     };
+    let worker_jobs = match &cli.command {
+        Command::Worker { worker_jobs, .. } => *worker_jobs,
+        _ => None,
+    };
     let config = Config::resolve(
-        overrides(&cli.global, serve_args, &matches),
+        overrides(&cli.global, serve_args, worker_jobs, &matches),
         cli.global.config.clone(),
     )?;
     if let Command::Config { .. } = cli.command {
@@ -328,8 +348,13 @@ async fn run() -> anyhow::Result<ExitCode> {
                 config.max_upload_bytes.value,
             )
             .await?;
-            let running =
-                server::start(&config.listen.value, intake, server::web_config(&config)).await?;
+            let running = server::start(
+                &config.listen.value,
+                intake,
+                server::web_config(&config),
+                config.worker_jobs.value,
+            )
+            .await?;
             if let Some(mailer) = config.mailer()? {
                 running.send_digests(
                     store.clone(),
@@ -351,21 +376,19 @@ async fn run() -> anyhow::Result<ExitCode> {
             hot_folders.stop().await;
             store.close().await;
         }
-        Command::Worker { once } => {
+        Command::Worker { once, .. } => {
             let intake = server::open_intake(&config, store.clone())?;
             let name = format!("worker-{}", std::process::id());
+            let pool = worktrack_pipeline::jobs::Pool::new(config.worker_jobs.value);
             if once {
-                let mut n = 0;
-                while worktrack_pipeline::jobs::run_one(&intake, &name)
+                let n = worktrack_pipeline::jobs::run_until_empty(&intake, &pool, &name)
                     .await
-                    .map_err(|e| anyhow::anyhow!(e))?
-                {
-                    n += 1;
-                }
+                    .map_err(|e| anyhow::anyhow!(e))?;
                 println!("ran {n} jobs");
             } else {
                 let (tx, rx) = tokio::sync::watch::channel(false);
-                let worker = tokio::spawn(worktrack_pipeline::jobs::run_worker(intake, name, rx));
+                let worker =
+                    tokio::spawn(worktrack_pipeline::jobs::run_worker(intake, pool, name, rx));
                 folders::shutdown_signal().await?;
                 let _ = tx.send(true);
                 worker.await?;

@@ -253,7 +253,13 @@ pub async fn queue_bench(args: QueueBenchArgs) -> anyhow::Result<ExitCode> {
         .await?
         .secret;
     let intake = server::open_intake(&config, store.clone())?;
-    let running = server::start(&config.listen.value, intake, server::web_config(&config)).await?;
+    let running = server::start(
+        &config.listen.value,
+        intake,
+        server::web_config(&config),
+        config.worker_jobs.value,
+    )
+    .await?;
     let url = running.url();
     let script = dir.join("wrk-report.lua");
     std::fs::write(&script, WRK_SCRIPT)?;

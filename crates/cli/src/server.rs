@@ -154,8 +154,13 @@ impl Running {
 }
 
 /// Binds `listen` (port 0 picks a free port) and serves on a background task, with the
-/// page-image worker beside it.
-pub async fn start(listen: &str, intake: Intake, web: WebConfig) -> anyhow::Result<Running> {
+/// background job workers beside it (`worker_jobs` slots and a quick lane).
+pub async fn start(
+    listen: &str,
+    intake: Intake,
+    web: WebConfig,
+    worker_jobs: usize,
+) -> anyhow::Result<Running> {
     let listener = TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -165,6 +170,7 @@ pub async fn start(listen: &str, intake: Intake, web: WebConfig) -> anyhow::Resu
     let (workers, stop) = tokio::sync::watch::channel(false);
     tokio::spawn(worktrack_pipeline::jobs::run_worker(
         intake,
+        worktrack_pipeline::jobs::Pool::new(worker_jobs),
         format!("serve-{}", std::process::id()),
         stop,
     ));

@@ -38,6 +38,27 @@ pub struct PageText {
     /// Pixel size of the (upright) image the word boxes refer to; 0 for a text layer.
     pub width: u32,
     pub height: u32,
+    /// Where the page's time went.
+    pub times: StepTimes,
+}
+
+/// Time spent on one page's reading, by step (for the benchmark's split).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StepTimes {
+    /// The text layer, or getting the page's image (the embedded scan, or rendering).
+    pub decode: Duration,
+    /// Tesseract's reading passes.
+    pub ocr: Duration,
+    /// Orientation detection and turning the image, when the first reading was poor.
+    pub orientation: Duration,
+}
+
+impl std::ops::AddAssign for StepTimes {
+    fn add_assign(&mut self, o: StepTimes) {
+        self.decode += o.decode;
+        self.ocr += o.ocr;
+        self.orientation += o.orientation;
+    }
 }
 
 impl PageText {
@@ -161,11 +182,14 @@ pub async fn page_text(path: &Path, kind: FileKind, page: u32, work: &Path) -> P
         words: Vec::new(),
         width: 0,
         height: 0,
+        times: StepTimes::default(),
     };
+    let started = std::time::Instant::now();
     if kind == FileKind::Pdf {
         if let Some(text) = text_layer(path, page).await {
             result.source = "text_layer";
             result.text = text;
+            result.times.decode = started.elapsed();
             return result;
         }
     }
@@ -186,14 +210,18 @@ pub async fn page_text(path: &Path, kind: FileKind, page: u32, work: &Path) -> P
         }
         None => render_page(path, kind, page, OCR_WIDTH, &image).await,
     };
+    result.times.decode = started.elapsed();
     if rendered.is_err() {
         result.status = "unreadable";
         return result;
     }
     // Most pages arrive upright: read them as they are and ask for the orientation only when
     // that reading is poor, so the usual page costs one Tesseract pass, not two.
+    let started = std::time::Instant::now();
     let mut reading = ocr(&image, dpi).await;
+    result.times.ocr = started.elapsed();
     if !reading.as_ref().is_ok_and(|(_, words)| reads_well(words)) {
+        let started = std::time::Instant::now();
         let rotation = detect_rotation(&image).await;
         if rotation != 0
             && turn(
@@ -207,6 +235,7 @@ pub async fn page_text(path: &Path, kind: FileKind, page: u32, work: &Path) -> P
             size = size.map(|(w, h)| if rotation == 180 { (w, h) } else { (h, w) });
             reading = ocr(&image, dpi).await;
         }
+        result.times.orientation = started.elapsed();
     }
     if let Some((w, h)) = png_size(&image).or(size) {
         result.width = w;

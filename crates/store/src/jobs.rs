@@ -77,25 +77,51 @@ impl Store {
     }
 
     /// Takes the next job that is due (or whose worker's lease ran out) for `worker`, holding
-    /// it for `lease_ms`. Each job is handed to one worker at a time.
+    /// it for `lease_ms`. Each job is handed to one worker at a time. Short jobs people wait
+    /// for (everything but reading text) come before reading text.
     pub async fn claim_job(&self, worker: &str, lease_ms: i64) -> Result<Option<Job>> {
+        self.claim_job_of(worker, lease_ms, None).await
+    }
+
+    /// As [`Store::claim_job`], but only a job of one of `kinds` (a worker's lane), when given.
+    pub async fn claim_job_of(
+        &self,
+        worker: &str,
+        lease_ms: i64,
+        kinds: Option<&[&str]>,
+    ) -> Result<Option<Job>> {
         let now = now_ms();
         let lock = match self.backend() {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
+        // The kinds are bound, one placeholder each after the three fixed ones.
+        let lane = match kinds {
+            Some(kinds) if !kinds.is_empty() => format!(
+                "AND kind IN ({})",
+                (0..kinds.len())
+                    .map(|i| format!("${}", i + 4))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            _ => String::new(),
+        };
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(&format!(
+        let sql = format!(
             "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1, locked_until = $2 \
-             WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $3) \
-             OR (state = 'running' AND locked_until < $3) ORDER BY run_at, id LIMIT 1 {lock}) \
+             WHERE id = (SELECT id FROM jobs WHERE ((state = 'queued' AND run_at <= $3) \
+             OR (state = 'running' AND locked_until < $3)) {lane} \
+             ORDER BY CASE WHEN kind = 'text' THEN 1 ELSE 0 END, run_at, id LIMIT 1 {lock}) \
              RETURNING {JOB_COLUMNS}"
-        ))
-        .bind(worker)
-        .bind(now + lease_ms)
-        .bind(now)
-        .fetch_optional(&mut *tx.tx)
-        .await?;
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(worker)
+            .bind(now + lease_ms)
+            .bind(now);
+        for k in kinds.unwrap_or_default() {
+            query = query.bind(*k);
+        }
+        let row = query.fetch_optional(&mut *tx.tx).await?;
         tx.commit().await?;
         Ok(row.as_ref().map(job_from_row).transpose()?)
     }

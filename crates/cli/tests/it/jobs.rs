@@ -69,9 +69,14 @@ async fn failing_jobs_back_off_then_wait_as_dead_letters_until_run_again() {
         .await
         .unwrap();
     // First attempt fails: queued again, not due for a while.
-    assert!(worktrack_pipeline::jobs::run_one(&app.intake, "t")
-        .await
-        .unwrap());
+    assert!(worktrack_pipeline::jobs::run_one(
+        &app.intake,
+        &worktrack_pipeline::jobs::Pool::new(1),
+        "t",
+        None
+    )
+    .await
+    .unwrap());
     let job = app.store.job(id).await.unwrap();
     assert_eq!(job.state, JOB_QUEUED);
     assert_eq!(job.attempts, 1);
@@ -82,16 +87,26 @@ async fn failing_jobs_back_off_then_wait_as_dead_letters_until_run_again() {
         .unwrap()
         .contains("unknown job kind"));
     assert!(
-        !worktrack_pipeline::jobs::run_one(&app.intake, "t")
-            .await
-            .unwrap(),
+        !worktrack_pipeline::jobs::run_one(
+            &app.intake,
+            &worktrack_pipeline::jobs::Pool::new(1),
+            "t",
+            None
+        )
+        .await
+        .unwrap(),
         "not due yet"
     );
     // Second and last attempt: a dead letter with its error.
     make_due(&app, id).await;
-    assert!(worktrack_pipeline::jobs::run_one(&app.intake, "t")
-        .await
-        .unwrap());
+    assert!(worktrack_pipeline::jobs::run_one(
+        &app.intake,
+        &worktrack_pipeline::jobs::Pool::new(1),
+        "t",
+        None
+    )
+    .await
+    .unwrap());
     assert_eq!(app.store.job(id).await.unwrap().state, JOB_DEAD);
     // The administrator sees it and runs it again.
     let admin = app.login("admin.user").await;
@@ -196,5 +211,150 @@ async fn the_worker_command_runs_due_jobs() {
         2,
         "with one attempt each, both are dead letters"
     );
+    app.stop().await;
+}
+
+/// A scanned page as an office's scanner makes it: a PNG of `lines` lines of text, 200 dpi.
+fn scanned_pages(dir: &std::path::Path, name: &str, pages: usize) -> std::path::PathBuf {
+    let mut files = Vec::new();
+    for p in 1..=pages {
+        let file = dir.join(format!("{name}-{p}.png"));
+        let mut cmd = std::process::Command::new("convert");
+        cmd.args([
+            "-size",
+            "1700x2200",
+            "xc:white",
+            "-font",
+            "DejaVu-Sans",
+            "-pointsize",
+            "28",
+        ]);
+        for l in 0..40 {
+            cmd.arg("-annotate")
+                .arg(format!("+120+{}", 150 + l * 48))
+                .arg(format!(
+                    "Page {p} line {l}: the claimant reported earnings for the month of March"
+                ));
+        }
+        cmd.args(["-density", "200", "-units", "PixelsPerInch"])
+            .arg(&file);
+        assert!(cmd.status().unwrap().success(), "convert made {name}");
+        files.push(file);
+    }
+    // Several pages: one multi-page TIFF, as a sheet feeder writes it.
+    let out = dir.join(format!("{name}.tiff"));
+    let status = std::process::Command::new("convert")
+        .args(&files)
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    out
+}
+
+async fn take_in_file(
+    app: &TestApp,
+    office: &worktrack_store::Office,
+    path: &std::path::Path,
+) -> i64 {
+    let name = path.file_name().unwrap().to_string_lossy().to_string();
+    app.intake
+        .take_in(
+            &worktrack_store::Actor::system("test"),
+            worktrack_pipeline::intake::Incoming {
+                path,
+                filename: &name,
+                office,
+                received_on: office.today(),
+                original_evidence: false,
+                source: worktrack_store::Source::Import,
+                source_key: None,
+            },
+        )
+        .await
+        .unwrap()
+        .document
+        .id
+}
+
+async fn wait_for(what: &str, secs: u64, mut done: impl AsyncFnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while !done().await {
+        assert!(std::time::Instant::now() < deadline, "timed out: {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn two_slots_read_two_documents_at_once_and_profiling_passes_a_long_reading() {
+    if on_s3() {
+        return; // scheduling does not depend on the blob store; OCR is slow: one pass is enough
+    }
+    let app = spawn_app().await;
+    app.stop_workers().await;
+    let cast = app.cast().await;
+    let dir = tempfile::tempdir().unwrap();
+
+    // Two slots, two three-page scans: both are being read at the same moment.
+    let a = take_in_file(&app, &cast.a, &scanned_pages(dir.path(), "a", 3)).await;
+    let b = take_in_file(&app, &cast.a, &scanned_pages(dir.path(), "b", 3)).await;
+    let pool = worktrack_pipeline::jobs::Pool::new(2);
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let workers = tokio::spawn(worktrack_pipeline::jobs::run_worker(
+        app.intake.clone(),
+        pool.clone(),
+        "two".into(),
+        stop,
+    ));
+    wait_for("both documents read", 120, async || {
+        app.store.text_status(a).await.unwrap() == "done"
+            && app.store.text_status(b).await.unwrap() == "done"
+    })
+    .await;
+    assert_eq!(
+        pool.reading.peak_documents(),
+        2,
+        "the two documents' OCR ran at the same time"
+    );
+    stop_tx.send(true).unwrap();
+    workers.await.unwrap();
+
+    // One slot busy with a long scan: a profiling job queued after it started still runs
+    // (in the quick lane) before the long reading ends.
+    let long = take_in_file(&app, &cast.a, &scanned_pages(dir.path(), "long", 8)).await;
+    let pool = worktrack_pipeline::jobs::Pool::new(1);
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let workers = tokio::spawn(worktrack_pipeline::jobs::run_worker(
+        app.intake.clone(),
+        pool.clone(),
+        "one".into(),
+        stop,
+    ));
+    wait_for("the long document is being read", 60, async || {
+        pool.reading.peak_pages() > 0
+    })
+    .await;
+    app.store
+        .enqueue("profile", &serde_json::json!({ "document_id": a }), 3)
+        .await
+        .unwrap();
+    wait_for("the profiling job ran", 60, async || {
+        app.store
+            .jobs("done", 100)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|j| j.kind == "profile" && j.payload["document_id"] == a)
+            .count()
+            >= 2
+    })
+    .await;
+    assert_ne!(
+        app.store.text_status(long).await.unwrap(),
+        "done",
+        "profiling waited for the long reading"
+    );
+    stop_tx.send(true).unwrap();
+    workers.await.unwrap();
     app.stop().await;
 }

@@ -769,9 +769,14 @@ async fn a_worker_killed_mid_job_leaves_the_job_to_the_next_worker() {
     assert!(taken.contains(&"text".to_string()), "{taken:?}");
     tokio::time::sleep(Duration::from_millis(20)).await;
     // The next worker finds them again and finishes the document, profiling included.
-    while worktrack_pipeline::jobs::run_one(&app.intake, "next")
-        .await
-        .unwrap()
+    while worktrack_pipeline::jobs::run_one(
+        &app.intake,
+        &worktrack_pipeline::jobs::Pool::new(1),
+        "next",
+        None,
+    )
+    .await
+    .unwrap()
     {}
     assert_eq!(app.store.text_status(id).await.unwrap(), "done");
     assert_eq!(app.store.profile_status(id).await.unwrap(), "suggested");

@@ -23,10 +23,18 @@ async fn wait_for_suggestions(app: &TestApp, office: &str, n: usize) {
             .profiling_queue(&viewer, office.id, None, 100)
             .await
             .unwrap();
-        if waiting.iter().filter(|r| r.suggested_code.is_some()).count() >= n {
+        if waiting
+            .iter()
+            .filter(|r| r.suggested_code.is_some())
+            .count()
+            >= n
+        {
             return;
         }
-        assert!(Instant::now() < deadline, "the demo documents were not read");
+        assert!(
+            Instant::now() < deadline,
+            "the demo documents were not read"
+        );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }

@@ -178,6 +178,8 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
             uploads_dir: dir.path().join("uploads"),
             secure_cookies: false,
         },
+        // One slot (and the quick lane) per test server: tests run side by side.
+        1,
     )
     .await
     .unwrap();
