@@ -524,6 +524,90 @@ pub fn default_workload_rule(workload: &str) -> (Option<&'static str>, f64) {
     }
 }
 
+/// How long a completion may be taken back, in milliseconds: one minute.
+pub const UNDO_COMPLETE_MS: i64 = 60_000;
+
+/// The history action recorded when a completion is taken back.
+pub const UNDO_COMPLETE: &str = "undo_complete";
+
+/// Whether a completion recorded at `completed_at` may still be undone at `now` (both Unix
+/// milliseconds): up to one minute after it. A clock a little behind the one that recorded the
+/// completion (another server) is still within the minute.
+pub fn may_undo_complete(completed_at: i64, now: i64) -> bool {
+    now.saturating_sub(completed_at) <= UNDO_COMPLETE_MS
+}
+
+/// The deadline an item was given, in words, so it does not read as an age:
+/// "5 business days allowed", "1 business day allowed, plus 2 paused".
+pub fn allowed_phrase(deadline_days: i64, paused_days: i64) -> String {
+    let days = |n: i64| if n == 1 { "day" } else { "days" };
+    let mut s = format!("{deadline_days} business {} allowed", days(deadline_days));
+    if paused_days > 0 {
+        s.push_str(&format!(
+            ", plus {paused_days} business {} paused",
+            days(paused_days)
+        ));
+    }
+    s
+}
+
+/// A status code as people say it: "in progress", "waiting (clock paused)". An unknown code is
+/// shown as it is, with underscores as spaces.
+pub fn status_words(code: &str) -> String {
+    match Status::parse(code) {
+        Some(s) => s.label().to_lowercase(),
+        None => code.replace('_', " "),
+    }
+}
+
+/// One line of an item's history in words: what happened and where it left the item
+/// ("Taken: assigned to Ann Lee, in progress"), never the stored codes.
+pub fn history_phrase(
+    action: &str,
+    from: Option<&str>,
+    to: &str,
+    assignee: Option<&str>,
+) -> String {
+    let now = status_words(to);
+    let to_whom = |s: &str| match assignee {
+        Some(a) => format!("{s} {a}"),
+        None => String::new(),
+    };
+    match action {
+        "create" => format!("Created: {now}"),
+        "assign" => match assignee {
+            Some(a) => format!("Assigned to {a}"),
+            None => "Assigned".to_string(),
+        },
+        "take" => match assignee {
+            Some(_) => format!("Taken: {}, {now}", to_whom("assigned to")),
+            None => format!("Taken: {now}"),
+        },
+        "unassign" => "Returned to the unassigned queue".to_string(),
+        "start" => format!("Started: {now}"),
+        "wait" => "Paused: waiting on the claimant or a third party (the clock stops)".to_string(),
+        "resume" => format!("Resumed: {now}, the clock runs again"),
+        "complete" => "Completed".to_string(),
+        UNDO_COMPLETE => format!("Completion undone: {now} again"),
+        "transfer" => "Transferred to another office".to_string(),
+        "document_added" => "A document was added".to_string(),
+        other => {
+            let what = other.replace('_', " ");
+            let mut what = what.chars();
+            let first: String = what
+                .next()
+                .map(|c| c.to_uppercase().collect())
+                .unwrap_or_default();
+            match from {
+                Some(f) if f != to => {
+                    format!("{first}{}: {} to {now}", what.as_str(), status_words(f))
+                }
+                _ => format!("{first}{}: {now}", what.as_str()),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -909,5 +993,143 @@ mod tests {
             choose_assignee(R::RoundRobin, &people, Some("spanish")),
             None
         );
+    }
+
+    #[test]
+    fn a_completion_can_be_undone_for_one_minute() {
+        // (case, completed at, now, may undo)
+        const CASES: &[(&str, i64, i64, bool)] = &[
+            ("at once", 1_000_000, 1_000_000, true),
+            ("after 30 seconds", 1_000_000, 1_030_000, true),
+            (
+                "one millisecond before the minute ends",
+                1_000_000,
+                1_059_999,
+                true,
+            ),
+            ("exactly one minute", 1_000_000, 1_060_000, true),
+            ("one millisecond too late", 1_000_000, 1_060_001, false),
+            ("an hour later", 1_000_000, 4_600_000, false),
+            ("this clock a little behind", 1_000_000, 998_000, true),
+        ];
+        for (case, at, now, ok) in CASES {
+            assert_eq!(may_undo_complete(*at, *now), *ok, "{case}");
+        }
+    }
+
+    #[test]
+    fn the_deadline_reads_as_days_allowed_not_an_age() {
+        const CASES: &[(i64, i64, &str)] = &[
+            (5, 0, "5 business days allowed"),
+            (1, 0, "1 business day allowed"),
+            (0, 0, "0 business days allowed"),
+            (
+                20,
+                2,
+                "20 business days allowed, plus 2 business days paused",
+            ),
+            (3, 1, "3 business days allowed, plus 1 business day paused"),
+        ];
+        for (days, paused, want) in CASES {
+            assert_eq!(allowed_phrase(*days, *paused), *want);
+        }
+    }
+
+    #[test]
+    fn history_reads_in_words_not_codes() {
+        // (action, from, to, assignee, words)
+        #[allow(clippy::type_complexity)]
+        const CASES: &[(&str, Option<&str>, &str, Option<&str>, &str)] = &[
+            ("create", None, "new", None, "Created: new"),
+            (
+                "assign",
+                Some("new"),
+                "assigned",
+                Some("Ann Lee"),
+                "Assigned to Ann Lee",
+            ),
+            (
+                "take",
+                Some("new"),
+                "in_progress",
+                Some("Ann Lee"),
+                "Taken: assigned to Ann Lee, in progress",
+            ),
+            (
+                "take",
+                Some("new"),
+                "in_progress",
+                None,
+                "Taken: in progress",
+            ),
+            (
+                "unassign",
+                Some("assigned"),
+                "new",
+                None,
+                "Returned to the unassigned queue",
+            ),
+            (
+                "start",
+                Some("assigned"),
+                "in_progress",
+                Some("Ann Lee"),
+                "Started: in progress",
+            ),
+            (
+                "wait",
+                Some("in_progress"),
+                "waiting",
+                None,
+                "Paused: waiting on the claimant or a third party (the clock stops)",
+            ),
+            (
+                "resume",
+                Some("waiting"),
+                "in_progress",
+                None,
+                "Resumed: in progress, the clock runs again",
+            ),
+            (
+                "complete",
+                Some("in_progress"),
+                "completed",
+                None,
+                "Completed",
+            ),
+            (
+                "undo_complete",
+                Some("completed"),
+                "in_progress",
+                None,
+                "Completion undone: in progress again",
+            ),
+            (
+                "transfer",
+                Some("new"),
+                "transferred",
+                None,
+                "Transferred to another office",
+            ),
+            (
+                "document_added",
+                Some("new"),
+                "new",
+                None,
+                "A document was added",
+            ),
+            (
+                "some_new_move",
+                Some("in_progress"),
+                "waiting",
+                None,
+                "Some new move: in progress to waiting (clock paused)",
+            ),
+        ];
+        for (action, from, to, assignee, want) in CASES {
+            let got = history_phrase(action, *from, to, *assignee);
+            assert_eq!(got, *want, "{action}");
+            assert!(!got.contains('_'), "no code in {got:?}");
+        }
     }
 }
