@@ -17,11 +17,12 @@ use serde::Deserialize;
 use std::sync::Arc;
 use time::Date;
 use worktrack_domain::work::{
-    escalation, time_to_due_phrase, Action, AgeBucket, AssignmentRule, Escalation, Priority,
+    allowed_phrase, escalation, history_phrase, may_undo_complete, time_to_due_phrase, Action,
+    AgeBucket, AssignmentRule, Escalation, Priority, Status,
 };
 use worktrack_domain::{Calendar, Role, Scope};
 use worktrack_store::{
-    HistoryEntry, Load, MoveInput, NewWorkItem, Office, QueueCounts, QueueQuery, QueueView,
+    now_ms, HistoryEntry, Load, MoveInput, NewWorkItem, Office, QueueCounts, QueueQuery, QueueView,
     SavedView, SearchHit, StoreError, User, WorkItem, WorkloadRule,
 };
 
@@ -575,8 +576,14 @@ pub struct ItemPage {
     pub row: Row,
     pub claimant: Option<String>,
     pub documents: Vec<i64>,
-    pub history: Vec<(String, HistoryEntry)>,
+    pub history: Vec<HistoryLine>,
     pub simple_actions: Vec<ActionButton>,
+    /// "Complete" was asked for: the page asks once before it is done.
+    pub confirm_complete: bool,
+    /// The item was completed less than a minute ago by this person (or they manage it).
+    pub can_undo: bool,
+    /// The deadline in words ("5 business days allowed").
+    pub allowed: String,
     pub can_assign: bool,
     pub can_wait: bool,
     pub can_transfer: bool,
@@ -584,14 +591,50 @@ pub struct ItemPage {
     pub other_offices: Vec<Office>,
 }
 
+/// A line of an item's history as the page shows it: when, who, what in words, the note.
+pub struct HistoryLine {
+    pub at: String,
+    pub actor: String,
+    pub what: String,
+    pub note: String,
+}
+
+impl HistoryLine {
+    fn of(h: HistoryEntry, zone: Option<worktrack_domain::TimeZone>) -> HistoryLine {
+        HistoryLine {
+            at: when(h.at, zone),
+            what: history_phrase(
+                &h.action,
+                h.from_status.as_deref(),
+                &h.to_status,
+                h.assignee.as_deref(),
+            ),
+            actor: h.actor,
+            note: h.note,
+        }
+    }
+}
+
+/// What the item page shows besides the item: a confirmation step, messages.
+#[derive(Default)]
+struct ItemView {
+    confirm_complete: bool,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
 async fn item_page(
     state: &AppState,
     who: &SignedIn,
     csrf: String,
     id: i64,
-    notice: Option<String>,
-    error: Option<String>,
+    view: ItemView,
 ) -> Result<ItemPage, PageError> {
+    let ItemView {
+        confirm_complete,
+        notice,
+        error,
+    } = view;
     let item = state.store.work_item(&who.viewer, id).await?;
     let office = state.store.office_by_id(item.office_id).await?;
     let rules = state.store.workload_rules_cached(office.id).await?;
@@ -610,7 +653,7 @@ async fn item_page(
         .work_item_history(id)
         .await?
         .into_iter()
-        .map(|h| (when(h.at, zone_of(&office)), h))
+        .map(|h| HistoryLine::of(h, zone_of(&office)))
         .collect();
     let writes = who.role().may_write_business_data();
     let actions = if writes {
@@ -656,7 +699,20 @@ async fn item_page(
         Vec::new()
     };
     let today = office.today();
+    let can_undo = writes
+        && item.status == Status::Completed
+        && match state.store.last_completion(id).await? {
+            Some((at, by)) => {
+                may_undo_complete(at, now_ms())
+                    && (manager || (by.is_some() && by == who.viewer.actor.user_id))
+            }
+            None => false,
+        };
+    let confirm_complete = confirm_complete && actions.contains(&Action::Complete);
     Ok(ItemPage {
+        confirm_complete,
+        can_undo,
+        allowed: allowed_phrase(item.deadline_days, item.paused_days),
         chrome: Chrome::for_user(who, &format!("Work item {id}"), csrf, "/work")
             .with_notice(notice)
             .with_error(error),
@@ -679,15 +735,30 @@ pub async fn show(
     PageUser(who): PageUser,
     Csrf(csrf): Csrf,
     Path(id): Path<i64>,
+    Query(p): Query<ShowParams>,
 ) -> Result<Response, PageError> {
-    let page = item_page(&state, &who, csrf, id, None, None).await?;
+    let view = ItemView {
+        confirm_complete: p.confirm == "complete",
+        ..ItemView::default()
+    };
+    let page = item_page(&state, &who, csrf, id, view).await?;
     Ok(render(&page)?.into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct ShowParams {
+    /// `complete`: ask to confirm completing the item.
+    #[serde(default)]
+    confirm: String,
 }
 
 #[derive(Deserialize)]
 pub struct MoveForm {
     #[serde(default)]
     action: String,
+    /// `yes` once the person confirmed a completion.
+    #[serde(default)]
+    confirmed: String,
     #[serde(default)]
     assignee: String,
     #[serde(default)]
@@ -704,9 +775,26 @@ pub async fn act(
     Form(f): Form<MoveForm>,
 ) -> Result<Response, PageError> {
     let fail = |msg: String| async {
-        let page = item_page(&state, &who, csrf.clone(), id, None, Some(msg)).await?;
+        let view = ItemView {
+            error: Some(msg),
+            ..ItemView::default()
+        };
+        let page = item_page(&state, &who, csrf.clone(), id, view).await?;
         Ok::<_, PageError>(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
     };
+    if f.action == "undo" {
+        return match state.store.undo_complete(&who.viewer, id, now_ms()).await {
+            Ok(_) => Ok(flash::redirect(
+                &state,
+                &format!("/work/{id}"),
+                "Undone: the item is in progress again.",
+            )),
+            Err(StoreError::Invalid(m))
+            | Err(StoreError::Conflict(m))
+            | Err(StoreError::Forbidden(m)) => fail(capitalise(&m)).await,
+            Err(e) => Err(e.into()),
+        };
+    }
     let Some(action) = Action::parse(&f.action) else {
         return fail(format!(
             "{:?} is not something a work item can do.",
@@ -718,6 +806,15 @@ pub async fn act(
         note: f.note.clone(),
         ..MoveInput::default()
     };
+    if action == Action::Complete && f.confirmed != "yes" {
+        // Completing asks once; the form of the confirmation step says "yes".
+        let view = ItemView {
+            confirm_complete: true,
+            ..ItemView::default()
+        };
+        let page = item_page(&state, &who, csrf.clone(), id, view).await?;
+        return Ok(render(&page)?.into_response());
+    }
     if action == Action::Assign {
         match state.store.user_by_username(&f.assignee).await {
             Ok(u) => input.assignee_id = Some(u.id),
@@ -737,6 +834,10 @@ pub async fn act(
     {
         Ok(item) => {
             let msg = match action {
+                Action::Complete => {
+                    "Completed. Changed your mind? Undo it within a minute with the Undo button."
+                        .to_string()
+                }
                 Action::Transfer => format!(
                     "Transferred: the receiving office continues it as work item {}.",
                     item.transferred_to.unwrap_or_default()
@@ -1490,4 +1591,15 @@ pub async fn area(
         chart,
     };
     Ok(render(&page)?.into_response())
+}
+
+/// `m` with its first letter in capitals and a full stop, for a store message shown alone.
+fn capitalise(m: &str) -> String {
+    let mut c = m.chars();
+    let mut out: String = c.next().map(|f| f.to_uppercase().collect()).unwrap_or_default();
+    out.push_str(c.as_str());
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
 }
