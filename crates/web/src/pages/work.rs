@@ -208,6 +208,9 @@ pub struct QueuePage {
     pub people: Vec<User>,
     pub saved: Vec<SavedView>,
     pub query_string: String,
+    /// The office, workload and employee chosen, for the tabs and age links (which add the view
+    /// or the age bucket).
+    pub filter_query: String,
     pub can_manage: bool,
     pub can_take: bool,
 }
@@ -320,7 +323,14 @@ async fn queue_page(
         Some(id) => state.store.saved_views_cached(id).await?.to_vec(),
         None => Vec::new(),
     };
+    let filter_query = view_query(&QueueParams {
+        office: office.code.clone(),
+        workload: p.workload.clone(),
+        assignee: p.assignee.clone(),
+        ..QueueParams::default()
+    });
     let page = QueuePage {
+        filter_query,
         chrome: Chrome::for_user(who, "Work", csrf, "/work").with_error(error),
         csv_href: format!("/work.csv?{base}"),
         query_string: base,
