@@ -608,6 +608,61 @@ pub fn history_phrase(
     }
 }
 
+/// The words of a search as the store looks them up: letters and digits, lower case, at most
+/// eight.
+pub fn search_terms(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(|w| w.to_lowercase())
+        .collect()
+}
+
+/// `text` cut into pieces, each marked when it is one of `terms` found at the start of a word
+/// (any case), so a page can show the matches highlighted. The pieces are plain text; the page
+/// escapes them like any other.
+pub fn highlight(text: &str, terms: &[String]) -> Vec<(String, bool)> {
+    let chars: Vec<char> = text.chars().collect();
+    let lower: Vec<char> = chars
+        .iter()
+        .map(|c| c.to_lowercase().next().unwrap_or(*c))
+        .collect();
+    let terms: Vec<Vec<char>> = terms
+        .iter()
+        .filter(|t| !t.is_empty())
+        .map(|t| t.chars().collect())
+        .collect();
+    let mut marked = vec![false; chars.len()];
+    let mut i = 0;
+    while i < chars.len() {
+        let at_word_start = i == 0 || !chars[i - 1].is_alphanumeric();
+        let found = if at_word_start {
+            terms
+                .iter()
+                .filter(|t| lower[i..].starts_with(t))
+                .map(Vec::len)
+                .max()
+        } else {
+            None
+        };
+        match found {
+            Some(n) => {
+                marked[i..i + n].iter_mut().for_each(|m| *m = true);
+                i += n;
+            }
+            None => i += 1,
+        }
+    }
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for (c, m) in chars.into_iter().zip(marked) {
+        match out.last_mut() {
+            Some((s, last)) if *last == m => s.push(c),
+            _ => out.push((c.to_string(), m)),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1131,5 +1186,48 @@ mod tests {
             assert_eq!(got, *want, "{action}");
             assert!(!got.contains('_'), "no code in {got:?}");
         }
+    }
+
+    #[test]
+    fn search_matches_are_marked_at_word_starts_in_any_case() {
+        let t = |s: &str| search_terms(s);
+        let plain = |v: Vec<(String, bool)>| -> String {
+            v.into_iter()
+                .map(|(s, m)| if m { format!("[{s}]") } else { s })
+                .collect()
+        };
+        // (text, query, marked)
+        const CASES: &[(&str, &str, &str)] = &[
+            (
+                "Wage statement for March",
+                "wage",
+                "[Wage] statement for March",
+            ),
+            (
+                "Wages and WAGE stubs",
+                "wage stub",
+                "[Wage]s and [WAGE] [stub]s",
+            ),
+            ("Sewage bill", "wage", "Sewage bill"),
+            ("<b>Appeal</b> & co", "appeal", "<b>[Appeal]</b> & co"),
+            ("nothing here", "wage", "nothing here"),
+            ("", "wage", ""),
+            ("Résumé reçu", "reçu", "Résumé [reçu]"),
+            (
+                "ssn ***-**-1234 on file",
+                "1234",
+                "ssn ***-**-[1234] on file",
+            ),
+        ];
+        for (text, q, want) in CASES {
+            let got = highlight(text, &t(q));
+            assert_eq!(plain(got.clone()), *want, "{text:?} / {q:?}");
+            let joined: String = got.into_iter().map(|(s, _)| s).collect();
+            assert_eq!(joined, *text, "nothing lost or added");
+        }
+        assert_eq!(
+            search_terms("  wage, \"stub\" OR x "),
+            ["wage", "stub", "or", "x"]
+        );
     }
 }

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 use time::Date;
 use worktrack_domain::work::{
-    allowed_phrase, escalation, history_phrase, may_undo_complete, time_to_due_phrase, Action,
+    allowed_phrase, escalation, highlight, history_phrase, search_terms, may_undo_complete, time_to_due_phrase, Action,
     AgeBucket, AssignmentRule, Escalation, Priority, Status,
 };
 use worktrack_domain::{Calendar, Role, Scope};
@@ -998,8 +998,17 @@ pub struct SearchPage {
     pub office: String,
     pub open_only: bool,
     pub offices: Vec<Office>,
-    pub hits: Vec<(Row, String, String)>,
+    pub hits: Vec<SearchLine>,
     pub searched: bool,
+}
+
+/// A search hit as the page shows it: the title and text cut into pieces, the matched words
+/// marked (each piece is escaped by the template like any other text).
+pub struct SearchLine {
+    pub row: Row,
+    pub office_code: String,
+    pub title: Vec<(String, bool)>,
+    pub snippet: Vec<(String, bool)>,
 }
 
 pub async fn search(
@@ -1022,6 +1031,7 @@ pub async fn search(
     let mut error = None;
     let mut hits = Vec::new();
     let searched = !p.q.trim().is_empty();
+    let terms = search_terms(&p.q);
     if searched {
         match state
             .store
@@ -1044,11 +1054,12 @@ pub async fn search(
                         e.insert((calendar, rules));
                     }
                     if let Some((calendar, rules)) = per_office.get(&o.id) {
-                        hits.push((
-                            row(item, calendar, o.today(), rules),
-                            snippet,
-                            o.code.clone(),
-                        ));
+                        hits.push(SearchLine {
+                            title: highlight(&item.title, &terms),
+                            snippet: highlight(&snippet, &terms),
+                            row: row(item, calendar, o.today(), rules),
+                            office_code: o.code.clone(),
+                        });
                     }
                 }
             }
