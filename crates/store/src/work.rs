@@ -1996,6 +1996,18 @@ impl Store {
         Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))
     }
 
+    /// Documents of the office waiting to be profiled (stored, neither confirmed nor accepted
+    /// automatically), for the count beside *Profiling* in the navigation.
+    pub async fn documents_to_profile(&self, office_id: i64) -> Result<i64> {
+        let r = sqlx::query(
+            "SELECT COUNT(*) FROM documents WHERE office_id = $1 AND profile_status NOT IN ('confirmed', 'auto') AND status = 'stored'",
+        )
+        .bind(office_id)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(r.try_get(0)?)
+    }
+
     // --- notifications and saved views ---------------------------------------------------------------
 
     pub async fn notifications(&self, user_id: i64, limit: i64) -> Result<Vec<Notification>> {

@@ -3,6 +3,7 @@
 //! with its moves and history; search; notifications; the manager's dashboard with its
 //! settings; and the area director's side-by-side view.
 
+use super::home::day_counts;
 use super::{render, render_status, when, zone_of, Chrome};
 use crate::auth::{Csrf, PageUser, SignedIn};
 use crate::error::PageError;
@@ -331,7 +332,9 @@ async fn queue_page(
     });
     let page = QueuePage {
         filter_query,
-        chrome: Chrome::for_user(who, "Work", csrf, "/work").with_error(error),
+        chrome: Chrome::for_user(who, "Work", csrf, "/work")
+            .with_error(error)
+            .with_day_counts(&day_counts(state, who).await?),
         csv_href: format!("/work.csv?{base}"),
         query_string: base,
         view: query.view,
@@ -725,7 +728,8 @@ async fn item_page(
         allowed: allowed_phrase(item.deadline_days, item.paused_days),
         chrome: Chrome::for_user(who, &format!("Work item {id}"), csrf, "/work")
             .with_notice(notice)
-            .with_error(error),
+            .with_error(error)
+            .with_day_counts(&day_counts(state, who).await?),
         can_assign: manager && actions.contains(&Action::Assign),
         can_wait: actions.contains(&Action::Wait),
         can_transfer: manager && actions.contains(&Action::Transfer),
@@ -1068,7 +1072,9 @@ pub async fn search(
         }
     }
     let page = SearchPage {
-        chrome: Chrome::for_user(&who, "Search work", csrf, "/search").with_error(error),
+        chrome: Chrome::for_user(&who, "Search work", csrf, "/search")
+            .with_error(error)
+            .with_day_counts(&day_counts(&state, &who).await?),
         q: p.q,
         office: p.office,
         open_only: p.open == "1",
@@ -1102,7 +1108,8 @@ pub async fn notifications(
         .map(|n| (when(n.created_at, who.zone), n))
         .collect();
     let page = NotificationsPage {
-        chrome: Chrome::for_user(&who, "Notifications", csrf, "/notifications"),
+        chrome: Chrome::for_user(&who, "Notifications", csrf, "/notifications")
+            .with_day_counts(&day_counts(&state, &who).await?),
         items,
     };
     Ok(render(&page)?.into_response())
