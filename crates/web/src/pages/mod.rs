@@ -69,7 +69,10 @@ pub fn routes() -> Router<AppState> {
         .route("/notifications", get(work::notifications))
         .route("/notifications/read", post(work::notifications_read))
         .route("/dashboard", get(work::dashboard))
-        .route("/dashboard/settings", post(work::settings))
+        .route(
+            "/dashboard/settings",
+            get(work::settings_page).post(work::settings),
+        )
         .route("/dashboard/policy", post(work::policy))
         .route("/dashboard/leave", post(work::add_leave))
         .route("/area", get(work::area))
