@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod browser;
 mod browser_flows;
+mod browser_queue;
 mod cli;
 mod digest;
 mod folders;

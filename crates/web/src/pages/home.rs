@@ -35,9 +35,7 @@ pub async fn day_counts(state: &AppState, who: &SignedIn) -> Result<DayCounts, P
         None => None,
     };
     let to_profile = match who.user.office_id {
-        Some(o) if who.viewer.scope.permits(o) => {
-            Some(state.store.documents_to_profile(o).await?)
-        }
+        Some(o) if who.viewer.scope.permits(o) => Some(state.store.documents_to_profile(o).await?),
         _ => None,
     };
     Ok(DayCounts { unread, to_profile })
@@ -106,8 +104,7 @@ pub async fn home(
     let mut my_work = Vec::new();
     let mut my_open = 0;
     if let (Some(o), true) = (&office, works) {
-        if matches!(who.role(), Role::Employee | Role::Manager) && who.viewer.scope.permits(o.id)
-        {
+        if matches!(who.role(), Role::Employee | Role::Manager) && who.viewer.scope.permits(o.id) {
             let today = o.today();
             let query = QueueQuery {
                 office_id: o.id,

@@ -18,8 +18,8 @@ use serde::Deserialize;
 use std::sync::Arc;
 use time::Date;
 use worktrack_domain::work::{
-    allowed_phrase, escalation, highlight, history_phrase, search_terms, may_undo_complete, time_to_due_phrase, Action,
-    AgeBucket, AssignmentRule, Escalation, Priority, Status,
+    allowed_phrase, escalation, highlight, history_phrase, may_undo_complete, search_terms,
+    time_to_due_phrase, Action, AgeBucket, AssignmentRule, Escalation, Priority, Status,
 };
 use worktrack_domain::{Calendar, Role, Scope};
 use worktrack_store::{
@@ -1278,7 +1278,10 @@ async fn dashboard_page(
     // Backlog at the end of each of the last weeks, and completion on time per week.
     let start = today - time::Duration::weeks(WEEKS);
     let dates = state.store.office_item_dates(office.id, start).await?;
-    let first_received = dates.iter().filter_map(|(rec, _, _, _)| parse_day(rec)).min();
+    let first_received = dates
+        .iter()
+        .filter_map(|(rec, _, _, _)| parse_day(rec))
+        .min();
     let parse = |s: &str| Date::parse(s, &time::format_description::well_known::Iso8601::DATE).ok();
     let mut backlog = Vec::new();
     let mut timeliness = Vec::new();
@@ -1806,7 +1809,10 @@ pub async fn area(
 /// `m` with its first letter in capitals and a full stop, for a store message shown alone.
 fn capitalise(m: &str) -> String {
     let mut c = m.chars();
-    let mut out: String = c.next().map(|f| f.to_uppercase().collect()).unwrap_or_default();
+    let mut out: String = c
+        .next()
+        .map(|f| f.to_uppercase().collect())
+        .unwrap_or_default();
     out.push_str(c.as_str());
     if !out.ends_with('.') {
         out.push('.');
