@@ -1372,7 +1372,7 @@ async fn search_marks_matched_words_and_never_passes_html_from_data() {
     let html = page_text(&c, &format!("{}/search?q=wage", app.url)).await;
     assert!(html.contains("<mark>Wage</mark>"), "{html}");
     assert!(
-        html.contains("&lt;b&gt;<mark>Wage</mark>&lt;/b&gt;"),
+        html.contains("&#60;b&#62;<mark>Wage</mark>&#60;/b&#62;"),
         "{html}"
     );
     assert!(!html.contains("<script>x"), "no HTML from data");
