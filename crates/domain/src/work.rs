@@ -524,6 +524,145 @@ pub fn default_workload_rule(workload: &str) -> (Option<&'static str>, f64) {
     }
 }
 
+/// How long a completion may be taken back, in milliseconds: one minute.
+pub const UNDO_COMPLETE_MS: i64 = 60_000;
+
+/// The history action recorded when a completion is taken back.
+pub const UNDO_COMPLETE: &str = "undo_complete";
+
+/// Whether a completion recorded at `completed_at` may still be undone at `now` (both Unix
+/// milliseconds): up to one minute after it. A clock a little behind the one that recorded the
+/// completion (another server) is still within the minute.
+pub fn may_undo_complete(completed_at: i64, now: i64) -> bool {
+    now.saturating_sub(completed_at) <= UNDO_COMPLETE_MS
+}
+
+/// The deadline an item was given, in words, so it does not read as an age:
+/// "5 business days allowed", "1 business day allowed, plus 2 paused".
+pub fn allowed_phrase(deadline_days: i64, paused_days: i64) -> String {
+    let days = |n: i64| if n == 1 { "day" } else { "days" };
+    let mut s = format!("{deadline_days} business {} allowed", days(deadline_days));
+    if paused_days > 0 {
+        s.push_str(&format!(
+            ", plus {paused_days} business {} paused",
+            days(paused_days)
+        ));
+    }
+    s
+}
+
+/// A status code as people say it: "in progress", "waiting (clock paused)". An unknown code is
+/// shown as it is, with underscores as spaces.
+pub fn status_words(code: &str) -> String {
+    match Status::parse(code) {
+        Some(s) => s.label().to_lowercase(),
+        None => code.replace('_', " "),
+    }
+}
+
+/// One line of an item's history in words: what happened and where it left the item
+/// ("Taken: assigned to Ann Lee, in progress"), never the stored codes.
+pub fn history_phrase(
+    action: &str,
+    from: Option<&str>,
+    to: &str,
+    assignee: Option<&str>,
+) -> String {
+    let now = status_words(to);
+    let to_whom = |s: &str| match assignee {
+        Some(a) => format!("{s} {a}"),
+        None => String::new(),
+    };
+    match action {
+        "create" => format!("Created: {now}"),
+        "assign" => match assignee {
+            Some(a) => format!("Assigned to {a}"),
+            None => "Assigned".to_string(),
+        },
+        "take" => match assignee {
+            Some(_) => format!("Taken: {}, {now}", to_whom("assigned to")),
+            None => format!("Taken: {now}"),
+        },
+        "unassign" => "Returned to the unassigned queue".to_string(),
+        "start" => format!("Started: {now}"),
+        "wait" => "Paused: waiting on the claimant or a third party (the clock stops)".to_string(),
+        "resume" => format!("Resumed: {now}, the clock runs again"),
+        "complete" => "Completed".to_string(),
+        UNDO_COMPLETE => format!("Completion undone: {now} again"),
+        "transfer" => "Transferred to another office".to_string(),
+        "document_added" => "A document was added".to_string(),
+        other => {
+            let what = other.replace('_', " ");
+            let mut what = what.chars();
+            let first: String = what
+                .next()
+                .map(|c| c.to_uppercase().collect())
+                .unwrap_or_default();
+            match from {
+                Some(f) if f != to => {
+                    format!("{first}{}: {} to {now}", what.as_str(), status_words(f))
+                }
+                _ => format!("{first}{}: {now}", what.as_str()),
+            }
+        }
+    }
+}
+
+/// The words of a search as the store looks them up: letters and digits, lower case, at most
+/// eight.
+pub fn search_terms(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(|w| w.to_lowercase())
+        .collect()
+}
+
+/// `text` cut into pieces, each marked when it is one of `terms` found at the start of a word
+/// (any case), so a page can show the matches highlighted. The pieces are plain text; the page
+/// escapes them like any other.
+pub fn highlight(text: &str, terms: &[String]) -> Vec<(String, bool)> {
+    let chars: Vec<char> = text.chars().collect();
+    let lower: Vec<char> = chars
+        .iter()
+        .map(|c| c.to_lowercase().next().unwrap_or(*c))
+        .collect();
+    let terms: Vec<Vec<char>> = terms
+        .iter()
+        .filter(|t| !t.is_empty())
+        .map(|t| t.chars().collect())
+        .collect();
+    let mut marked = vec![false; chars.len()];
+    let mut i = 0;
+    while i < chars.len() {
+        let at_word_start = i == 0 || !chars[i - 1].is_alphanumeric();
+        let found = if at_word_start {
+            terms
+                .iter()
+                .filter(|t| lower[i..].starts_with(t))
+                .map(Vec::len)
+                .max()
+        } else {
+            None
+        };
+        match found {
+            Some(n) => {
+                marked[i..i + n].iter_mut().for_each(|m| *m = true);
+                i += n;
+            }
+            None => i += 1,
+        }
+    }
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for (c, m) in chars.into_iter().zip(marked) {
+        match out.last_mut() {
+            Some((s, last)) if *last == m => s.push(c),
+            _ => out.push((c.to_string(), m)),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -908,6 +1047,187 @@ mod tests {
         assert_eq!(
             choose_assignee(R::RoundRobin, &people, Some("spanish")),
             None
+        );
+    }
+
+    #[test]
+    fn a_completion_can_be_undone_for_one_minute() {
+        // (case, completed at, now, may undo)
+        const CASES: &[(&str, i64, i64, bool)] = &[
+            ("at once", 1_000_000, 1_000_000, true),
+            ("after 30 seconds", 1_000_000, 1_030_000, true),
+            (
+                "one millisecond before the minute ends",
+                1_000_000,
+                1_059_999,
+                true,
+            ),
+            ("exactly one minute", 1_000_000, 1_060_000, true),
+            ("one millisecond too late", 1_000_000, 1_060_001, false),
+            ("an hour later", 1_000_000, 4_600_000, false),
+            ("this clock a little behind", 1_000_000, 998_000, true),
+        ];
+        for (case, at, now, ok) in CASES {
+            assert_eq!(may_undo_complete(*at, *now), *ok, "{case}");
+        }
+    }
+
+    #[test]
+    fn the_deadline_reads_as_days_allowed_not_an_age() {
+        const CASES: &[(i64, i64, &str)] = &[
+            (5, 0, "5 business days allowed"),
+            (1, 0, "1 business day allowed"),
+            (0, 0, "0 business days allowed"),
+            (
+                20,
+                2,
+                "20 business days allowed, plus 2 business days paused",
+            ),
+            (3, 1, "3 business days allowed, plus 1 business day paused"),
+        ];
+        for (days, paused, want) in CASES {
+            assert_eq!(allowed_phrase(*days, *paused), *want);
+        }
+    }
+
+    #[test]
+    fn history_reads_in_words_not_codes() {
+        // (action, from, to, assignee, words)
+        #[allow(clippy::type_complexity)]
+        const CASES: &[(&str, Option<&str>, &str, Option<&str>, &str)] = &[
+            ("create", None, "new", None, "Created: new"),
+            (
+                "assign",
+                Some("new"),
+                "assigned",
+                Some("Ann Lee"),
+                "Assigned to Ann Lee",
+            ),
+            (
+                "take",
+                Some("new"),
+                "in_progress",
+                Some("Ann Lee"),
+                "Taken: assigned to Ann Lee, in progress",
+            ),
+            (
+                "take",
+                Some("new"),
+                "in_progress",
+                None,
+                "Taken: in progress",
+            ),
+            (
+                "unassign",
+                Some("assigned"),
+                "new",
+                None,
+                "Returned to the unassigned queue",
+            ),
+            (
+                "start",
+                Some("assigned"),
+                "in_progress",
+                Some("Ann Lee"),
+                "Started: in progress",
+            ),
+            (
+                "wait",
+                Some("in_progress"),
+                "waiting",
+                None,
+                "Paused: waiting on the claimant or a third party (the clock stops)",
+            ),
+            (
+                "resume",
+                Some("waiting"),
+                "in_progress",
+                None,
+                "Resumed: in progress, the clock runs again",
+            ),
+            (
+                "complete",
+                Some("in_progress"),
+                "completed",
+                None,
+                "Completed",
+            ),
+            (
+                "undo_complete",
+                Some("completed"),
+                "in_progress",
+                None,
+                "Completion undone: in progress again",
+            ),
+            (
+                "transfer",
+                Some("new"),
+                "transferred",
+                None,
+                "Transferred to another office",
+            ),
+            (
+                "document_added",
+                Some("new"),
+                "new",
+                None,
+                "A document was added",
+            ),
+            (
+                "some_new_move",
+                Some("in_progress"),
+                "waiting",
+                None,
+                "Some new move: in progress to waiting (clock paused)",
+            ),
+        ];
+        for (action, from, to, assignee, want) in CASES {
+            let got = history_phrase(action, *from, to, *assignee);
+            assert_eq!(got, *want, "{action}");
+            assert!(!got.contains('_'), "no code in {got:?}");
+        }
+    }
+
+    #[test]
+    fn search_matches_are_marked_at_word_starts_in_any_case() {
+        let t = |s: &str| search_terms(s);
+        let plain = |v: Vec<(String, bool)>| -> String {
+            v.into_iter()
+                .map(|(s, m)| if m { format!("[{s}]") } else { s })
+                .collect()
+        };
+        // (text, query, marked)
+        const CASES: &[(&str, &str, &str)] = &[
+            (
+                "Wage statement for March",
+                "wage",
+                "[Wage] statement for March",
+            ),
+            (
+                "Wages and WAGE stubs",
+                "wage stub",
+                "[Wage]s and [WAGE] [stub]s",
+            ),
+            ("Sewage bill", "wage", "Sewage bill"),
+            ("<b>Appeal</b> & co", "appeal", "<b>[Appeal]</b> & co"),
+            ("nothing here", "wage", "nothing here"),
+            ("", "wage", ""),
+            ("Résumé reçu", "reçu", "Résumé [reçu]"),
+            (
+                "ssn ***-**-1234 on file",
+                "1234",
+                "ssn ***-**-[1234] on file",
+            ),
+        ];
+        for (text, q, want) in CASES {
+            let got = highlight(text, &t(q));
+            assert_eq!(plain(got.clone()), *want, "{text:?} / {q:?}");
+            let joined: String = got.into_iter().map(|(s, _)| s).collect();
+            assert_eq!(joined, *text, "nothing lost or added");
+        }
+        assert_eq!(
+            search_terms("  wage, \"stub\" OR x "),
+            ["wage", "stub", "or", "x"]
         );
     }
 }

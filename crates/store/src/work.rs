@@ -1266,6 +1266,97 @@ impl Store {
         self.item_unscoped(&mut conn, id).await
     }
 
+    /// When item `id` was completed (Unix ms) and by whom, if that completion is still its
+    /// newest move; `None` once anything else happened to it (or it was never completed).
+    pub async fn last_completion(&self, id: i64) -> Result<Option<(i64, Option<i64>)>> {
+        let mut conn = self.pool().acquire().await?;
+        last_completion(&mut conn, id).await
+    }
+
+    /// Takes back the completion of item `id` at `now` (Unix ms): the item is in progress again
+    /// with the same owner. Allowed to whoever completed it and to managers, only while the
+    /// completion is the item's newest move and at most a minute old
+    /// ([`work::may_undo_complete`]); otherwise refused, and nothing changes.
+    pub async fn undo_complete(&self, viewer: &Viewer, id: i64, now: i64) -> Result<WorkItem> {
+        let mut tx = self.begin_write().await?;
+        let item = self.item_unscoped(&mut tx.tx, id).await?;
+        if !viewer.scope.permits(item.office_id) {
+            drop(tx);
+            self.check_scope(viewer, item.office_id, "work_item", &id.to_string())
+                .await?;
+            return Err(StoreError::NotFound);
+        }
+        if !viewer.role.may_write_business_data() {
+            return Err(StoreError::Forbidden(format!(
+                "the {} role cannot change work items",
+                viewer.role.label().to_lowercase()
+            )));
+        }
+        if item.status != Status::Completed {
+            return Err(StoreError::Invalid(format!(
+                "work item {id} is {}, not completed: there is nothing to undo",
+                item.status.label().to_lowercase()
+            )));
+        }
+        let Some((at, by)) = last_completion(&mut tx.tx, id).await? else {
+            return Err(StoreError::Invalid(
+                "the item changed after it was completed: the completion can no longer be undone"
+                    .into(),
+            ));
+        };
+        if !(may_manage(viewer) || (by.is_some() && by == viewer.actor.user_id)) {
+            return Err(StoreError::Forbidden(
+                "only the person who completed it or a manager undoes a completion".into(),
+            ));
+        }
+        if !work::may_undo_complete(at, now) {
+            return Err(StoreError::Invalid(
+                "the minute to undo the completion has passed: the item stays completed".into(),
+            ));
+        }
+        let done = sqlx::query(
+            "UPDATE work_items SET status = $1, open = 1, completed_on = NULL, updated_at = $2 \
+             WHERE id = $3 AND status = $4",
+        )
+        .bind(Status::InProgress.as_str())
+        .bind(now_ms())
+        .bind(id)
+        .bind(Status::Completed.as_str())
+        .execute(&mut *tx.tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict(format!(
+                "work item {id} was changed by someone else meanwhile; reload it"
+            )));
+        }
+        history(
+            &mut tx.tx,
+            &viewer.actor,
+            id,
+            work::UNDO_COMPLETE,
+            Some(Status::Completed.as_str()),
+            Status::InProgress.as_str(),
+            item.assignee_id,
+            "",
+        )
+        .await?;
+        audit::append(
+            &mut tx.tx,
+            &viewer.actor,
+            Event {
+                action: "work_item.undo_complete",
+                target_type: "work_item",
+                target_id: id.to_string(),
+                office_id: Some(item.office_id),
+                detail: serde_json::json!({ "completed_at": at }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        let mut conn = self.pool().acquire().await?;
+        self.item_unscoped(&mut conn, id).await
+    }
+
     /// Assigns each of `ids` to `assignee_id`: all or none.
     pub async fn assign_bulk(
         &self,
@@ -1905,6 +1996,18 @@ impl Store {
         Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))
     }
 
+    /// Documents of the office waiting to be profiled (stored, neither confirmed nor accepted
+    /// automatically), for the count beside *Profiling* in the navigation.
+    pub async fn documents_to_profile(&self, office_id: i64) -> Result<i64> {
+        let r = sqlx::query(
+            "SELECT COUNT(*) FROM documents WHERE office_id = $1 AND profile_status NOT IN ('confirmed', 'auto') AND status = 'stored'",
+        )
+        .bind(office_id)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(r.try_get(0)?)
+    }
+
     // --- notifications and saved views ---------------------------------------------------------------
 
     pub async fn notifications(&self, user_id: i64, limit: i64) -> Result<Vec<Notification>> {
@@ -2133,6 +2236,24 @@ async fn set_status(
         )));
     }
     Ok(())
+}
+
+/// The newest move of item `id` if it is a completion: when, and by whom.
+async fn last_completion(conn: &mut AnyConnection, id: i64) -> Result<Option<(i64, Option<i64>)>> {
+    let row = sqlx::query(
+        "SELECT at, actor_id, action FROM work_item_history WHERE work_item_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let action: String = row.try_get(2)?;
+    if action != Action::Complete.as_str() {
+        return Ok(None);
+    }
+    Ok(Some((row.try_get(0)?, row.try_get(1)?)))
 }
 
 #[allow(clippy::too_many_arguments)]

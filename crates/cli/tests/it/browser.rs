@@ -310,17 +310,27 @@ impl Browser {
         released.unwrap_or_else(|e| panic!("WebDriver DELETE /actions: {e}"));
     }
 
-    /// Makes the page `width`×`height` CSS pixels wide, as a phone (390) or a laptop (1366)
-    /// shows it; `mobile` also gives it a phone's viewport rules.
-    #[allow(dead_code)] // used by the screenshot and narrow-screen tests
-    pub async fn set_viewport(&self, width: u32, height: u32, mobile: bool) {
-        let params = json!({"width": width, "height": height, "deviceScaleFactor": 1,
-            "mobile": mobile});
-        self.post(
-            "/goog/cdp/execute",
-            json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": params}),
-        )
-        .await;
+    /// Presses and releases Enter on whatever has the focus (a link reached with Tab).
+    pub async fn press_enter_on_focus(&self) {
+        let key = |kind: &str| json!({"type": kind, "value": "\u{E007}"});
+        let actions = json!({"actions": [{"type": "key", "id": "keyboard",
+            "actions": [key("keyDown"), key("keyUp")]}]});
+        self.post("/actions", actions).await;
+        let released = self.try_cmd(Method::DELETE, "/actions", None).await;
+        released.unwrap_or_else(|e| panic!("WebDriver DELETE /actions: {e}"));
+    }
+
+    /// Makes the page `width` × `height` CSS pixels wide (WebDriver `window/rect`; when the
+    /// browser keeps a larger minimum window, the viewport is emulated through DevTools).
+    pub async fn set_window_size(&self, width: u32, height: u32) {
+        self.post("/window/rect", json!({"width": width, "height": height}))
+            .await;
+        let inner = self.execute("return window.innerWidth;", json!([])).await;
+        if inner.as_u64() != Some(u64::from(width)) {
+            let params = json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": {
+                "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}});
+            self.post("/goog/cdp/execute", params).await;
+        }
     }
 
     /// A full-page PNG (beyond the viewport), written to `path`; parent folders are created.

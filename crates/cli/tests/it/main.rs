@@ -10,6 +10,7 @@ mod auth;
 mod browser;
 mod browser_flows;
 mod browser_workbench;
+mod browser_queue;
 mod cli;
 mod digest;
 mod folders;

@@ -82,12 +82,12 @@ async fn screenshots_of_the_pages_people_live_in() {
                 b.press_enter("#sign-out").await;
                 b.wait_for_url_containing("/login").await;
             }
-            b.set_viewport(1366, 900, false).await;
+            b.set_window_size(1366, 900).await;
             sign_in(user).await;
             signed_in = user;
         }
-        for (width, height, mobile) in [(1366, 900, false), (390, 844, true)] {
-            b.set_viewport(width, height, mobile).await;
+        for (width, height) in [(1366, 900), (390, 844)] {
+            b.set_window_size(width, height).await;
             b.goto(&format!("{}{path}", app.url)).await;
             if name == "workbench" {
                 // The queue's first document opens the workbench.

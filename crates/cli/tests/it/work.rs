@@ -801,6 +801,12 @@ async fn browser_manager_assigns_in_bulk_and_employee_pulls_next_work_and_comple
     assert_eq!(b.text("#item-status").await, "In progress");
     b.assert_accessible("work item in progress").await;
     b.press_enter("#act-complete").await;
+    // Completing asks once (a page, no script) and can then be undone for a minute.
+    b.wait_until("document.querySelector('#confirm-complete') !== null", 10)
+        .await;
+    b.assert_accessible("work item asking to confirm completion")
+        .await;
+    b.press_enter("#confirm-complete").await;
     b.wait_until(
         "document.querySelector('#item-status')?.innerText === 'Completed'",
         10,
@@ -1137,4 +1143,284 @@ async fn saved_views_appear_at_once_are_private_and_a_bad_name_changes_nothing()
         !page.contains("Late payee work"),
         "a removed view is gone at once"
     );
+}
+
+/// An item of office AAA assigned to employee.a and in progress.
+async fn in_progress_for_employee(app: &TestApp, office: &Office, title: &str) -> WorkItem {
+    let it = item(app, office, "manager.a", "post_entitlement", title).await;
+    let a = app.store.user_by_username("employee.a").await.unwrap();
+    let m = viewer(app, "manager.a").await;
+    app.store.assign_bulk(&m, &[it.id], a.id).await.unwrap();
+    let ea = viewer(app, "employee.a").await;
+    app.store
+        .move_work_item(
+            &ea,
+            it.id,
+            worktrack_domain::work::Action::Start,
+            &Default::default(),
+        )
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn completing_asks_once_and_can_be_undone_within_a_minute_only() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    let it = in_progress_for_employee(&app, &cast.a, "Change of address").await;
+    let c = app.login("employee.a").await;
+    let page = format!("{}/work/{}", app.url, it.id);
+    let html = page_text(&c, &page).await;
+    // The actions come before the facts; the deadline reads as days allowed.
+    assert!(html.find("id=\"act-heading\"").unwrap() < html.find("id=\"facts-heading\"").unwrap());
+    assert!(html.contains("business days allowed"), "{html}");
+    let token = form_token(&html).unwrap();
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut form = vec![("csrf", token.clone())];
+        form.extend(fields);
+        c.post(&page).form(&form).send()
+    };
+    // "Complete" without the confirmation only asks.
+    let resp = post(vec![("action", "complete".into())]).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let asked = resp.text().await.unwrap();
+    assert!(asked.contains("id=\"confirm-complete\""), "{asked}");
+    let ea = viewer(&app, "employee.a").await;
+    assert_eq!(
+        app.store
+            .work_item(&ea, it.id)
+            .await
+            .unwrap()
+            .status
+            .as_str(),
+        "in_progress"
+    );
+    // The link form asks the same way, without JavaScript.
+    let asked = page_text(&c, &format!("{page}?confirm=complete")).await;
+    assert!(asked.contains("id=\"confirm-complete\""));
+    // Confirmed: completed, and the page offers Undo.
+    let resp = post(vec![
+        ("action", "complete".into()),
+        ("confirmed", "yes".into()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.store
+            .work_item(&ea, it.id)
+            .await
+            .unwrap()
+            .status
+            .as_str(),
+        "completed"
+    );
+    let html = page_text(&c, &page).await;
+    assert!(html.contains("id=\"act-undo\""), "{html}");
+    // The store refuses an undo after the minute, and nothing changes.
+    let (at, _) = app.store.last_completion(it.id).await.unwrap().unwrap();
+    let history_before = count(&app, "work_item_history").await;
+    let err = app
+        .store
+        .undo_complete(&ea, it.id, at + 60_001)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("minute"), "{err}");
+    assert_eq!(count(&app, "work_item_history").await, history_before);
+    // Someone else (another employee) may not undo it.
+    let other = user_with_skills(&app, "other.emp", &cast.a, "").await;
+    let ov = viewer(&app, &other.username).await;
+    assert!(app.store.undo_complete(&ov, it.id, at).await.is_err());
+    // Within the minute, Undo returns it to in progress.
+    let resp = post(vec![("action", "undo".into())]).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let back = app.store.work_item(&ea, it.id).await.unwrap();
+    assert_eq!(back.status.as_str(), "in_progress");
+    assert_eq!(back.completed_on, None);
+    // Undo again: there is nothing to undo.
+    let resp = post(vec![("action", "undo".into())]).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // History in words, not codes.
+    let html = page_text(&c, &page).await;
+    let history = &html[html.find("id=\"history\"").unwrap()..];
+    assert!(
+        history.contains("Completion undone: in progress again"),
+        "{history}"
+    );
+    assert!(history.contains("Assigned to Test employee.a"), "{history}");
+    for code in ["in_progress", ">assign<", ">complete<", "undo_complete"] {
+        assert!(!history.contains(code), "{code} in {history}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn dashboard_settings_have_their_own_page_with_errors_next_to_the_field() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    let busy = in_progress_for_employee(&app, &cast.a, "Busy").await;
+    let c = app.login("manager.a").await;
+    let settings = format!("{}/dashboard/settings?office=AAA", app.url);
+    let html = page_text(&c, &settings).await;
+    assert!(html.contains("id=\"days-reconsideration\""), "{html}");
+    assert!(html.contains("id=\"leave-first\""));
+    // The dashboard keeps the figures; the settings moved away.
+    let dash = page_text(&c, &format!("{}/dashboard?office=AAA", app.url)).await;
+    assert!(!dash.contains("id=\"days-reconsideration\""));
+    assert!(dash.contains("id=\"dashboard-settings\""));
+    // Only people with work are in the load chart and table; the others are named below.
+    let load = &dash
+        [dash.find("id=\"load-heading\"").unwrap()..dash.find("id=\"backlog-heading\"").unwrap()];
+    assert!(load.contains("Test employee.a"), "{load}");
+    let table = &load[load.find("<table").unwrap()..load.find("</table>").unwrap()];
+    assert!(!table.contains("Test manager.a"), "{table}");
+    assert!(load.contains("No open work: ") && load.contains("Test manager.a"));
+    // Weeks before the office's first item are gaps, not zeros.
+    assert!(dash.contains("no data"), "{dash}");
+    let _ = busy;
+
+    let token = form_token(&html).unwrap();
+    let policies_before = count(&app, "deadline_policies").await;
+    let resp = c
+        .post(format!("{}/dashboard/policy", app.url))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("office", "AAA"),
+            ("workload", "reconsideration"),
+            ("days", "-1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = resp.text().await.unwrap();
+    let err_at = html
+        .find("id=\"days-reconsideration-error\"")
+        .expect("error next to the field");
+    let field_at = html.find("id=\"days-reconsideration\"").unwrap();
+    assert!(
+        err_at < field_at && field_at - err_at < 400,
+        "the message is beside its field"
+    );
+    assert!(html.contains("0 to 365 business days"));
+    assert!(html.contains("value=\"-1\""), "what was typed stays");
+    assert_eq!(count(&app, "deadline_policies").await, policies_before);
+    // Leave with a bad date: the date field says so; nothing recorded.
+    let leave_before = count(&app, "leave").await;
+    let resp = c
+        .post(format!("{}/dashboard/leave", app.url))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("office", "AAA"),
+            ("user", "employee.a"),
+            ("first_day", "tomorrow"),
+            ("last_day", "2030-01-02"),
+            ("note", "course"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("id=\"leave-first-error\""), "{html}");
+    assert!(html.contains("value=\"course\""));
+    assert_eq!(count(&app, "leave").await, leave_before);
+    // A good one is saved and the settings page says so.
+    let resp = c
+        .post(format!("{}/dashboard/policy", app.url))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("office", "AAA"),
+            ("workload", "reconsideration"),
+            ("days", "12"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert!(resp.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/dashboard/settings?office=AAA"));
+    // Employees do not see the settings; analysts still get no office dashboard.
+    let e = app.login("employee.a").await;
+    let resp = e.get(&settings).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let an = app.login("analyst").await;
+    let resp = an
+        .get(format!("{}/dashboard", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn search_marks_matched_words_and_never_passes_html_from_data() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    item(
+        &app,
+        &cast.a,
+        "manager.a",
+        "post_entitlement",
+        "<b>Wage</b> report for <script>x</script>",
+    )
+    .await;
+    let c = app.login("employee.a").await;
+    let html = page_text(&c, &format!("{}/search?q=wage", app.url)).await;
+    assert!(html.contains("<mark>Wage</mark>"), "{html}");
+    assert!(
+        html.contains("&#60;b&#62;<mark>Wage</mark>&#60;/b&#62;"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>x"), "no HTML from data");
+    assert!(html.contains("type=\"search\""));
+    assert!(html.contains("<label for=\"s-q\">"));
+    // The label sits right after its checkbox, in the same row.
+    let cb = html.find("id=\"s-open\"").unwrap();
+    let label = html.find("<label for=\"s-open\">").unwrap();
+    assert!(label > cb && label - cb < 80, "label beside its checkbox");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn home_is_the_persons_day_with_counts_in_the_navigation() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    let it = in_progress_for_employee(&app, &cast.a, "Earnings query").await;
+    let c = app.login("employee.a").await;
+    let html = page_text(&c, &format!("{}/", app.url)).await;
+    assert!(html.contains("id=\"home-role\"") && html.contains("id=\"home-office\""));
+    let mine = &html[html.find("id=\"my-work\"").expect("my work listed")..];
+    assert!(mine.contains(&format!("/work/{}", it.id)) && mine.contains(&it.due_on));
+    // The assignment left an unread notification: listed, and counted in the navigation.
+    assert!(html.contains("id=\"unread\""), "{html}");
+    let nav = &html[..html.find("<main").unwrap()];
+    assert!(
+        nav.contains("Notifications <span class=\"nav-count\">1<"),
+        "{nav}"
+    );
+    assert!(html.contains("id=\"to-profile-count\">0<"));
+    // The queue: no selects repeating the tabs or the aging list, a skip link, labelled cells.
+    let q = page_text(&c, &format!("{}/work?office=AAA&view=mine", app.url)).await;
+    assert!(!q.contains("id=\"f-view\"") && !q.contains("id=\"f-age\""));
+    assert!(q.contains("id=\"skip-results\"") && q.contains("id=\"results\""));
+    assert!(q.contains("data-label=\"Due\" class=\"nowrap\""));
+    assert!(q.contains("class=\"page-wide\""));
+    // Read: the count goes.
+    let token = form_token(&html).unwrap();
+    c.post(format!("{}/notifications/read", app.url))
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let html = page_text(&c, &format!("{}/", app.url)).await;
+    assert!(
+        !html.contains("nav-count"),
+        "no count when nothing is unread"
+    );
+    assert!(html.contains("id=\"unread-empty\""));
+    app.stop().await;
 }

@@ -1,14 +1,45 @@
-//! The home page: who you are, your office, and where to go from here.
+//! The home page is the person's day: their work due soonest, unread notifications, documents
+//! of their office waiting to be profiled; then who they are and their office.
 
-use super::{render, Chrome};
-use crate::auth::{Csrf, PageUser};
+use super::work::{row, Row};
+use super::{render, when, Chrome};
+use crate::auth::{Csrf, PageUser, SignedIn};
 use crate::error::PageError;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use worktrack_domain::Role;
-use worktrack_store::Office;
+use worktrack_domain::{Role, Scope};
+use worktrack_store::{Notification, Office, QueueQuery, QueueView};
+
+/// Items of one's own work shown on the home page.
+pub const MY_WORK: i64 = 5;
+/// Unread notifications shown on the home page.
+pub const MY_NOTIFICATIONS: usize = 5;
+
+/// The counts beside *Notifications* and *Profiling* in the navigation.
+#[derive(Default, Clone, Copy)]
+pub struct DayCounts {
+    pub unread: Option<i64>,
+    pub to_profile: Option<i64>,
+}
+
+/// Unread notifications of `who` and documents waiting to be profiled in their office (for
+/// roles that work with individual items; nothing for the others).
+pub async fn day_counts(state: &AppState, who: &SignedIn) -> Result<DayCounts, PageError> {
+    if who.viewer.scope == Scope::Nothing {
+        return Ok(DayCounts::default());
+    }
+    let unread = match who.viewer.actor.user_id {
+        Some(id) => Some(state.store.unread_notifications(id).await?),
+        None => None,
+    };
+    let to_profile = match who.user.office_id {
+        Some(o) if who.viewer.scope.permits(o) => Some(state.store.documents_to_profile(o).await?),
+        _ => None,
+    };
+    Ok(DayCounts { unread, to_profile })
+}
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -23,6 +54,15 @@ pub struct HomePage {
     pub area_offices: Vec<Office>,
     pub skills: Vec<String>,
     pub is_admin: bool,
+    /// Whether the role works with individual items (the "your day" part is shown).
+    pub works: bool,
+    /// The person's open work, due soonest first.
+    pub my_work: Vec<Row>,
+    /// Open items assigned to them in all (the list shows the first few).
+    pub my_open: i64,
+    pub unread: Vec<(String, Notification)>,
+    pub unread_count: i64,
+    pub to_profile: Option<i64>,
 }
 
 pub async fn home(
@@ -59,8 +99,54 @@ pub async fn home(
     } else {
         Vec::new()
     };
+    let works = who.viewer.scope != Scope::Nothing;
+    let counts = day_counts(&state, &who).await?;
+    let mut my_work = Vec::new();
+    let mut my_open = 0;
+    if let (Some(o), true) = (&office, works) {
+        if matches!(who.role(), Role::Employee | Role::Manager) && who.viewer.scope.permits(o.id) {
+            let today = o.today();
+            let query = QueueQuery {
+                office_id: o.id,
+                view: QueueView::Mine,
+                workload: None,
+                assignee_id: None,
+                age: None,
+                after: None,
+                limit: MY_WORK,
+                today,
+            };
+            let page = store.queue(&who.viewer, &query).await?;
+            let calendar = store.office_calendar_cached(o).await?;
+            let rules = store.workload_rules_cached(o.id).await?;
+            let all = store.queue_counts(&who.viewer, o, &calendar, today).await?;
+            my_open = all.mine;
+            my_work = page
+                .items
+                .into_iter()
+                .map(|i| row(i, &calendar, today, &rules))
+                .collect();
+        }
+    }
+    let unread = match (who.viewer.actor.user_id, works) {
+        (Some(uid), true) => store
+            .notifications(uid, 50)
+            .await?
+            .into_iter()
+            .filter(|n| !n.read)
+            .take(MY_NOTIFICATIONS)
+            .map(|n| (when(n.created_at, who.zone), n))
+            .collect(),
+        _ => Vec::new(),
+    };
     render(&HomePage {
-        chrome: Chrome::for_user(&who, "Home", csrf, "/"),
+        chrome: Chrome::for_user(&who, "Home", csrf, "/").with_day_counts(&counts),
+        works,
+        my_work,
+        my_open,
+        unread,
+        unread_count: counts.unread.unwrap_or(0),
+        to_profile: counts.to_profile,
         display_name: who.user.display_name.clone(),
         username: who.user.username.clone(),
         role_label: who.role().label(),

@@ -69,7 +69,10 @@ pub fn routes() -> Router<AppState> {
         .route("/notifications", get(work::notifications))
         .route("/notifications/read", post(work::notifications_read))
         .route("/dashboard", get(work::dashboard))
-        .route("/dashboard/settings", post(work::settings))
+        .route(
+            "/dashboard/settings",
+            get(work::settings_page).post(work::settings),
+        )
         .route("/dashboard/policy", post(work::policy))
         .route("/dashboard/leave", post(work::add_leave))
         .route("/area", get(work::area))
@@ -81,6 +84,8 @@ pub struct NavLink {
     pub href: &'static str,
     pub label: &'static str,
     pub current: bool,
+    /// A count shown beside the label (unread notifications, documents to profile).
+    pub count: Option<i64>,
 }
 
 pub struct NavUser {
@@ -161,6 +166,7 @@ impl Chrome {
                     href,
                     label,
                     current: href == current,
+                    count: None,
                 })
                 .collect(),
             csrf,
@@ -173,6 +179,21 @@ impl Chrome {
                 _ => None,
             },
         }
+    }
+
+    /// Puts `count` beside the navigation entry `href` (when it is there and the count is
+    /// above zero).
+    pub fn with_count(mut self, href: &str, count: Option<i64>) -> Chrome {
+        if let Some(link) = self.nav.iter_mut().find(|l| l.href == href) {
+            link.count = count.filter(|n| *n > 0);
+        }
+        self
+    }
+
+    /// The counts of the person's day beside *Notifications* and *Profiling*.
+    pub fn with_day_counts(self, counts: &home::DayCounts) -> Chrome {
+        self.with_count("/notifications", counts.unread)
+            .with_count("/profiling", counts.to_profile)
     }
 
     /// An error of the page's own (a form sent back); one left by a redirect stays when there

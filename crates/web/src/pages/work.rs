@@ -3,6 +3,7 @@
 //! with its moves and history; search; notifications; the manager's dashboard with its
 //! settings; and the area director's side-by-side view.
 
+use super::home::day_counts;
 use super::{render, render_status, when, zone_of, Chrome};
 use crate::auth::{Csrf, PageUser, SignedIn};
 use crate::error::PageError;
@@ -17,11 +18,12 @@ use serde::Deserialize;
 use std::sync::Arc;
 use time::Date;
 use worktrack_domain::work::{
-    escalation, time_to_due_phrase, Action, AgeBucket, AssignmentRule, Escalation, Priority,
+    allowed_phrase, escalation, highlight, history_phrase, may_undo_complete, search_terms,
+    time_to_due_phrase, Action, AgeBucket, AssignmentRule, Escalation, Priority, Status,
 };
 use worktrack_domain::{Calendar, Role, Scope};
 use worktrack_store::{
-    HistoryEntry, Load, MoveInput, NewWorkItem, Office, QueueCounts, QueueQuery, QueueView,
+    now_ms, HistoryEntry, Load, MoveInput, NewWorkItem, Office, QueueCounts, QueueQuery, QueueView,
     SavedView, SearchHit, StoreError, User, WorkItem, WorkloadRule,
 };
 
@@ -207,6 +209,9 @@ pub struct QueuePage {
     pub people: Vec<User>,
     pub saved: Vec<SavedView>,
     pub query_string: String,
+    /// The office, workload and employee chosen, for the tabs and age links (which add the view
+    /// or the age bucket).
+    pub filter_query: String,
     pub can_manage: bool,
     pub can_take: bool,
 }
@@ -319,8 +324,17 @@ async fn queue_page(
         Some(id) => state.store.saved_views_cached(id).await?.to_vec(),
         None => Vec::new(),
     };
+    let filter_query = view_query(&QueueParams {
+        office: office.code.clone(),
+        workload: p.workload.clone(),
+        assignee: p.assignee.clone(),
+        ..QueueParams::default()
+    });
     let page = QueuePage {
-        chrome: Chrome::for_user(who, "Work", csrf, "/work").with_error(error),
+        filter_query,
+        chrome: Chrome::for_user(who, "Work", csrf, "/work")
+            .with_error(error)
+            .with_day_counts(&day_counts(state, who).await?),
         csv_href: format!("/work.csv?{base}"),
         query_string: base,
         view: query.view,
@@ -575,8 +589,14 @@ pub struct ItemPage {
     pub row: Row,
     pub claimant: Option<String>,
     pub documents: Vec<i64>,
-    pub history: Vec<(String, HistoryEntry)>,
+    pub history: Vec<HistoryLine>,
     pub simple_actions: Vec<ActionButton>,
+    /// "Complete" was asked for: the page asks once before it is done.
+    pub confirm_complete: bool,
+    /// The item was completed less than a minute ago by this person (or they manage it).
+    pub can_undo: bool,
+    /// The deadline in words ("5 business days allowed").
+    pub allowed: String,
     pub can_assign: bool,
     pub can_wait: bool,
     pub can_transfer: bool,
@@ -584,14 +604,50 @@ pub struct ItemPage {
     pub other_offices: Vec<Office>,
 }
 
+/// A line of an item's history as the page shows it: when, who, what in words, the note.
+pub struct HistoryLine {
+    pub at: String,
+    pub actor: String,
+    pub what: String,
+    pub note: String,
+}
+
+impl HistoryLine {
+    fn of(h: HistoryEntry, zone: Option<worktrack_domain::TimeZone>) -> HistoryLine {
+        HistoryLine {
+            at: when(h.at, zone),
+            what: history_phrase(
+                &h.action,
+                h.from_status.as_deref(),
+                &h.to_status,
+                h.assignee.as_deref(),
+            ),
+            actor: h.actor,
+            note: h.note,
+        }
+    }
+}
+
+/// What the item page shows besides the item: a confirmation step, messages.
+#[derive(Default)]
+struct ItemView {
+    confirm_complete: bool,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
 async fn item_page(
     state: &AppState,
     who: &SignedIn,
     csrf: String,
     id: i64,
-    notice: Option<String>,
-    error: Option<String>,
+    view: ItemView,
 ) -> Result<ItemPage, PageError> {
+    let ItemView {
+        confirm_complete,
+        notice,
+        error,
+    } = view;
     let item = state.store.work_item(&who.viewer, id).await?;
     let office = state.store.office_by_id(item.office_id).await?;
     let rules = state.store.workload_rules_cached(office.id).await?;
@@ -610,7 +666,7 @@ async fn item_page(
         .work_item_history(id)
         .await?
         .into_iter()
-        .map(|h| (when(h.at, zone_of(&office)), h))
+        .map(|h| HistoryLine::of(h, zone_of(&office)))
         .collect();
     let writes = who.role().may_write_business_data();
     let actions = if writes {
@@ -656,10 +712,24 @@ async fn item_page(
         Vec::new()
     };
     let today = office.today();
+    let can_undo = writes
+        && item.status == Status::Completed
+        && match state.store.last_completion(id).await? {
+            Some((at, by)) => {
+                may_undo_complete(at, now_ms())
+                    && (manager || (by.is_some() && by == who.viewer.actor.user_id))
+            }
+            None => false,
+        };
+    let confirm_complete = confirm_complete && actions.contains(&Action::Complete);
     Ok(ItemPage {
+        confirm_complete,
+        can_undo,
+        allowed: allowed_phrase(item.deadline_days, item.paused_days),
         chrome: Chrome::for_user(who, &format!("Work item {id}"), csrf, "/work")
             .with_notice(notice)
-            .with_error(error),
+            .with_error(error)
+            .with_day_counts(&day_counts(state, who).await?),
         can_assign: manager && actions.contains(&Action::Assign),
         can_wait: actions.contains(&Action::Wait),
         can_transfer: manager && actions.contains(&Action::Transfer),
@@ -679,15 +749,30 @@ pub async fn show(
     PageUser(who): PageUser,
     Csrf(csrf): Csrf,
     Path(id): Path<i64>,
+    Query(p): Query<ShowParams>,
 ) -> Result<Response, PageError> {
-    let page = item_page(&state, &who, csrf, id, None, None).await?;
+    let view = ItemView {
+        confirm_complete: p.confirm == "complete",
+        ..ItemView::default()
+    };
+    let page = item_page(&state, &who, csrf, id, view).await?;
     Ok(render(&page)?.into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct ShowParams {
+    /// `complete`: ask to confirm completing the item.
+    #[serde(default)]
+    confirm: String,
 }
 
 #[derive(Deserialize)]
 pub struct MoveForm {
     #[serde(default)]
     action: String,
+    /// `yes` once the person confirmed a completion.
+    #[serde(default)]
+    confirmed: String,
     #[serde(default)]
     assignee: String,
     #[serde(default)]
@@ -704,9 +789,26 @@ pub async fn act(
     Form(f): Form<MoveForm>,
 ) -> Result<Response, PageError> {
     let fail = |msg: String| async {
-        let page = item_page(&state, &who, csrf.clone(), id, None, Some(msg)).await?;
+        let view = ItemView {
+            error: Some(msg),
+            ..ItemView::default()
+        };
+        let page = item_page(&state, &who, csrf.clone(), id, view).await?;
         Ok::<_, PageError>(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
     };
+    if f.action == "undo" {
+        return match state.store.undo_complete(&who.viewer, id, now_ms()).await {
+            Ok(_) => Ok(flash::redirect(
+                &state,
+                &format!("/work/{id}"),
+                "Undone: the item is in progress again.",
+            )),
+            Err(StoreError::Invalid(m))
+            | Err(StoreError::Conflict(m))
+            | Err(StoreError::Forbidden(m)) => fail(capitalise(&m)).await,
+            Err(e) => Err(e.into()),
+        };
+    }
     let Some(action) = Action::parse(&f.action) else {
         return fail(format!(
             "{:?} is not something a work item can do.",
@@ -718,6 +820,15 @@ pub async fn act(
         note: f.note.clone(),
         ..MoveInput::default()
     };
+    if action == Action::Complete && f.confirmed != "yes" {
+        // Completing asks once; the form of the confirmation step says "yes".
+        let view = ItemView {
+            confirm_complete: true,
+            ..ItemView::default()
+        };
+        let page = item_page(&state, &who, csrf.clone(), id, view).await?;
+        return Ok(render(&page)?.into_response());
+    }
     if action == Action::Assign {
         match state.store.user_by_username(&f.assignee).await {
             Ok(u) => input.assignee_id = Some(u.id),
@@ -737,6 +848,10 @@ pub async fn act(
     {
         Ok(item) => {
             let msg = match action {
+                Action::Complete => {
+                    "Completed. Changed your mind? Undo it within a minute with the Undo button."
+                        .to_string()
+                }
                 Action::Transfer => format!(
                     "Transferred: the receiving office continues it as work item {}.",
                     item.transferred_to.unwrap_or_default()
@@ -887,8 +1002,17 @@ pub struct SearchPage {
     pub office: String,
     pub open_only: bool,
     pub offices: Vec<Office>,
-    pub hits: Vec<(Row, String, String)>,
+    pub hits: Vec<SearchLine>,
     pub searched: bool,
+}
+
+/// A search hit as the page shows it: the title and text cut into pieces, the matched words
+/// marked (each piece is escaped by the template like any other text).
+pub struct SearchLine {
+    pub row: Row,
+    pub office_code: String,
+    pub title: Vec<(String, bool)>,
+    pub snippet: Vec<(String, bool)>,
 }
 
 pub async fn search(
@@ -911,6 +1035,7 @@ pub async fn search(
     let mut error = None;
     let mut hits = Vec::new();
     let searched = !p.q.trim().is_empty();
+    let terms = search_terms(&p.q);
     if searched {
         match state
             .store
@@ -933,11 +1058,12 @@ pub async fn search(
                         e.insert((calendar, rules));
                     }
                     if let Some((calendar, rules)) = per_office.get(&o.id) {
-                        hits.push((
-                            row(item, calendar, o.today(), rules),
-                            snippet,
-                            o.code.clone(),
-                        ));
+                        hits.push(SearchLine {
+                            title: highlight(&item.title, &terms),
+                            snippet: highlight(&snippet, &terms),
+                            row: row(item, calendar, o.today(), rules),
+                            office_code: o.code.clone(),
+                        });
                     }
                 }
             }
@@ -946,7 +1072,9 @@ pub async fn search(
         }
     }
     let page = SearchPage {
-        chrome: Chrome::for_user(&who, "Search work", csrf, "/search").with_error(error),
+        chrome: Chrome::for_user(&who, "Search work", csrf, "/search")
+            .with_error(error)
+            .with_day_counts(&day_counts(&state, &who).await?),
         q: p.q,
         office: p.office,
         open_only: p.open == "1",
@@ -980,7 +1108,8 @@ pub async fn notifications(
         .map(|n| (when(n.created_at, who.zone), n))
         .collect();
     let page = NotificationsPage {
-        chrome: Chrome::for_user(&who, "Notifications", csrf, "/notifications"),
+        chrome: Chrome::for_user(&who, "Notifications", csrf, "/notifications")
+            .with_day_counts(&day_counts(&state, &who).await?),
         items,
     };
     Ok(render(&page)?.into_response())
@@ -1025,30 +1154,47 @@ pub fn bar_chart(title: &str, bars: &[(String, f64)], unit: &str) -> String {
     svg
 }
 
-/// Columns over time as inline SVG (backlog trend, weekly compliance).
-pub fn column_chart(title: &str, cols: &[(String, f64)], max: Option<f64>) -> String {
+/// Columns over time as inline SVG (backlog trend, weekly compliance). A period without data
+/// (`None`) is drawn as a dashed gap marked "no data", never as a zero.
+pub fn column_chart(title: &str, cols: &[(String, Option<f64>)], max: Option<f64>) -> String {
     let width = 640.0;
     let height = 200.0;
     let base = 170.0;
     let n = cols.len().max(1) as f64;
     let slot = width / n;
     let max = max
-        .unwrap_or_else(|| cols.iter().map(|c| c.1).fold(0.0, f64::max))
+        .unwrap_or_else(|| cols.iter().filter_map(|c| c.1).fold(0.0, f64::max))
         .max(1.0);
     let mut svg = format!(
         "<svg class=\"chart\" role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {width} {height}\" width=\"100%\">",
         esc(title)
     );
     for (i, (label, v)) in cols.iter().enumerate() {
-        let h = (base - 20.0) * v / max;
         let x = i as f64 * slot + slot * 0.15;
+        match v {
+            Some(v) => {
+                let h = (base - 20.0) * v / max;
+                svg.push_str(&format!(
+                    "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" class=\"chart-bar\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"chart-value\" text-anchor=\"middle\">{}</text>",
+                    base - h,
+                    slot * 0.7,
+                    x + slot * 0.35,
+                    base - h - 4.0,
+                    fmt_num(*v),
+                ));
+            }
+            None => {
+                svg.push_str(&format!(
+                    "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"30\" class=\"chart-gap\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"chart-gap-label\" text-anchor=\"middle\">no data</text>",
+                    base - 30.0,
+                    slot * 0.7,
+                    x + slot * 0.35,
+                    base - 36.0,
+                ));
+            }
+        }
         svg.push_str(&format!(
-            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" class=\"chart-bar\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"chart-value\" text-anchor=\"middle\">{}</text><text x=\"{:.1}\" y=\"{:.1}\" class=\"chart-label\" text-anchor=\"middle\">{}</text>",
-            base - h,
-            slot * 0.7,
-            x + slot * 0.35,
-            base - h - 4.0,
-            fmt_num(*v),
+            "<text x=\"{:.1}\" y=\"{:.1}\" class=\"chart-label\" text-anchor=\"middle\">{}</text>",
             x + slot * 0.35,
             base + 18.0,
             esc(label)
@@ -1082,15 +1228,15 @@ pub struct DashboardPage {
     pub paper: (i64, i64, i64, i64),
     pub counts: QueueCounts,
     pub load_chart: String,
+    /// People with open work (the chart and its table show only them).
     pub load: Vec<Load>,
+    /// Names of the people without open work.
+    pub idle: Vec<String>,
     pub backlog_chart: String,
-    pub backlog: Vec<(String, f64)>,
+    pub backlog: Vec<(String, Option<f64>)>,
     pub timeliness_chart: String,
     pub timeliness: Vec<(String, String, String)>,
-    pub rules: Vec<WorkloadRule>,
-    pub assignment_rules: Vec<(&'static str, &'static str)>,
     pub people: Vec<User>,
-    pub leave: Vec<(String, worktrack_store::Leave)>,
     pub can_manage: bool,
     pub today: String,
 }
@@ -1114,7 +1260,13 @@ async fn dashboard_page(
         .store
         .queue_counts(&who.viewer, &office, &calendar, today)
         .await?;
-    let load = state.store.office_load(&office, today).await?;
+    let (load, idle): (Vec<Load>, Vec<Load>) = state
+        .store
+        .office_load(&office, today)
+        .await?
+        .into_iter()
+        .partition(|l| l.open > 0);
+    let idle = idle.into_iter().map(|l| l.name).collect();
     let load_chart = bar_chart(
         "Open work per person, weighted by effort",
         &load
@@ -1126,6 +1278,10 @@ async fn dashboard_page(
     // Backlog at the end of each of the last weeks, and completion on time per week.
     let start = today - time::Duration::weeks(WEEKS);
     let dates = state.store.office_item_dates(office.id, start).await?;
+    let first_received = dates
+        .iter()
+        .filter_map(|(rec, _, _, _)| parse_day(rec))
+        .min();
     let parse = |s: &str| Date::parse(s, &time::format_description::well_known::Iso8601::DATE).ok();
     let mut backlog = Vec::new();
     let mut timeliness = Vec::new();
@@ -1141,7 +1297,9 @@ async fn dashboard_page(
             })
             .count();
         let label = format!("{:02}-{:02}", u8::from(end.month()), end.day());
-        backlog.push((label.clone(), open_at_end as f64));
+        // Before the office's first item there is no backlog to speak of: a gap, not a zero.
+        let known = first_received.is_some_and(|f| f <= end);
+        backlog.push((label.clone(), known.then_some(open_at_end as f64)));
         let completed: Vec<_> = dates
             .iter()
             .filter(|(_, _, done, status)| {
@@ -1161,7 +1319,7 @@ async fn dashboard_page(
         } else {
             Some(100.0 * on_time as f64 / completed.len() as f64)
         };
-        timeliness_cols.push((label.clone(), pct.unwrap_or(0.0)));
+        timeliness_cols.push((label.clone(), pct));
         timeliness.push((
             label,
             format!("{on_time} of {}", completed.len()),
@@ -1204,20 +1362,6 @@ async fn dashboard_page(
         .into_iter()
         .filter(|u| u.active && matches!(u.role, Role::Employee | Role::Manager))
         .collect::<Vec<_>>();
-    let leave = state
-        .store
-        .leave(office.id, today)
-        .await?
-        .into_iter()
-        .map(|l| {
-            let name = people
-                .iter()
-                .find(|u| u.id == l.user_id)
-                .map(|u| u.display_name.clone())
-                .unwrap_or_default();
-            (name, l)
-        })
-        .collect();
     Ok(DashboardPage {
         chrome: Chrome::for_user(
             who,
@@ -1226,11 +1370,13 @@ async fn dashboard_page(
             "/dashboard",
         )
         .with_notice(notice)
-        .with_error(error),
+        .with_error(error)
+        .with_day_counts(&day_counts(state, who).await?),
         paper,
         counts,
         load_chart,
         load,
+        idle,
         backlog_chart: column_chart("Open work items at the end of each week", &backlog, None),
         backlog,
         timeliness_chart: column_chart(
@@ -1239,13 +1385,7 @@ async fn dashboard_page(
             Some(100.0),
         ),
         timeliness,
-        rules: state.store.workload_rules_cached(office.id).await?.to_vec(),
-        assignment_rules: AssignmentRule::ALL
-            .iter()
-            .map(|r| (r.as_str(), r.label()))
-            .collect(),
         people,
-        leave,
         can_manage: may_manage(who) || who.role() == Role::Admin,
         today: today.to_string(),
         office,
@@ -1269,13 +1409,169 @@ pub async fn dashboard(
     Ok(render(&page)?.into_response())
 }
 
-fn back_to_dashboard(state: &AppState, office: &str, key: &str, message: &str) -> Response {
-    let to = format!("/dashboard?office={}", urlencode(office));
-    if key == "error" {
-        flash::redirect_error(state, &to, message)
-    } else {
-        flash::redirect(state, &to, message)
+fn parse_day(s: &str) -> Option<Date> {
+    Date::parse(
+        s.trim(),
+        &time::format_description::well_known::Iso8601::DATE,
+    )
+    .ok()
+}
+
+// --- dashboard settings ----------------------------------------------------------------------
+
+/// A settings form sent back: which field is wrong and what was typed.
+#[derive(Default)]
+pub struct SettingsErrors {
+    /// The assignment rule's error.
+    pub rule: Option<String>,
+    /// The workload whose deadline was refused, its message and the value typed.
+    pub policy: Option<(String, String, String)>,
+    /// The leave form's field in error (`user`, `first_day`, `last_day`, `note`), its message.
+    pub leave: Option<(&'static str, String)>,
+    /// The leave form as it was sent.
+    pub leave_form: Option<LeaveForm>,
+}
+
+impl SettingsErrors {
+    /// The message of the deadline field of `workload`, if that one was refused.
+    pub fn policy_error(&self, workload: &str) -> Option<&str> {
+        match &self.policy {
+            Some((w, m, _)) if w == workload => Some(m.as_str()),
+            _ => None,
+        }
     }
+
+    /// The value typed in the deadline field of `workload`, if that one was refused.
+    pub fn policy_value(&self, workload: &str) -> &str {
+        match &self.policy {
+            Some((w, _, v)) if w == workload => v.as_str(),
+            _ => "",
+        }
+    }
+
+    /// The message of the leave form's `field`, if that one is wrong.
+    pub fn leave_error(&self, field: &str) -> Option<&str> {
+        match &self.leave {
+            Some((f, m)) if *f == field => Some(m.as_str()),
+            _ => None,
+        }
+    }
+
+    /// What was typed in the leave form's `field`.
+    pub fn leave_value(&self, field: &str) -> &str {
+        match &self.leave_form {
+            Some(f) => match field {
+                "user" => &f.user,
+                "first_day" => &f.first_day,
+                "last_day" => &f.last_day,
+                "note" => &f.note,
+                _ => "",
+            },
+            None => "",
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "work_dashboard_settings.html")]
+pub struct SettingsPage {
+    pub chrome: Chrome,
+    pub office: Office,
+    pub offices: Vec<Office>,
+    pub rules: Vec<WorkloadRule>,
+    pub assignment_rules: Vec<(&'static str, &'static str)>,
+    pub people: Vec<User>,
+    pub leave: Vec<(String, worktrack_store::Leave)>,
+    pub errors: SettingsErrors,
+}
+
+async fn settings_page_of(
+    state: &AppState,
+    who: &SignedIn,
+    csrf: String,
+    code: &str,
+    errors: SettingsErrors,
+) -> Result<SettingsPage, PageError> {
+    let (office, offices) = working_office(state, who, code).await?;
+    if !(may_manage(who) || who.role() == Role::Admin) {
+        return Err(PageError::forbidden(
+            "Only managers and area directors change how work is handed out.",
+        ));
+    }
+    let today = office.today();
+    let people = state
+        .store
+        .users(Some(office.id))
+        .await?
+        .into_iter()
+        .filter(|u| u.active && matches!(u.role, Role::Employee | Role::Manager))
+        .collect::<Vec<_>>();
+    let leave = state
+        .store
+        .leave(office.id, today)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let name = people
+                .iter()
+                .find(|u| u.id == l.user_id)
+                .map(|u| u.display_name.clone())
+                .unwrap_or_default();
+            (name, l)
+        })
+        .collect();
+    let summary = errors
+        .rule
+        .clone()
+        .or_else(|| errors.policy.as_ref().map(|p| p.1.clone()))
+        .or_else(|| errors.leave.as_ref().map(|l| l.1.clone()));
+    Ok(SettingsPage {
+        chrome: Chrome::for_user(
+            who,
+            &format!("Dashboard settings — {}", office.code),
+            csrf,
+            "/dashboard",
+        )
+        .with_error(summary)
+        .with_day_counts(&day_counts(state, who).await?),
+        rules: state.store.workload_rules_cached(office.id).await?.to_vec(),
+        assignment_rules: AssignmentRule::ALL
+            .iter()
+            .map(|r| (r.as_str(), r.label()))
+            .collect(),
+        people,
+        leave,
+        errors,
+        office,
+        offices,
+    })
+}
+
+/// The settings sent back with what is wrong, next to the field: 422, nothing changed.
+async fn settings_refused(
+    state: &AppState,
+    who: &SignedIn,
+    csrf: String,
+    code: &str,
+    errors: SettingsErrors,
+) -> Result<Response, PageError> {
+    let page = settings_page_of(state, who, csrf, code, errors).await?;
+    Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+}
+
+fn back_to_settings(state: &AppState, office: &str, message: &str) -> Response {
+    let to = format!("/dashboard/settings?office={}", urlencode(office));
+    flash::redirect(state, &to, message)
+}
+
+pub async fn settings_page(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Query(p): Query<DashParams>,
+) -> Result<Response, PageError> {
+    let page = settings_page_of(&state, &who, csrf, &p.office, SettingsErrors::default()).await?;
+    Ok(render(&page)?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -1291,6 +1587,7 @@ pub struct SettingsForm {
 pub async fn settings(
     State(state): State<AppState>,
     PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
     Form(f): Form<SettingsForm>,
 ) -> Result<Response, PageError> {
     let (office, _) = working_office(&state, &who, &f.office).await?;
@@ -1299,13 +1596,18 @@ pub async fn settings(
         .set_assignment_rule(&who.viewer, &office, &f.rule, f.keep == "on")
         .await
     {
-        Ok(()) => Ok(back_to_dashboard(
+        Ok(()) => Ok(back_to_settings(
             &state,
             &office.code,
-            "done",
             "Assignment settings saved.",
         )),
-        Err(StoreError::Invalid(m)) => Ok(back_to_dashboard(&state, &office.code, "error", &m)),
+        Err(StoreError::Invalid(m)) => {
+            let errors = SettingsErrors {
+                rule: Some(capitalise(&m)),
+                ..SettingsErrors::default()
+            };
+            settings_refused(&state, &who, csrf, &office.code, errors).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -1332,21 +1634,23 @@ pub async fn policy(
         .set_deadline_policy(&who.viewer, &office, &f.workload, &f.days)
         .await
     {
-        Ok(()) => Ok(back_to_dashboard(
+        Ok(()) => Ok(back_to_settings(
             &state,
             &office.code,
-            "done",
             "Deadline saved; it applies to new work items.",
         )),
         Err(StoreError::Invalid(m)) => {
-            let page = dashboard_page(&state, &who, csrf, &office.code, None, Some(m)).await?;
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            let errors = SettingsErrors {
+                policy: Some((f.workload.clone(), capitalise(&m), f.days.clone())),
+                ..SettingsErrors::default()
+            };
+            settings_refused(&state, &who, csrf, &office.code, errors).await
         }
         Err(e) => Err(e.into()),
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default, Clone)]
 pub struct LeaveForm {
     #[serde(default)]
     office: String,
@@ -1363,47 +1667,57 @@ pub struct LeaveForm {
 pub async fn add_leave(
     State(state): State<AppState>,
     PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
     Form(f): Form<LeaveForm>,
 ) -> Result<Response, PageError> {
     let (office, _) = working_office(&state, &who, &f.office).await?;
-    let parse = |s: &str| {
-        Date::parse(
-            s.trim(),
-            &time::format_description::well_known::Iso8601::DATE,
-        )
-        .ok()
-    };
-    let (Some(first), Some(last)) = (parse(&f.first_day), parse(&f.last_day)) else {
-        return Ok(back_to_dashboard(
-            &state,
-            &office.code,
-            "error",
-            "Leave needs a first and a last day, such as 2026-12-01.",
-        ));
+    let refuse = |field: &'static str, m: String| SettingsErrors {
+        leave: Some((field, m)),
+        leave_form: Some(f.clone()),
+        ..SettingsErrors::default()
     };
     let Ok(user) = state.store.user_by_username(&f.user).await else {
-        return Ok(back_to_dashboard(
-            &state,
-            &office.code,
-            "error",
-            "Choose the person on leave.",
-        ));
+        let errors = refuse("user", "Choose the person on leave.".into());
+        return settings_refused(&state, &who, csrf, &office.code, errors).await;
+    };
+    let Some(first) = parse_day(&f.first_day) else {
+        let errors = refuse(
+            "first_day",
+            "Give the first day of leave as a date, such as 2026-12-01.".into(),
+        );
+        return settings_refused(&state, &who, csrf, &office.code, errors).await;
+    };
+    let Some(last) = parse_day(&f.last_day) else {
+        let errors = refuse(
+            "last_day",
+            "Give the last day of leave as a date, such as 2026-12-05.".into(),
+        );
+        return settings_refused(&state, &who, csrf, &office.code, errors).await;
     };
     match state
         .store
         .add_leave(&who.viewer, user.id, first, last, &f.note)
         .await
     {
-        Ok(_) => Ok(back_to_dashboard(
+        Ok(_) => Ok(back_to_settings(
             &state,
             &office.code,
-            "done",
             &format!(
                 "Leave recorded for {}: automatic assignment passes them over.",
                 user.display_name
             ),
         )),
-        Err(StoreError::Invalid(m)) => Ok(back_to_dashboard(&state, &office.code, "error", &m)),
+        Err(StoreError::Invalid(m)) => {
+            let field = if m.contains("note") {
+                "note"
+            } else if m.contains("person") || m.contains("member") {
+                "user"
+            } else {
+                "last_day"
+            };
+            let errors = refuse(field, capitalise(&m));
+            settings_refused(&state, &who, csrf, &office.code, errors).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -1490,4 +1804,18 @@ pub async fn area(
         chart,
     };
     Ok(render(&page)?.into_response())
+}
+
+/// `m` with its first letter in capitals and a full stop, for a store message shown alone.
+fn capitalise(m: &str) -> String {
+    let mut c = m.chars();
+    let mut out: String = c
+        .next()
+        .map(|f| f.to_uppercase().collect())
+        .unwrap_or_default();
+    out.push_str(c.as_str());
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
 }
