@@ -14,6 +14,7 @@ mod digest;
 mod folders;
 mod intake;
 mod jobs;
+mod national;
 mod profiling;
 mod scoping;
 mod ssn_privacy;
