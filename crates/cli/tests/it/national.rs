@@ -51,7 +51,7 @@ fn links(html: &str) -> Vec<String> {
         .skip(1)
         .filter_map(|s| s.split('"').next())
         .filter(|h| h.starts_with('/') && !h.starts_with("/static"))
-        .map(|h| h.replace("&amp;", "&"))
+        .map(|h| h.replace("&amp;", "&").replace("&#38;", "&"))
         .collect()
 }
 
@@ -267,7 +267,8 @@ fn audit_seqs(html: &str) -> Vec<i64> {
 fn link_named(html: &str, text: &str) -> Option<String> {
     let end = html.find(&format!("\">{text}</a>"))?;
     let start = html[..end].rfind("href=\"")? + "href=\"".len();
-    Some(html[start..end].replace("&amp;", "&"))
+    let href = html[start..end].split('"').next()?;
+    Some(href.replace("&amp;", "&").replace("&#38;", "&"))
 }
 
 #[tokio::test]
@@ -372,7 +373,7 @@ async fn audit_filters_narrow_and_pages_continue() {
         .into_iter()
         .filter(|r| r.action == "audit.view" && r.actor == "auditor")
         .count();
-    assert!(views >= 8, "{views}");
+    assert_eq!(views, 7, "every page read, and only those, is recorded");
     app.stop().await;
 }
 
@@ -426,7 +427,7 @@ async fn browser_national_offices_audit_and_users_pages_are_accessible() {
             b.type_into("#password", PASSWORD).await;
             b.press_enter("#password").await;
             b.wait_for_url_containing("/").await;
-            b.wait_until("return !location.pathname.startsWith('/login')", 10)
+            b.wait_until("!location.pathname.startsWith('/login')", 10)
                 .await;
         }
     };
