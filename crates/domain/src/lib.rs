@@ -5,6 +5,7 @@
 //! valid by construction (parse, don't validate), so the layers above never re-check it.
 
 pub mod access;
+pub mod aggregate;
 pub mod calendar;
 pub mod catalogue;
 pub mod classifier;

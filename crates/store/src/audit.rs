@@ -80,6 +80,41 @@ impl AuditRow {
     }
 }
 
+/// What the audit page asks for; every field given must match.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Who: the actor's user name (or `system:…`), exactly.
+    pub actor: Option<String>,
+    /// What: an action (`claimant.view`) or a family of them (`claimant`).
+    pub action: Option<String>,
+    /// When: from this time (inclusive) to that one (exclusive), Unix milliseconds.
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+    /// The object: its type (`claimant`) and id.
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+}
+
+/// Which page of matching rows: the newest, those older than a row, or those newer than one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditPage {
+    Newest,
+    Before(i64),
+    After(i64),
+}
+
+/// A bound value of a query built from a filter.
+pub(crate) enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// Adds `a` to `args` and returns its placeholder.
+pub(crate) fn arg(args: &mut Vec<Arg>, a: Arg) -> String {
+    args.push(a);
+    format!("${}", args.len())
+}
+
 /// The first place the chain does not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainBreak {
@@ -260,6 +295,82 @@ impl Store {
             .iter()
             .map(AuditRow::from_row)
             .collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// One page of the rows that match `filter`, newest first: the `limit` rows just older
+    /// than `page`'s `Before(seq)`, just newer than its `After(seq)`, or the newest ones.
+    pub async fn audit_search(
+        &self,
+        filter: &AuditFilter,
+        page: AuditPage,
+        limit: i64,
+    ) -> Result<Vec<AuditRow>> {
+        let mut conditions: Vec<String> = Vec::new();
+        let mut args: Vec<Arg> = Vec::new();
+        if let Some(actor) = &filter.actor {
+            let p = arg(&mut args, Arg::Text(actor.clone()));
+            conditions.push(format!("actor = {p}"));
+        }
+        if let Some(action) = &filter.action {
+            // A family ("claimant") matches each of its actions ("claimant.view", …).
+            let exact = arg(&mut args, Arg::Text(action.clone()));
+            let family = arg(
+                &mut args,
+                Arg::Text(format!("{}.%", action.replace('%', ""))),
+            );
+            conditions.push(format!("(action = {exact} OR action LIKE {family})"));
+        }
+        if let Some(from) = filter.from_ms {
+            let p = arg(&mut args, Arg::Int(from));
+            conditions.push(format!("at >= {p}"));
+        }
+        if let Some(to) = filter.to_ms {
+            let p = arg(&mut args, Arg::Int(to));
+            conditions.push(format!("at < {p}"));
+        }
+        if let Some(t) = &filter.target_type {
+            let p = arg(&mut args, Arg::Text(t.clone()));
+            conditions.push(format!("target_type = {p}"));
+        }
+        if let Some(id) = &filter.target_id {
+            let p = arg(&mut args, Arg::Text(id.clone()));
+            conditions.push(format!("target_id = {p}"));
+        }
+        let (order, newer) = match page {
+            AuditPage::Newest => ("DESC", false),
+            AuditPage::Before(seq) => {
+                let p = arg(&mut args, Arg::Int(seq));
+                conditions.push(format!("seq < {p}"));
+                ("DESC", false)
+            }
+            AuditPage::After(seq) => {
+                let p = arg(&mut args, Arg::Int(seq));
+                conditions.push(format!("seq > {p}"));
+                ("ASC", true)
+            }
+        };
+        let mut sql = String::from("SELECT * FROM audit_log");
+        if !conditions.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conditions.join(" AND "));
+        }
+        sql.push_str(&format!(" ORDER BY seq {order} LIMIT ${}", args.len() + 1));
+        let mut q = sqlx::query(&sql);
+        for a in &args {
+            q = match a {
+                Arg::Int(i) => q.bind(*i),
+                Arg::Text(t) => q.bind(t.as_str()),
+            };
+        }
+        let rows = q.bind(limit.clamp(1, 1000)).fetch_all(self.pool()).await?;
+        let mut rows = rows
+            .iter()
+            .map(AuditRow::from_row)
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        if newer {
+            rows.reverse();
+        }
+        Ok(rows)
     }
 
     /// Walks the whole chain; returns the number of rows when it holds, or the first break.

@@ -64,6 +64,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_queue_index_and_digests.sql"),
         include_str!("../migrations/postgres/0007_queue_index_and_digests.sql"),
     ),
+    (
+        10,
+        include_str!("../migrations/sqlite/0010_aggregates.sql"),
+        include_str!("../migrations/postgres/0010_aggregates.sql"),
+    ),
 ];
 
 struct Inner {

@@ -6,6 +6,7 @@
 //! every read of an office-owned record goes through a [`Viewer`] and is checked and audited
 //! here, never in a handler. It knows nothing of HTTP or HTML.
 
+mod aggregates;
 mod audit;
 mod auth;
 mod blobs;
@@ -24,7 +25,8 @@ mod scale;
 mod users;
 mod work;
 
-pub use audit::{AuditRow, ChainBreak, Event as AuditEvent, GENESIS_HASH};
+pub use aggregates::WEEK_DAYS;
+pub use audit::{AuditFilter, AuditPage, AuditRow, ChainBreak, Event as AuditEvent, GENESIS_HASH};
 pub use auth::{ApiToken, IssuedToken, THROTTLE_MAX_FAILURES, THROTTLE_WINDOW_MS};
 pub use blobs::{BlobInfo, BlobRef, BlobStore};
 pub use claimants::{ssn_policy, Claimant, ClaimantSearch, NewClaimant};

@@ -1,7 +1,7 @@
 //! Users, their roles and skills. Password hashing happens above this layer; the store keeps
 //! only the PHC string.
 
-use crate::audit::{self, Event};
+use crate::audit::{self, arg, Arg, Event};
 use crate::db::{now_ms, Store};
 use crate::error::{Result, StoreError};
 use crate::Actor;
@@ -289,6 +289,77 @@ impl Store {
             .iter()
             .map(user_from_row)
             .collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// One page of users by user name: those of `office_id` when given, whose user name or
+    /// name contains `search` (any case) when given, just after the user name `after` (or just
+    /// before `before`), at most `limit`, in user-name order.
+    pub async fn search_users(
+        &self,
+        office_id: Option<i64>,
+        search: Option<&str>,
+        after: Option<&str>,
+        before: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<User>> {
+        let mut conditions: Vec<String> = Vec::new();
+        let mut args: Vec<Arg> = Vec::new();
+        if let Some(id) = office_id {
+            let p = arg(&mut args, Arg::Int(id));
+            conditions.push(format!("u.office_id = {p}"));
+        }
+        if let Some(q) = search.map(str::trim).filter(|q| !q.is_empty()) {
+            let escaped = q
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            let p = arg(&mut args, Arg::Text(format!("%{escaped}%")));
+            conditions.push(format!(
+                "(LOWER(u.username) LIKE {p} ESCAPE '\\' OR LOWER(u.display_name) LIKE {p} ESCAPE '\\')"
+            ));
+        }
+        let descending = match (after, before) {
+            (Some(a), _) => {
+                let p = arg(&mut args, Arg::Text(a.to_string()));
+                conditions.push(format!("u.username > {p}"));
+                false
+            }
+            (None, Some(b)) => {
+                let p = arg(&mut args, Arg::Text(b.to_string()));
+                conditions.push(format!("u.username < {p}"));
+                true
+            }
+            (None, None) => false,
+        };
+        let limit_p = arg(&mut args, Arg::Int(limit.clamp(1, 1000)));
+        let mut sql = format!("SELECT {USER_COLUMNS} FROM users u");
+        if !conditions.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conditions.join(" AND "));
+        }
+        sql.push_str(if descending {
+            " ORDER BY u.username DESC"
+        } else {
+            " ORDER BY u.username"
+        });
+        sql.push_str(&format!(" LIMIT {limit_p}"));
+        let mut q = sqlx::query(&sql);
+        for a in &args {
+            q = match a {
+                Arg::Int(i) => q.bind(*i),
+                Arg::Text(t) => q.bind(t.as_str()),
+            };
+        }
+        let rows = q.fetch_all(self.pool()).await?;
+        let mut users = rows
+            .iter()
+            .map(user_from_row)
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        if descending {
+            users.reverse();
+        }
+        Ok(users)
     }
 
     pub async fn count_users(&self) -> Result<i64> {

@@ -17,6 +17,7 @@ mod folders;
 mod intake;
 mod jobs;
 mod page_frame;
+mod national;
 mod profiling;
 mod scoping;
 mod screenshots;

@@ -7,6 +7,7 @@ pub mod documents;
 pub mod home;
 pub mod jobs;
 pub mod login;
+pub mod national;
 pub mod offices;
 pub mod profiling;
 pub mod tokens;
@@ -78,6 +79,8 @@ pub fn routes() -> Router<AppState> {
         .route("/area", get(work::area))
         .route("/jobs", get(jobs::list))
         .route("/jobs/{id}/retry", post(jobs::retry))
+        .route("/national", get(national::national))
+        .route("/national/area", get(national::area))
 }
 
 pub struct NavLink {
@@ -140,6 +143,9 @@ impl Chrome {
                 links.push(("/area", "Area"));
             }
             links.push(("/claimants", "Claimants"));
+        }
+        if role == Role::Analyst {
+            links.push(("/national", "National figures"));
         }
         links.push(("/offices", "Offices"));
         if role == Role::Admin {

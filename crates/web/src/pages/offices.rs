@@ -124,6 +124,10 @@ pub async fn list(
     PageUser(who): PageUser,
     Csrf(csrf): Csrf,
 ) -> Result<Response, PageError> {
+    if who.role() == Role::Analyst {
+        // Analysts see every office with its figures, never its staff.
+        return super::national::offices(&state, &who, csrf).await;
+    }
     let form = OfficeForm {
         time_zone: "America/New_York".into(),
         upload_within_days: "3".into(),

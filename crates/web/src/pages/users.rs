@@ -85,32 +85,90 @@ pub struct UsersPage {
     pub roles: [Role; 6],
     pub form: UserForm,
     pub filter: String,
+    pub search: String,
+    pub older: Option<String>,
+    pub newer: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// Users on one page of the list.
+pub const USERS_PAGE: i64 = 50;
+
+#[derive(Deserialize, Default)]
 pub struct UsersQuery {
     office: Option<String>,
+    #[serde(default)]
+    q: String,
+    after: Option<String>,
+    before: Option<String>,
 }
 
 async fn users_page(
     state: &AppState,
     who: &SignedIn,
     csrf: String,
-    filter: Option<String>,
+    query: UsersQuery,
     form: UserForm,
     error: Option<String>,
 ) -> Result<UsersPage, PageError> {
     let offices = state.store.offices().await?;
-    let filter = filter.unwrap_or_default().trim().to_ascii_uppercase();
+    let filter = query
+        .office
+        .clone()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_uppercase();
     let office_id = if filter.is_empty() {
         None
     } else {
         Some(state.store.office_by_code(&filter).await?.id)
     };
-    let users = state
+    let search = query.q.trim().to_string();
+    let search_opt = (!search.is_empty()).then_some(search.as_str());
+    // One more than a page tells whether there is a further page in that direction.
+    let mut found = state
         .store
-        .users(office_id)
-        .await?
+        .search_users(
+            office_id,
+            search_opt,
+            query.after.as_deref(),
+            query.before.as_deref(),
+            USERS_PAGE + 1,
+        )
+        .await?;
+    let more = found.len() as i64 > USERS_PAGE;
+    if more {
+        if query.before.is_some() && query.after.is_none() {
+            found.remove(0);
+        } else {
+            found.truncate(USERS_PAGE as usize);
+        }
+    }
+    let link = |key: &str, username: &str| {
+        let mut params: Vec<(&str, &str)> = Vec::new();
+        if !filter.is_empty() {
+            params.push(("office", &filter));
+        }
+        if !search.is_empty() {
+            params.push(("q", &search));
+        }
+        params.push((key, username));
+        format!(
+            "/users?{}",
+            serde_urlencoded::to_string(&params).unwrap_or_default()
+        )
+    };
+    let paging_back = query.after.is_some() || query.before.is_some();
+    let (newer, older) = match (found.first(), found.last()) {
+        (Some(first), Some(last)) => {
+            let forward = query.before.is_none() || query.after.is_some();
+            let next = (if forward { more } else { true }).then(|| link("after", &last.username));
+            let prev =
+                (if forward { paging_back } else { more }).then(|| link("before", &first.username));
+            (prev, next)
+        }
+        _ => (None, None),
+    };
+    let users = found
         .into_iter()
         .map(|u| {
             let code = u
@@ -128,6 +186,9 @@ async fn users_page(
         roles: Role::ALL,
         form,
         filter,
+        search,
+        older,
+        newer,
     })
 }
 
@@ -142,7 +203,7 @@ pub async fn list(
         role: "employee".into(),
         ..UserForm::default()
     };
-    Ok(render(&users_page(&state, &who, csrf, q.office, form, None).await?)?.into_response())
+    Ok(render(&users_page(&state, &who, csrf, q, form, None).await?)?.into_response())
 }
 
 #[derive(Template)]
@@ -194,7 +255,15 @@ pub async fn create(
         })
         .map(IntoResponse::into_response),
         Err(message) => {
-            let page = users_page(&state, &who, csrf, None, form, Some(message)).await?;
+            let page = users_page(
+                &state,
+                &who,
+                csrf,
+                UsersQuery::default(),
+                form,
+                Some(message),
+            )
+            .await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
     }

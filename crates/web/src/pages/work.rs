@@ -1405,6 +1405,9 @@ pub async fn dashboard(
     Csrf(csrf): Csrf,
     Query(p): Query<DashParams>,
 ) -> Result<Response, PageError> {
+    if who.role() == Role::Analyst {
+        return Ok(Redirect::to("/national").into_response());
+    }
     let page = dashboard_page(&state, &who, csrf, &p.office, None, None).await?;
     Ok(render(&page)?.into_response())
 }
@@ -1750,6 +1753,9 @@ pub async fn area(
     Csrf(csrf): Csrf,
     RawQuery(_q): RawQuery,
 ) -> Result<Response, PageError> {
+    if who.role() == Role::Analyst {
+        return Ok(Redirect::to("/national").into_response());
+    }
     let (own, offices) = working_office(&state, &who, "").await?;
     let today = own.today();
     let since = today - time::Duration::days(7);

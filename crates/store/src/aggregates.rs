@@ -1,0 +1,190 @@
+//! Figures per office for analysts: counts of work and documents, never a row about a person.
+//!
+//! Each figure is one grouped query over the whole country (a few index ranges), not one query
+//! per office: the national page sums 1,300 offices. Days are grouped in the database and
+//! bucketed here with each office's own date and calendar (time zones and closures differ).
+
+use crate::db::Store;
+use crate::error::Result;
+use crate::offices::Office;
+use sqlx::Row;
+use std::collections::HashMap;
+use time::Date;
+use worktrack_domain::aggregate::Figures;
+use worktrack_domain::work::AgeBucket;
+
+/// Days counted as "this week": today and the six before it.
+pub const WEEK_DAYS: i64 = 7;
+
+struct OfficeDays {
+    today: String,
+    since: String,
+    /// Each aging bucket's received dates (inclusive), as `YYYY-MM-DD`.
+    aging: Vec<(Option<String>, Option<String>)>,
+}
+
+fn bucket_of(aging: &[(Option<String>, Option<String>)], day: &str) -> Option<usize> {
+    aging.iter().position(|(lo, hi)| {
+        lo.as_deref().is_none_or(|lo| lo <= day) && hi.as_deref().is_none_or(|hi| day <= hi)
+    })
+}
+
+impl Store {
+    /// The figures of each of `offices` (in their order): open work, overdue, completed in the
+    /// last [`WEEK_DAYS`] days and on time, documents received in those days and how they were
+    /// profiled, aging buckets of the open work, and the number of staff (for the small-group
+    /// rule).
+    pub async fn office_figures(&self, offices: &[Office]) -> Result<Vec<(Office, Figures)>> {
+        let mut days: HashMap<i64, OfficeDays> = HashMap::with_capacity(offices.len());
+        let mut latest_today = String::new();
+        let mut earliest_since: Option<String> = None;
+        for o in offices {
+            let today: Date = o.today();
+            let calendar = self.office_calendar_cached(o).await?;
+            let since = (today - time::Duration::days(WEEK_DAYS - 1)).to_string();
+            let aging = AgeBucket::ALL
+                .iter()
+                .map(|b| {
+                    let (lo, hi) = b.received_range(&calendar, today);
+                    (lo.map(|d| d.to_string()), hi.map(|d| d.to_string()))
+                })
+                .collect();
+            let today = today.to_string();
+            if today > latest_today {
+                latest_today = today.clone();
+            }
+            if earliest_since.as_ref().is_none_or(|e| since < *e) {
+                earliest_since = Some(since.clone());
+            }
+            days.insert(
+                o.id,
+                OfficeDays {
+                    today,
+                    since,
+                    aging,
+                },
+            );
+        }
+        let mut figures: HashMap<i64, Figures> = offices
+            .iter()
+            .map(|o| {
+                (
+                    o.id,
+                    Figures {
+                        offices: 1,
+                        ..Figures::default()
+                    },
+                )
+            })
+            .collect();
+        let Some(since) = earliest_since else {
+            return Ok(Vec::new());
+        };
+
+        // Open work by the day it was received: the aging buckets, whose sum is the open work.
+        let rows = sqlx::query(
+            "SELECT office_id, received_on, COUNT(*) FROM work_items WHERE open = 1 \
+             GROUP BY office_id, received_on",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        for r in &rows {
+            let id: i64 = r.try_get(0)?;
+            let (Some(f), Some(d)) = (figures.get_mut(&id), days.get(&id)) else {
+                continue;
+            };
+            let day: String = r.try_get(1)?;
+            let n: i64 = r.try_get(2)?;
+            f.open += n;
+            if let Some(b) = bucket_of(&d.aging, &day) {
+                f.aging[b] += n;
+            }
+        }
+
+        // Overdue: open, not waiting on someone else, due before the office's today.
+        let rows = sqlx::query(
+            "SELECT office_id, due_on, COUNT(*) FROM work_items \
+             WHERE open = 1 AND status <> 'waiting' AND due_on < $1 GROUP BY office_id, due_on",
+        )
+        .bind(&latest_today)
+        .fetch_all(self.pool())
+        .await?;
+        for r in &rows {
+            let id: i64 = r.try_get(0)?;
+            let (Some(f), Some(d)) = (figures.get_mut(&id), days.get(&id)) else {
+                continue;
+            };
+            let due: String = r.try_get(1)?;
+            if due < d.today {
+                f.overdue += r.try_get::<i64, _>(2)?;
+            }
+        }
+
+        // Completed this week, and of those by their due date.
+        let rows = sqlx::query(
+            "SELECT office_id, completed_on, COUNT(*), \
+             SUM(CASE WHEN completed_on <= due_on THEN 1 ELSE 0 END) FROM work_items \
+             WHERE completed_on >= $1 AND status = 'completed' GROUP BY office_id, completed_on",
+        )
+        .bind(&since)
+        .fetch_all(self.pool())
+        .await?;
+        for r in &rows {
+            let id: i64 = r.try_get(0)?;
+            let (Some(f), Some(d)) = (figures.get_mut(&id), days.get(&id)) else {
+                continue;
+            };
+            let day: String = r.try_get(1)?;
+            if day >= d.since && day <= d.today {
+                f.completed_week += r.try_get::<i64, _>(2)?;
+                f.completed_on_time += r.try_get::<i64, _>(3)?;
+            }
+        }
+
+        // Documents received this week (a duplicate is the same paper again, not counted), how
+        // many are profiled, and how many of those automatically.
+        let rows = sqlx::query(
+            "SELECT office_id, received_on, COUNT(*), \
+             SUM(CASE WHEN profile_status IN ('confirmed', 'auto') THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN profile_status = 'auto' THEN 1 ELSE 0 END) FROM documents \
+             WHERE received_on >= $1 AND status <> 'duplicate' GROUP BY office_id, received_on",
+        )
+        .bind(&since)
+        .fetch_all(self.pool())
+        .await?;
+        for r in &rows {
+            let id: i64 = r.try_get(0)?;
+            let (Some(f), Some(d)) = (figures.get_mut(&id), days.get(&id)) else {
+                continue;
+            };
+            let day: String = r.try_get(1)?;
+            if day >= d.since && day <= d.today {
+                f.documents_received += r.try_get::<i64, _>(2)?;
+                f.documents_profiled += r.try_get::<i64, _>(3)?;
+                f.documents_auto += r.try_get::<i64, _>(4)?;
+            }
+        }
+
+        // Staff who hold work, for the small-group rule.
+        let rows = sqlx::query(
+            "SELECT office_id, COUNT(*) FROM users WHERE active = 1 AND office_id IS NOT NULL \
+             AND role IN ('employee', 'manager') GROUP BY office_id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        for r in &rows {
+            let id: i64 = r.try_get(0)?;
+            if let Some(f) = figures.get_mut(&id) {
+                f.people = r.try_get(1)?;
+            }
+        }
+
+        Ok(offices
+            .iter()
+            .map(|o| {
+                let f = figures.remove(&o.id).unwrap_or_default();
+                (o.clone(), f)
+            })
+            .collect())
+    }
+}
