@@ -8,6 +8,7 @@
 
 mod audit;
 mod auth;
+mod backdate;
 mod blobs;
 mod claimants;
 mod db;
