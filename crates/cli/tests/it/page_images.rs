@@ -130,6 +130,41 @@ async fn page_images_keep_the_whole_page_and_field_outlines_cover_the_field_in_e
     assert_eq!(picked.len(), formats.len());
 
     let client = app.login("employee.a").await;
+    // And a clean JPEG of a whole page, as a scanning app or a copier exports it: white all
+    // round, no noise. Cropping to what differs from the corner's colour left only the text
+    // of such a page (the defect found in the walk-through).
+    let mut picked = picked;
+    let born = picked
+        .iter()
+        .find(|t| t.format == "pdf-text")
+        .unwrap()
+        .clone();
+    let last4 = &born.ssn.as_deref().unwrap()[7..];
+    let ssn_page = born
+        .page_texts
+        .iter()
+        .position(|p| p.contains(last4))
+        .map_or(1, |i| i + 1)
+        .to_string();
+    magick(&[
+        "pdftoppm",
+        "-jpeg",
+        "-r",
+        "150",
+        "-f",
+        &ssn_page,
+        "-l",
+        &ssn_page,
+        "-singlefile",
+        dir.join(&born.file).to_str().unwrap(),
+        dir.join("clean-page").to_str().unwrap(),
+    ]);
+    picked.push(Truth {
+        file: "clean-page.jpg".into(),
+        format: "jpeg (clean page)".into(),
+        ..born
+    });
+
     for t in &picked {
         let id = take_in(&app, &cast.a, &dir.join(&t.file)).await;
         wait_done(&app, id).await;
