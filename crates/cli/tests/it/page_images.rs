@@ -94,7 +94,7 @@ async fn page_images_keep_the_whole_page_and_field_outlines_cover_the_field_in_e
     let app = spawn_app().await;
     let cast = app.cast().await;
     let dir = app.dir.path().join("corpus");
-    // One upright, one-page document of each format with an SSN printed on it.
+    // One upright document of each format with one SSN printed on it.
     let formats = ["jpeg", "png", "tiff", "pdf-scan", "pdf-text"];
     let wanted = |truths: &[Truth]| -> Vec<Truth> {
         formats
