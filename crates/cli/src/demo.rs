@@ -536,102 +536,207 @@ pub async fn load_documents(
     Ok(taken)
 }
 
-/// Open work at the demo's offices, so queues, dashboards and "get next work" have something:
-/// items of every workload received over the last weeks, some assigned, some in progress, a
-/// few completed, and some overdue (once: a second run finds them).
+/// How many pieces of paper (work items) an office receives per business day, per member of
+/// staff: about one a week each, a little more on some days and less on others.
+const ITEMS_PER_STAFF_DAY: f64 = 0.16;
+/// Weeks of history the demo offices have.
+pub const HISTORY_WEEKS: i64 = 8;
+
+/// Eight weeks of work at every demo office, so queues, dashboards and "get next work" look
+/// like a real office's: paper received every business day (none on weekends and federal
+/// holidays), handed out over most of the staff, worked and completed over the following
+/// days, most of it in time and some late, and the recent part still open. Deterministic
+/// (seeded) and done once: an office that already has open work is left alone.
 pub async fn load_work(store: &Store) -> anyhow::Result<usize> {
-    const TITLES: &[(&str, &str)] = &[
-        ("reconsideration", "Request for reconsideration: medical"),
-        (
-            "initial_disability",
-            "Disability report and medical release",
-        ),
-        ("post_entitlement", "Change of address and direct deposit"),
-        (
-            "ssi_redetermination",
-            "SSI redetermination: living arrangements",
-        ),
-        ("overpayment_waiver", "Overpayment waiver request"),
-        ("enumeration", "Replacement Social Security card"),
-        ("initial_retirement", "Retirement application evidence"),
-        ("payee", "Representative payee accounting"),
-        ("work_cdr", "Work activity report and pay stubs"),
-        (
-            "medical_cdr",
-            "Continuing disability review: treating sources",
-        ),
-    ];
     let mut made = 0;
-    let mut rng = StdRng::seed_from_u64(5);
-    for code in ["TRN25", "TRN12"] {
-        let office = store.office_by_code(code).await?;
+    for d in &OFFICES {
+        let office = store.office_by_code(d.code).await?;
         let calendar = store.office_calendar(&office).await?;
+        let today = office.today();
+        let viewer = office_viewer(&office);
         let existing = store
-            .queue_counts(&office_viewer(&office), &office, &calendar, office.today())
+            .queue_counts(&viewer, &office, &calendar, today)
             .await?;
         if existing.open > 0 {
             continue;
         }
         let rules = store.workload_rules(office.id).await?;
-        let viewer = office_viewer(&office);
-        let staff: Vec<_> = store
+        // Everyone who works cases, each with their own pace (part-timers, trainees, old
+        // hands); managers take a little work themselves.
+        let mut rng = StdRng::seed_from_u64(u64::from(d.code.bytes().map(u32::from).sum::<u32>()));
+        let staff: Vec<(worktrack_store::User, f64)> = store
             .users(Some(office.id))
             .await?
             .into_iter()
-            .filter(|u| u.role == Role::Employee)
+            .filter(|u| matches!(u.role, Role::Employee | Role::Manager))
+            .map(|u| {
+                let pace = if u.role == Role::Manager {
+                    0.3
+                } else {
+                    rng.gen_range(0.5..1.5)
+                };
+                (u, pace)
+            })
             .collect();
-        for i in 0..40 {
-            let (workload, title) = TITLES[i % TITLES.len()];
-            let back = rng.gen_range(0..25u32);
-            let received =
-                worktrack_domain::work::subtract_business_days(&calendar, office.today(), back);
-            let priority = match i % 13 {
-                0 => worktrack_domain::work::Priority::DireNeed,
-                1 | 2 => worktrack_domain::work::Priority::PaymentImpacting,
-                _ => worktrack_domain::work::Priority::Normal,
-            };
-            let item = store
-                .create_work_item(
-                    &viewer,
-                    &worktrack_store::NewWorkItem {
-                        office_id: office.id,
-                        workload: workload.into(),
-                        claimant_id: None,
-                        title: title.into(),
-                        priority,
-                        received_on: received,
-                    },
-                )
-                .await?;
-            made += 1;
-            // About half get an owner who has the skill the workload needs.
-            if i % 2 == 1 {
-                let skill = rules
-                    .iter()
-                    .find(|r| r.workload == workload)
-                    .and_then(|r| r.skill.clone());
-                if let Some(owner) = staff
-                    .iter()
-                    .find(|u| skill.as_ref().is_none_or(|s| u.skills.contains(s)))
-                {
-                    let input = worktrack_store::MoveInput {
-                        assignee_id: Some(owner.id),
-                        note: "demo".into(),
-                        ..Default::default()
-                    };
-                    store
-                        .move_work_item(
-                            &viewer,
-                            item.id,
-                            worktrack_domain::work::Action::Assign,
-                            &input,
-                        )
-                        .await?;
+        let per_day = d.staff as f64 * ITEMS_PER_STAFF_DAY;
+        let first = today - time::Duration::days(HISTORY_WEEKS * 7 - 1);
+        let mut day = first;
+        let mut n = 0usize;
+        while day <= today {
+            if calendar.is_business_day(day) {
+                // At least one piece of paper every business day.
+                let count = ((per_day * rng.gen_range(0.6..1.4)).round() as usize).max(1);
+                for _ in 0..count {
+                    history_item(
+                        store, &viewer, &calendar, &rules, &staff, day, today, n, &mut rng,
+                    )
+                    .await?;
+                    n += 1;
+                    made += 1;
                 }
+            }
+            match day.next_day() {
+                Some(next) => day = next,
+                None => break,
             }
         }
     }
     Ok(made)
+}
+
+const TITLES: &[(&str, &str)] = &[
+    ("reconsideration", "Request for reconsideration: medical"),
+    (
+        "initial_disability",
+        "Disability report and medical release",
+    ),
+    ("post_entitlement", "Change of address and direct deposit"),
+    (
+        "ssi_redetermination",
+        "SSI redetermination: living arrangements",
+    ),
+    ("overpayment_waiver", "Overpayment waiver request"),
+    ("enumeration", "Replacement Social Security card"),
+    ("initial_retirement", "Retirement application evidence"),
+    ("payee", "Representative payee accounting"),
+    ("work_cdr", "Work activity report and pay stubs"),
+    (
+        "medical_cdr",
+        "Continuing disability review: treating sources",
+    ),
+];
+
+/// Unix milliseconds of `day` at `minute` minutes past 14:00 UTC (the morning in the
+/// offices' zones): the moves of one day keep their order.
+fn at(day: time::Date, minute: i64) -> i64 {
+    day.midnight().assume_utc().unix_timestamp() * 1000 + (14 * 60 + minute) * 60_000
+}
+
+/// One item received on `received`: made, handed out, worked and completed as the days since
+/// allow, then dated back to when each move would have happened.
+#[allow(clippy::too_many_arguments)] // one generated item's circumstances
+async fn history_item(
+    store: &Store,
+    viewer: &Viewer,
+    calendar: &worktrack_domain::Calendar,
+    rules: &[worktrack_store::WorkloadRule],
+    staff: &[(worktrack_store::User, f64)],
+    received: time::Date,
+    today: time::Date,
+    n: usize,
+    rng: &mut StdRng,
+) -> anyhow::Result<()> {
+    use worktrack_domain::work::{Action, Priority};
+    let (workload, title) = TITLES[rng.gen_range(0..TITLES.len())];
+    let priority = match rng.gen_range(0..20) {
+        0 => Priority::DireNeed,
+        1..=2 => Priority::PaymentImpacting,
+        _ => Priority::Normal,
+    };
+    let item = store
+        .create_work_item(
+            viewer,
+            &worktrack_store::NewWorkItem {
+                office_id: viewer.office_id.unwrap_or_default(),
+                workload: workload.into(),
+                claimant_id: None,
+                title: title.into(),
+                priority,
+                received_on: received,
+            },
+        )
+        .await?;
+    let mut times = vec![at(received, rng.gen_range(0..240))];
+    let deadline = item.deadline_days.clamp(1, 365) as f64;
+    // Handed out on the day or within two business days; worked in a share of the deadline,
+    // about one item in seven past it.
+    let assign_on = calendar.add_business_days(received, rng.gen_range(0..=2));
+    let work_days = ((deadline * rng.gen_range(0.15..1.2)).round() as u32).max(1);
+    let done_on = calendar.add_business_days(assign_on, work_days);
+    // A few items stay open long past their due date: the backlog every office has.
+    let stuck = rng.gen_range(0..25) == 0;
+    if assign_on > today {
+        return Ok(());
+    }
+    let skill = rules
+        .iter()
+        .find(|r| r.workload == workload)
+        .and_then(|r| r.skill.clone());
+    let eligible: Vec<&(worktrack_store::User, f64)> = staff
+        .iter()
+        .filter(|(u, _)| skill.as_ref().is_none_or(|s| u.skills.contains(s)))
+        .collect();
+    // Someone eligible, in proportion to their pace; the n-th item goes round the staff first,
+    // so nobody who can work it is left with nothing.
+    let total: f64 = eligible.iter().map(|(_, p)| p).sum();
+    let owner = if n < staff.len() * 2 {
+        eligible.get(n % eligible.len().max(1)).map(|(u, _)| u)
+    } else {
+        let mut pick = rng.gen_range(0.0..total.max(f64::MIN_POSITIVE));
+        eligible
+            .iter()
+            .find(|(_, p)| {
+                pick -= p;
+                pick < 0.0
+            })
+            .or(eligible.last())
+            .map(|(u, _)| u)
+    };
+    let Some(owner) = owner else {
+        return store
+            .backdate_training_work_item(item.id, &times, None)
+            .await
+            .map_err(Into::into);
+    };
+    let id = item.id;
+    let mv = |action: Action| {
+        let input = worktrack_store::MoveInput {
+            assignee_id: (action == Action::Assign).then_some(owner.id),
+            note: String::new(),
+            ..Default::default()
+        };
+        async move { store.move_work_item(viewer, id, action, &input).await }
+    };
+    mv(Action::Assign).await?;
+    times.push(at(assign_on, 300 + rng.gen_range(0..60)));
+    let mut completed = None;
+    let start_on = calendar.add_business_days(assign_on, rng.gen_range(0..=work_days.min(3)));
+    if start_on <= today && (done_on <= today || rng.gen_bool(0.6)) {
+        mv(Action::Start).await?;
+        times.push(at(start_on, 400 + rng.gen_range(0..60)));
+        if done_on <= today && !stuck {
+            mv(Action::Complete).await?;
+            times.push(at(done_on.max(start_on), 480 + rng.gen_range(0..60)));
+            completed = Some(done_on.max(start_on));
+        }
+    }
+    // Nothing is dated after now (the day's later moves of an item received this morning).
+    let now = worktrack_store::now_ms();
+    let times: Vec<i64> = times.into_iter().map(|t| t.min(now)).collect();
+    store
+        .backdate_training_work_item(id, &times, completed)
+        .await?;
+    Ok(())
 }
 
 fn office_viewer(office: &Office) -> Viewer {

@@ -410,7 +410,7 @@ async fn run() -> anyhow::Result<ExitCode> {
             let work = demo::load_work(&store).await?;
             if work > 0 {
                 println!(
-                    "Demo work: {work} work items at TRN25 and TRN12 (Work and Dashboard pages)."
+                    "Demo work: {work} work items received over the last eight weeks at the four demo offices (Work and Dashboard pages)."
                 );
             }
             println!("Demo logins (password \"{}\"):", demo::DEMO_PASSWORD);

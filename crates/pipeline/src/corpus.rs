@@ -197,6 +197,12 @@ pub async fn generate_with_progress(
     Ok(truths)
 }
 
+/// The labels [`generate`] would write for `opts`, without writing anything: they are decided
+/// from the seed alone, so a test can choose a seed that gives the documents it needs.
+pub fn plan_labels(opts: &CorpusOptions) -> Vec<Truth> {
+    plan_corpus(opts).into_iter().map(|p| p.truth).collect()
+}
+
 /// Reads `labels.jsonl` of a corpus directory.
 pub fn read_labels(dir: &Path) -> Result<Vec<Truth>, CorpusError> {
     let path = dir.join(LABELS_FILE);

@@ -4,7 +4,7 @@
 //! resumes where it stopped.
 
 use crate::intake::Intake;
-use crate::render::{clean_up_photo, render_page};
+use crate::render::render_page;
 use crate::sniff::FileKind;
 use std::path::Path;
 use worktrack_store::Document;
@@ -18,20 +18,11 @@ pub async fn make_previews(intake: &Intake, doc: &Document) -> Result<usize, Str
     let (dir, plain) = intake.decrypted_copy(doc, "pages-").await?;
     let kind = FileKind::from_media_type(&doc.media_type)
         .ok_or_else(|| format!("no page images for {}", doc.media_type))?;
-    // Phone photos of receipts and odd-sized paper: turned upright, straightened and cropped
-    // to the paper before they are shown. The stored original is left as it arrived.
-    let (plain, kind) = if kind == FileKind::Jpeg {
-        let cleaned = dir.path().join("cleaned.png");
-        match clean_up_photo(&plain, &cleaned).await {
-            Ok(()) => (cleaned, FileKind::Png),
-            Err(e) => {
-                tracing::info!(document = doc.id, error = %e, "photo clean-up skipped");
-                (plain, kind)
-            }
-        }
-    } else {
-        (plain, kind)
-    };
+    // Every format is drawn whole, made the same way as the image OCR reads (turned upright
+    // by its EXIF orientation, only ever shrunk): the workbench draws OCR's word boxes over
+    // the page image scaled to the OCR image's size, so both must show the same page. A JPEG
+    // used to be straightened and cropped to what differed from its corner's colour, which
+    // on a white page is the text alone (555 × 321 of a letter page), and the boxes missed.
     let pages = doc.pages.unwrap_or(1).clamp(1, MAX_PREVIEW_PAGES);
     let mut made = 0;
     for page in 1..=pages {

@@ -1,5 +1,6 @@
 //! Page images: one page of an upload as a PNG of a given width, for the document page and
-//! for OCR, and the clean-up of phone photos. Decoding happens in external programs (Poppler,
+//! for OCR. Both are made the same way (upright, whole, only ever shrunk), so boxes found by
+//! OCR can be drawn over the page image. Decoding happens in external programs (Poppler,
 //! ImageMagick) under a timeout and ImageMagick's resource limits, never in this process.
 //!
 //! Only call these for files whose `inspect` found no attention: the header checks there
@@ -12,10 +13,8 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use tokio::io::AsyncReadExt;
-
 use crate::process::{path_arg, run, ProcessError, RunOptions};
-use crate::sniff::{sniff, FileKind, SNIFF_LEN};
+use crate::sniff::FileKind;
 
 const PAGE_TIMEOUT: Duration = Duration::from_secs(60);
 /// The tallest page image, in multiples of its width. A PDF page 1 point wide and a mile long
@@ -161,59 +160,6 @@ pub async fn render_pdf_page_at(
     finish(result, &partial, out_png).await
 }
 
-/// Makes a phone photo of a receipt or an odd-sized slip look like a scan: upright, straight
-/// and cropped to the paper. Best effort: it works when the paper lies on a plain background
-/// that shows in the photo's top-left corner.
-pub async fn clean_up_photo(input: &Path, out_png: &Path) -> Result<(), RenderError> {
-    let kind = sniff_file(input).await?;
-    if !kind.is_image() {
-        return Err(RenderError::NotRenderable(kind));
-    }
-    // The colour of the table under the paper, from the corner pixel ("gray(90)", "srgb(…)").
-    let mut args = magick_args(kind, input, Some(0));
-    for arg in ["-format", "%[pixel:p{0,0}]", "info:"] {
-        args.push(arg.into());
-    }
-    let opts = RunOptions {
-        max_output_bytes: 256,
-        ..RunOptions::with_timeout(PAGE_TIMEOUT)
-    };
-    let table = run("convert", &args, opts).await?.stdout_lossy();
-
-    let mut args = magick_args(kind, input, Some(0));
-    for arg in [
-        // Turn the pixels the way the camera's EXIF orientation says, so later steps (and
-        // OCR) see the paper upright.
-        "-auto-orient",
-        // Straighten text lines that lean by a few degrees (40% is ImageMagick's usual
-        // threshold). The corners the rotation turns in are filled with the table's colour,
-        // so the next step still sees paper on a table.
-        "-background",
-        table.trim(),
-        "-deskew",
-        "40%",
-        "+repage",
-        // Crop to the paper: -trim removes the border that has the corners' colour (the
-        // table); -fuzz lets "the same colour" include a photo's uneven light and noise.
-        // +repage forgets the crop's offset, so the result is a plain image.
-        "-fuzz",
-        "10%",
-        "-trim",
-        "+repage",
-        // No camera metadata (GPS position, device) in what we keep.
-        "-strip",
-    ] {
-        args.push(arg.into());
-    }
-    let partial = side_name(out_png);
-    args.push(png_out(&partial));
-    let result = run("convert", &args, RunOptions::with_timeout(PAGE_TIMEOUT))
-        .await
-        .map(drop)
-        .map_err(RenderError::from);
-    finish(result, &partial, out_png).await
-}
-
 /// The limits, then the input with its decoder named explicitly: we already know the kind
 /// from its magic bytes, and ImageMagick must not pick another decoder (SVG, MVG, …) by
 /// guessing from the content.
@@ -260,17 +206,10 @@ async fn finish(
     }
 }
 
-async fn sniff_file(path: &Path) -> Result<FileKind, RenderError> {
-    let file = tokio::fs::File::open(path).await?;
-    let mut head = Vec::with_capacity(SNIFF_LEN);
-    file.take(SNIFF_LEN as u64).read_to_end(&mut head).await?;
-    Ok(sniff(&head))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::{s, tool, Fixtures};
+    use crate::fixtures::Fixtures;
     use crate::headers;
 
     fn png_size(path: &Path) -> (u32, u32) {
@@ -332,45 +271,5 @@ mod tests {
             Err(RenderError::NoPageZero)
         ));
         assert!(!out.exists() && !side_name(&out).exists());
-    }
-
-    #[tokio::test]
-    async fn a_photo_of_a_slip_on_a_table_is_cropped_to_the_paper() {
-        let f = Fixtures::make().await;
-        // A white 300 × 400 slip with lines of "text" on a grey table, photographed 4° askew.
-        let photo = f.path("photo.jpg");
-        tool(
-            "convert",
-            &[
-                "-size",
-                "300x400",
-                "xc:white",
-                "-fill",
-                "black",
-                "-draw",
-                "rectangle 30,40 270,52 rectangle 30,80 250,92 rectangle 30,120 260,132 \
-                 rectangle 30,160 200,172",
-                "-bordercolor",
-                "gray(90)",
-                "-border",
-                "150",
-                "-background",
-                "gray(90)",
-                "-rotate",
-                "4",
-                "-quality",
-                "92",
-                s(&photo),
-            ],
-        )
-        .await;
-        let out = f.path("clean.png");
-        clean_up_photo(&photo, &out).await.unwrap();
-        // The photo is 650 × 742; straightened and cropped, the slip is 300 × 400 again.
-        let (w, h) = png_size(&out);
-        assert!(
-            (295..=310).contains(&w) && (395..=410).contains(&h),
-            "{w} × {h}"
-        );
     }
 }

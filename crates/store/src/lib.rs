@@ -9,6 +9,7 @@
 mod aggregates;
 mod audit;
 mod auth;
+mod backdate;
 mod blobs;
 mod claimants;
 mod db;

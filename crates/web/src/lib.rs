@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .route("/static/{name}", get(ops::static_file))
+        .route("/static/fonts/{name}", get(ops::font_file))
         .route("/logout", post(pages::login::logout))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -181,3 +181,38 @@ pub async fn static_file(axum::extract::Path(name): axum::extract::Path<String>)
     )
         .into_response()
 }
+
+/// The USWDS fonts (Source Sans 3 and Merriweather, latin, woff2), compiled into the binary.
+/// Their names never change with their content, but a release that changes one changes its
+/// name too, so browsers may keep them for a year.
+pub async fn font_file(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    let body: &'static [u8] = match name.as_str() {
+        "source-sans-3-latin-400-normal.woff2" => {
+            include_bytes!("../static/fonts/source-sans-3-latin-400-normal.woff2")
+        }
+        "source-sans-3-latin-400-italic.woff2" => {
+            include_bytes!("../static/fonts/source-sans-3-latin-400-italic.woff2")
+        }
+        "source-sans-3-latin-700-normal.woff2" => {
+            include_bytes!("../static/fonts/source-sans-3-latin-700-normal.woff2")
+        }
+        "source-sans-3-latin-700-italic.woff2" => {
+            include_bytes!("../static/fonts/source-sans-3-latin-700-italic.woff2")
+        }
+        "merriweather-latin-400-normal.woff2" => {
+            include_bytes!("../static/fonts/merriweather-latin-400-normal.woff2")
+        }
+        "merriweather-latin-700-normal.woff2" => {
+            include_bytes!("../static/fonts/merriweather-latin-700-normal.woff2")
+        }
+        _ => return (StatusCode::NOT_FOUND, "not found\n").into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "font/woff2"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        body,
+    )
+        .into_response()
+}

@@ -340,8 +340,8 @@ async fn demo_data_is_realistic_training_data_and_idempotent() {
 
     // The demo offices have work, some of it assigned, and a second run adds none.
     let items = count(&app, "work_items").await;
-    assert_eq!(items, 80, "40 work items at each of TRN25 and TRN12");
-    assert!(first.contains("80 work items"));
+    assert!(items > 300, "eight weeks of work at four offices: {items}");
+    assert!(first.contains(&format!("{items} work items")));
     let users = count(&app, "users").await;
     let out = app.command().arg("demo").output().unwrap();
     assert!(out.status.success());
