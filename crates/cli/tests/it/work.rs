@@ -523,7 +523,7 @@ async fn search_finds_words_in_titles_and_document_text_only_in_the_viewers_offi
         .text()
         .await
         .unwrap();
-    assert!(html.contains("Earnings statement for March"));
+    assert!(html.contains("<mark>Earnings</mark> statement for March"));
     assert!(
         !html.contains("elsewhere"),
         "another office's item is out of scope"
@@ -1342,7 +1342,8 @@ async fn dashboard_settings_have_their_own_page_with_errors_next_to_the_field() 
         .to_str()
         .unwrap()
         .starts_with("/dashboard/settings?office=AAA"));
-    // Employees do not see the settings; analysts still get no office dashboard.
+    // Employees do not see the settings; analysts get no office dashboard but the national
+    // figures.
     let e = app.login("employee.a").await;
     let resp = e.get(&settings).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
@@ -1352,6 +1353,9 @@ async fn dashboard_settings_have_their_own_page_with_errors_next_to_the_field() 
         .send()
         .await
         .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()["location"], "/national");
+    let resp = an.get(&settings).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     app.stop().await;
 }
