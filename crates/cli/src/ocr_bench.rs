@@ -271,7 +271,8 @@ async fn product_path(
 }
 
 /// Raw Tesseract on every page (the floor): an image file read as it is, an image-only PDF's
-/// page images taken out with `pdfimages` first; `jobs` pages at a time; no orientation.
+/// page images taken out with `pdfimages -j` first (a JPEG stays the JPEG it is, as the text
+/// job reads it); `jobs` documents at a time, their pages one after another; no orientation.
 async fn tesseract_floor(
     corpus: &Path,
     scans: &[Truth],
@@ -283,61 +284,61 @@ async fn tesseract_floor(
     for (i, t) in scans.iter().enumerate() {
         let input = corpus.join(&t.file);
         let dpi = t.dpi.unwrap_or(300).to_string();
-        let images = if t.format == "pdf-scan" {
-            let root = scratch.join(format!("doc{i}"));
-            run(
-                "pdfimages",
-                &[
-                    std::ffi::OsString::from("-png"),
-                    input.into_os_string(),
-                    root.clone().into_os_string(),
-                ],
-                RunOptions::with_timeout(Duration::from_secs(120)),
-            )
-            .await
-            .map_err(|e| anyhow::anyhow!("pdfimages: {e}"))?;
-            let prefix = format!("doc{i}-");
-            let mut found: Vec<PathBuf> = std::fs::read_dir(scratch)?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.file_name()
-                        .and_then(|n| n.to_str())
-                        .is_some_and(|n| n.starts_with(&prefix))
-                })
-                .collect();
-            found.sort();
-            found
-        } else {
-            vec![input]
-        };
-        for image in images {
-            let (limit, dpi) = (limit.clone(), dpi.clone());
-            tasks.push((
-                i,
-                tokio::spawn(async move {
-                    let _permit = limit.acquire_owned().await;
-                    let out = run(
-                        "tesseract",
-                        &[
-                            image.into_os_string(),
-                            "stdout".into(),
-                            "--dpi".into(),
-                            dpi.into(),
-                        ],
-                        RunOptions::with_timeout(Duration::from_secs(300)),
-                    )
-                    .await
-                    .map_err(|e| anyhow::anyhow!("tesseract: {e}"))?;
-                    Ok::<String, anyhow::Error>(out.stdout_lossy())
-                }),
-            ));
-        }
+        let pdf = t.format == "pdf-scan";
+        let (limit, scratch) = (limit.clone(), scratch.to_path_buf());
+        tasks.push(tokio::spawn(async move {
+            let _permit = limit.acquire_owned().await;
+            let images = if pdf {
+                let root = scratch.join(format!("doc{i}"));
+                run(
+                    "pdfimages",
+                    &[
+                        std::ffi::OsString::from("-j"),
+                        "-png".into(),
+                        input.into_os_string(),
+                        root.into_os_string(),
+                    ],
+                    RunOptions::with_timeout(Duration::from_secs(120)),
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("pdfimages: {e}"))?;
+                let prefix = format!("doc{i}-");
+                let mut found: Vec<PathBuf> = std::fs::read_dir(&scratch)?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| {
+                        p.file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with(&prefix))
+                    })
+                    .collect();
+                found.sort();
+                found
+            } else {
+                vec![input]
+            };
+            let mut text = String::new();
+            for image in images {
+                let out = run(
+                    "tesseract",
+                    &[
+                        image.into_os_string(),
+                        "stdout".into(),
+                        "--dpi".into(),
+                        dpi.clone().into(),
+                    ],
+                    RunOptions::with_timeout(Duration::from_secs(300)),
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("tesseract: {e}"))?;
+                text.push_str(&out.stdout_lossy());
+                text.push('\n');
+            }
+            Ok::<String, anyhow::Error>(text)
+        }));
     }
-    let mut texts = vec![String::new(); scans.len()];
-    for (i, task) in tasks {
-        let text = task.await.context("a tesseract task")??;
-        texts[i].push_str(&text);
-        texts[i].push('\n');
+    let mut texts = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        texts.push(task.await.context("a tesseract task")??);
     }
     Ok(texts)
 }
