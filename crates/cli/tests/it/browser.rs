@@ -310,6 +310,17 @@ impl Browser {
         released.unwrap_or_else(|e| panic!("WebDriver DELETE /actions: {e}"));
     }
 
+    /// Signs `user` in with `password` through the sign-in page of the server at `base_url`,
+    /// and waits until the page after it has loaded.
+    pub async fn sign_in(&self, base_url: &str, user: &str, password: &str) {
+        self.goto(&format!("{base_url}/login")).await;
+        self.type_into("#username", user).await;
+        self.type_into("#password", password).await;
+        self.press_enter("#password").await;
+        self.wait_until("!location.pathname.startsWith('/login')", 10)
+            .await;
+    }
+
     /// Presses and releases Enter on whatever has the focus (a link reached with Tab).
     pub async fn press_enter_on_focus(&self) {
         let key = |kind: &str| json!({"type": kind, "value": "\u{E007}"});

@@ -58,18 +58,7 @@ async fn browser_the_queue_fits_1366_and_390_pixels_and_the_first_item_is_a_few_
         .unwrap();
 
     let b = Browser::start().await;
-    let sign_in = |user: &'static str| {
-        let b = &b;
-        let url = app.url.clone();
-        async move {
-            b.goto(&format!("{url}/login")).await;
-            b.type_into("#username", user).await;
-            b.type_into("#password", PASSWORD).await;
-            b.press_enter("#password").await;
-            b.wait_until("!location.pathname.startsWith('/login')", 10)
-                .await;
-        }
-    };
+    let sign_in = |user: &'static str| b.sign_in(&app.url, user, PASSWORD);
     let no_sideways_scroll = |label: String| {
         let b = &b;
         async move {

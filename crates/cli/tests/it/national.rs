@@ -418,19 +418,7 @@ async fn browser_national_offices_audit_and_users_pages_are_accessible() {
     let app = spawn_app().await;
     country(&app).await;
     let b = Browser::start().await;
-    let sign_in = |user: &'static str| {
-        let b = &b;
-        let url = app.url.clone();
-        async move {
-            b.goto(&format!("{url}/login")).await;
-            b.type_into("#username", user).await;
-            b.type_into("#password", PASSWORD).await;
-            b.press_enter("#password").await;
-            b.wait_for_url_containing("/").await;
-            b.wait_until("!location.pathname.startsWith('/login')", 10)
-                .await;
-        }
-    };
+    let sign_in = |user: &'static str| b.sign_in(&app.url, user, PASSWORD);
     sign_in("analyst").await;
     b.goto(&format!("{}/national", app.url)).await;
     assert!(b.text("h1").await.contains("National figures"));

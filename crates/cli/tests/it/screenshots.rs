@@ -56,19 +56,7 @@ async fn screenshots_of_the_pages_people_live_in() {
     wait_for_suggestions(&app, "TRN25", 6).await;
 
     let b = Browser::start().await;
-    let sign_in = |user: &'static str| {
-        let b = &b;
-        let url = app.url.clone();
-        async move {
-            b.goto(&format!("{url}/login")).await;
-            b.type_into("#username", user).await;
-            b.type_into("#password", worktrack::demo::DEMO_PASSWORD)
-                .await;
-            b.press_enter("#password").await;
-            b.wait_until("!location.pathname.startsWith('/login')", 10)
-                .await;
-        }
-    };
+    let sign_in = |user: &'static str| b.sign_in(&app.url, user, worktrack::demo::DEMO_PASSWORD);
     let shots: [(&str, &str, &str); 4] = [
         ("demo.employee", "/", "home"),
         ("demo.employee", "/profiling", "workbench"),

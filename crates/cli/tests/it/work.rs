@@ -737,19 +737,7 @@ async fn browser_manager_assigns_in_bulk_and_employee_pulls_next_work_and_comple
     )
     .await;
     let b = Browser::start().await;
-    let sign_in = |user: &'static str| {
-        let b = &b;
-        let url = app.url.clone();
-        async move {
-            b.goto(&format!("{url}/login")).await;
-            b.type_into("#username", user).await;
-            b.type_into("#password", PASSWORD).await;
-            b.press_enter("#password").await;
-            b.wait_for_url_containing("/").await;
-            b.wait_until("!location.pathname.startsWith('/login')", 10)
-                .await;
-        }
-    };
+    let sign_in = |user: &'static str| b.sign_in(&app.url, user, PASSWORD);
     sign_in("manager.a").await;
     b.goto(&format!("{}/work?office=AAA&view=unassigned", app.url))
         .await;
