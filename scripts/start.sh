@@ -30,7 +30,7 @@ if ((${#missing[@]})); then
 fi
 echo "Building WorkTrack (the first build takes a few minutes)..."
 cargo build --locked --quiet -p worktrack
-bin=target/debug/worktrack
+bin=${CARGO_TARGET_DIR:-target}/debug/worktrack
 
 "$bin" demo
 echo
