@@ -133,6 +133,7 @@ async fn browser_the_queue_fits_1366_and_390_pixels_and_the_first_item_is_a_few_
             ("/".to_string(), "home"),
             (format!("/work/{}", ids[0]), "work item"),
             ("/search?q=address".to_string(), "search"),
+            ("/documents".to_string(), "documents"),
         ] {
             b.goto(&format!("{}{path}", app.url)).await;
             no_sideways_scroll(format!("{name} at {w} px")).await;
