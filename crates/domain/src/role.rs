@@ -68,6 +68,11 @@ impl Role {
             Role::Manager | Role::AreaDirector | Role::Auditor | Role::Admin
         )
     }
+
+    /// May open the national, area and office figures (aggregates, never a person).
+    pub fn may_see_aggregates(self) -> bool {
+        matches!(self, Role::Analyst | Role::Auditor)
+    }
 }
 
 impl fmt::Display for Role {
@@ -105,6 +110,20 @@ mod tests {
         assert_eq!("Area director".parse::<Role>(), Ok(Role::AreaDirector));
         assert_eq!("area-director".parse::<Role>(), Ok(Role::AreaDirector));
         assert!("root".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn analysts_and_auditors_see_the_aggregate_figures() {
+        for (role, expected) in [
+            (Role::Employee, false),
+            (Role::Manager, false),
+            (Role::AreaDirector, false),
+            (Role::Analyst, true),
+            (Role::Auditor, true),
+            (Role::Admin, false),
+        ] {
+            assert_eq!(role.may_see_aggregates(), expected, "{role:?}");
+        }
     }
 
     #[test]

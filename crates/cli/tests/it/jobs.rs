@@ -252,29 +252,25 @@ fn scanned_pages(dir: &std::path::Path, name: &str, pages: usize) -> std::path::
     out
 }
 
-async fn take_in_file(
+/// A pool of `slots` running the app's jobs until the returned sender says stop.
+fn start_pool(
     app: &TestApp,
-    office: &worktrack_store::Office,
-    path: &std::path::Path,
-) -> i64 {
-    let name = path.file_name().unwrap().to_string_lossy().to_string();
-    app.intake
-        .take_in(
-            &worktrack_store::Actor::system("test"),
-            worktrack_pipeline::intake::Incoming {
-                path,
-                filename: &name,
-                office,
-                received_on: office.today(),
-                original_evidence: false,
-                source: worktrack_store::Source::Import,
-                source_key: None,
-            },
-        )
-        .await
-        .unwrap()
-        .document
-        .id
+    slots: usize,
+    name: &str,
+) -> (
+    worktrack_pipeline::jobs::Pool,
+    tokio::sync::watch::Sender<bool>,
+    tokio::task::JoinHandle<()>,
+) {
+    let pool = worktrack_pipeline::jobs::Pool::new(slots);
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let workers = tokio::spawn(worktrack_pipeline::jobs::run_worker(
+        app.intake.clone(),
+        pool.clone(),
+        name.into(),
+        stop,
+    ));
+    (pool, stop_tx, workers)
 }
 
 async fn wait_for(what: &str, secs: u64, mut done: impl AsyncFnMut() -> bool) {
@@ -296,16 +292,9 @@ async fn two_slots_read_two_documents_at_once_and_profiling_passes_a_long_readin
     let dir = tempfile::tempdir().unwrap();
 
     // Two slots, two three-page scans: both are being read at the same moment.
-    let a = take_in_file(&app, &cast.a, &scanned_pages(dir.path(), "a", 3)).await;
-    let b = take_in_file(&app, &cast.a, &scanned_pages(dir.path(), "b", 3)).await;
-    let pool = worktrack_pipeline::jobs::Pool::new(2);
-    let (stop_tx, stop) = tokio::sync::watch::channel(false);
-    let workers = tokio::spawn(worktrack_pipeline::jobs::run_worker(
-        app.intake.clone(),
-        pool.clone(),
-        "two".into(),
-        stop,
-    ));
+    let a = crate::profiling::take_in(&app, &cast.a, &scanned_pages(dir.path(), "a", 3)).await;
+    let b = crate::profiling::take_in(&app, &cast.a, &scanned_pages(dir.path(), "b", 3)).await;
+    let (pool, stop_tx, workers) = start_pool(&app, 2, "two");
     wait_for("both documents read", 120, async || {
         app.store.text_status(a).await.unwrap() == "done"
             && app.store.text_status(b).await.unwrap() == "done"
@@ -321,15 +310,9 @@ async fn two_slots_read_two_documents_at_once_and_profiling_passes_a_long_readin
 
     // One slot busy with a long scan: a profiling job queued after it started still runs
     // (in the quick lane) before the long reading ends.
-    let long = take_in_file(&app, &cast.a, &scanned_pages(dir.path(), "long", 8)).await;
-    let pool = worktrack_pipeline::jobs::Pool::new(1);
-    let (stop_tx, stop) = tokio::sync::watch::channel(false);
-    let workers = tokio::spawn(worktrack_pipeline::jobs::run_worker(
-        app.intake.clone(),
-        pool.clone(),
-        "one".into(),
-        stop,
-    ));
+    let long =
+        crate::profiling::take_in(&app, &cast.a, &scanned_pages(dir.path(), "long", 8)).await;
+    let (pool, stop_tx, workers) = start_pool(&app, 1, "one");
     wait_for("the long document is being read", 60, async || {
         pool.reading.peak_pages() > 0
     })

@@ -7,29 +7,6 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 use worktrack_pipeline::corpus::{generate, plan_labels, CorpusOptions, Truth};
-use worktrack_pipeline::intake::Incoming;
-use worktrack_store::{Office, Source};
-
-async fn take_in(app: &TestApp, office: &Office, path: &Path) -> i64 {
-    let name = path.file_name().unwrap().to_string_lossy().to_string();
-    app.intake
-        .take_in(
-            &worktrack_store::Actor::system("test"),
-            Incoming {
-                path,
-                filename: &name,
-                office,
-                received_on: time::macros::date!(2026 - 11 - 16),
-                original_evidence: false,
-                source: Source::Import,
-                source_key: None,
-            },
-        )
-        .await
-        .unwrap()
-        .document
-        .id
-}
 
 /// Waits until the document's page images are made and its text is read and profiled.
 async fn wait_done(app: &TestApp, id: i64) {
@@ -166,7 +143,7 @@ async fn page_images_keep_the_whole_page_and_field_outlines_cover_the_field_in_e
     });
 
     for t in &picked {
-        let id = take_in(&app, &cast.a, &dir.join(&t.file)).await;
+        let id = crate::profiling::take_in(&app, &cast.a, &dir.join(&t.file)).await;
         wait_done(&app, id).await;
         let profile = app
             .store

@@ -15,14 +15,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use worktrack_domain::aggregate::{hidden_parts, may_show, Figures};
 use worktrack_domain::work::AgeBucket;
-use worktrack_domain::Role;
 use worktrack_store::{Office, WEEK_DAYS};
-
-/// Who may open the aggregate pages: analysts (what they are for) and auditors (who read
-/// everything).
-pub fn may_view(role: Role) -> bool {
-    matches!(role, Role::Analyst | Role::Auditor)
-}
 
 /// One row of figures, formatted; `None` where the small-group rule hides them.
 pub struct Row {
@@ -163,7 +156,7 @@ pub async fn national(
     PageUser(who): PageUser,
     Csrf(csrf): Csrf,
 ) -> Result<Response, PageError> {
-    require(may_view(who.role()), "national figures")?;
+    require(who.role().may_see_aggregates(), "national figures")?;
     let c = load_country(&state).await?;
     let rows = c
         .areas
@@ -207,7 +200,7 @@ pub async fn area(
     Csrf(csrf): Csrf,
     Query(q): Query<AreaQuery>,
 ) -> Result<Response, PageError> {
-    require(may_view(who.role()), "area figures")?;
+    require(who.role().may_see_aggregates(), "area figures")?;
     let c = load_country(&state).await?;
     let area = c
         .areas
