@@ -169,6 +169,8 @@ struct ProductRun {
     spent: worktrack_pipeline::jobs::Spent,
     ready: usize,
     take_in_seconds: f64,
+    /// External program runs on the documents' scratch copies, by program.
+    runs: std::collections::BTreeMap<String, usize>,
 }
 
 /// Takes every scan in as `worktrack import` does and runs the background jobs as the server
@@ -238,6 +240,7 @@ async fn product_path(
     }
     let take_in_seconds = started.elapsed().as_secs_f64();
     let pool = worktrack_pipeline::jobs::Pool::new(jobs);
+    let log = worktrack_pipeline::process::RunLog::watch(&intake.work_dir);
     worktrack_pipeline::jobs::run_until_empty(&intake, &pool, "bench")
         .await
         .map_err(|e| anyhow::anyhow!("running the jobs: {e}"))?;
@@ -267,6 +270,7 @@ async fn product_path(
         spent: pool.reading.spent(),
         ready,
         take_in_seconds,
+        runs: log.counts(),
     })
 }
 
@@ -478,16 +482,26 @@ pub async fn ocr_bench(args: OcrBenchArgs) -> anyhow::Result<ExitCode> {
     );
     let s = &product.spent;
     println!(
-        "  time by step, summed over the slots: decode {:.1} s, OCR {:.1} s, orientation {:.1} s ({} of {} pages read a second time), page images {:.1} s, profiling {:.1} s",
+        "  time by step, summed over the slots: decode (with the page images written from it) {:.1} s, OCR {:.1} s, orientation {:.1} s ({} of {} pages checked), page images apart from decoding {:.1} s, storing page images {:.1} s, profiling {:.1} s",
         s.steps.decode.as_secs_f64(),
         s.steps.ocr.as_secs_f64(),
         s.steps.orientation.as_secs_f64(),
         s.pages_turned_or_checked,
         s.pages_read,
+        s.steps.images.as_secs_f64(),
         s.jobs
             .get("page_images")
             .map_or(0.0, Duration::as_secs_f64),
         s.jobs.get("profile").map_or(0.0, Duration::as_secs_f64),
+    );
+    println!(
+        "  program runs on the documents: {}",
+        product
+            .runs
+            .iter()
+            .map(|(p, n)| format!("{p} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     println!(
         "share of the floor (WorkTrack / raw Tesseract): {:.0}%",

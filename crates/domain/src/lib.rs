@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod classifier;
 pub mod extract;
 pub mod names;
+pub mod reading;
 pub mod role;
 pub mod ssn;
 pub mod work;

@@ -972,15 +972,16 @@ fn scanned_content(page: &Page, scan: &ScanPlan, index: usize) -> String {
 }
 
 /// A scanned page for an image-only PDF: a greyscale JPEG and its pixel size.
-struct ScannedPage {
-    jpeg: Vec<u8>,
-    width: u32,
-    height: u32,
+/// One page of a scanner's PDF: a JPEG and its pixel size.
+pub struct ScannedPage {
+    pub jpeg: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
 }
 
 /// An image-only PDF: each page is one JPEG, drawn over the whole page, whose size follows
 /// from the pixels and the resolution.
-fn image_pdf(pages: &[ScannedPage], dpi: u32) -> Vec<u8> {
+pub fn image_pdf(pages: &[ScannedPage], dpi: u32) -> Vec<u8> {
     let first_page = 3;
     let mut objects = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),

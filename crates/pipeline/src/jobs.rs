@@ -143,6 +143,7 @@ async fn handle(intake: &Intake, pool: &Pool, job: &Job) -> Result<(), String> {
                 .document_unscoped(id)
                 .await
                 .map_err(|e| e.to_string())?;
+            // Usually made by the reading already (see `previews`); then this does nothing.
             let n = make_previews(intake, &doc).await?;
             intake
                 .store
@@ -181,9 +182,7 @@ async fn handle(intake: &Intake, pool: &Pool, job: &Job) -> Result<(), String> {
     }
 }
 
-/// Pages read per document at most; the rest of a very long document is left unread (and the
-/// document says so) rather than holding the queue for hours.
-pub const MAX_TEXT_PAGES: i64 = 500;
+pub use worktrack_store::MAX_TEXT_PAGES;
 
 /// Reads and stores the text of every page, then extracts the document's fields from the
 /// unmasked text (which is never stored) and queues its profiling; returns the text status.
@@ -199,22 +198,36 @@ async fn read_text(
     let pages = doc.pages.unwrap_or(1).clamp(1, MAX_TEXT_PAGES);
     let mut incomplete = doc.pages.unwrap_or(1) > MAX_TEXT_PAGES;
     // Pages are read as OCR permits come free (in page order, each with its own scratch
-    // names), and stored as they come back.
+    // names), and stored as they come back. The same decoding makes the page images, unless
+    // the fallback job has already made them.
+    let make_shown = doc.previews != "done";
     let (plain, work) = (&plain, dir.path());
     let mut reads = futures_util::stream::iter(1..=pages)
         .map(|page| async move {
+            let files = make_shown
+                .then(|| crate::previews::ShownFiles::for_page(work, page))
+                .flatten();
+            let shown = files.as_ref().map(|f| f.shown()).unwrap_or_default();
             let _permit = pool.ocr.acquire().await.map_err(|e| e.to_string())?;
             pool.reading.start(doc.id);
-            let t = crate::text::page_text(plain, kind, page as u32, work).await;
+            let t = crate::text::page_text(plain, kind, page as u32, work, shown).await;
             pool.reading.end(doc.id);
             pool.reading.add_page(t.times);
-            Ok::<_, String>((page, t))
+            Ok::<_, String>((page, t, files))
         })
         .buffered(pool.slots);
     let mut read = Vec::with_capacity(pages as usize);
+    let mut all_shown = make_shown;
     while let Some(next) = reads.next().await {
-        let (page, t) = next?;
+        let (page, t, files) = next?;
         incomplete |= t.status != "ok";
+        if let Some(files) = files.filter(|_| t.shown) {
+            let started = std::time::Instant::now();
+            files.store(intake, doc, page).await?;
+            pool.reading.add_job("page_images", started.elapsed());
+        } else if page <= crate::previews::MAX_PREVIEW_PAGES {
+            all_shown = false;
+        }
         let stored = worktrack_store::PageText {
             page,
             source: t.source.to_string(),
@@ -233,6 +246,14 @@ async fn read_text(
         read.push(t);
     }
     drop(reads);
+    if all_shown {
+        // Every page image is stored: the fallback job finds nothing left to do.
+        intake
+            .store
+            .set_previews(doc.id, "done")
+            .await
+            .map_err(|e| e.to_string())?;
+    }
     let office = intake
         .store
         .office_by_id(doc.office_id)

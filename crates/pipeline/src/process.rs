@@ -116,6 +116,7 @@ pub async fn run<A: AsRef<OsStr>>(
     opts: RunOptions,
 ) -> Result<Output, ProcessError> {
     let started = Instant::now();
+    record_run(program, args);
     let mut command = Command::new(program);
     command
         .args(args)
@@ -208,6 +209,85 @@ pub async fn run<A: AsRef<OsStr>>(
         "external program"
     );
     outcome
+}
+
+/// The runs logged by every live [`RunLog`], by the directory they watch.
+type Watchers = Vec<(String, std::sync::Weak<std::sync::Mutex<Vec<Ran>>>)>;
+static WATCHERS: std::sync::Mutex<Watchers> = std::sync::Mutex::new(Vec::new());
+
+/// One program run: its name and its arguments (lossily as text).
+#[derive(Debug, Clone)]
+pub struct Ran {
+    pub program: String,
+    pub args: Vec<String>,
+}
+
+/// A log of the program runs that name a path under one directory, for as long as it lives:
+/// how the benchmark counts the decodes, renders and OCR passes of the documents it took in,
+/// and how a test shows that a page is decoded once. Runs about other directories (another
+/// test's, another server's) are not in it.
+pub struct RunLog {
+    runs: std::sync::Arc<std::sync::Mutex<Vec<Ran>>>,
+}
+
+impl RunLog {
+    pub fn watch(dir: &Path) -> RunLog {
+        let runs = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        if let Ok(mut w) = WATCHERS.lock() {
+            w.retain(|(_, log)| log.strong_count() > 0);
+            w.push((
+                dir.to_string_lossy().into_owned(),
+                std::sync::Arc::downgrade(&runs),
+            ));
+        }
+        RunLog { runs }
+    }
+
+    /// The runs so far, in the order they started.
+    pub fn runs(&self) -> Vec<Ran> {
+        self.runs.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    /// How many runs each program had.
+    pub fn counts(&self) -> std::collections::BTreeMap<String, usize> {
+        let mut counts = std::collections::BTreeMap::new();
+        for r in self.runs() {
+            *counts.entry(r.program).or_default() += 1;
+        }
+        counts
+    }
+
+    pub fn clear(&self) {
+        if let Ok(mut r) = self.runs.lock() {
+            r.clear();
+        }
+    }
+}
+
+fn record_run<A: AsRef<OsStr>>(program: &str, args: &[A]) {
+    let Ok(watchers) = WATCHERS.lock() else {
+        return;
+    };
+    if watchers.is_empty() {
+        return;
+    }
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.as_ref().to_string_lossy().into_owned())
+        .collect();
+    for (dir, log) in watchers.iter() {
+        if !args.iter().any(|a| a.contains(dir.as_str())) {
+            continue;
+        }
+        if let Some(log) = log.upgrade() {
+            if let Ok(mut runs) = log.lock() {
+                runs.push(Ran {
+                    program: program.to_owned(),
+                    args: args.clone(),
+                });
+            }
+        }
+    }
 }
 
 /// Kills the child and reaps it, so no zombie is left behind. Errors mean it is already gone.

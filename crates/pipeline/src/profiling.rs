@@ -175,7 +175,7 @@ pub async fn read_file(path: &Path, work: &Path) -> Result<Vec<PageText>, String
         .clamp(1, crate::jobs::MAX_TEXT_PAGES as u32);
     let mut out = Vec::new();
     for page in 1..=pages {
-        out.push(page_text(path, inspection.kind, page, work).await);
+        out.push(page_text(path, inspection.kind, page, work, Default::default()).await);
     }
     Ok(out)
 }

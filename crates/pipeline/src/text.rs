@@ -3,7 +3,7 @@
 //! field was found. A page Tesseract cannot finish in time is marked, not retried forever.
 
 use crate::process::{path_arg, run, ProcessError, RunOptions};
-use crate::render::render_page;
+use crate::render::{decode_page, render_pdf_page_at, render_shown, Coder, Shown};
 use crate::sniff::FileKind;
 use std::path::Path;
 use std::time::Duration;
@@ -40,17 +40,23 @@ pub struct PageText {
     pub height: u32,
     /// Where the page's time went.
     pub times: StepTimes,
+    /// Whether the page image and thumbnail asked for were written.
+    pub shown: bool,
 }
 
 /// Time spent on one page's reading, by step (for the benchmark's split).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StepTimes {
-    /// The text layer, or getting the page's image (the embedded scan, or rendering).
+    /// The text layer, or getting the page's image (the embedded scan, or rendering) and
+    /// decoding it, which writes the page image and thumbnail in the same run.
     pub decode: Duration,
     /// Tesseract's reading passes.
     pub ocr: Duration,
     /// Orientation detection and turning the image, when the first reading was poor.
     pub orientation: Duration,
+    /// Page images made apart from OCR's decoding: rendering a text-layer page, or shrinking
+    /// a page rendered for OCR.
+    pub images: Duration,
 }
 
 impl std::ops::AddAssign for StepTimes {
@@ -58,6 +64,7 @@ impl std::ops::AddAssign for StepTimes {
         self.decode += o.decode;
         self.ocr += o.ocr;
         self.orientation += o.orientation;
+        self.images += o.images;
     }
 }
 
@@ -159,20 +166,33 @@ pub fn parse_tsv(tsv: &str) -> (String, Vec<Word>) {
     (text, words)
 }
 
-/// Width and height from a PNG's header (the IHDR chunk comes first).
-fn png_size(path: &Path) -> Option<(u32, u32)> {
+/// Width and height from a binary PNM's header (`P5`/`P6`, width, height, separated by
+/// whitespace; comments do not occur in what ImageMagick and pdftoppm write).
+fn pnm_size(path: &Path) -> Option<(u32, u32)> {
     use std::io::Read;
-    let mut head = [0u8; 24];
-    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
-    if &head[..8] != b"\x89PNG\r\n\x1a\n" || &head[12..16] != b"IHDR" {
+    let mut head = [0u8; 64];
+    let mut file = std::fs::File::open(path).ok()?;
+    let n = file.read(&mut head).ok()?;
+    let head = std::str::from_utf8(head.get(..n)?.split(|b| *b > 127).next()?).ok()?;
+    let mut fields = head.split_ascii_whitespace();
+    if !matches!(fields.next(), Some("P5" | "P6")) {
         return None;
     }
-    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
-    Some((be(&head[16..20]), be(&head[20..24])))
+    let w = fields.next()?.parse().ok()?;
+    let h = fields.next()?.parse().ok()?;
+    Some((w, h))
 }
 
-/// The text of `page` of the file at `path`, using `work` for page images.
-pub async fn page_text(path: &Path, kind: FileKind, page: u32, work: &Path) -> PageText {
+/// The text of `page` of the file at `path`, using `work` for scratch images. The page is
+/// decoded once: the page image and thumbnail `shown` asks for are written by the same run
+/// that writes the image OCR reads.
+pub async fn page_text(
+    path: &Path,
+    kind: FileKind,
+    page: u32,
+    work: &Path,
+    shown: Shown<'_>,
+) -> PageText {
     let mut result = PageText {
         page,
         source: "ocr",
@@ -183,6 +203,7 @@ pub async fn page_text(path: &Path, kind: FileKind, page: u32, work: &Path) -> P
         width: 0,
         height: 0,
         times: StepTimes::default(),
+        shown: !shown.any(),
     };
     let started = std::time::Instant::now();
     if kind == FileKind::Pdf {
@@ -190,28 +211,59 @@ pub async fn page_text(path: &Path, kind: FileKind, page: u32, work: &Path) -> P
             result.source = "text_layer";
             result.text = text;
             result.times.decode = started.elapsed();
+            let started = std::time::Instant::now();
+            result.shown = render_shown(path, page, shown).await.is_ok() || !shown.any();
+            result.times.images = started.elapsed();
             return result;
         }
     }
-    let mut image = work.join(format!("ocr-{page}.png"));
-    // A scanned PDF page is one image: read that image as it is (rendering it again costs
-    // seconds and adds nothing); otherwise render the page.
+    let image = work.join(format!("ocr-{page}.pgm"));
     let mut dpi = OCR_DPI;
-    let mut size = None;
-    let rendered = match embedded_scan(path, kind, page, work).await {
+    // A scanned PDF page is one image: taken out as it is stored and decoded once; any other
+    // PDF page is rendered once; an image file's page is decoded once. Rendering or decoding
+    // it again for the page image would cost as much again and add nothing.
+    let decoded = match embedded_scan(path, kind, page, work).await {
         Some(scan) => {
-            image = scan.path;
             dpi = scan.dpi;
-            size = Some((scan.width, scan.height));
-            Ok(())
+            // Read at the scan's own resolution, which is the one the PDF says.
+            let done = decode_page(&scan.path, scan.coder, 0, Some((&image, None)), shown).await;
+            let _ = std::fs::remove_file(&scan.path);
+            result.shown = done.is_ok();
+            done
         }
         None if kind == FileKind::Pdf => {
-            crate::render::render_pdf_page_at(path, page, OCR_DPI, &image).await
+            let rendered = render_pdf_page_at(path, page, OCR_DPI, &image).await;
+            result.times.decode = started.elapsed();
+            if rendered.is_ok() && shown.any() {
+                // The page image is shrunk from OCR's rendering, not rendered again.
+                let started = std::time::Instant::now();
+                result.shown = decode_page(&image, Coder::Pnm, 0, None, shown)
+                    .await
+                    .is_ok();
+                result.times.images = started.elapsed();
+            }
+            rendered
         }
-        None => render_page(path, kind, page, OCR_WIDTH, &image).await,
+        None => match Coder::of(kind) {
+            Some(coder) => {
+                let done = decode_page(
+                    path,
+                    coder,
+                    page - 1,
+                    Some((&image, Some(OCR_WIDTH))),
+                    shown,
+                )
+                .await;
+                result.shown = done.is_ok();
+                done
+            }
+            None => Err(crate::render::RenderError::NotRenderable(kind)),
+        },
     };
-    result.times.decode = started.elapsed();
-    if rendered.is_err() {
+    if result.times.decode.is_zero() {
+        result.times.decode = started.elapsed();
+    }
+    if decoded.is_err() || !image.exists() {
         result.status = "unreadable";
         return result;
     }
@@ -227,17 +279,16 @@ pub async fn page_text(path: &Path, kind: FileKind, page: u32, work: &Path) -> P
             && turn(
                 &image,
                 rotation,
-                &work.join(format!("ocr-{page}-turned.png")),
+                &work.join(format!("ocr-{page}-turned.pgm")),
             )
             .await
         {
             result.rotation = rotation;
-            size = size.map(|(w, h)| if rotation == 180 { (w, h) } else { (h, w) });
             reading = ocr(&image, dpi).await;
         }
         result.times.orientation = started.elapsed();
     }
-    if let Some((w, h)) = png_size(&image).or(size) {
+    if let Some((w, h)) = pnm_size(&image) {
         result.width = w;
         result.height = h;
     }
@@ -270,12 +321,12 @@ fn reads_well(words: &[Word]) -> bool {
 
 /// Turns `image` clockwise by `degrees` in place (through `scratch`); false when it failed.
 async fn turn(image: &Path, degrees: u32, scratch: &Path) -> bool {
-    let args: Vec<std::ffi::OsString> = vec![
-        path_arg(image),
-        "-rotate".into(),
-        degrees.to_string().into(),
-        path_arg(scratch),
-    ];
+    let mut out = std::ffi::OsString::from("pgm:");
+    out.push(scratch.as_os_str());
+    let mut input = std::ffi::OsString::from("pnm:");
+    input.push(image.as_os_str());
+    let args: Vec<std::ffi::OsString> =
+        vec![input, "-rotate".into(), degrees.to_string().into(), out];
     run(
         "convert",
         &args,
@@ -290,19 +341,9 @@ async fn turn(image: &Path, degrees: u32, scratch: &Path) -> bool {
 pub(crate) struct EmbeddedScan {
     pub(crate) path: std::path::PathBuf,
     pub(crate) dpi: u32,
-    pub(crate) width: u32,
-    pub(crate) height: u32,
-}
-
-impl EmbeddedScan {
-    /// The kind of the extracted file (`pdfimages -j -png` writes JPEG or PNG).
-    pub(crate) fn kind(&self) -> FileKind {
-        if self.path.extension().is_some_and(|e| e == "jpg") {
-            FileKind::Jpeg
-        } else {
-            FileKind::Png
-        }
-    }
+    /// `pdfimages -j` writes a JPEG as it is stored, anything else as PNM (no compression to
+    /// undo again).
+    pub(crate) coder: Coder,
 }
 
 pub(crate) async fn embedded_scan(
@@ -339,14 +380,13 @@ pub(crate) async fn embedded_scan(
         return None;
     };
     let n = |i: usize| row[i].parse::<u32>().ok();
-    let (width, height, dpi) = (n(3)?, n(4)?, n(12)?);
+    let dpi = n(12)?;
     if row[2] != "image" || !(72..=1200).contains(&dpi) || row[8] == "jbig2" || row[8] == "ccitt" {
         return None;
     }
     let root = work.join(format!("scan-{page}"));
     let extract: Vec<std::ffi::OsString> = vec![
         "-j".into(),
-        "-png".into(),
         "-f".into(),
         p.clone().into(),
         "-l".into(),
@@ -365,11 +405,15 @@ pub(crate) async fn embedded_scan(
                 .and_then(|n| n.to_str())
                 .is_some_and(|n| n.starts_with(&name))
         })?;
+    let coder = if found.extension().is_some_and(|e| e == "jpg") {
+        Coder::Jpeg
+    } else {
+        Coder::Pnm
+    };
     Some(EmbeddedScan {
         path: found,
         dpi,
-        width,
-        height,
+        coder,
     })
 }
 

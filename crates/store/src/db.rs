@@ -69,6 +69,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_aggregates.sql"),
         include_str!("../migrations/postgres/0010_aggregates.sql"),
     ),
+    (
+        11,
+        include_str!("../migrations/sqlite/0011_reading_progress.sql"),
+        include_str!("../migrations/postgres/0011_reading_progress.sql"),
+    ),
 ];
 
 struct Inner {

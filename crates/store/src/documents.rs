@@ -36,6 +36,12 @@ impl Source {
 pub const STATUS_STORED: &str = "stored";
 pub const STATUS_DUPLICATE: &str = "duplicate";
 pub const STATUS_ATTENTION: &str = "needs_attention";
+/// How long after take-in the page images' fallback job comes due: a reading that starts
+/// within this time makes the page images itself, from its own decoding of each page.
+pub const PAGE_IMAGES_FALLBACK_MS: i64 = 60_000;
+/// Pages read per document at most; the rest of a very long document is left unread (and the
+/// document says so) rather than holding the queue for hours.
+pub const MAX_TEXT_PAGES: i64 = 500;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Document {
@@ -256,15 +262,21 @@ impl Store {
         .map_err(|e| StoreError::on_unique(e, "this file was already taken in"))?;
         let doc = document_from_row(&row)?;
         if doc.previews == "pending" {
-            // The document's background work, queued in the same transaction as the document.
-            for (kind, max_attempts) in [("page_images", 5i64), ("text", 3)] {
+            // The document's background work, queued in the same transaction as the document:
+            // reading its text (which makes the page images from the same decoding), and the
+            // page images' fallback, due later, for when the reading waits or fails.
+            for (kind, max_attempts, run_at) in [
+                ("text", 3i64, now),
+                ("page_images", 5, now + PAGE_IMAGES_FALLBACK_MS),
+            ] {
                 sqlx::query(
                     "INSERT INTO jobs (kind, payload, state, attempts, max_attempts, run_at, created_at) \
-                     VALUES ($1, $2, 'queued', 0, $3, $4, $4)",
+                     VALUES ($1, $2, 'queued', 0, $3, $4, $5)",
                 )
                 .bind(kind)
                 .bind(serde_json::json!({ "document_id": doc.id }).to_string())
                 .bind(max_attempts)
+                .bind(run_at)
                 .bind(now)
                 .execute(&mut *tx.tx)
                 .await?;
@@ -764,10 +776,11 @@ impl Store {
         let words = worktrack_domain::mask_in_text(&t.words);
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "INSERT INTO page_texts (document_id, page, source, status, rotation, text, words, width, height) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (document_id, page) DO UPDATE SET \
+            "INSERT INTO page_texts (document_id, page, source, status, rotation, text, words, width, height, read_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (document_id, page) DO UPDATE SET \
              source = excluded.source, status = excluded.status, rotation = excluded.rotation, \
-             text = excluded.text, words = excluded.words, width = excluded.width, height = excluded.height",
+             text = excluded.text, words = excluded.words, width = excluded.width, height = excluded.height, \
+             read_at = excluded.read_at",
         )
         .bind(doc_id)
         .bind(t.page)
@@ -778,9 +791,53 @@ impl Store {
         .bind(words)
         .bind(t.width)
         .bind(t.height)
+        .bind(now_ms())
         .execute(&mut *tx.tx)
         .await?;
         tx.commit().await
+    }
+
+    /// The reading queue as people of `offices` see it: their pages waiting to be read, all
+    /// offices' pages waiting, and the pages read in the last [`RATE_WINDOW_MS`]. A waiting document's
+    /// pages are its page count (at most the pages a reading takes) less those already read.
+    ///
+    /// [`RATE_WINDOW_MS`]: worktrack_domain::reading::RATE_WINDOW_MS
+    pub async fn reading_progress(
+        &self,
+        offices: &[i64],
+    ) -> Result<worktrack_domain::reading::Progress> {
+        use worktrack_domain::reading::{progress, RecentReading, RATE_WINDOW_MS};
+        let rows = sqlx::query(
+            "SELECT office_id, CAST(SUM(waiting) AS BIGINT) AS waiting FROM ( \
+               SELECT d.office_id, \
+                      (CASE WHEN d.pages IS NULL OR d.pages < 1 THEN 1 WHEN d.pages > $1 THEN $1 ELSE d.pages END) \
+                      - (SELECT COUNT(*) FROM page_texts t WHERE t.document_id = d.id) AS waiting \
+               FROM documents d WHERE d.text_status = 'pending') w \
+             GROUP BY office_id",
+        )
+        .bind(MAX_TEXT_PAGES)
+        .fetch_all(self.pool())
+        .await?;
+        let (mut office, mut all) = (0i64, 0i64);
+        for r in &rows {
+            let waiting: i64 = r.try_get::<Option<i64>, _>("waiting")?.unwrap_or(0).max(0);
+            all += waiting;
+            if offices.contains(&r.try_get::<i64, _>("office_id")?) {
+                office += waiting;
+            }
+        }
+        let now = now_ms();
+        let recent = sqlx::query(
+            "SELECT COUNT(*) AS pages, MIN(read_at) AS first_at FROM page_texts WHERE read_at >= $1",
+        )
+        .bind(now - RATE_WINDOW_MS)
+        .fetch_one(self.pool())
+        .await?;
+        let recent = RecentReading {
+            pages: recent.try_get("pages")?,
+            first_at_ms: recent.try_get("first_at")?,
+        };
+        Ok(progress(office, all, recent, now))
     }
 
     pub async fn set_text_status(&self, doc_id: i64, status: &str) -> Result<()> {

@@ -35,7 +35,7 @@ pub use db::{now_ms, Backend, Store};
 pub use digest::{Digest, DigestItem, DIGEST_ITEMS};
 pub use documents::{
     CustodyEvent, Document, DocumentFilter, NewDocument, PageText, PaperRow, Source, Upload,
-    STATUS_ATTENTION, STATUS_DUPLICATE, STATUS_STORED,
+    MAX_TEXT_PAGES, PAGE_IMAGES_FALLBACK_MS, STATUS_ATTENTION, STATUS_DUPLICATE, STATUS_STORED,
 };
 pub use error::StoreError;
 pub use jobs::{backoff_ms, Job, JOB_DEAD, JOB_DONE, JOB_QUEUED, JOB_RUNNING};

@@ -835,16 +835,17 @@ async fn the_blob_store_holds_no_plaintext_and_page_images_are_made() {
     );
     let c = app.login("employee.a").await;
     let img = c
-        .get(format!("{}/documents/{id}/images/page-2.png", app.url))
+        .get(format!("{}/documents/{id}/images/page-2.jpg", app.url))
         .send()
         .await
         .unwrap();
     assert_eq!(img.status(), StatusCode::OK);
-    assert_eq!(&img.bytes().await.unwrap()[..4], b"\x89PNG");
+    assert_eq!(header(&img, "content-type"), "image/jpeg");
+    assert_eq!(&img.bytes().await.unwrap()[..3], b"\xff\xd8\xff");
     // Another office's user cannot see the image.
     let b = app.login("employee.b").await;
     assert_eq!(
-        b.get(format!("{}/documents/{id}/images/page-1.png", app.url))
+        b.get(format!("{}/documents/{id}/images/page-1.jpg", app.url))
             .send()
             .await
             .unwrap()
@@ -1035,10 +1036,19 @@ async fn the_paper_log_counts_days_and_timeliness_in_business_days() {
 }
 
 /// Width and height from a PNG's header.
-fn png_size(png: &[u8]) -> (u32, u32) {
-    assert_eq!(&png[..4], b"\x89PNG");
-    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
-    (be(&png[16..20]), be(&png[20..24]))
+/// Width and height of a JPEG page image, from ImageMagick's `identify`.
+fn jpeg_size(jpeg: &[u8]) -> (u32, u32) {
+    assert_eq!(&jpeg[..3], b"\xff\xd8\xff", "a JPEG");
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), jpeg).unwrap();
+    let out = std::process::Command::new("identify")
+        .args(["-format", "%w %h"])
+        .arg(file.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (w, h) = text.split_once(' ').unwrap();
+    (w.parse().unwrap(), h.parse().unwrap())
 }
 
 #[tokio::test]
@@ -1059,14 +1069,14 @@ async fn a_sideways_phone_photo_is_shown_upright() {
     }
     let c = app.login("employee.a").await;
     let png = c
-        .get(format!("{}/documents/{id}/images/page-1.png", app.url))
+        .get(format!("{}/documents/{id}/images/page-1.jpg", app.url))
         .send()
         .await
         .unwrap()
         .bytes()
         .await
         .unwrap();
-    let (w, h) = png_size(&png);
+    let (w, h) = jpeg_size(&png);
     assert!(h > w, "upright: {w} × {h}");
     // The download is the photo exactly as it arrived.
     let original = c

@@ -341,3 +341,224 @@ async fn two_slots_read_two_documents_at_once_and_profiling_passes_a_long_readin
     workers.await.unwrap();
     app.stop().await;
 }
+
+/// The program runs about one document's scratch copies, by program; `pdfimages -list` only
+/// lists what a PDF holds, so only its extractions count.
+fn decodes(log: &worktrack_pipeline::process::RunLog) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for run in log.runs() {
+        if run.program == "pdfimages" && run.args.iter().any(|a| a == "-list") {
+            continue;
+        }
+        *counts.entry(run.program).or_default() += 1;
+    }
+    counts
+}
+
+#[tokio::test]
+async fn each_page_is_decoded_once_and_its_page_images_come_from_that_decoding() {
+    if on_s3() {
+        return; // the decoding does not depend on the blob store; one pass is enough
+    }
+    let app = spawn_app().await;
+    app.stop_workers().await;
+    let cast = app.cast().await;
+    let dir = tempfile::tempdir().unwrap();
+    let tiff = scanned_pages(dir.path(), "sheets", 3);
+    // An image-only PDF of two scanned pages, each a JPEG, as a scanner's PDF mode writes it.
+    let pdf = dir.path().join("scanned.pdf");
+    let mut scanned = Vec::new();
+    for p in 1..=2 {
+        let jpeg = dir.path().join(format!("sheets-{p}.jpg"));
+        let status = std::process::Command::new("convert")
+            .arg(dir.path().join(format!("sheets-{p}.png")))
+            .args(["-quality", "85"])
+            .arg(&jpeg)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        scanned.push(worktrack_pipeline::corpus::ScannedPage {
+            jpeg: std::fs::read(&jpeg).unwrap(),
+            width: 1700,
+            height: 2200,
+        });
+    }
+    std::fs::write(&pdf, worktrack_pipeline::corpus::image_pdf(&scanned, 200)).unwrap();
+    let born = dir.path().join("letter.pdf");
+    std::fs::write(
+        &born,
+        worktrack_pipeline::fixtures::pdf(&[
+            ("Dear claimant, your benefit letter follows.", 6000, 792),
+            ("Page two of the letter.", 6000, 792),
+        ]),
+    )
+    .unwrap();
+
+    let log = worktrack_pipeline::process::RunLog::watch(&app.intake.work_dir);
+    // (file, pages, what each page may run: one decoding, one reading)
+    type Runs<'a> = &'a [(&'a str, usize)];
+    let cases: [(&std::path::Path, usize, Runs); 3] = [
+        (&tiff, 3, &[("convert", 3), ("tesseract", 3)]),
+        (
+            &pdf,
+            2,
+            // (pdftotext first looks for a text layer; it decodes no image)
+            &[
+                ("convert", 2),
+                ("pdfimages", 2),
+                ("pdftotext", 2),
+                ("tesseract", 2),
+            ],
+        ),
+        // A text layer is not read by OCR: its pages are rendered once, for the page
+        // images, and the thumbnail is shrunk from the first.
+        (
+            &born,
+            2,
+            &[("convert", 1), ("pdftoppm", 2), ("pdftotext", 2)],
+        ),
+    ];
+    for (file, pages, expected) in cases {
+        log.clear();
+        let id = crate::profiling::take_in(&app, &cast.a, file).await;
+        let pool = worktrack_pipeline::jobs::Pool::new(2);
+        worktrack_pipeline::jobs::run_until_empty(&app.intake, &pool, "once")
+            .await
+            .unwrap();
+        let doc = app.store.document_unscoped(id).await.unwrap();
+        assert_eq!(app.store.text_status(id).await.unwrap(), "done", "{file:?}");
+        assert_eq!(doc.previews, "done", "the reading made the page images");
+        let expected: std::collections::BTreeMap<String, usize> =
+            expected.iter().map(|(p, n)| (p.to_string(), *n)).collect();
+        assert_eq!(decodes(&log), expected, "{file:?}: {:#?}", log.runs());
+        let images = app.store.page_images(id).await.unwrap();
+        let previews = images.iter().filter(|(_, k, _)| k == "preview").count();
+        let thumbs = images.iter().filter(|(_, k, _)| k == "thumb").count();
+        assert_eq!((previews, thumbs), (pages, 1), "{file:?}");
+    }
+
+    // The page images' fallback, when it comes due, finds them made and decodes nothing.
+    log.clear();
+    let mut db = sqlx::AnyConnection::connect(&app.database_url)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE jobs SET run_at = 0 WHERE kind = 'page_images'")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let pool = worktrack_pipeline::jobs::Pool::new(1);
+    let ran = worktrack_pipeline::jobs::run_until_empty(&app.intake, &pool, "later")
+        .await
+        .unwrap();
+    assert_eq!(ran, 3, "three fallback jobs");
+    assert!(log.runs().is_empty(), "{:#?}", log.runs());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_documents_page_and_the_api_say_how_many_pages_wait_and_when_they_are_ready() {
+    if on_s3() {
+        return; // the queue's figures come from the database alone
+    }
+    let app = spawn_app().await;
+    app.stop_workers().await;
+    let cast = app.cast().await;
+    let dir = tempfile::tempdir().unwrap();
+    let reading = async |user: &str| -> serde_json::Value {
+        let token = app.token(user).await;
+        let resp = reqwest::Client::new()
+            .get(format!("{}/api/v1/offices/AAA/reading", app.url))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        let body = resp.text().await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_str(&body).unwrap()
+    };
+    let r = reading("employee.a").await;
+    assert_eq!(
+        (r["state"].as_str(), r["office_pages"].as_i64()),
+        (Some("idle"), Some(0))
+    );
+
+    // Three pages taken in, nothing read yet: they wait, and with no reading lately nobody can
+    // say when they will be ready.
+    let first = crate::profiling::take_in(&app, &cast.a, &scanned_pages(dir.path(), "w", 3)).await;
+    let r = reading("manager.a").await;
+    assert_eq!(r["state"], "stalled");
+    assert_eq!(
+        (r["office_pages"].as_i64(), r["all_pages"].as_i64()),
+        (Some(3), Some(3))
+    );
+    assert!(r["expected_minutes"].is_null());
+    // Another office sees the shared queue but none of the pages as its own.
+    let b_token = app.token("employee.b").await;
+    let b: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/api/v1/offices/BBB/reading", app.url))
+        .bearer_auth(&b_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (b["office_pages"].as_i64(), b["all_pages"].as_i64()),
+        (Some(0), Some(3))
+    );
+    // … and cannot open office AAA's.
+    let denied = reqwest::Client::new()
+        .get(format!("{}/api/v1/offices/AAA/reading", app.url))
+        .bearer_auth(&b_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(denied.status(), StatusCode::NOT_FOUND);
+    let c = app.login("employee.a").await;
+    let page = c
+        .get(format!("{}/documents", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("3 pages from your offices waiting to be read")
+            || page.contains("3 pages from this office waiting to be read"),
+        "{page}"
+    );
+
+    // Read them; then a new page waits, and the rate of the reading just done says when.
+    let pool = worktrack_pipeline::jobs::Pool::new(1);
+    worktrack_pipeline::jobs::run_until_empty(&app.intake, &pool, "once")
+        .await
+        .unwrap();
+    assert_eq!(app.store.text_status(first).await.unwrap(), "done");
+    assert_eq!(reading("employee.a").await["state"], "idle");
+    crate::profiling::take_in(&app, &cast.a, &scanned_pages(dir.path(), "n", 1)).await;
+    let r = reading("employee.a").await;
+    assert_eq!(r["state"], "reading", "{r}");
+    assert_eq!(r["office_pages"], 1);
+    assert!(r["pages_per_minute"].as_f64().unwrap() > 0.0);
+    assert_eq!(
+        r["expected_minutes"], 1,
+        "one page at three or more a minute"
+    );
+    let paper = c
+        .get(format!("{}/offices/AAA/paper", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        paper.contains("1 page from this office waiting to be read")
+            && paper.contains("about 1 minute"),
+        "{paper}"
+    );
+    app.stop().await;
+}

@@ -156,7 +156,7 @@ async fn page_images_keep_the_whole_page_and_field_outlines_cover_the_field_in_e
         let page_no = spot.map_or(1, |(p, _)| i64::from(p));
         let bytes = client
             .get(format!(
-                "{}/documents/{id}/images/page-{page_no}.png",
+                "{}/documents/{id}/images/page-{page_no}.jpg",
                 app.url
             ))
             .send()
@@ -167,7 +167,7 @@ async fn page_images_keep_the_whole_page_and_field_outlines_cover_the_field_in_e
             .bytes()
             .await
             .unwrap();
-        let png = app.dir.path().join(format!("page-{id}.png"));
+        let png = app.dir.path().join(format!("page-{id}.jpg"));
         std::fs::write(&png, &bytes).unwrap();
         let (iw, ih) = image_size(&png);
         let texts = app.store.page_texts(id).await.unwrap();

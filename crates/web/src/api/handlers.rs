@@ -68,6 +68,35 @@ pub async fn get_office(
     Ok(Json(OfficeOut::from(&office)))
 }
 
+#[utoipa::path(get, path = "/api/v1/offices/{code}/reading", tag = "offices",
+    description = "The reading (OCR) queue as the office sees it: its pages waiting to be read, all offices' pages waiting, the rate of the last 15 minutes and the expected minutes until the queue is read.",
+    params(("code" = String, Path, description = "Office code")),
+    responses((status = 200, body = ReadingOut), (status = 404, body = Problem)))]
+pub async fn get_reading(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(code): Path<String>,
+) -> ApiResult<Json<ReadingOut>> {
+    let office = state.store.office_by_code(&code).await?;
+    if !may_open(&who, &office) {
+        state
+            .store
+            .check_scope(&who.viewer, office.id, "office", &office.code)
+            .await?;
+    }
+    let progress = state.store.reading_progress(&[office.id]).await?;
+    let (office_pages, all_pages) = progress.pages_waiting();
+    Ok(Json(ReadingOut {
+        office: office.code.clone(),
+        state: progress.state().to_string(),
+        office_pages,
+        all_pages,
+        pages_per_minute: progress.pages_per_minute(),
+        expected_minutes: progress.minutes(),
+        summary: progress.sentence("this office"),
+    }))
+}
+
 #[utoipa::path(post, path = "/api/v1/offices", tag = "offices", request_body = NewOfficeIn,
     responses((status = 201, body = OfficeOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_office(

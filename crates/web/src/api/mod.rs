@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
             get(handlers::list_offices).post(handlers::create_office),
         )
         .route("/offices/{code}", get(handlers::get_office))
+        .route("/offices/{code}/reading", get(handlers::get_reading))
         .route(
             "/users",
             get(handlers::list_users).post(handlers::create_user),
@@ -69,6 +70,7 @@ async fn api_not_found() -> Problem {
         handlers::list_offices,
         handlers::create_office,
         handlers::get_office,
+        handlers::get_reading,
         handlers::list_users,
         handlers::create_user,
         handlers::list_claimants,

@@ -43,6 +43,25 @@ impl UserOut {
     }
 }
 
+/// The reading (OCR) queue as an office sees it.
+#[derive(Serialize, ToSchema)]
+pub struct ReadingOut {
+    pub office: String,
+    /// `idle` (nothing waits), `reading` (at a measured rate) or `stalled` (pages wait, too
+    /// few were read in the last 15 minutes to tell when they will be ready).
+    pub state: String,
+    /// This office's pages waiting to be read.
+    pub office_pages: i64,
+    /// All offices' pages waiting (the queue is shared, in order of arrival).
+    pub all_pages: i64,
+    /// Pages read per minute over the last 15 minutes, when enough were read to tell.
+    pub pages_per_minute: Option<f64>,
+    /// Minutes until every waiting page should be read, when the rate is known.
+    pub expected_minutes: Option<i64>,
+    /// The same in one sentence, as the documents page says it.
+    pub summary: String,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct OfficeOut {
     pub code: String,

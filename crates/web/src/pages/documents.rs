@@ -18,6 +18,28 @@ use worktrack_store::{CustodyEvent, Document, DocumentFilter, Office, PageText, 
 
 const PAGE_SIZE: i64 = 50;
 
+/// The reading queue's progress as a page shows it.
+pub struct Reading {
+    pub sentence: String,
+    /// Nothing waits: shown as plain text rather than an alert.
+    pub idle: bool,
+}
+
+impl Reading {
+    async fn of(state: &AppState, offices: &[i64]) -> Result<Reading, PageError> {
+        let progress = state.store.reading_progress(offices).await?;
+        let whose = if offices.len() == 1 {
+            "this office"
+        } else {
+            "your offices"
+        };
+        Ok(Reading {
+            sentence: progress.sentence(whose),
+            idle: progress == worktrack_domain::reading::Progress::Idle,
+        })
+    }
+}
+
 async fn offices_in_scope(state: &AppState, who: &SignedIn) -> Result<Vec<Office>, PageError> {
     Ok(state
         .store
@@ -81,6 +103,8 @@ pub struct DocRow {
 #[template(path = "documents.html")]
 pub struct DocumentsPage {
     pub chrome: Chrome,
+    /// The reading queue: pages waiting and when they should be ready.
+    pub reading: Reading,
     pub rows: Vec<DocRow>,
     pub offices: Vec<Office>,
     pub uploaders: Vec<User>,
@@ -193,8 +217,13 @@ pub async fn list(
             doc,
         })
         .collect();
+    let counted: Vec<i64> = match office_id {
+        Some(id) => vec![id],
+        None => offices.iter().map(|o| o.id).collect(),
+    };
     let page = DocumentsPage {
         chrome: Chrome::for_user(&who, "Documents", csrf, "/documents").with_error(error.clone()),
+        reading: Reading::of(&state, &counted).await?,
         rows,
         offices,
         uploaders,
@@ -323,6 +352,9 @@ pub async fn custody(
 }
 
 /// Streams a decrypted blob to the client from a temporary file removed right after opening.
+/// `send_blob`'s content type for a page image: JPEG or PNG, as its first bytes say.
+const IMAGE_BY_MAGIC: &str = "image/*";
+
 async fn send_blob(
     state: &AppState,
     hash: &str,
@@ -346,6 +378,20 @@ async fn send_blob(
     // Unlinked now: the open handle keeps the bytes readable, and nothing is left behind.
     let _ = tokio::fs::remove_file(&tmp).await;
     let len = file.metadata().await.map(|m| m.len()).unwrap_or(0);
+    let mut file = file;
+    let content_type = if content_type == IMAGE_BY_MAGIC {
+        use tokio::io::{AsyncReadExt, AsyncSeekExt};
+        let mut head = [0u8; 4];
+        let n = file.read(&mut head).await.unwrap_or(0);
+        file.rewind().await.map_err(|_| PageError::internal())?;
+        if head[..n].starts_with(b"\xff\xd8\xff") {
+            "image/jpeg"
+        } else {
+            "image/png"
+        }
+    } else {
+        content_type
+    };
     let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
     let mut resp = body.into_response();
     let h = resp.headers_mut();
@@ -406,7 +452,12 @@ pub async fn page_image(
     PageUser(who): PageUser,
     Path((id, name)): Path<(i64, String)>,
 ) -> Result<Response, PageError> {
-    let (page, kind) = match name.strip_suffix(".png").map(|n| n.split_once('-')) {
+    // Page images are JPEG; those made before were PNG, at the same names: the type is read
+    // from the image itself.
+    let stem = name
+        .strip_suffix(".jpg")
+        .or_else(|| name.strip_suffix(".png"));
+    let (page, kind) = match stem.map(|n| n.split_once('-')) {
         Some(Some(("thumb", p))) => (p, "thumb"),
         Some(Some(("page", p))) => (p, "preview"),
         _ => return Err(PageError::not_found()),
@@ -429,7 +480,7 @@ pub async fn page_image(
         .store
         .audit_document_content(&who.viewer, &doc, "document.page_view")
         .await?;
-    send_blob(&state, &hash, "image/png", None).await
+    send_blob(&state, &hash, IMAGE_BY_MAGIC, None).await
 }
 
 pub struct PaperDay {
@@ -446,6 +497,7 @@ pub struct PaperDay {
 #[template(path = "paper.html")]
 pub struct PaperPage {
     pub chrome: Chrome,
+    pub reading: Reading,
     pub office: Office,
     pub days: Vec<PaperDay>,
     pub from: String,
@@ -573,6 +625,7 @@ pub async fn paper_log(
     let title = format!("Paper log — {}", office.code);
     Ok(render(&PaperPage {
         chrome: Chrome::for_user(&who, &title, csrf, "/documents"),
+        reading: Reading::of(&state, &[office.id]).await?,
         office,
         days,
         from,
