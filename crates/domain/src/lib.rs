@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod classifier;
 pub mod extract;
+pub mod links;
 pub mod names;
 pub mod reading;
 pub mod role;

@@ -69,6 +69,14 @@ impl Role {
         )
     }
 
+    /// Whose views of lists of people's work (queues, document and claimant lists, search
+    /// results) are audited like their views of one item: auditors read every office's data
+    /// without working in it, so what they looked at is on record. Staff's lists are their
+    /// daily work in their own office and are not.
+    pub fn list_views_audited(self) -> bool {
+        matches!(self, Role::Auditor)
+    }
+
     /// May open the national, area and office figures (aggregates, never a person).
     pub fn may_see_aggregates(self) -> bool {
         matches!(self, Role::Analyst | Role::Auditor)
@@ -123,6 +131,20 @@ mod tests {
             (Role::Admin, false),
         ] {
             assert_eq!(role.may_see_aggregates(), expected, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn auditors_list_views_are_audited() {
+        for (role, expected) in [
+            (Role::Employee, false),
+            (Role::Manager, false),
+            (Role::AreaDirector, false),
+            (Role::Analyst, false),
+            (Role::Auditor, true),
+            (Role::Admin, false),
+        ] {
+            assert_eq!(role.list_views_audited(), expected, "{role:?}");
         }
     }
 

@@ -212,7 +212,7 @@ pub async fn page_text(
             result.text = text;
             result.times.decode = started.elapsed();
             let started = std::time::Instant::now();
-            result.shown = render_shown(path, page, shown).await.is_ok() || !shown.any();
+            result.shown = render_shown(path, page, shown).await.is_ok();
             result.times.images = started.elapsed();
             return result;
         }

@@ -1803,6 +1803,42 @@ impl Store {
 
     /// Full-text search over items' titles, workloads and masked document text, in the offices
     /// of the viewer's scope (or one of them), newest first. Audited: hits show case text.
+    /// Work items of the claimants in scope whose SSN is `ssn` (newest first), for a search
+    /// typed as an SSN: found through the blind index, audited as an SSN search
+    /// (`claimant.search_ssn`, with the masked number), never matched against text.
+    pub async fn search_work_by_ssn(
+        &self,
+        viewer: &Viewer,
+        ssn: &worktrack_domain::Ssn,
+        office_id: Option<i64>,
+        open_only: bool,
+        limit: i64,
+    ) -> Result<Vec<SearchHit>> {
+        let open = if open_only { " AND w.open = 1" } else { "" };
+        let mut hits = Vec::new();
+        for claimant in self.claimants_by_ssn(viewer, ssn).await? {
+            if office_id.is_some_and(|o| o != claimant.office_id) {
+                continue;
+            }
+            let rows = sqlx::query(&format!(
+                "SELECT {ITEM_COLUMNS} {ITEM_FROM} WHERE w.claimant_id = $1{open} ORDER BY w.id DESC LIMIT $2"
+            ))
+            .bind(claimant.id)
+            .bind(limit.clamp(1, 200))
+            .fetch_all(self.pool())
+            .await?;
+            for r in &rows {
+                hits.push(SearchHit {
+                    item: item_from_row(r)?,
+                    snippet: format!("Claimant with SSN {ssn}"),
+                });
+            }
+        }
+        hits.sort_by_key(|h| std::cmp::Reverse(h.item.id));
+        hits.truncate(limit.clamp(1, 200) as usize);
+        Ok(hits)
+    }
+
     pub async fn search_work(
         &self,
         viewer: &Viewer,

@@ -145,10 +145,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Csrf {
 /// A local path to return to after signing in; anything else (another host, `//evil`) is
 /// replaced by the home page.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
-    }
+    next.and_then(worktrack_domain::links::same_site_path)
+        .unwrap_or("/")
+        .to_string()
 }
 
 fn urlencode(s: &str) -> String {

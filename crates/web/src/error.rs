@@ -74,6 +74,25 @@ impl Problem {
             "something went wrong on the server; it has been logged",
         )
     }
+    /// The problem for a refusal known only by its status and message (an extractor's
+    /// rejection): a server error shows nothing of what went wrong.
+    pub fn for_status(status: StatusCode, detail: impl Into<String>) -> Problem {
+        let (kind, title) = match status.as_u16() {
+            400 => ("bad-request", "Malformed request"),
+            401 => return Problem::unauthorized(),
+            403 => ("forbidden", "Not allowed"),
+            404 => ("not-found", "Not found"),
+            405 => ("method-not-allowed", "Method not allowed"),
+            409 => ("conflict", "Conflict"),
+            413 => ("too-large", "Request too large"),
+            415 => ("unsupported-media-type", "Unsupported media type"),
+            422 => ("validation", "Invalid input"),
+            429 => ("throttled", "Too many requests"),
+            s if s >= 500 => return Problem::internal(),
+            _ => ("refused", "Request refused"),
+        };
+        Problem::new(status, kind, title, detail)
+    }
     fn status_code(&self) -> StatusCode {
         StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }

@@ -82,6 +82,9 @@ fn redirect_with(state: &AppState, to: &str, flash: &Flash) -> Response {
         Flash::Notice(m) => format!("n{m}"),
         Flash::Error(m) => format!("e{m}"),
     };
+    // Handlers check return addresses before they change anything; this keeps a bad one out
+    // of the `Location` header whatever happens.
+    let to = worktrack_domain::links::same_site_path(to).unwrap_or("/");
     let mut resp = Redirect::to(to).into_response();
     let value = set_cookie(
         FLASH_COOKIE,

@@ -29,7 +29,12 @@ pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
     Router::new()
         .merge(pages::routes())
-        .nest("/api/v1", api::routes().merge(uploads::routes()))
+        .nest(
+            "/api/v1",
+            api::routes()
+                .merge(uploads::routes())
+                .layer(axum::middleware::from_fn(api::problems_only)),
+        )
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

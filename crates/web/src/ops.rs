@@ -129,6 +129,14 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
     );
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    if state.config.secure_cookies {
+        // Reached over TLS (an https:// public URL): browsers must never fall back to plain
+        // HTTP for this host, where a session cookie or an SSN could be read on the way.
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     headers.insert(
         "content-security-policy",
         HeaderValue::from_static(

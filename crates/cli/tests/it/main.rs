@@ -16,6 +16,7 @@ mod demo_realism;
 mod digest;
 mod folders;
 mod frame;
+mod hardening;
 mod intake;
 mod jobs;
 mod national;

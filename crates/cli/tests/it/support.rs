@@ -142,6 +142,8 @@ pub struct TestApp {
 pub struct Options {
     pub max_body_bytes: usize,
     pub max_upload_bytes: u64,
+    /// As when the public URL is https://: Secure cookies and HSTS.
+    pub behind_tls: bool,
 }
 
 impl Default for Options {
@@ -149,6 +151,7 @@ impl Default for Options {
         Options {
             max_body_bytes: 64 * 1024,
             max_upload_bytes: 200 * 1024 * 1024,
+            behind_tls: false,
         }
     }
 }
@@ -176,7 +179,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
             max_body_bytes: opts.max_body_bytes,
             max_upload_bytes: opts.max_upload_bytes,
             uploads_dir: dir.path().join("uploads"),
-            secure_cookies: false,
+            secure_cookies: opts.behind_tls,
         },
         // One slot (and the quick lane) per test server: tests run side by side.
         1,

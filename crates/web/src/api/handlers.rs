@@ -232,12 +232,15 @@ pub struct ClaimantsQuery {
 pub async fn list_claimants(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
     Query(q): Query<ClaimantsQuery>,
 ) -> ApiResult<Json<ClaimantPage>> {
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
         return Err(invalid("limit", "must be between 1 and 500"));
     }
+    let filters = crate::pages::work::list_filters(raw.as_deref());
+    crate::pages::audit_list_view(&state, &who, "claimant", None, filters).await?;
     let office = match q.office.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(code) => Some(state.store.office_by_code(code).await?),
         None => None,

@@ -54,6 +54,45 @@ async fn api_not_found() -> Problem {
     Problem::not_found()
 }
 
+/// Every refusal of the API is problem+json: the rejections of axum's extractors (a path
+/// number out of range, `limit=abc`, a bad multipart boundary, a wrong content type) answer
+/// plain text, and are rewritten here with their status and message. The message is masked
+/// (`mask_in_text`): an extractor repeats what it could not parse, which may be an SSN typed
+/// into a path.
+pub async fn problems_only(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let is_problem = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let text = axum::body::to_bytes(body, 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let detail = if text.is_empty() {
+        status
+            .canonical_reason()
+            .unwrap_or("the request was refused")
+            .to_string()
+    } else {
+        worktrack_domain::mask_in_text(&text)
+    };
+    let mut problem = Problem::for_status(status, detail).into_response();
+    // Headers the refusal carried (Allow, tus headers, WWW-Authenticate) stay.
+    for (name, value) in parts.headers.iter() {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            problem.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    problem
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(

@@ -96,12 +96,15 @@ fn out_with(code: &str, r: crate::pages::work::Row) -> WorkItemOut {
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
     Query(q): Query<WorkQuery>,
 ) -> ApiResult<Json<WorkPage>> {
     let limit = q.limit.unwrap_or(50);
     if !(1..=500).contains(&limit) {
         return Err(Problem::validation("limit: must be between 1 and 500"));
     }
+    let filters = crate::pages::work::list_filters(raw.as_deref());
+    crate::pages::audit_list_view(&state, &who, "work", None, filters).await?;
     let (office, _) =
         crate::pages::work::working_office(&state, &who, q.office.as_deref().unwrap_or(""))
             .await

@@ -127,8 +127,11 @@ pub async fn list(
     State(state): State<AppState>,
     PageUser(who): PageUser,
     Csrf(csrf): Csrf,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
+    let filters = super::work::list_filters(raw.as_deref());
+    super::audit_list_view(&state, &who, "claimant", None, filters).await?;
     let page = claimants_page(&state, &who, csrf, q, ClaimantForm::default(), None).await?;
     Ok(render(&page)?.into_response())
 }

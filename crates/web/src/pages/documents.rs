@@ -138,8 +138,11 @@ pub async fn list(
     State(state): State<AppState>,
     PageUser(who): PageUser,
     Csrf(csrf): Csrf,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
+    let filters = super::work::list_filters(raw.as_deref());
+    super::audit_list_view(&state, &who, "document", None, filters).await?;
     let offices = offices_in_scope(&state, &who).await?;
     let mut error = None;
     let office_id = if q.office.trim().is_empty() {

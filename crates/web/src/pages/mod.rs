@@ -66,7 +66,7 @@ pub fn routes() -> Router<AppState> {
         .route("/work/views/{id}/delete", post(work::delete_view))
         .route("/work/new", get(work::new_form).post(work::create))
         .route("/work/{id}", get(work::show).post(work::act))
-        .route("/search", get(work::search))
+        .route("/search", get(work::search).post(work::search_post))
         .route("/notifications", get(work::notifications))
         .route("/notifications/read", post(work::notifications_read))
         .route("/dashboard", get(work::dashboard))
@@ -282,4 +282,34 @@ pub fn require(allowed: bool, what: &str) -> Result<(), PageError> {
             "Your role does not allow {what}."
         )))
     }
+}
+
+/// Records an auditor's view of a list of people's work (`<what>.list_view`, with the filters
+/// it was opened with): the rule is `Role::list_views_audited`. Filters never hold an SSN (an
+/// SSN search is audited by the store as `claimant.search_ssn`).
+pub(crate) async fn audit_list_view(
+    state: &AppState,
+    who: &SignedIn,
+    what: &str,
+    office_id: Option<i64>,
+    filters: serde_json::Value,
+) -> Result<(), worktrack_store::StoreError> {
+    if !who.role().list_views_audited() {
+        return Ok(());
+    }
+    let action = format!("{what}.list_view");
+    state
+        .store
+        .audit(
+            &who.viewer.actor,
+            worktrack_store::AuditEvent {
+                action: &action,
+                target_type: "list",
+                target_id: what.to_string(),
+                office_id,
+                detail: filters,
+            },
+        )
+        .await
+        .map(drop)
 }

@@ -175,6 +175,8 @@ pub async fn queue(
     Csrf(csrf): Csrf,
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, PageError> {
+    let filters = serde_json::json!({ "office": q.office });
+    super::audit_list_view(&state, &who, "profiling", None, filters).await?;
     let page = queue_page(&state, &who, csrf, &q.office, None, None).await?;
     Ok(render(&page)?.into_response())
 }
@@ -191,6 +193,14 @@ pub async fn batch(
         .find(|(k, _)| k == "office")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
+    // The office names the queue to return to: checked before anything is accepted.
+    if !office_code.is_empty() && worktrack_domain::OfficeCode::parse(&office_code).is_err() {
+        return Err(PageError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Invalid form",
+            "The form's office is not an office code. Nothing was accepted; go back to the queue and try again.",
+        ));
+    }
     let ids: Result<Vec<i64>, _> = form
         .iter()
         .filter(|(k, _)| k == "doc")

@@ -361,10 +361,17 @@ pub async fn queue(
     State(state): State<AppState>,
     PageUser(who): PageUser,
     Csrf(csrf): Csrf,
+    RawQuery(raw): RawQuery,
     Query(p): Query<QueueParams>,
 ) -> Result<Response, PageError> {
+    super::audit_list_view(&state, &who, "work", None, list_filters(raw.as_deref())).await?;
     let (status, page) = queue_page(&state, &who, csrf, p, None).await?;
     Ok(render_status(status, &page))
+}
+
+/// A list's filters for the audit log, as they were asked for (any number in them masked).
+pub(crate) fn list_filters(raw: Option<&str>) -> serde_json::Value {
+    serde_json::json!({ "query": worktrack_domain::mask_in_text(raw.unwrap_or("")) })
 }
 
 fn csv_field(s: &str) -> String {
@@ -441,6 +448,18 @@ pub async fn queue_csv(
         .into_response())
 }
 
+/// The queue a form returns to, checked before the form changes anything: a line break or
+/// other character a link cannot hold is refused, not carried into a `Location` header.
+fn return_query(query: &str) -> Result<&str, PageError> {
+    worktrack_domain::links::query_string(query).ok_or_else(|| {
+        PageError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Invalid form",
+            "The form's return address holds a character a link cannot (a line break, a space or a backslash). Nothing was changed; go back to the queue and try again.",
+        )
+    })
+}
+
 /// Redirects back to a queue whose page shows `message` (a notice, or an error when `key` is
 /// `"error"`).
 fn back_to(state: &AppState, query: &str, key: &str, message: &str) -> Response {
@@ -463,6 +482,7 @@ pub async fn next(
     PageUser(who): PageUser,
     Form(f): Form<NextForm>,
 ) -> Result<Response, PageError> {
+    return_query(&f.back)?;
     match state.store.next_work(&who.viewer).await? {
         Some(item) => Ok(flash::redirect(
             &state,
@@ -491,6 +511,7 @@ pub async fn bulk_assign(
             .unwrap_or_default()
     };
     let back = get("back");
+    return_query(&back)?;
     let ids: Result<Vec<i64>, _> = form
         .iter()
         .filter(|(k, _)| k == "item")
@@ -552,6 +573,7 @@ pub async fn save_view(
     Form(f): Form<SaveViewForm>,
 ) -> Result<Response, PageError> {
     let uid = who.viewer.actor.user_id.ok_or_else(PageError::not_found)?;
+    return_query(&f.query)?;
     match state.store.save_view(uid, &f.name, &f.query).await {
         Ok(()) => Ok(back_to(
             &state,
@@ -998,6 +1020,8 @@ pub struct SearchParams {
 #[template(path = "work_search.html")]
 pub struct SearchPage {
     pub chrome: Chrome,
+    /// The masked SSN searched for, when the query was one.
+    pub searched_for: Option<String>,
     pub q: String,
     pub office: String,
     pub open_only: bool,
@@ -1015,13 +1039,61 @@ pub struct SearchLine {
     pub snippet: Vec<(String, bool)>,
 }
 
+/// A search typed as an SSN (nine digits, with or without the usual dashes): searched by the
+/// claimant's SSN, through the form's POST only, so the number is never in an address, a log
+/// line or a bookmark.
+fn ssn_query(q: &str, offices: &[Office]) -> Option<Result<worktrack_domain::Ssn, String>> {
+    use worktrack_domain::{Ssn, SsnError, SsnPolicy};
+    match Ssn::parse(q, SsnPolicy::Training) {
+        Err(SsnError::Format) => None,
+        Ok(ssn) => Some(Ok(ssn)),
+        // A live office's number is checked against its own rule.
+        Err(_) if offices.iter().any(|o| !o.training) => Some(
+            Ssn::parse(q, SsnPolicy::Live).map_err(|e| format!("That is not a valid SSN: {e}.")),
+        ),
+        Err(e) => Some(Err(format!("That is not a valid SSN: {e}."))),
+    }
+}
+
 pub async fn search(
     State(state): State<AppState>,
     PageUser(who): PageUser,
     Csrf(csrf): Csrf,
     Query(p): Query<SearchParams>,
 ) -> Result<Response, PageError> {
+    search_page(&state, &who, csrf, p, false).await
+}
+
+/// The search form posts: a query that is an SSN is searched here, anything else is sent on
+/// to the page's address (`GET /search?q=…`), which can be bookmarked.
+pub async fn search_post(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Csrf(csrf): Csrf,
+    Form(p): Form<SearchParams>,
+) -> Result<Response, PageError> {
     let (_, offices) = working_office(&state, &who, "").await?;
+    if ssn_query(&p.q, &offices).is_some() {
+        return search_page(&state, &who, csrf, p, true).await;
+    }
+    let mut to = format!("/search?q={}", urlencode(p.q.trim()));
+    if !p.office.is_empty() {
+        to.push_str(&format!("&office={}", urlencode(&p.office)));
+    }
+    if p.open == "1" {
+        to.push_str("&open=1");
+    }
+    Ok(Redirect::to(&to).into_response())
+}
+
+async fn search_page(
+    state: &AppState,
+    who: &SignedIn,
+    csrf: String,
+    mut p: SearchParams,
+    posted: bool,
+) -> Result<Response, PageError> {
+    let (_, offices) = working_office(state, who, "").await?;
     let office = if p.office.is_empty() {
         None
     } else {
@@ -1034,14 +1106,57 @@ pub async fn search(
     };
     let mut error = None;
     let mut hits = Vec::new();
-    let searched = !p.q.trim().is_empty();
+    let mut searched = !p.q.trim().is_empty();
+    let ssn = ssn_query(&p.q, &offices);
+    // An SSN is never shown back in full: the box is left empty and the page names the
+    // masked number it searched for.
+    let q = std::mem::take(&mut p.q);
+    let mut searched_for = None;
+    p.q = if ssn.is_some() {
+        String::new()
+    } else {
+        q.clone()
+    };
     let terms = search_terms(&p.q);
-    if searched {
-        match state
-            .store
-            .search_work(&who.viewer, &p.q, office.map(|o| o.id), p.open == "1", 50)
-            .await
-        {
+    let found = match ssn {
+        Some(Ok(_)) | Some(Err(_)) if !posted => {
+            searched = false;
+            error = Some(
+                "An SSN is searched through the search box, so that it is never in an address: type it again and press Search."
+                    .to_string(),
+            );
+            None
+        }
+        Some(Err(m)) => {
+            searched = false;
+            error = Some(m);
+            None
+        }
+        Some(Ok(ssn)) => {
+            searched_for = Some(ssn.to_string());
+            Some(
+                state
+                    .store
+                    .search_work_by_ssn(&who.viewer, &ssn, office.map(|o| o.id), p.open == "1", 50)
+                    .await,
+            )
+        }
+        None if searched => Some(
+            state
+                .store
+                .search_work(&who.viewer, &q, office.map(|o| o.id), p.open == "1", 50)
+                .await,
+        ),
+        None => None,
+    };
+    if let Some(found) = found {
+        let filters = serde_json::json!({
+            "query": searched_for.clone().unwrap_or_else(|| worktrack_domain::mask_in_text(&q)),
+            "office": p.office,
+            "open_only": p.open == "1",
+        });
+        super::audit_list_view(state, who, "work.search", None, filters).await?;
+        match found {
             Ok(found) => {
                 // Each office's calendar and rules are read once, however many hits it has.
                 let mut per_office: std::collections::HashMap<
@@ -1072,9 +1187,10 @@ pub async fn search(
         }
     }
     let page = SearchPage {
-        chrome: Chrome::for_user(&who, "Search work", csrf, "/search")
+        chrome: Chrome::for_user(who, "Search work", csrf, "/search")
             .with_error(error)
-            .with_day_counts(&day_counts(&state, &who).await?),
+            .with_day_counts(&day_counts(state, who).await?),
+        searched_for,
         q: p.q,
         office: p.office,
         open_only: p.open == "1",

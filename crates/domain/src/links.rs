@@ -1,0 +1,64 @@
+//! Where a form may send its user afterwards. Return addresses come from the request (a
+//! hidden `back` field, a `next` parameter), so they are outside input: only a path on this
+//! site, in printable ASCII, is followed. A line break in one used to reach the `Location`
+//! header and fail the request after part of its work was saved; `//host/…` or `/\host/…`
+//! would leave the site (an open redirect).
+
+/// `path` when it is a same-site relative path: starts with one `/` (not `//`, which browsers
+/// read as another host), holds no backslash (`/\` is read as `//` too) and only printable
+/// ASCII (percent-encoded otherwise), so it is a valid `Location` header.
+pub fn same_site_path(path: &str) -> Option<&str> {
+    let ok = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && path.bytes().all(|b| (0x21..=0x7e).contains(&b));
+    ok.then_some(path)
+}
+
+/// `query` when it can follow a `?` in a same-site path: printable ASCII, no backslash and no
+/// fragment.
+pub fn query_string(query: &str) -> Option<&str> {
+    let ok = query
+        .bytes()
+        .all(|b| (0x21..=0x7e).contains(&b) && b != b'\\' && b != b'#');
+    ok.then_some(query)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_printable_same_site_paths_are_followed() {
+        for (path, ok) in [
+            ("/", true),
+            ("/work?assignee=me&sort=due", true),
+            ("/documents/12", true),
+            ("/search?q=%E2%80%9Cx%E2%80%9D", true),
+            ("", false),
+            ("work", false),
+            ("//evil.example/", false),
+            ("/\\evil.example/", false),
+            ("https://evil.example/", false),
+            ("/work\r\nSet-Cookie: x=1", false),
+            ("/work?q=a b", false),
+            ("/work?q=\u{e9}", false),
+        ] {
+            assert_eq!(same_site_path(path).is_some(), ok, "{path:?}");
+        }
+    }
+
+    #[test]
+    fn queries_are_printable_without_a_fragment() {
+        for (query, ok) in [
+            ("", true),
+            ("assignee=me&status=open", true),
+            ("office=AAA\nX", false),
+            ("a=1#top", false),
+            ("a=\\", false),
+            ("a= b", false),
+        ] {
+            assert_eq!(query_string(query).is_some(), ok, "{query:?}");
+        }
+    }
+}
