@@ -129,10 +129,7 @@ async fn every_refusal_of_the_api_is_problem_json_and_never_repeats_an_ssn() {
             .as_str()
             .unwrap()
             .starts_with("urn:worktrack:problem:"));
-        assert!(
-            !body.contains("912-34-5678") && !body.contains("5678`"),
-            "{body}"
-        );
+        assert!(!body.contains("912-34"), "{body}");
     }
     app.stop().await;
 }
