@@ -672,6 +672,24 @@ impl Store {
         Ok(item)
     }
 
+    /// Whether the viewer may change work item `id` at all, before anything is read from a
+    /// request's body: out of scope is `NotFound` (and audited as denied, as a read is), in
+    /// scope but a role that changes no business data is `Forbidden`.
+    pub async fn check_may_change_work_item(&self, viewer: &Viewer, id: i64) -> Result<()> {
+        let mut conn = self.pool().acquire().await?;
+        let item = self.item_unscoped(&mut conn, id).await?;
+        drop(conn);
+        self.check_scope(viewer, item.office_id, "work_item", &id.to_string())
+            .await?;
+        if !viewer.role.may_write_business_data() {
+            return Err(StoreError::Forbidden(format!(
+                "the {} role reads work items but does not change them",
+                viewer.role.label().to_lowercase()
+            )));
+        }
+        Ok(())
+    }
+
     pub async fn work_item_history(&self, id: i64) -> Result<Vec<HistoryEntry>> {
         let rows = sqlx::query(
             "SELECT h.at, h.actor, h.action, h.from_status, h.to_status, u.display_name, h.note \

@@ -9,6 +9,7 @@ mod auth;
 mod csrf;
 mod error;
 mod flash;
+mod form;
 mod ops;
 mod pages;
 mod password;

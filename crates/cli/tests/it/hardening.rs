@@ -296,3 +296,136 @@ async fn an_auditors_views_of_lists_are_audited_and_staffs_are_not() {
     assert_eq!(count("work.list_view").await, 2, "the API's list too");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_form_field_that_is_not_utf8_is_refused_not_saved_with_replacement_characters() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    let c = app.login("manager.a").await;
+    let csrf = csrf_token(&app, &c, "/claimants").await;
+    let before = app.store.claimant_count(cast.a.id).await.unwrap();
+    // "José" written in Latin-1 (E9), as an old browser or a script might send it.
+    let body = format!("csrf={csrf}&office=AAA&full_name=Jos%E9+Example&ssn=912-34-5678");
+    let resp = c
+        .post(format!("{}/claimants", app.url))
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = resp.text().await.unwrap();
+    assert!(
+        page.contains("full_name") && page.contains("not valid text"),
+        "{page}"
+    );
+    assert_eq!(app.store.claimant_count(cast.a.id).await.unwrap(), before);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn out_of_scope_is_404_and_in_scope_but_not_allowed_is_403_for_writes_as_for_reads() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    let manager = worktrack_store::Viewer::for_user(
+        &app.store.user_by_username("manager.a").await.unwrap(),
+        &[],
+    );
+    let item = app
+        .store
+        .create_work_item(
+            &manager,
+            &worktrack_store::NewWorkItem {
+                office_id: cast.a.id,
+                workload: "post_entitlement".into(),
+                claimant_id: None,
+                title: "Address change".into(),
+                priority: worktrack_domain::work::Priority::Normal,
+                received_on: cast.a.today(),
+            },
+        )
+        .await
+        .unwrap();
+    let api = reqwest::Client::new();
+    let claimant =
+        serde_json::json!({"office": "AAA", "full_name": "Pat Example", "ssn": "912-34-5678"});
+    let actions = format!("{}/api/v1/work-items/{}/actions", app.url, item.id);
+    let cases: Vec<(&str, reqwest::RequestBuilder, StatusCode)> = vec![
+        // Another office's staff: the office and the item do not exist for them.
+        (
+            "employee.b",
+            api.post(format!("{}/api/v1/claimants", app.url))
+                .json(&claimant),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "employee.b",
+            api.post(&actions)
+                .json(&serde_json::json!({"action": "take"})),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "employee.b",
+            api.post(&actions)
+                .json(&serde_json::json!({"action": "assign", "assignee": "nobody.at.all"})),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "employee.b",
+            api.get(format!("{}/api/v1/work-items?office=AAA", app.url)),
+            StatusCode::NOT_FOUND,
+        ),
+        // An auditor sees everything and changes nothing: refused, whatever the body says.
+        (
+            "auditor",
+            api.post(format!("{}/api/v1/claimants", app.url))
+                .json(&claimant),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "auditor",
+            api.post(&actions)
+                .json(&serde_json::json!({"action": "take"})),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "auditor",
+            api.post(&actions)
+                .json(&serde_json::json!({"action": "assign", "assignee": "nobody.at.all"})),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "auditor",
+            api.post(&actions)
+                .json(&serde_json::json!({"action": "transfer", "to_office": "NOPE"})),
+            StatusCode::FORBIDDEN,
+        ),
+    ];
+    for (user, req, want) in cases {
+        let token = app.token(user).await;
+        let resp = req.bearer_auth(token).send().await.unwrap();
+        let got = resp.status();
+        let body = resp.text().await.unwrap();
+        assert_eq!(got, want, "{user}: {body}");
+    }
+    // The same on pages.
+    for (user, want) in [
+        ("employee.b", StatusCode::NOT_FOUND),
+        ("auditor", StatusCode::FORBIDDEN),
+    ] {
+        let c = app.login(user).await;
+        let csrf = csrf_token(&app, &c, "/work").await;
+        let got = c
+            .post(format!("{}/work/{}", app.url, item.id))
+            .form(&[("csrf", csrf.as_str()), ("action", "take")])
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(got, want, "{user} on the item page");
+    }
+    app.stop().await;
+}

@@ -5,12 +5,12 @@
 use super::{render, render_status, Chrome};
 use crate::auth::{Csrf, PageUser, SignedIn};
 use crate::error::PageError;
+use crate::form::Form;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 use worktrack_domain::{PersonName, SsnPolicy};
 use worktrack_store::{Claimant, NewClaimant, Office};

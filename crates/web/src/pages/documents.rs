@@ -4,13 +4,13 @@
 use super::{render, render_status, when, zone_of, Chrome};
 use crate::auth::{Csrf, PageUser, SignedIn};
 use crate::error::PageError;
+use crate::form::Form;
 use crate::state::AppState;
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 use worktrack_domain::{Role, Scope};
 use worktrack_pipeline::intake::Intake;

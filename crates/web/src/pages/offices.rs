@@ -4,12 +4,12 @@
 use super::{render, render_status, require, Chrome};
 use crate::auth::{Csrf, PageUser, SignedIn};
 use crate::error::PageError;
+use crate::form::Form;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 use worktrack_domain::{AreaName, OfficeCode, PersonName, Role, TimeZone, OFFICE_TIME_ZONES};
 use worktrack_store::{NewOffice, Office, OfficeUpdate, User};

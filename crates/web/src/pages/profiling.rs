@@ -7,12 +7,12 @@ use super::{render, render_status, require, Chrome};
 use crate::auth::{Csrf, PageUser, SignedIn};
 use crate::error::PageError;
 use crate::flash;
+use crate::form::Form;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use worktrack_domain::catalogue::{

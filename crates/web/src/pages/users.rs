@@ -4,13 +4,13 @@
 use super::{render, render_status, require, Chrome};
 use crate::auth::{Csrf, PageUser, SignedIn};
 use crate::error::PageError;
+use crate::form::Form;
 use crate::password::{generate_password, hash_password};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 use worktrack_domain::{PersonName, Role, Skill, Username};
 use worktrack_store::{NewUser, Office, User, UserUpdate};

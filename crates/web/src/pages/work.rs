@@ -8,12 +8,12 @@ use super::{render, render_status, when, zone_of, Chrome};
 use crate::auth::{Csrf, PageUser, SignedIn};
 use crate::error::PageError;
 use crate::flash;
+use crate::form::Form;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 use std::sync::Arc;
 use time::Date;
@@ -810,14 +810,22 @@ pub async fn act(
     Path(id): Path<i64>,
     Form(f): Form<MoveForm>,
 ) -> Result<Response, PageError> {
-    let fail = |msg: String| async {
+    // Scope, then permission, then the form: another office's item is not found, and a
+    // role that changes nothing is refused, whatever the form says.
+    state
+        .store
+        .check_may_change_work_item(&who.viewer, id)
+        .await?;
+    let (state_ref, who_ref, csrf_ref) = (&state, &who, &csrf);
+    let refuse = move |status: StatusCode, msg: String| async move {
         let view = ItemView {
             error: Some(msg),
             ..ItemView::default()
         };
-        let page = item_page(&state, &who, csrf.clone(), id, view).await?;
-        Ok::<_, PageError>(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        let page = item_page(state_ref, who_ref, csrf_ref.clone(), id, view).await?;
+        Ok::<_, PageError>(render_status(status, &page))
     };
+    let fail = |msg: String| refuse(StatusCode::UNPROCESSABLE_ENTITY, msg);
     if f.action == "undo" {
         return match state.store.undo_complete(&who.viewer, id, now_ms()).await {
             Ok(_) => Ok(flash::redirect(
@@ -825,9 +833,10 @@ pub async fn act(
                 &format!("/work/{id}"),
                 "Undone: the item is in progress again.",
             )),
-            Err(StoreError::Invalid(m))
-            | Err(StoreError::Conflict(m))
-            | Err(StoreError::Forbidden(m)) => fail(capitalise(&m)).await,
+            Err(StoreError::Invalid(m)) | Err(StoreError::Conflict(m)) => {
+                fail(capitalise(&m)).await
+            }
+            Err(StoreError::Forbidden(m)) => refuse(StatusCode::FORBIDDEN, capitalise(&m)).await,
             Err(e) => Err(e.into()),
         };
     }
@@ -885,9 +894,8 @@ pub async fn act(
             };
             Ok(flash::redirect(&state, &format!("/work/{id}"), msg))
         }
-        Err(StoreError::Invalid(m))
-        | Err(StoreError::Conflict(m))
-        | Err(StoreError::Forbidden(m)) => fail(m).await,
+        Err(StoreError::Invalid(m)) | Err(StoreError::Conflict(m)) => fail(m).await,
+        Err(StoreError::Forbidden(m)) => refuse(StatusCode::FORBIDDEN, m).await,
         Err(e) => Err(e.into()),
     }
 }
