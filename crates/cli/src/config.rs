@@ -74,6 +74,7 @@ pub struct Overrides {
     pub max_body_bytes: Option<(usize, Source)>,
     pub max_upload_bytes: Option<(u64, Source)>,
     pub public_url: Option<(String, Source)>,
+    pub trusted_proxies: Option<(String, Source)>,
     pub log: Option<(String, Source)>,
     /// The master key in hex, from the environment only (never a flag: it would show in `ps`).
     pub master_key: Option<String>,
@@ -99,6 +100,8 @@ pub struct FileConfig {
     pub max_body_bytes: Option<usize>,
     pub max_upload_bytes: Option<u64>,
     pub public_url: Option<String>,
+    /// Comma-separated addresses or CIDR blocks of the reverse proxies in front of the server.
+    pub trusted_proxies: Option<String>,
     pub log: Option<String>,
     pub blob_store: Option<String>,
     pub s3_endpoint: Option<String>,
@@ -119,6 +122,8 @@ pub struct Config {
     pub max_body_bytes: Setting<usize>,
     pub max_upload_bytes: Setting<u64>,
     pub public_url: Setting<Option<String>>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (comma-separated; empty: none).
+    pub trusted_proxies: Setting<String>,
     pub log: Setting<String>,
     pub master_key: Option<String>,
     /// `local` or `s3://bucket/prefix`.
@@ -223,6 +228,7 @@ impl Config {
                     source: Source::Default,
                 },
             },
+            trusted_proxies: pick(over.trusted_proxies, file.trusted_proxies, String::new()),
             log: pick(over.log, file.log, "info,sqlx=warn".to_string()),
             master_key: over.master_key,
             blob_store: pick(
@@ -285,6 +291,7 @@ impl Config {
         }
         self.blob_backend()?;
         self.mailer()?;
+        self.trusted_proxies()?;
         if self.digest_hour.value > 23 {
             bail!("digest_hour: must be an hour from 0 to 23 (office-local time)");
         }
@@ -352,6 +359,19 @@ impl Config {
             .validate()
             .map_err(|e| anyhow::anyhow!("blob_store {url}: {e}"))?;
         Ok(BlobBackend::S3(config))
+    }
+
+    /// The parsed `trusted_proxies`.
+    pub fn trusted_proxies(&self) -> anyhow::Result<Vec<worktrack_domain::throttle::IpRange>> {
+        self.trusted_proxies
+            .value
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| {
+                worktrack_domain::throttle::IpRange::parse(s)
+                    .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))
+            })
+            .collect()
     }
 
     /// Cookies get the `Secure` flag when the server is reached over TLS.
@@ -455,6 +475,15 @@ impl Config {
             "worker_jobs",
             self.worker_jobs.value.to_string(),
             self.worker_jobs.source,
+        );
+        line(
+            "trusted_proxies",
+            if self.trusted_proxies.value.is_empty() {
+                "(none: the peer is the client)".to_string()
+            } else {
+                self.trusted_proxies.value.clone()
+            },
+            self.trusted_proxies.source,
         );
         match &self.master_key {
             Some(_) => line(

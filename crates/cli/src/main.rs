@@ -114,6 +114,10 @@ struct ServeArgs {
     /// The URL people use to reach the server; https:// makes cookies Secure.
     #[arg(long, env = "WORKTRACK_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Reverse proxies (addresses or CIDR blocks, comma-separated) whose X-Forwarded-For names
+    /// the client; without them the peer address is the client.
+    #[arg(long, env = "WORKTRACK_TRUSTED_PROXIES")]
+    trusted_proxies: Option<String>,
     /// The mail relay for managers' daily digests of overdue work, smtp://host:port.
     #[arg(long, env = "WORKTRACK_SMTP_URL")]
     smtp_url: Option<String>,
@@ -222,6 +226,8 @@ fn overrides(
         max_body_bytes: s.and_then(|s| with_source(s.max_body_bytes, m, "max_body_bytes")),
         max_upload_bytes: s.and_then(|s| with_source(s.max_upload_bytes, m, "max_upload_bytes")),
         public_url: s.and_then(|s| with_source(s.public_url.clone(), m, "public_url")),
+        trusted_proxies: s
+            .and_then(|s| with_source(s.trusted_proxies.clone(), m, "trusted_proxies")),
         log: with_source(g.log.clone(), m, "log"),
         master_key: std::env::var("WORKTRACK_MASTER_KEY")
             .ok()

@@ -74,6 +74,8 @@ pub fn web_config(config: &Config) -> WebConfig {
         max_upload_bytes: config.max_upload_bytes.value,
         uploads_dir: config.data_dir.value.join("uploads"),
         secure_cookies: config.secure_cookies(),
+        // Checked when the configuration was resolved.
+        trusted_proxies: config.trusted_proxies().unwrap_or_default(),
     }
 }
 

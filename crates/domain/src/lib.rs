@@ -15,6 +15,7 @@ pub mod names;
 pub mod reading;
 pub mod role;
 pub mod ssn;
+pub mod throttle;
 pub mod work;
 pub mod workbench;
 

@@ -15,8 +15,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 /// Failed sign-ins allowed per user name, and per client address, within the window.
-pub const THROTTLE_MAX_FAILURES: i64 = 5;
-pub const THROTTLE_WINDOW_MS: i64 = 15 * 60 * 1000;
+pub const THROTTLE_WINDOW_MS: i64 = worktrack_domain::throttle::WINDOW_MS;
 /// A session ends after this much inactivity, or this long after sign-in.
 const SESSION_IDLE_MS: i64 = 60 * 60 * 1000;
 const SESSION_MAX_MS: i64 = 12 * 60 * 60 * 1000;
@@ -274,19 +273,50 @@ impl Store {
         Ok(Some(user))
     }
 
-    /// Recent failed sign-ins for this user name and for this client.
-    pub async fn recent_login_failures(&self, username: &str, client: &str) -> Result<(i64, i64)> {
+    /// Recent failed sign-ins for this user name and from this client, each with the time of
+    /// the latest (for `domain::throttle::wait_secs`).
+    pub async fn login_failures(
+        &self,
+        username: &str,
+        client: &str,
+    ) -> Result<worktrack_domain::throttle::Failures> {
         let since = now_ms() - THROTTLE_WINDOW_MS;
         let row = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $3), \
-                    (SELECT COUNT(*) FROM login_failures WHERE client = $2 AND at > $3)",
+            "SELECT (SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $3) AS account, \
+                    (SELECT MAX(at) FROM login_failures WHERE username = $1 AND at > $3) AS account_last, \
+                    (SELECT COUNT(*) FROM login_failures WHERE client = $2 AND at > $3) AS source, \
+                    (SELECT MAX(at) FROM login_failures WHERE client = $2 AND at > $3) AS source_last",
         )
         .bind(username.trim().to_ascii_lowercase())
         .bind(client)
         .bind(since)
         .fetch_one(self.pool())
         .await?;
-        Ok((row.try_get(0)?, row.try_get(1)?))
+        Ok(worktrack_domain::throttle::Failures {
+            account: row.try_get("account")?,
+            account_last_ms: row.try_get("account_last")?,
+            source: row.try_get("source")?,
+            source_last_ms: row.try_get("source_last")?,
+        })
+    }
+
+    /// An administrator lets a user sign in again at once: the user's failures are forgotten
+    /// (those of the addresses they came from stay), and the unlock is audited.
+    pub async fn unlock_sign_in(&self, actor: &Actor, username: &str) -> Result<()> {
+        let user = self.user_by_username(username).await?;
+        self.clear_login_failures(&user.username).await?;
+        self.audit(
+            actor,
+            crate::audit::Event {
+                action: "user.unlock",
+                target_type: "user",
+                target_id: user.username.clone(),
+                office_id: user.office_id,
+                detail: serde_json::json!({}),
+            },
+        )
+        .await
+        .map(drop)
     }
 
     pub async fn record_login_failure(&self, username: &str, client: &str) -> Result<()> {

@@ -28,7 +28,7 @@ mod work;
 
 pub use aggregates::WEEK_DAYS;
 pub use audit::{AuditFilter, AuditPage, AuditRow, ChainBreak, Event as AuditEvent, GENESIS_HASH};
-pub use auth::{ApiToken, IssuedToken, THROTTLE_MAX_FAILURES, THROTTLE_WINDOW_MS};
+pub use auth::{ApiToken, IssuedToken, THROTTLE_WINDOW_MS};
 pub use blobs::{BlobInfo, BlobRef, BlobStore};
 pub use claimants::{ssn_policy, Claimant, ClaimantSearch, NewClaimant};
 pub use db::{now_ms, Backend, Store};

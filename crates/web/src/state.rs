@@ -15,6 +15,8 @@ pub struct WebConfig {
     pub uploads_dir: PathBuf,
     /// Set the `Secure` flag on cookies (the server is reached over TLS).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (none: the peer is the client).
+    pub trusted_proxies: Vec<worktrack_domain::throttle::IpRange>,
 }
 
 #[derive(Clone)]

@@ -158,27 +158,145 @@ async fn forms_without_a_valid_csrf_token_are_refused_and_change_nothing() {
 }
 
 #[tokio::test]
-async fn repeated_failures_throttle_the_user_name_even_with_the_right_password() {
+async fn failed_sign_ins_slow_the_next_attempt_but_never_lock_out_the_right_password() {
     let app = spawn_app().await;
     app.cast().await;
     let c = client();
-    for _ in 0..worktrack_store::THROTTLE_MAX_FAILURES {
+    // Three failures are free; then the next attempt waits 1 s, after another failure 2 s.
+    for _ in 0..worktrack_domain::throttle::FREE_FAILURES_PER_ACCOUNT {
         assert_eq!(
             app.try_login(&c, "employee.a", "wrong wrong wrong").await,
             StatusCode::UNAUTHORIZED
         );
     }
-    assert_eq!(
-        app.try_login(&c, "employee.a", PASSWORD).await,
-        StatusCode::TOO_MANY_REQUESTS
-    );
+    // At once, even the right password waits, and is told how long.
+    let resp = c
+        .post(format!("{}/login", app.url))
+        .form(&[
+            ("csrf", csrf_token(&app, &c, "/login").await.as_str()),
+            ("username", "employee.a"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(wait, 1);
     assert_eq!(count(&app, "sessions").await, 0);
     // Another user is not affected.
     assert_eq!(
         app.try_login(&client(), "employee.b", PASSWORD).await,
         StatusCode::SEE_OTHER
     );
+    // Once the delay has passed, the right password works: no lock-out.
+    tokio::time::sleep(std::time::Duration::from_millis(wait * 1000 + 200)).await;
+    assert_eq!(
+        app.try_login(&c, "employee.a", PASSWORD).await,
+        StatusCode::SEE_OTHER
+    );
+
+    // An administrator can lift a delay at once.
+    for _ in 0..6 {
+        app.try_login(&client(), "employee.b", "wrong wrong wrong")
+            .await;
+    }
+    assert_eq!(
+        app.try_login(&client(), "employee.b", PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let admin = app.login("admin.user").await;
+    let csrf = csrf_token(&app, &admin, "/users/employee.b").await;
+    let resp = admin
+        .post(format!("{}/users/employee.b/unlock", app.url))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.try_login(&client(), "employee.b", PASSWORD).await,
+        StatusCode::SEE_OTHER
+    );
+    // Staff cannot.
+    let manager = app.login("manager.a").await;
+    let csrf = csrf_token(&app, &manager, "/work").await;
+    let resp = manager
+        .post(format!("{}/users/employee.b/unlock", app.url))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     app.stop().await;
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_is_counted_alone_and_a_forged_header_is_not_believed() {
+    // Failures from one office's many users behind one address: with the proxy trusted, the
+    // addresses it forwards are counted apart.
+    let proxied = spawn_app_with(Options {
+        trusted_proxies: "127.0.0.1",
+        ..Options::default()
+    })
+    .await;
+    proxied.cast().await;
+    let attempt = async |app: &TestApp, forwarded: &str, user: &str, password: &str| {
+        let c = client();
+        let csrf = csrf_token(app, &c, "/login").await;
+        c.post(format!("{}/login", app.url))
+            .header("x-forwarded-for", forwarded)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", user),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    let free = worktrack_domain::throttle::FREE_FAILURES_PER_SOURCE;
+    for i in 0..free {
+        // Different user names each time: only the source's count grows.
+        let got = attempt(&proxied, "198.51.100.7", &format!("nobody{i}"), "wrong").await;
+        assert_eq!(got, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    assert_eq!(
+        attempt(&proxied, "198.51.100.7", "employee.a", PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "that source waits"
+    );
+    assert_eq!(
+        attempt(&proxied, "198.51.100.8", "employee.a", PASSWORD).await,
+        StatusCode::SEE_OTHER,
+        "another client behind the same proxy does not"
+    );
+    proxied.stop().await;
+
+    // Without a trusted proxy the header is ignored: a client cannot shed its count by
+    // sending a new X-Forwarded-For each time.
+    let direct = spawn_app().await;
+    direct.cast().await;
+    for i in 0..free {
+        let got = attempt(
+            &direct,
+            &format!("203.0.113.{i}"),
+            &format!("nobody{i}"),
+            "wrong",
+        )
+        .await;
+        assert_eq!(got, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    assert_eq!(
+        attempt(&direct, "203.0.113.200", "employee.a", PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    direct.stop().await;
 }
 
 #[tokio::test]

@@ -144,6 +144,8 @@ pub struct Options {
     pub max_upload_bytes: u64,
     /// As when the public URL is https://: Secure cookies and HSTS.
     pub behind_tls: bool,
+    /// `trusted_proxies`, e.g. "127.0.0.1" for a test acting as its own reverse proxy.
+    pub trusted_proxies: &'static str,
 }
 
 impl Default for Options {
@@ -152,6 +154,7 @@ impl Default for Options {
             max_body_bytes: 64 * 1024,
             max_upload_bytes: 200 * 1024 * 1024,
             behind_tls: false,
+            trusted_proxies: "",
         }
     }
 }
@@ -180,6 +183,12 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
             max_upload_bytes: opts.max_upload_bytes,
             uploads_dir: dir.path().join("uploads"),
             secure_cookies: opts.behind_tls,
+            trusted_proxies: opts
+                .trusted_proxies
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(|s| worktrack_domain::throttle::IpRange::parse(s).unwrap())
+                .collect(),
         },
         // One slot (and the quick lane) per test server: tests run side by side.
         1,

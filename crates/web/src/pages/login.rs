@@ -14,11 +14,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use tokio::sync::OnceCell;
-use worktrack_store::{Actor, THROTTLE_MAX_FAILURES};
+use worktrack_store::Actor;
 
 /// Failures from one client address allowed in the window (an office behind one NAT address
 /// has many people, so more than per user name).
-const CLIENT_MAX_FAILURES: i64 = THROTTLE_MAX_FAILURES * 4;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -65,13 +64,21 @@ pub struct LoginForm {
 /// long to refuse as a wrong password.
 static DECOY_HASH: OnceCell<String> = OnceCell::const_new();
 
+/// The client a request counts under: the peer, or what a trusted proxy says it forwarded.
+pub fn client_of(state: &AppState, addr: SocketAddr, headers: &HeaderMap) -> String {
+    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    worktrack_domain::throttle::client_address(addr.ip(), forwarded, &state.config.trusted_proxies)
+        .to_string()
+}
+
 pub async fn login_submit(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Csrf(csrf): Csrf,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
-    let client = addr.ip().to_string();
+    let client = client_of(&state, addr, &headers);
     let next = safe_next(form.next.as_deref());
     let username = form.username.trim().to_ascii_lowercase();
     let again = |status: StatusCode, message: &str| {
@@ -90,21 +97,27 @@ pub async fn login_submit(
         ));
     }
     let store = &state.store;
-    let (by_user, by_client) = store.recent_login_failures(&username, &client).await?;
+    let failures = store.login_failures(&username, &client).await?;
     let anonymous = Actor {
         user_id: None,
         label: format!("anonymous@{client}"),
     };
-    if by_user >= THROTTLE_MAX_FAILURES || by_client >= CLIENT_MAX_FAILURES {
+    // After a few failures the next attempt waits a delay that doubles, up to a minute; the
+    // right password works once it has passed (`domain::throttle`), so nobody is locked out.
+    let wait = worktrack_domain::throttle::wait_secs(failures, worktrack_store::now_ms());
+    if wait > 0 {
         store
             .audit_auth(&anonymous, "login.throttled", &username, &client)
             .await?;
         let mut resp = again(
             StatusCode::TOO_MANY_REQUESTS,
-            "Too many failed sign-ins. Wait 15 minutes and try again, or ask your administrator to reset your password.",
+            &format!(
+                "Several sign-ins failed just now. Wait {wait} second{} and try again; an administrator can also let you in at once.",
+                if wait == 1 { "" } else { "s" }
+            ),
         );
         resp.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(900u32));
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait as u64));
         return Ok(resp);
     }
     let credentials = store.user_credentials(&username).await?;

@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users", get(users::list).post(users::create))
         .route("/users/{username}", get(users::show).post(users::update))
         .route("/users/{username}/password", post(users::reset_password))
+        .route("/users/{username}/unlock", post(users::unlock))
         .route("/users/{username}/email", post(users::set_email))
         .route("/claimants", get(claimants::list).post(claimants::create))
         .route("/claimants/search", post(claimants::search))

@@ -411,6 +411,24 @@ pub async fn update(
     }
 }
 
+/// Lets a user sign in again at once, without the delay failed attempts put on the account.
+pub async fn unlock(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Path(username): Path<String>,
+) -> Result<Response, PageError> {
+    require(who.role().is_admin(), "managing users")?;
+    state
+        .store
+        .unlock_sign_in(&who.viewer.actor, &username)
+        .await?;
+    Ok(crate::flash::redirect(
+        &state,
+        &format!("/users/{username}"),
+        "The user can sign in again at once: their failed attempts are forgotten.",
+    ))
+}
+
 pub async fn reset_password(
     State(state): State<AppState>,
     PageUser(who): PageUser,
