@@ -140,6 +140,9 @@ async fn part_state(state: &AppState, id: &str) -> Result<Option<PartState>, Pro
     blocking(move || match parts::scan(&key, &path, false) {
         Ok(s) => Ok(Some(s)),
         Err(StoreError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        // A part written in plain text by an older version holds nothing usable: the client
+        // starts again from 0, and the next PATCH replaces it with an encrypted part.
+        Err(StoreError::Crypto(_)) => Ok(Some(PartState::default())),
         Err(e) => Err(e),
     })
     .await?

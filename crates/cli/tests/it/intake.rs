@@ -1587,3 +1587,26 @@ async fn files_and_folders_under_the_data_directory_are_private() {
     assert!(seen.0 >= 3 && seen.1 >= 3, "{seen:?}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_plain_part_left_by_an_older_version_is_started_again_encrypted() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let token = app.token("employee.a").await;
+    let data = claimant_file(100_000);
+    let url = half_upload(&app, &token, &data, 10).await;
+    let id = url.rsplit('/').next().unwrap();
+    let part = app.dir.path().join("uploads").join(format!("{id}.part"));
+    // What the previous version wrote: the bytes themselves.
+    std::fs::write(&part, &data[..50_000]).unwrap();
+    assert_eq!(head_offset(&url, &token).await, 0);
+    let done = patch(&url, &token, 0, &data, None).await;
+    assert_eq!(done.status(), StatusCode::NO_CONTENT);
+    let doc = header(&done, "x-document-url");
+    assert_eq!(
+        downloaded_sha(&app.url, &token, &doc).await,
+        hex::encode(Sha256::digest(&data))
+    );
+    assert!(!part.exists());
+    app.stop().await;
+}
