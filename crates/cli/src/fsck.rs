@@ -1,7 +1,8 @@
 //! `worktrack fsck`: proves that every document and page image has its blob, that each blob
 //! decrypts and matches its name, and finds what nothing refers to (orphan blobs, partial
 //! uploads without an upload in progress). `--repair` removes only the latter two; it never
-//! touches a database row.
+//! touches a database row. It also lists the uploads in progress, with their office, age and
+//! how much of them has arrived (read through: their parts are encrypted).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -33,6 +34,8 @@ pub struct FsckReport {
     pub leftovers: Vec<Leftover>,
     /// Unreferenced files too young to judge.
     pub notes: Vec<String>,
+    /// Uploads in progress: one line each, oldest first (not problems: they expire).
+    pub uploads: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -51,6 +54,39 @@ pub enum LeftoverKind {
 fn age(path: &Path, now: SystemTime) -> Option<Duration> {
     let modified = std::fs::metadata(path).ok()?.modified().ok()?;
     Some(now.duration_since(modified).unwrap_or_default())
+}
+
+/// An age for people: `40 s`, `12 min`, `3 h`, `2 d`.
+pub fn human_age(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..=119 => format!("{s} s"),
+        120..=7199 => format!("{} min", s / 60),
+        7200..=172_799 => format!("{} h", s / 3600),
+        _ => format!("{} d", s / 86_400),
+    }
+}
+
+/// What the encrypted part of upload `id` holds, for people: `1.2 MB of 4.0 MB`, and whether
+/// it reads through.
+async fn part_progress(intake: &Intake, id: &str, path: &Path, length: i64) -> String {
+    let of = human_bytes(length.max(0) as u64);
+    let key = match worktrack_store::parts::PartKey::new(intake.store.keys(), id) {
+        Ok(k) => k,
+        Err(e) => return format!("? of {of} ({e})"),
+    };
+    let path = path.to_path_buf();
+    let scanned =
+        tokio::task::spawn_blocking(move || worktrack_store::parts::scan(&key, &path, true)).await;
+    match scanned {
+        Ok(Ok(s)) if s.damaged => format!(
+            "{} of {of}, then a damaged record (the client will be asked for the rest again)",
+            human_bytes(s.offset)
+        ),
+        Ok(Ok(s)) => format!("{} of {of}", human_bytes(s.offset)),
+        Ok(Err(e)) => format!("? of {of} (unreadable: {e})"),
+        Err(e) => format!("? of {of} ({e})"),
+    }
 }
 
 fn size_of(path: &Path) -> u64 {
@@ -121,14 +157,59 @@ pub async fn check(intake: &Intake, uploads_dir: &Path) -> anyhow::Result<FsckRe
     }
 
     // Partial uploads: `<id>.part` lives as long as its uploads row; a `.multipart` file only
-    // for the length of one request.
+    // for the length of one request (it is removed when the request ends, so one is left only
+    // by a server that died in the middle of a request).
+    let now_ms = worktrack_store::now_ms();
+    let mut offices: BTreeMap<i64, String> = BTreeMap::new();
+    let mut in_progress: Vec<(i64, String)> = Vec::new();
     if let Ok(entries) = std::fs::read_dir(uploads_dir) {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let path = entry.path();
+            let last_written = age(&path, now)
+                .map(|a| format!(", last written {} ago", human_age(a)))
+                .unwrap_or_default();
             let stale_for = if let Some(id) = name.strip_suffix(".part") {
                 match intake.store.upload(id).await {
-                    Ok(_) => continue,
+                    Ok(upload) => {
+                        let office = match offices.get(&upload.office_id) {
+                            Some(code) => code.clone(),
+                            None => {
+                                let code = match intake.store.office_by_id(upload.office_id).await {
+                                    Ok(o) => o.code,
+                                    Err(_) => format!("#{}", upload.office_id),
+                                };
+                                offices.insert(upload.office_id, code.clone());
+                                code
+                            }
+                        };
+                        let old = human_age(Duration::from_millis(
+                            now_ms.saturating_sub(upload.created_at).max(0) as u64,
+                        ));
+                        let held = part_progress(intake, id, &path, upload.length).await;
+                        let line = format!(
+                            "upload {id}: office {office}, {old} old, {held}{last_written}"
+                        );
+                        if let Some(doc) = upload.document_id {
+                            report.leftovers.push(Leftover {
+                                line: format!("stale partial upload {} ({line}): already taken in as document {doc}", path.display()),
+                                what: LeftoverKind::StalePart(path),
+                                removed: None,
+                            });
+                        } else if upload.expires_at <= now_ms {
+                            report.leftovers.push(Leftover {
+                                line: format!(
+                                    "stale partial upload {} ({line}): expired",
+                                    path.display()
+                                ),
+                                what: LeftoverKind::StalePart(path),
+                                removed: None,
+                            });
+                        } else {
+                            in_progress.push((upload.created_at, line));
+                        }
+                        continue;
+                    }
                     Err(StoreError::NotFound) => "no upload in progress has it",
                     Err(e) => return Err(e.into()),
                 }
@@ -140,13 +221,13 @@ pub async fn check(intake: &Intake, uploads_dir: &Path) -> anyhow::Result<FsckRe
             let size = human_bytes(size_of(&path));
             match age(&path, now) {
                 Some(a) if a < GRACE => report.notes.push(format!(
-                    "note: partial upload {} ({size}) is {} s old; left alone",
+                    "note: partial upload {} ({size}, encrypted) is {} s old; left alone",
                     path.display(),
                     a.as_secs()
                 )),
                 _ => report.leftovers.push(Leftover {
                     line: format!(
-                        "stale partial upload {} ({size}): {stale_for}",
+                        "stale partial upload {} ({size}{last_written}): {stale_for}",
                         path.display()
                     ),
                     what: LeftoverKind::StalePart(path),
@@ -155,6 +236,8 @@ pub async fn check(intake: &Intake, uploads_dir: &Path) -> anyhow::Result<FsckRe
             }
         }
     }
+    in_progress.sort();
+    report.uploads = in_progress.into_iter().map(|(_, l)| l).collect();
     Ok(report)
 }
 
@@ -202,14 +285,22 @@ impl FsckReport {
         for n in &self.notes {
             println!("{n}");
         }
+        for u in &self.uploads {
+            println!("{u}");
+        }
         let removed_note = if removed > 0 {
             format!(" (removed {removed} orphan or stale files)")
         } else {
             String::new()
         };
+        let uploads = match self.uploads.len() {
+            0 => String::new(),
+            1 => "; 1 upload in progress".to_string(),
+            n => format!("; {n} uploads in progress"),
+        };
         match self.problems() {
             0 => println!(
-                "fsck: {} blobs checked, clean{removed_note}",
+                "fsck: {} blobs checked, clean{removed_note}{uploads}",
                 self.blobs_checked
             ),
             n => println!(

@@ -271,6 +271,7 @@ fn read_password_stdin() -> anyhow::Result<String> {
 }
 
 async fn run() -> anyhow::Result<ExitCode> {
+    server::private_umask();
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches)?;
     let serve_args = match &cli.command {

@@ -11,11 +11,28 @@ use worktrack_pipeline::intake::Intake;
 use worktrack_store::{Actor, BlobStore, Keys, NewUser, Store};
 use worktrack_web::{generate_password, hash_password, AppState, WebConfig};
 
-/// Creates the data directory and master key when missing, connects and migrates.
+/// Makes every file and folder this process creates private to its user (umask 077): the
+/// safety net under the explicit modes (`worktrack_store::private`) of the data directory's
+/// files. Called first thing by `worktrack`.
+pub fn private_umask() {
+    #[cfg(unix)]
+    // SAFETY: umask(2) only sets the process's file-creation mask and cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
+/// Creates the data directory (0700; an existing one is made private) and master key when
+/// missing, connects and migrates.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     let data_dir = &config.data_dir.value;
-    std::fs::create_dir_all(data_dir)
+    worktrack_store::private::create_dir_all(data_dir)
         .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
+    if worktrack_store::private::tighten(data_dir, worktrack_store::private::DIR_MODE)
+        .with_context(|| format!("cannot make data directory {} private", data_dir.display()))?
+    {
+        tracing::warn!(dir = %data_dir.display(), "the data directory was open to other users; it is now 0700");
+    }
     let keys =
         match &config.master_key {
             Some(hex) => Keys::from_hex(hex).context("WORKTRACK_MASTER_KEY")?,
@@ -101,7 +118,13 @@ pub fn open_intake(config: &Config, store: Store) -> anyhow::Result<Intake> {
     if removed > 0 {
         tracing::info!(removed, "removed unfinished blob writes");
     }
-    Ok(Intake::new(store, blobs, data.join("work"))?)
+    let intake = Intake::new(store, blobs, data.join("work"))?;
+    // Decrypted copies of uploads left by a server that died while taking them in.
+    let removed = worktrack_store::parts::clear_plain_copies(&intake.work_dir)?;
+    if removed > 0 {
+        tracing::info!(removed, "removed decrypted copies of unfinished intakes");
+    }
+    Ok(intake)
 }
 
 /// A server running on a background task.

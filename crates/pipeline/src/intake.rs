@@ -84,7 +84,7 @@ pub fn clean_filename(name: &str) -> String {
 
 impl Intake {
     pub fn new(store: Store, blobs: BlobStore, work_dir: PathBuf) -> std::io::Result<Intake> {
-        std::fs::create_dir_all(&work_dir)?;
+        worktrack_store::private::create_dir_all(&work_dir)?;
         Ok(Intake {
             store,
             blobs,

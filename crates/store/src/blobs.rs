@@ -169,7 +169,7 @@ where
 impl BlobStore {
     /// A blob store in the local directory `root` (created when missing).
     pub fn local(root: &Path, keys: &Keys) -> Result<BlobStore> {
-        fs::create_dir_all(root.join("tmp"))?;
+        crate::private::create_dir_all(&root.join("tmp"))?;
         Ok(BlobStore {
             backend: Backend::Local {
                 root: root.to_path_buf(),
@@ -183,7 +183,7 @@ impl BlobStore {
     /// `scratch` (created when missing). Makes no request: a wrong endpoint or key shows in
     /// the first read or write.
     pub fn s3(config: S3Config, scratch: &Path, keys: &Keys) -> Result<BlobStore> {
-        fs::create_dir_all(scratch)?;
+        crate::private::create_dir_all(scratch)?;
         Ok(BlobStore {
             backend: Backend::S3 {
                 bucket: Arc::new(Bucket::new(config)?),
@@ -241,7 +241,7 @@ impl BlobStore {
         let mut prefix = [0u8; 8];
         rand::rngs::OsRng.fill_bytes(&mut prefix);
         let tmp = TempFile::new_in(&self.temp_dir());
-        let mut out = io::BufWriter::with_capacity(CHUNK + TAG, File::create(&tmp.path)?);
+        let mut out = io::BufWriter::with_capacity(CHUNK + TAG, crate::private::create(&tmp.path)?);
         out.write_all(MAGIC)?;
         out.write_all(&prefix)?;
         // Read one chunk ahead so the last chunk can be marked as last.
@@ -299,7 +299,7 @@ impl BlobStore {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| root.to_path_buf());
-        fs::create_dir_all(&dir)?;
+        crate::private::create_dir_all(&dir)?;
         if !dest.exists() {
             fs::rename(&sealed.tmp.path, &dest)?;
             sealed.tmp.keep = true;
@@ -457,7 +457,7 @@ impl BlobStore {
             };
             match out {
                 Some(path) => {
-                    let mut f = io::BufWriter::new(File::create(&path)?);
+                    let mut f = io::BufWriter::new(crate::private::create(&path)?);
                     let n = this.decrypt(input, &hash, &mut f)?;
                     f.flush()?;
                     Ok(n)

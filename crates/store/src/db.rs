@@ -126,6 +126,32 @@ impl WriteTx {
     }
 }
 
+/// SQLite would create its database file with the process umask: create it 0600 first. Its
+/// `-wal` and `-shm` files take the database file's mode.
+fn create_private_sqlite_file(url: &str) -> Result<()> {
+    if url.contains(":memory:") || url.contains("mode=memory") || url.contains("mode=ro") {
+        return Ok(());
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
+    let path = options.get_filename();
+    if path.as_os_str().is_empty() || path.to_string_lossy().starts_with("file:") {
+        return Ok(());
+    }
+    match crate::private::create_new(path) {
+        Ok(_) => Ok(()),
+        // An existing database keeps its mode; a missing folder is reported by SQLite.
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotFound
+            ) =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub fn now_ms() -> i64 {
     let now = time::OffsetDateTime::now_utc();
     (now.unix_timestamp_nanos() / 1_000_000) as i64
@@ -149,6 +175,9 @@ impl Store {
             Backend::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
             _ => url.to_string(),
         };
+        if backend == Backend::Sqlite {
+            create_private_sqlite_file(&url)?;
+        }
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {

@@ -45,7 +45,7 @@ impl Keys {
         match std::fs::read_to_string(&path) {
             Ok(text) => Ok((Keys::from_hex(&text)?, false)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                std::fs::create_dir_all(dir)?;
+                crate::private::create_dir_all(dir)?;
                 let mut master = [0u8; 32];
                 rand::rngs::OsRng.fill_bytes(&mut master);
                 let mut options = std::fs::OpenOptions::new();

@@ -19,6 +19,8 @@ mod error;
 mod jobs;
 mod keys;
 mod offices;
+pub mod parts;
+pub mod private;
 mod profiles;
 mod refcache;
 mod s3;

@@ -576,8 +576,10 @@ impl Bucket {
             _ => return Err(self.failure("GET", &key, resp).await),
         }
         let expected = resp.content_length();
-        let mut out =
-            tokio::io::BufWriter::with_capacity(256 * 1024, tokio::fs::File::create(to).await?);
+        let mut out = tokio::io::BufWriter::with_capacity(
+            256 * 1024,
+            tokio::fs::File::from_std(crate::private::create(to)?),
+        );
         let mut n = 0u64;
         while let Some(chunk) = resp
             .chunk()

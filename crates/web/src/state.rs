@@ -33,7 +33,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(intake: Intake, config: WebConfig) -> std::io::Result<AppState> {
-        std::fs::create_dir_all(&config.uploads_dir)?;
+        worktrack_store::private::create_dir_all(&config.uploads_dir)?;
         let csrf_key = intake.store.keys().derive("csrf");
         let flash_key = intake.store.keys().derive("flash");
         Ok(AppState {

@@ -1,10 +1,14 @@
 //! Resumable uploads (tus 1.0: core, creation, creation-with-upload, checksum, termination,
 //! expiration) at `/api/v1/uploads/`, and plain multipart uploads at `/api/v1/documents`.
 //!
-//! Bytes of an upload in progress live in `<uploads dir>/<id>.part`, appended and fsynced after
-//! every PATCH; the file's length *is* the upload offset, so a server killed in the middle of a
-//! request resumes from what reached the disk. When the last byte arrives the file is taken in
-//! (inspected, encrypted into the blob store, recorded) and the partial file removed.
+//! Bytes of an upload in progress live in `<uploads dir>/<id>.part`, encrypted as they arrive
+//! (AES-256-GCM records under a key of that upload, see `worktrack_store::parts`), appended and
+//! fsynced after every PATCH. The plaintext in whole records that authenticate *is* the upload
+//! offset, so a server killed in the middle of a request resumes from what reached the disk.
+//! When the last byte arrives the part is decrypted into a private scratch file (0600, in the
+//! work directory), taken in (inspected, encrypted into the blob store, recorded), and both
+//! files are removed. A multipart body is written the same way and removed when its request
+//! ends, however it ends.
 
 use crate::api::redact_digits;
 use crate::auth::ApiUser;
@@ -20,9 +24,9 @@ use futures_util::StreamExt;
 use rand::RngCore;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
-use std::path::PathBuf;
-use tokio::io::AsyncWriteExt;
+use std::path::{Path as FsPath, PathBuf};
 use worktrack_pipeline::intake::{Incoming, Intake, Outcome};
+use worktrack_store::parts::{self, PartKey, PartState, PartWriter, RECORD_MAX};
 use worktrack_store::{now_ms, Office, Source, StoreError, Upload};
 
 pub const TUS_VERSION: &str = "1.0.0";
@@ -107,6 +111,10 @@ impl AppState {
         self.config.uploads_dir.join(format!("{id}.part"))
     }
 
+    fn part_key(&self, id: &str) -> Result<PartKey, Problem> {
+        PartKey::new(self.store.keys(), id).map_err(Problem::from)
+    }
+
     async fn upload_lock(&self, id: &str) -> tokio::sync::OwnedMutexGuard<()> {
         let lock = {
             let mut map = self.upload_locks.lock().unwrap_or_else(|e| e.into_inner());
@@ -114,6 +122,64 @@ impl AppState {
             map.entry(id.to_string()).or_default().clone()
         };
         lock.lock_owned().await
+    }
+}
+
+/// Runs file and cipher work on a blocking thread.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Problem> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        tracing::error!(error = %e, "an upload file task failed");
+        Problem::internal()
+    })
+}
+
+/// What the part file of upload `id` holds; `None` when there is no part file.
+async fn part_state(state: &AppState, id: &str) -> Result<Option<PartState>, Problem> {
+    let path = state.part_path(id);
+    let key = state.part_key(id)?;
+    blocking(move || match parts::scan(&key, &path, false) {
+        Ok(s) => Ok(Some(s)),
+        Err(StoreError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        // A part written in plain text by an older version holds nothing usable: the client
+        // starts again from 0, and the next PATCH replaces it with an encrypted part.
+        Err(StoreError::Crypto(_)) => Ok(Some(PartState::default())),
+        Err(e) => Err(e),
+    })
+    .await?
+    .map_err(|e| {
+        tracing::error!(error = %e, "cannot read an upload file");
+        Problem::from(e)
+    })
+}
+
+/// Encrypts and appends `data` on a blocking thread; gives the writer back with the result.
+async fn write_part(
+    mut writer: PartWriter,
+    data: Vec<u8>,
+) -> Result<(PartWriter, Result<(), StoreError>), Problem> {
+    blocking(move || {
+        let r = writer.append(&data);
+        (writer, r)
+    })
+    .await
+}
+
+/// Takes the whole records out of `pending`, leaving the rest.
+fn whole_records(pending: &mut Vec<u8>) -> Option<Vec<u8>> {
+    if pending.len() < RECORD_MAX {
+        return None;
+    }
+    let rest = pending.split_off(pending.len() / RECORD_MAX * RECORD_MAX);
+    Some(std::mem::replace(pending, rest))
+}
+
+/// A file removed when dropped: a multipart body is gone when its request ends, also when the
+/// client goes away and the request is dropped in the middle of the body.
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
     }
 }
 
@@ -324,9 +390,17 @@ pub async fn create(
         expires_at: now + UPLOAD_TTL_MS,
         document_id: None,
     };
-    if let Err(e) = tokio::fs::File::create(state.part_path(&upload.id)).await {
-        tracing::error!(error = %e, "cannot create an upload file");
-        return problem(Problem::internal());
+    let created = state
+        .part_key(&upload.id)
+        .and_then(|key| {
+            PartWriter::create(&state.part_path(&upload.id), key).map_err(|e| {
+                tracing::error!(error = %e, "cannot create an upload file");
+                Problem::internal()
+            })
+        })
+        .map(drop);
+    if let Err(p) = created {
+        return problem(p);
     }
     if let Err(e) = state.store.create_upload(&upload).await {
         let _ = tokio::fs::remove_file(state.part_path(&upload.id)).await;
@@ -379,15 +453,16 @@ async fn upload_any(
     // Every byte arrived but the file was never taken in (the server stopped in between):
     // finish it now, so the client's next request finds the document.
     let mut upload = upload;
-    if upload.document_id.is_none()
-        && method.as_str() != "DELETE"
-        && tokio::fs::metadata(state.part_path(&id))
-            .await
-            .is_ok_and(|m| m.len() == upload.length as u64)
-    {
-        match finish(&state, &who, &upload, &state.part_path(&id)).await {
-            Ok(outcome) => upload.document_id = Some(outcome.document.id),
+    if upload.document_id.is_none() && method.as_str() != "DELETE" {
+        let complete = match part_state(&state, &id).await {
+            Ok(s) => s.is_some_and(|s| s.offset == upload.length as u64),
             Err(p) => return problem(p),
+        };
+        if complete {
+            match finish(&state, &who, &upload).await {
+                Ok(outcome) => upload.document_id = Some(outcome.document.id),
+                Err(p) => return problem(p),
+            }
         }
     }
     match method.as_str() {
@@ -422,9 +497,11 @@ async fn current_offset(state: &AppState, upload: &Upload) -> u64 {
     if upload.document_id.is_some() {
         return upload.length as u64;
     }
-    tokio::fs::metadata(state.part_path(&upload.id))
+    part_state(state, &upload.id)
         .await
-        .map(|m| m.len().min(upload.length as u64))
+        .ok()
+        .flatten()
+        .map(|s| s.offset.min(upload.length as u64))
         .unwrap_or(0)
 }
 
@@ -490,7 +567,28 @@ async fn append(
             "this upload is already complete",
         )));
     }
-    let current = current_offset(state, upload).await;
+    let path = state.part_path(&upload.id);
+    let key = state.part_key(&upload.id).map_err(problem)?;
+    let opened = {
+        let (path, key) = (path.clone(), key.clone());
+        blocking(move || match PartWriter::open(&path, key.clone()) {
+            // A part written in plain text by an older version: start it again, encrypted.
+            Err(StoreError::Crypto(_)) => {
+                tracing::warn!("an upload part in an old format was started again");
+                std::fs::remove_file(&path)?;
+                PartWriter::create(&path, key)
+            }
+            other => other,
+        })
+        .await
+        .map_err(problem)?
+    };
+    let mut writer = opened.map_err(|e| {
+        tracing::error!(error = %e, "cannot open an upload file");
+        problem(Problem::internal())
+    })?;
+    let start = writer.state();
+    let current = start.offset.min(length);
     if offset != current {
         let mut r = problem(Problem::new(
             StatusCode::CONFLICT,
@@ -513,17 +611,11 @@ async fn append(
         )));
     }
     let mut checksum = parse_checksum(headers).map_err(problem)?;
-    let path = state.part_path(&upload.id);
-    let mut file = tokio::fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "cannot open an upload file");
-            problem(Problem::internal())
-        })?;
-    let mut written: u64 = 0;
+    // Plaintext received but not yet in a record: records are whole 64 KiB but for the last.
+    let mut pending: Vec<u8> = Vec::with_capacity(RECORD_MAX);
+    let mut received: u64 = 0;
     let mut broken = false;
+    let mut write_failed = false;
     let mut too_long = false;
     if has_body {
         let mut stream = body.into_data_stream();
@@ -532,7 +624,7 @@ async fn append(
                 broken = true;
                 break;
             };
-            if offset + written + chunk.len() as u64 > length {
+            if offset + received + chunk.len() as u64 > length {
                 too_long = true;
                 break;
             }
@@ -541,12 +633,18 @@ async fn append(
                 Some(Checksum::Sha256(h, _)) => h.update(&chunk),
                 None => {}
             }
-            if let Err(e) = file.write_all(&chunk).await {
-                tracing::error!(error = %e, "cannot write an upload file");
-                broken = true;
-                break;
+            received += chunk.len() as u64;
+            pending.extend_from_slice(&chunk);
+            if let Some(records) = whole_records(&mut pending) {
+                let (w, written) = write_part(writer, records).await.map_err(problem)?;
+                writer = w;
+                if let Err(e) = written {
+                    tracing::error!(error = %e, "cannot write an upload file");
+                    broken = true;
+                    write_failed = true;
+                    break;
+                }
             }
-            written += chunk.len() as u64;
         }
     }
     let checksum_ok = match checksum {
@@ -556,17 +654,28 @@ async fn append(
     };
     let keep =
         !too_long && (checksum_ok && !(broken && header_str(headers, "upload-checksum").is_some()));
-    if keep {
-        if let Err(e) = file.sync_all().await {
-            tracing::error!(error = %e, "cannot sync an upload file");
-            return Err(problem(Problem::internal()));
-        }
-    } else {
-        // A chunk that cannot be verified, or that overruns the length, is not kept.
-        let _ = file.set_len(offset).await;
-        let _ = file.sync_all().await;
+    let (writer, synced) = blocking(move || {
+        let r = if keep {
+            if !pending.is_empty() && !write_failed {
+                if let Err(e) = writer.append(&pending) {
+                    tracing::error!(error = %e, "cannot write an upload file");
+                }
+            }
+            writer.sync()
+        } else {
+            // A chunk that cannot be verified, or that overruns the length, is not kept.
+            writer.rollback(start).and_then(|()| writer.sync())
+        };
+        (writer, r)
+    })
+    .await
+    .map_err(problem)?;
+    if let Err(e) = synced {
+        tracing::error!(error = %e, "cannot sync an upload file");
+        return Err(problem(Problem::internal()));
     }
-    drop(file);
+    let new_offset = writer.state().offset;
+    drop(writer);
     if too_long {
         return Err(problem(Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -583,7 +692,6 @@ async fn append(
             "the chunk does not match its Upload-Checksum; it was discarded, send it again",
         )));
     }
-    let new_offset = offset + if keep { written } else { 0 };
     let _ = state
         .store
         .touch_upload(&upload.id, now_ms() + UPLOAD_TTL_MS)
@@ -593,7 +701,7 @@ async fn append(
         .insert("upload-offset", HeaderValue::from(new_offset));
     // All bytes are here even if the connection broke right after the last one.
     if new_offset == length {
-        let outcome = finish(state, who, upload, &path).await.map_err(problem)?;
+        let outcome = finish(state, who, upload).await.map_err(problem)?;
         outcome_headers(
             &mut resp,
             outcome.document.id,
@@ -604,12 +712,41 @@ async fn append(
     Ok(resp)
 }
 
+/// Takes a complete upload in: its part decrypted into a private scratch copy (removed when
+/// done, however it ends), then intake.
 async fn finish(
     state: &AppState,
     who: &crate::auth::SignedIn,
     upload: &Upload,
-    path: &std::path::Path,
 ) -> Result<Outcome, Problem> {
+    let path = state.part_path(&upload.id);
+    let key = state.part_key(&upload.id)?;
+    let copy = {
+        let (key, path, dir) = (key.clone(), path.clone(), state.intake.work_dir.clone());
+        let length = upload.length as u64;
+        blocking(move || parts::plain_copy(&key, &path, &dir, length)).await?
+    };
+    let copy = match copy {
+        Ok(c) => c,
+        Err(StoreError::Crypto(msg)) => {
+            // Damaged on disk: keep what authenticates, and let the client send the rest again.
+            tracing::error!(upload = %upload.id, msg, "an upload part does not authenticate");
+            let cut = blocking(move || parts::cut_to_verified(&key, &path)).await?;
+            if let Err(e) = cut {
+                tracing::error!(error = %e, "cannot cut back a damaged upload part");
+            }
+            return Err(Problem::new(
+                StatusCode::CONFLICT,
+                "upload-damaged",
+                "Upload damaged",
+                "part of this upload was damaged on the server; ask with HEAD and send the rest again",
+            ));
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cannot decrypt an upload part");
+            return Err(Problem::internal());
+        }
+    };
     let office = state.store.office_by_id(upload.office_id).await?;
     let received = received_date(&office, Some(&upload.received_on)).or_else(|_| {
         time::Date::parse(
@@ -628,7 +765,7 @@ async fn finish(
         .take_in(
             &who.viewer.actor,
             Incoming {
-                path,
+                path: copy.path(),
                 filename: &upload.filename,
                 office: &office,
                 received_on: received,
@@ -638,11 +775,12 @@ async fn finish(
             },
         )
         .await?;
+    drop(copy);
     state
         .store
         .complete_upload(&upload.id, outcome.document.id)
         .await?;
-    let _ = tokio::fs::remove_file(path).await;
+    let _ = tokio::fs::remove_file(&path).await;
     Ok(outcome)
 }
 
@@ -695,18 +833,27 @@ pub async fn multipart_upload(
                 let filename = field.file_name().unwrap_or("unnamed").to_string();
                 let mut id = [0u8; 16];
                 rand::rngs::OsRng.fill_bytes(&mut id);
-                let tmp = state
-                    .config
-                    .uploads_dir
-                    .join(format!("{}.multipart", hex::encode(id)));
-                let written = stream_field(field, &tmp, state.config.max_upload_bytes).await;
-                let result = match written {
-                    Ok(()) => state
+                let id = hex::encode(id);
+                let body = RemoveOnDrop(state.config.uploads_dir.join(format!("{id}.multipart")));
+                let result = async {
+                    let key = state.part_key(&id)?;
+                    let max = state.config.max_upload_bytes;
+                    let total = stream_field(field, &body.0, key.clone(), max).await?;
+                    let copy = {
+                        let (path, dir) = (body.0.clone(), state.intake.work_dir.clone());
+                        blocking(move || parts::plain_copy(&key, &path, &dir, total))
+                            .await?
+                            .map_err(|e| {
+                                tracing::error!(error = %e, "cannot decrypt a multipart body");
+                                Problem::internal()
+                            })?
+                    };
+                    let outcome = state
                         .intake
                         .take_in(
                             &who.viewer.actor,
                             Incoming {
-                                path: &tmp,
+                                path: copy.path(),
                                 filename: &filename,
                                 office: &office,
                                 received_on,
@@ -716,10 +863,12 @@ pub async fn multipart_upload(
                             },
                         )
                         .await
-                        .map_err(Problem::from),
-                    Err(p) => Err(p),
-                };
-                let _ = tokio::fs::remove_file(&tmp).await;
+                        .map_err(Problem::from);
+                    drop(copy);
+                    outcome
+                }
+                .await;
+                drop(body);
                 match result {
                     Ok(outcome) => results.push(TakenIn {
                         document_id: outcome.document.id,
@@ -741,14 +890,19 @@ pub async fn multipart_upload(
     (StatusCode::CREATED, Json(results)).into_response()
 }
 
+/// Streams a multipart file part into the encrypted file `path`; returns its length.
 async fn stream_field(
     mut field: axum::extract::multipart::Field<'_>,
-    tmp: &std::path::Path,
+    path: &FsPath,
+    key: PartKey,
     max: u64,
-) -> Result<(), Problem> {
-    let mut file = tokio::fs::File::create(tmp)
-        .await
-        .map_err(|_| Problem::internal())?;
+) -> Result<u64, Problem> {
+    // Created here, not on a blocking thread: the caller's guard must find it when it drops.
+    let mut writer = PartWriter::create(path, key).map_err(|e| {
+        tracing::error!(error = %e, "cannot create a multipart body file");
+        Problem::internal()
+    })?;
+    let mut pending: Vec<u8> = Vec::with_capacity(RECORD_MAX);
     let mut total: u64 = 0;
     loop {
         match field.chunk().await {
@@ -762,16 +916,27 @@ async fn stream_field(
                         format!("this server accepts files up to {max} bytes"),
                     ));
                 }
-                file.write_all(&chunk)
-                    .await
-                    .map_err(|_| Problem::internal())?;
+                pending.extend_from_slice(&chunk);
+                if let Some(records) = whole_records(&mut pending) {
+                    let (w, written) = write_part(writer, records).await?;
+                    writer = w;
+                    written.map_err(|e| {
+                        tracing::error!(error = %e, "cannot write a multipart body file");
+                        Problem::internal()
+                    })?;
+                }
             }
             Ok(None) => break,
             Err(e) => return Err(Problem::bad_request(redact_digits(&e.body_text()))),
         }
     }
-    file.sync_all().await.map_err(|_| Problem::internal())?;
-    Ok(())
+    // Read back at once and removed after the request: no fsync needed.
+    let (_, written) = write_part(writer, pending).await?;
+    written.map_err(|e| {
+        tracing::error!(error = %e, "cannot write a multipart body file");
+        Problem::internal()
+    })?;
+    Ok(total)
 }
 
 #[cfg(test)]

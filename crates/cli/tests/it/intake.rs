@@ -1204,3 +1204,409 @@ async fn scanned_pages_are_read_upright_and_their_ssns_masked() {
     assert!(!html.contains("912-34-5678"));
     app.stop().await;
 }
+
+// --- Unfinished uploads at rest: encrypted as they arrive, removed when a request fails, and
+// every file and folder of the data directory private to the server's user.
+
+/// A never-issued SSN (area 900) written as text: found in a file only if the file holds the
+/// upload's plaintext.
+const MARKER: &[u8] = b"900-12-3456";
+
+/// A claimant's file of `len` bytes whose first kilobytes carry [`MARKER`] as text.
+fn claimant_file(len: usize) -> Vec<u8> {
+    let mut v = b"Pay stub. Claimant SSN 900-12-3456. Period ending 2026-11-30.\n".repeat(40);
+    let rest = len - v.len();
+    v.extend(noise(rest));
+    v
+}
+
+/// Every file under `dir` whose bytes contain `needle`.
+fn files_containing(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if std::fs::read(&p).is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle))
+            {
+                found.push(p);
+            }
+        }
+    }
+    found
+}
+
+/// The files in `dir` whose names end with `suffix`.
+fn files_ending(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.to_string_lossy().ends_with(suffix))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn patch(
+    url: &str,
+    token: &str,
+    offset: usize,
+    bytes: &[u8],
+    checksum: Option<&str>,
+) -> reqwest::Response {
+    let mut h = HeaderMap::new();
+    tus(&mut h);
+    h.insert("upload-offset", offset.to_string().parse().unwrap());
+    h.insert(
+        "content-type",
+        "application/offset+octet-stream".parse().unwrap(),
+    );
+    if let Some(c) = checksum {
+        h.insert("upload-checksum", c.parse().unwrap());
+    }
+    reqwest::Client::new()
+        .patch(url)
+        .headers(h)
+        .bearer_auth(token)
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn head_offset(url: &str, token: &str) -> u64 {
+    let mut h = HeaderMap::new();
+    tus(&mut h);
+    let r = reqwest::Client::new()
+        .head(url)
+        .headers(h)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    header(&r, "upload-offset").parse().unwrap()
+}
+
+fn sha256_b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(Sha256::digest(bytes))
+}
+
+/// Creates a tus upload of `data` for office AAA and sends its first `half` bytes; returns
+/// the upload's URL.
+async fn half_upload(app: &TestApp, token: &str, data: &[u8], half: usize) -> String {
+    let meta = format!("filename {},office {}", b64("pay stub.bin"), b64("AAA"));
+    let resp = create(app, token, data.len() as u64, &meta).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let url = format!("{}{}", app.url, header(&resp, "location"));
+    let r = patch(&url, token, 0, &data[..half], None).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(header(&r, "upload-offset"), half.to_string());
+    url
+}
+
+#[tokio::test]
+async fn a_tus_upload_stopped_half_way_is_encrypted_on_disk_and_resumes_exactly() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let token = app.token("employee.a").await;
+    let data = claimant_file(300_000);
+    // Not on a record boundary, with a record boundary (64 KiB) crossed.
+    let half = 150_001;
+    let url = half_upload(&app, &token, &data, half).await;
+    assert_eq!(head_offset(&url, &token).await, half as u64);
+    let parts = files_ending(&app.dir.path().join("uploads"), ".part");
+    assert_eq!(parts.len(), 1);
+    let leaked = files_containing(app.dir.path(), MARKER);
+    assert!(leaked.is_empty(), "plaintext on disk: {leaked:?}");
+
+    // A chunk whose checksum (over the plaintext) fails is discarded; the offset stays.
+    let bad = patch(
+        &url,
+        &token,
+        half,
+        &data[half..200_000],
+        Some(&format!("sha256 {}", sha256_b64(b"other"))),
+    )
+    .await;
+    assert_eq!(bad.status().as_u16(), 460);
+    assert_eq!(head_offset(&url, &token).await, half as u64);
+    // Some more with a good checksum, then the rest.
+    let more = patch(
+        &url,
+        &token,
+        half,
+        &data[half..200_000],
+        Some(&format!("sha256 {}", sha256_b64(&data[half..200_000]))),
+    )
+    .await;
+    assert_eq!(more.status(), StatusCode::NO_CONTENT);
+    assert_eq!(head_offset(&url, &token).await, 200_000);
+    let done = patch(&url, &token, 200_000, &data[200_000..], None).await;
+    assert_eq!(done.status(), StatusCode::NO_CONTENT);
+    let doc = header(&done, "x-document-url");
+    assert!(doc.starts_with("/documents/"), "{doc}");
+    assert_eq!(
+        downloaded_sha(&app.url, &token, &doc).await,
+        hex::encode(Sha256::digest(&data))
+    );
+    // Taken in: the part and the decrypted scratch copy are gone, and nothing is plain.
+    assert!(files_ending(&app.dir.path().join("uploads"), ".part").is_empty());
+    assert!(files_ending(&app.dir.path().join("work"), ".plain").is_empty());
+    let leaked = files_containing(app.dir.path(), MARKER);
+    assert!(leaked.is_empty(), "plaintext on disk: {leaked:?}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_multipart_body_cut_off_mid_way_is_removed_at_once_and_never_plain() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let token = app.token("employee.a").await;
+    let data = claimant_file(400_000);
+    let boundary = "worktrack-test-boundary-7731";
+    let head = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"office\"\r\n\r\nAAA\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"stub.bin\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    );
+    let tail = format!("\r\n--{boundary}--\r\n");
+    let addr = app.url.trim_start_matches("http://").to_string();
+    let request = format!(
+        "POST /api/v1/documents HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n",
+        head.len() + data.len() + tail.len()
+    );
+    let sent = data[..250_000].to_vec();
+    // A blocking socket on a thread of its own: the server runs on this test's runtime.
+    let conn = tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.write_all(request.as_bytes()).unwrap();
+        s.write_all(head.as_bytes()).unwrap();
+        s.write_all(&sent).unwrap();
+        s.flush().unwrap();
+        s
+    })
+    .await
+    .unwrap();
+    let uploads = app.dir.path().join("uploads");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let on_disk: u64 = files_ending(&uploads, ".multipart")
+            .iter()
+            .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+            .sum();
+        if on_disk >= 196_608 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the body never reached the disk");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let leaked = files_containing(app.dir.path(), MARKER);
+    assert!(leaked.is_empty(), "plaintext on disk: {leaked:?}");
+    // The client goes away in the middle of the body.
+    conn.shutdown(std::net::Shutdown::Both).unwrap();
+    drop(conn);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !files_ending(&uploads, ".multipart").is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "an interrupted multipart body was left behind: {:?}",
+            files_ending(&uploads, ".multipart")
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(files_containing(app.dir.path(), MARKER).is_empty());
+    assert!(files_ending(&app.dir.path().join("work"), ".plain").is_empty());
+    assert_eq!(count(&app, "documents").await, 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn fsck_lists_uploads_in_progress_with_their_office_age_and_progress() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let token = app.token("employee.a").await;
+    let data = claimant_file(300_000);
+    let url = half_upload(&app, &token, &data, 150_001).await;
+    let id = url.rsplit('/').next().unwrap().to_string();
+    // Started three hours ago.
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&app.database_url)
+        .await
+        .unwrap();
+    let three_hours_ago = worktrack_store::now_ms() - 3 * 3600 * 1000 - 60_000;
+    sqlx::query(&format!(
+        "UPDATE uploads SET created_at = {three_hours_ago} WHERE id = '{id}'"
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let out = app.command().arg("fsck").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with(&format!("upload {id}: ")))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        line.starts_with(&format!(
+            "upload {id}: office AAA, 3 h old, 150.0 KB of 300.0 KB"
+        )),
+        "{line}"
+    );
+    assert!(line.contains("last written"), "{line}");
+    assert!(
+        stdout.trim_end().ends_with("clean; 1 upload in progress"),
+        "{stdout}"
+    );
+    app.stop().await;
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn files_and_folders_under_the_data_directory_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = spawn_app().await;
+    app.cast().await;
+    let token = app.token("employee.a").await;
+    // The in-process server: a whole upload, half of one, a multipart upload.
+    let whole = upload_whole(
+        &app,
+        &token,
+        "birth.pdf",
+        &pdf(&[("Birth certificate", 612, 792)]),
+        "AAA",
+    )
+    .await;
+    assert_eq!(whole.status(), StatusCode::CREATED);
+    half_upload(&app, &token, &claimant_file(200_000), 100_000).await;
+    let form = reqwest::multipart::Form::new().text("office", "AAA").part(
+        "file",
+        reqwest::multipart::Part::bytes(pdf(&[("Lease", 612, 792), ("Lease p2", 612, 792)]))
+            .file_name("lease.pdf"),
+    );
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/v1/documents", app.url))
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    // The real server on the same data directory: its start-up, an upload, its page images.
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let mut server = app
+        .command()
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_healthy(&url).await;
+    let mut h = HeaderMap::new();
+    tus(&mut h);
+    let bytes = pdf(&[("Utility bill", 612, 792)]);
+    h.insert("upload-length", bytes.len().to_string().parse().unwrap());
+    h.insert(
+        "upload-metadata",
+        format!("filename {},office {}", b64("bill.pdf"), b64("AAA"))
+            .parse()
+            .unwrap(),
+    );
+    h.insert(
+        "content-type",
+        "application/offset+octet-stream".parse().unwrap(),
+    );
+    let r = reqwest::Client::new()
+        .post(format!("{url}/api/v1/uploads/"))
+        .headers(h)
+        .bearer_auth(&token)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while count(&app, "documents WHERE previews = 'pending'").await > 0 && Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let mut open = Vec::new();
+    let mut seen = (0, 0);
+    let mut stack = vec![app.dir.path().to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            let meta = std::fs::symlink_metadata(&p).unwrap();
+            let mode = meta.permissions().mode() & 0o777;
+            if meta.is_dir() {
+                seen.0 += 1;
+                if mode != 0o700 {
+                    open.push(format!("{} {mode:o}", p.display()));
+                }
+                stack.push(p);
+            } else {
+                seen.1 += 1;
+                if mode != 0o600 {
+                    open.push(format!("{} {mode:o}", p.display()));
+                }
+            }
+        }
+    }
+    assert!(open.is_empty(), "not private: {open:#?}");
+    let names: Vec<String> = std::fs::read_dir(app.dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    for expected in ["uploads", "work"] {
+        assert!(names.iter().any(|n| n == expected), "{names:?}");
+    }
+    if !on_postgres() {
+        for expected in ["worktrack.db", "worktrack.db-wal", "worktrack.db-shm"] {
+            assert!(names.iter().any(|n| n == expected), "{names:?}");
+        }
+    }
+    assert!(seen.0 >= 3 && seen.1 >= 3, "{seen:?}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_plain_part_left_by_an_older_version_is_started_again_encrypted() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let token = app.token("employee.a").await;
+    let data = claimant_file(100_000);
+    let url = half_upload(&app, &token, &data, 10).await;
+    let id = url.rsplit('/').next().unwrap();
+    let part = app.dir.path().join("uploads").join(format!("{id}.part"));
+    // What the previous version wrote: the bytes themselves.
+    std::fs::write(&part, &data[..50_000]).unwrap();
+    assert_eq!(head_offset(&url, &token).await, 0);
+    let done = patch(&url, &token, 0, &data, None).await;
+    assert_eq!(done.status(), StatusCode::NO_CONTENT);
+    let doc = header(&done, "x-document-url");
+    assert_eq!(
+        downloaded_sha(&app.url, &token, &doc).await,
+        hex::encode(Sha256::digest(&data))
+    );
+    assert!(!part.exists());
+    app.stop().await;
+}
