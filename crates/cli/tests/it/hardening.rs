@@ -429,3 +429,72 @@ async fn out_of_scope_is_404_and_in_scope_but_not_allowed_is_403_for_writes_as_f
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_openapi_document_declares_every_refusal_as_problem_json_and_the_limits_hold() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let doc: serde_json::Value = reqwest::get(format!("{}/api/v1/openapi.json", app.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(responses) = op["responses"].as_object() else {
+                continue;
+            };
+            operations += 1;
+            for status in ["400", "401"] {
+                assert!(
+                    responses.contains_key(status),
+                    "{method} {path} lacks {status}"
+                );
+            }
+            if op.get("requestBody").is_some() {
+                for status in ["413", "415"] {
+                    assert!(
+                        responses.contains_key(status),
+                        "{method} {path} lacks {status}"
+                    );
+                }
+            }
+            for (status, r) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    let content = r["content"].as_object().unwrap();
+                    assert!(
+                        content.contains_key("application/problem+json")
+                            && !content.contains_key("application/json"),
+                        "{method} {path} {status}: {content:?}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(operations > 15, "{operations}");
+    // The documented maximum of `limit` is the enforced one.
+    let params = doc["paths"]["/api/v1/work-items"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let limit = params.iter().find(|p| p["name"] == "limit").unwrap();
+    assert_eq!(limit["schema"]["maximum"], 500, "{limit}");
+    let token = app.token("manager.a").await;
+    for (path, max) in [
+        ("/api/v1/work-items?office=AAA&", 500),
+        ("/api/v1/claimants?", 500),
+    ] {
+        for (limit, ok) in [(max, true), (max + 1, false)] {
+            let status = reqwest::Client::new()
+                .get(format!("{}{path}limit={limit}", app.url))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .status();
+            assert_eq!(status.is_success(), ok, "{path} limit={limit}: {status}");
+        }
+    }
+    app.stop().await;
+}

@@ -223,6 +223,7 @@ pub struct ClaimantsQuery {
     /// Keyset cursor: the `next_after` of the previous page.
     after: Option<i64>,
     /// 1–500, default 100.
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
 }
 
@@ -390,6 +391,7 @@ pub struct AuditQuery {
     /// Only rows with a smaller sequence number (the previous page's last `seq`).
     before: Option<i64>,
     /// 1–1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
 }
 

@@ -127,10 +127,78 @@ pub async fn problems_only(req: axum::extract::Request, next: axum::middleware::
         crate::uploads::multipart_upload,
     ),
     components(schemas(Problem)),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &ProblemResponses),
     security(("bearer" = []), ("session" = []))
 )]
 pub struct ApiDoc;
+
+/// Every refusal is `application/problem+json` (see [`problems_only`]), and the document
+/// says so: each `Problem` response is declared with that media type, and every operation
+/// lists the refusals any request can meet — 400 (malformed), 401 (not signed in), and for
+/// those that take a body 413 (too large) and 415 (wrong content type).
+struct ProblemResponses;
+
+impl Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+        let problem = || {
+            Content::new(Some(RefOr::<utoipa::openapi::schema::Schema>::Ref(
+                Ref::from_schema_name("Problem"),
+            )))
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                item.get.as_mut(),
+                item.put.as_mut(),
+                item.post.as_mut(),
+                item.delete.as_mut(),
+                item.patch.as_mut(),
+                item.head.as_mut(),
+            ];
+            for op in operations.into_iter().flatten() {
+                for response in op.responses.responses.values_mut() {
+                    if let RefOr::T(r) = response {
+                        let is_problem = r.content.get("application/json").is_some_and(|c| {
+                            matches!(&c.schema, Some(RefOr::Ref(s)) if s.ref_location.ends_with("/Problem"))
+                        });
+                        if is_problem {
+                            r.content.shift_remove("application/json");
+                            r.content
+                                .insert("application/problem+json".into(), problem());
+                        }
+                    }
+                }
+                let mut refusals = vec![
+                    (
+                        "400",
+                        "Malformed request: a path, query or body that cannot be read",
+                    ),
+                    ("401", "Not signed in: no valid session or API token"),
+                ];
+                if op.request_body.is_some() {
+                    refusals.push(("413", "The body is larger than the server accepts"));
+                    refusals.push((
+                        "415",
+                        "The body is not of the content type this operation takes",
+                    ));
+                }
+                for (status, description) in refusals {
+                    op.responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| {
+                            RefOr::T(
+                                ResponseBuilder::new()
+                                    .description(description)
+                                    .content("application/problem+json", problem())
+                                    .build(),
+                            )
+                        });
+                }
+            }
+        }
+    }
+}
 
 struct SecuritySchemes;
 

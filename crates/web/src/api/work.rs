@@ -57,6 +57,7 @@ pub struct WorkQuery {
     after_due: Option<String>,
     after_id: Option<i64>,
     /// 1–500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
 }
 
