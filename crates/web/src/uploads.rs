@@ -818,9 +818,27 @@ pub async fn multipart_upload(
         };
         let name = field.name().unwrap_or_default().to_string();
         match name.as_str() {
-            "office" => office_code = field.text().await.ok(),
-            "received_on" => received = field.text().await.ok(),
-            "original_evidence" => evidence = truthy(field.text().await.ok().as_deref()),
+            "office" | "received_on" | "original_evidence" => {
+                // A field that cannot be read as UTF-8 is refused: read lossily (or dropped)
+                // it sent the files to the uploader's own office instead of the one named.
+                let text = match field.bytes().await.map(|b| String::from_utf8(b.to_vec())) {
+                    Ok(Ok(text)) => text,
+                    Ok(Err(_)) => {
+                        return Problem::validation(format!(
+                            "{name}: not valid text (UTF-8); nothing was taken in"
+                        ))
+                        .into_response()
+                    }
+                    Err(e) => {
+                        return Problem::bad_request(redact_digits(&e.body_text())).into_response()
+                    }
+                };
+                match name.as_str() {
+                    "office" => office_code = Some(text),
+                    "received_on" => received = Some(text),
+                    _ => evidence = truthy(Some(&text)),
+                }
+            }
             "file" => {
                 let office = match upload_office(&state, &who, office_code.as_deref()).await {
                     Ok(o) => o,

@@ -498,3 +498,34 @@ async fn the_openapi_document_declares_every_refusal_as_problem_json_and_the_lim
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_multipart_office_that_is_not_utf8_is_refused_not_replaced_by_the_uploaders_office() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let token = app.token("director.north").await;
+    let before = count(&app, "documents").await;
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        b"--b\r\nContent-Disposition: form-data; name=\"office\"\r\n\r\nNN\xff2\r\n",
+    );
+    body.extend_from_slice(
+        b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n%%EOF\n\r\n--b--\r\n",
+    );
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/v1/documents", app.url))
+        .bearer_auth(&token)
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            "multipart/form-data; boundary=b",
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = resp.text().await.unwrap();
+    assert!(text.contains("office: not valid text"), "{text}");
+    assert_eq!(count(&app, "documents").await, before);
+    app.stop().await;
+}
