@@ -163,6 +163,8 @@ enum AdminCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Let a user sign in again at once, lifting the delay failed attempts put on the account.
+    Unlock { username: String },
     /// Set a new one-time password and end the user's sessions.
     ResetPassword {
         username: String,
@@ -513,6 +515,16 @@ async fn admin(store: &worktrack_store::Store, command: AdminCommand) -> anyhow:
                     user.username
                 );
             }
+        }
+        AdminCommand::Unlock { username } => {
+            store
+                .unlock_sign_in(&actor, &username)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound => anyhow::anyhow!("there is no user {username}"),
+                    other => other.into(),
+                })?;
+            println!("{username} can sign in again at once");
         }
         AdminCommand::ResetPassword {
             username,

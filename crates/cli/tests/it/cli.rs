@@ -294,6 +294,36 @@ async fn admin_commands_create_list_and_reset_users() {
         .output()
         .unwrap();
     assert!(!out.status.success());
+
+    // Failed sign-ins delay the next; `admin unlock` lifts the delay at once.
+    for _ in 0..worktrack_domain::throttle::FREE_FAILURES_PER_ACCOUNT {
+        app.try_login(&client(), "cli.person", "wrong wrong wrong")
+            .await;
+    }
+    assert_eq!(
+        app.try_login(&client(), "cli.person", &new_password).await,
+        reqwest::StatusCode::TOO_MANY_REQUESTS
+    );
+    let out = app
+        .command()
+        .args(["admin", "unlock", "cli.person"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        app.try_login(&client(), "cli.person", &new_password).await,
+        reqwest::StatusCode::SEE_OTHER
+    );
+    let out = app
+        .command()
+        .args(["admin", "unlock", "nobody"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
     app.stop().await;
 }
 
