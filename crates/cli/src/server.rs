@@ -8,7 +8,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use worktrack_domain::{PersonName, Role, Username};
 use worktrack_pipeline::intake::Intake;
-use worktrack_store::{Actor, BlobStore, Keys, NewUser, Store};
+use worktrack_store::{Actor, BlobStore, CheckpointLog, Keys, NewUser, Store};
 use worktrack_web::{generate_password, hash_password, AppState, WebConfig};
 
 /// Creates the data directory and master key when missing, connects and migrates.
@@ -100,6 +100,16 @@ pub fn open_intake(config: &Config, store: Store) -> anyhow::Result<Intake> {
         tracing::info!(removed, "removed unfinished blob writes");
     }
     Ok(Intake::new(store, blobs, data.join("work"))?)
+}
+
+/// Where the audit chain's checkpoints go: `<data_dir>/audit-checkpoints.log` and, when blobs
+/// are kept in S3, the same bucket (one new object per checkpoint).
+pub fn checkpoint_log(config: &Config) -> anyhow::Result<CheckpointLog> {
+    let s3 = match config.blob_backend()? {
+        BlobBackend::S3(s3) => Some(s3),
+        BlobBackend::Local(_) => None,
+    };
+    CheckpointLog::in_data_dir(&config.data_dir.value, s3).context("audit checkpoints")
 }
 
 /// A server running on a background task.

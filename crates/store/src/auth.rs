@@ -150,6 +150,7 @@ impl Store {
         let id: i64 = row.try_get(0)?;
         audit::append(
             &mut tx.tx,
+            self.keys(),
             actor,
             Event {
                 action: "token.create",
@@ -214,6 +215,7 @@ impl Store {
         }
         audit::append(
             &mut tx.tx,
+            self.keys(),
             actor,
             Event {
                 action: "token.revoke",
