@@ -137,15 +137,22 @@ pub(crate) fn chain_key(keys: &Keys) -> [u8; 32] {
     keys.derive(CHAIN_KEY_LABEL)
 }
 
+const KEYED_FROM_TAG: &[u8] = b"worktrack/audit/keyed-from/";
+
 /// The HMAC that vouches for `keyed_from` in `audit_head`.
 fn keyed_from_mac(keys: &Keys, keyed_from: i64) -> String {
     hex::encode(hmac_sha256(
         &chain_key(keys),
-        &[
-            b"worktrack/audit/keyed-from/",
-            keyed_from.to_string().as_bytes(),
-        ],
+        &[KEYED_FROM_TAG, keyed_from.to_string().as_bytes()],
     ))
+}
+
+fn keyed_from_authentic(keys: &Keys, keyed_from: i64, mac_hex: &str) -> bool {
+    hmac_sha256_matches(
+        &chain_key(keys),
+        &[KEYED_FROM_TAG, keyed_from.to_string().as_bytes()],
+        mac_hex,
+    )
 }
 
 /// What the audit page asks for; every field given must match.
@@ -568,7 +575,7 @@ impl Store {
             .await?
             .try_get::<Option<String>, _>(0)?
             .unwrap_or_default();
-        if mac != keyed_from_mac(self.keys(), keyed_from) {
+        if !keyed_from_authentic(self.keys(), keyed_from, &mac) {
             walk.broken = Some(ChainBreak {
                 seq: 1,
                 reason: format!(
@@ -581,13 +588,16 @@ impl Store {
         }
         let mut expected_seq = 1i64;
         let mut prev = GENESIS_HASH.to_string();
-        // Read in pages so a long log never sits in memory whole.
+        // Read in pages so a long log never sits in memory whole. Rows past the head read
+        // above are left for later: they are being appended now (or see below).
         loop {
-            let rows =
-                sqlx::query("SELECT * FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 1000")
-                    .bind(expected_seq)
-                    .fetch_all(self.pool())
-                    .await?;
+            let rows = sqlx::query(
+                "SELECT * FROM audit_log WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT 1000",
+            )
+            .bind(expected_seq)
+            .bind(head.seq)
+            .fetch_all(self.pool())
+            .await?;
             if rows.is_empty() {
                 break;
             }
@@ -632,7 +642,7 @@ impl Store {
             }
         }
         let last = expected_seq - 1;
-        if head.seq != last || head.hash != prev {
+        if head.seq != last {
             walk.broken = Some(ChainBreak {
                 seq: last + 1,
                 reason: format!(
@@ -640,6 +650,32 @@ impl Store {
                     head.seq
                 ),
             });
+            return Ok(walk);
+        }
+        if head.hash != prev {
+            walk.broken = Some(ChainBreak {
+                seq: last,
+                reason: "the head's hash is not this row's (the head was altered)".into(),
+            });
+            return Ok(walk);
+        }
+        // A row past the head is an append committed since (the head has moved on with it),
+        // or a row left behind when the head was set back.
+        let beyond: Option<i64> = sqlx::query("SELECT MIN(seq) FROM audit_log WHERE seq > $1")
+            .bind(head.seq)
+            .fetch_one(self.pool())
+            .await?
+            .try_get(0)?;
+        if let Some(row) = beyond {
+            if self.audit_head().await?.seq < row {
+                walk.broken = Some(ChainBreak {
+                    seq: row,
+                    reason: format!(
+                        "past the head (the head records {} rows but row {row} exists)",
+                        head.seq
+                    ),
+                });
+            }
         }
         Ok(walk)
     }
@@ -784,6 +820,41 @@ mod tests {
         let broken = store.verify_audit_chain().await.unwrap().unwrap_err();
         assert_eq!(broken.seq, 4, "{broken}");
         assert!(broken.reason.starts_with("altered"), "{broken}");
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn audit_head_set_back_over_rows_still_there_is_caught() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_at(dir.path()).await;
+        events(&store, "auditor", 4).await;
+        sqlx::raw_sql(
+            "UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit_log WHERE seq = 2)",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+        let broken = store.verify_audit_chain().await.unwrap().unwrap_err();
+        assert_eq!(broken.seq, 3, "{broken}");
+        assert!(broken.reason.starts_with("past the head"), "{broken}");
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn audit_verification_while_rows_are_appended_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_at(dir.path()).await;
+        events(&store, "auditor", 1).await;
+        let writer = {
+            let store = store.clone();
+            tokio::spawn(async move { events(&store, "auditor", 300).await })
+        };
+        while !writer.is_finished() {
+            let holds = store.verify_audit_chain().await.unwrap();
+            assert!(holds.is_ok(), "{holds:?}");
+        }
+        writer.await.unwrap();
+        assert_eq!(store.verify_audit_chain().await.unwrap(), Ok(301));
         store.close().await;
     }
 

@@ -342,6 +342,36 @@ impl AuditVerification {
     }
 }
 
+/// How many checkpoints that do not authenticate are listed one by one.
+const MAX_LISTED: usize = 10;
+
+/// Checkpoints that disagree with the log in the same way: the first one's message, and how
+/// many more.
+#[derive(Default)]
+struct Disagreeing {
+    first: Option<String>,
+    more: usize,
+}
+
+impl Disagreeing {
+    fn add(&mut self, message: String) {
+        match self.first {
+            None => self.first = Some(message),
+            Some(_) => self.more += 1,
+        }
+    }
+
+    fn report(self, problems: &mut Vec<String>) {
+        if let Some(first) = self.first {
+            problems.push(match self.more {
+                0 => first,
+                1 => format!("{first}; and 1 later checkpoint likewise"),
+                n => format!("{first}; and {n} later checkpoints likewise"),
+            });
+        }
+    }
+}
+
 /// Lowers `first_bad` to `row`.
 fn flag(row: i64, first_bad: &mut Option<i64>) {
     *first_bad = Some(first_bad.map_or(row, |b| b.min(row)));
@@ -403,9 +433,11 @@ impl Store {
         }
         let mut agreeing: Vec<&Checkpoint> = Vec::new();
         let mut beyond_end: Option<(&Checkpoint, &str)> = None;
+        // Of the checkpoints that disagree the same way, the first is reported, with a count.
+        let (mut other_boundary, mut rewritten) = (Disagreeing::default(), Disagreeing::default());
         for (c, place) in &authentic {
             if Some(c.keyed_from) != walk.head.keyed_from {
-                problems.push(format!(
+                other_boundary.add(format!(
                     "the checkpoint of {} ({place}) records keyed chaining from row {}, the \
                      database from row {} (the audit head was altered)",
                     format_ms(c.at),
@@ -429,7 +461,7 @@ impl Store {
             match walk.hashes.get(&c.seq) {
                 Some(h) if *h == c.hash => agreeing.push(c),
                 Some(_) => {
-                    problems.push(format!(
+                    rewritten.add(format!(
                         "audit row {}: rewritten (its hash is not the one the checkpoint of {} \
                          ({place}) records; this row or an earlier one was changed and the \
                          chain recomputed)",
@@ -444,6 +476,8 @@ impl Store {
                 None => {}
             }
         }
+        other_boundary.report(&mut problems);
+        rewritten.report(&mut problems);
         if let Some((c, place)) = beyond_end {
             let end = walk.holds_through;
             problems.push(format!(
@@ -455,7 +489,11 @@ impl Store {
             ));
             flag(end + 1, &mut first_bad);
         }
-        problems.extend(bad_checkpoints);
+        let more = bad_checkpoints.len().saturating_sub(MAX_LISTED);
+        problems.extend(bad_checkpoints.into_iter().take(MAX_LISTED));
+        if more > 0 {
+            problems.push(format!("{more} more checkpoints do not authenticate"));
+        }
         let good: Vec<&Checkpoint> = agreeing
             .iter()
             .copied()
@@ -793,6 +831,42 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn audit_tail_replaced_by_new_rows_is_caught() {
+        // A tail removed (or the database put back to an older copy), then the server goes on
+        // appending: the new rows reuse the numbers, but not the hashes, of checkpointed ones.
+        let dir = tempfile::tempdir().unwrap();
+        let store = sqlite_store(dir.path()).await;
+        let log = CheckpointLog::in_data_dir(dir.path(), None).unwrap();
+        events(&store, 2).await;
+        write_audit_checkpoint(&store, &log).await.unwrap();
+        events(&store, 2).await;
+        write_audit_checkpoint(&store, &log).await.unwrap();
+        events(&store, 1).await;
+        write_audit_checkpoint(&store, &log).await.unwrap();
+        sqlx::raw_sql(
+            "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 2; \
+             UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit_log WHERE seq = 2)",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+        events(&store, 4).await;
+        assert_eq!(store.verify_audit_chain().await.unwrap(), Ok(6));
+        let read = log.read(store.keys()).await.unwrap();
+        let v = store.verify_audit(&read.entries).await.unwrap();
+        assert_eq!(v.problems.len(), 1, "{:?}", v.problems);
+        assert!(
+            v.problems[0].starts_with("audit row 4: rewritten")
+                && v.problems[0].ends_with("; and 1 later checkpoint likewise"),
+            "{:?}",
+            v.problems
+        );
+        assert_eq!(v.last_good.as_ref().map(|c| c.seq), Some(2));
+        assert_eq!(v.first_unvouched(), 3);
+        store.close().await;
+    }
+
+    #[tokio::test]
     async fn audit_writer_anchors_at_start_as_rows_come_and_at_stop() {
         let dir = tempfile::tempdir().unwrap();
         let store = sqlite_store(dir.path()).await;
@@ -866,6 +940,11 @@ mod tests {
                 .unwrap(),
             "an existing checkpoint object is not replaced"
         );
+        // Nor by a PUT that raced the HEAD: the store refuses it (412).
+        assert!(!bucket
+            .create_only(&c.object_name(), b"other".to_vec())
+            .await
+            .unwrap());
         let names = bucket.list_names(S3_DIR).await.unwrap();
         assert_eq!(names, vec![c.object_name()]);
         // Read back from both places: the file's line and the object, both authentic.

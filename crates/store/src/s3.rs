@@ -710,6 +710,12 @@ impl Bucket {
             StatusCode::NOT_FOUND => {}
             _ => return Err(self.failure("HEAD", &key, resp).await),
         }
+        self.create_only(name, bytes).await
+    }
+
+    /// The conditional `PUT` of [`Bucket::put_new`] alone: `false` when the object exists.
+    pub(crate) async fn create_only(&self, name: &str, bytes: Vec<u8>) -> Result<bool> {
+        let key = self.object_key(name);
         let resp = self
             .send_with(
                 Method::PUT,

@@ -32,10 +32,13 @@ async fn unlocked(app: &TestApp) -> sqlx::AnyConnection {
             .await
             .unwrap();
     } else {
-        sqlx::raw_sql("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;")
-            .execute(&mut conn)
-            .await
-            .unwrap();
+        sqlx::raw_sql(
+            "DROP TRIGGER IF EXISTS audit_log_no_update; \
+             DROP TRIGGER IF EXISTS audit_log_no_delete;",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
     }
     conn
 }
@@ -268,6 +271,48 @@ async fn a_reveal_rewritten_to_name_another_user_fails_verification_without_the_
 }
 
 #[tokio::test]
+async fn a_log_from_before_keying_verifies_and_is_sealed() {
+    let app = spawn_app().await;
+    some_history(&app).await;
+    // A database written before keying: every row chained with plain SHA-256, no boundary.
+    forge(&app, |_| {}).await;
+    tamper(
+        &app,
+        "UPDATE audit_head SET keyed_from = NULL, keyed_mac = NULL",
+    )
+    .await;
+    let plain = count(&app, "audit_log").await;
+    let (ok, stdout, stderr) = verify(&app);
+    assert!(ok, "{stdout}{stderr}");
+    // The command's connection recorded the boundary and sealed the old rows with one more.
+    assert!(
+        stdout.contains(&format!(
+            "{} rows, hash chain verified (rows 1-{plain} plain SHA-256 (written before keying), \
+             keyed with the master key from row {})",
+            plain + 1,
+            plain + 1
+        )),
+        "{stdout}"
+    );
+    let sealing = app.store.audit_rows(None, 1).await.unwrap();
+    assert_eq!(sealing[0].action, "audit.keyed");
+    // Rewriting an old row now breaks the chain at the sealing row.
+    forge(&app, |r| {
+        if r.seq == 2 {
+            r.actor = "someone.else".into();
+        }
+    })
+    .await;
+    let (ok, _, stderr) = verify(&app);
+    assert!(!ok);
+    assert!(
+        stderr.contains(&format!("audit row {}: altered", plain + 1)),
+        "{stderr}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn a_removed_tail_with_the_head_set_back_is_caught_by_a_checkpoint() {
     let app = spawn_app().await;
     some_history(&app).await;
@@ -298,6 +343,10 @@ async fn a_removed_tail_with_the_head_set_back_is_caught_by_a_checkpoint() {
     )
     .await;
     assert_eq!(app.store.verify_audit_chain().await.unwrap(), Ok(keep));
+    if on_s3() {
+        // The objects in the bucket are enough: the file may be gone.
+        std::fs::remove_file(app.data_path().join(worktrack_store::CHECKPOINT_FILE)).unwrap();
+    }
     let (ok, stdout, stderr) = verify(&app);
     assert!(!ok, "{stdout}{stderr}");
     assert!(
