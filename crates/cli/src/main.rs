@@ -505,10 +505,12 @@ async fn audit_verify(
         ),
     };
     println!(
-        "audit log intact: {} rows, hash chain verified ({keyed}); {} checkpoint{} agree{}",
+        "audit log intact: {} rows, hash chain verified ({keyed}); {}{}",
         v.rows,
-        v.agreeing,
-        if v.agreeing == 1 { "" } else { "s" },
+        match v.agreeing {
+            1 => "1 checkpoint agrees".to_string(),
+            n => format!("{n} checkpoints agree"),
+        },
         match &v.last_good {
             Some(c) => format!(", the last at row {} of {}", c.seq, format_ms(c.at)),
             None => String::new(),

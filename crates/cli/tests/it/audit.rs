@@ -327,7 +327,10 @@ async fn a_removed_tail_with_the_head_set_back_is_caught_by_a_checkpoint() {
     events(&app, 5).await;
     let (ok, stdout, stderr) = verify(&app);
     assert!(ok, "{stdout}{stderr}");
-    assert!(stdout.contains("1 checkpoint agree"), "{stdout}");
+    assert!(
+        stdout.contains("1 checkpoint agrees, the last at row"),
+        "{stdout}"
+    );
     let rows = count(&app, "audit_log").await;
 
     // The last three rows are removed and the head set back to the row before them: the
