@@ -191,7 +191,10 @@ enum AdminCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Walk the hash chain; exit non-zero naming the first altered or missing row.
+    /// Walk the keyed hash chain and check it against the checkpoints kept outside the
+    /// database (<data_dir>/audit-checkpoints.log, and the bucket with S3 blobs); exit
+    /// non-zero naming the first altered or missing row and the last good checkpoint. When
+    /// intact, writes a new checkpoint.
     Verify,
 }
 
@@ -364,6 +367,11 @@ async fn run() -> anyhow::Result<ExitCode> {
                 config.worker_jobs.value,
             )
             .await?;
+            let checkpoints = worktrack_store::CheckpointWriter::start(
+                store.clone(),
+                server::checkpoint_log(&config)?,
+                worktrack_store::CheckpointSchedule::default(),
+            );
             if let Some(mailer) = config.mailer()? {
                 running.send_digests(
                     store.clone(),
@@ -383,6 +391,8 @@ async fn run() -> anyhow::Result<ExitCode> {
             tracing::info!("shutting down");
             running.stop().await?;
             hot_folders.stop().await;
+            // After everything that appends to the audit log: the last checkpoint covers it all.
+            checkpoints.stop().await;
             store.close().await;
         }
         Command::Worker { once, .. } => {
@@ -398,9 +408,15 @@ async fn run() -> anyhow::Result<ExitCode> {
                 let (tx, rx) = tokio::sync::watch::channel(false);
                 let worker =
                     tokio::spawn(worktrack_pipeline::jobs::run_worker(intake, pool, name, rx));
+                let checkpoints = worktrack_store::CheckpointWriter::start(
+                    store.clone(),
+                    server::checkpoint_log(&config)?,
+                    worktrack_store::CheckpointSchedule::default(),
+                );
                 folders::shutdown_signal().await?;
                 let _ = tx.send(true);
                 worker.await?;
+                checkpoints.stop().await;
             }
         }
         Command::Demo(_) => {
@@ -430,13 +446,11 @@ async fn run() -> anyhow::Result<ExitCode> {
         Command::Admin { command } => admin(&store, command).await?,
         Command::Audit {
             command: AuditCommand::Verify,
-        } => match store.verify_audit_chain().await? {
-            Ok(rows) => println!("audit log intact: {rows} rows, hash chain verified"),
-            Err(broken) => {
-                eprintln!("audit log BROKEN: {broken}");
-                return Ok(ExitCode::from(2));
-            }
-        },
+        } => {
+            let code = audit_verify(&store, &server::checkpoint_log(&config)?).await?;
+            store.close().await;
+            return Ok(code);
+        }
         Command::Watch(args) => {
             let intake = server::open_intake(&config, store.clone())?;
             let code = folders::watch_command(intake, args, config.max_upload_bytes.value).await?;
@@ -457,6 +471,64 @@ async fn run() -> anyhow::Result<ExitCode> {
             return Ok(code);
         }
         Command::Config { .. } | Command::Bench { .. } | Command::Profile { .. } => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `worktrack audit verify`: the chain, then every checkpoint against it; on success a new
+/// checkpoint of what was just verified.
+async fn audit_verify(
+    store: &worktrack_store::Store,
+    log: &worktrack_store::CheckpointLog,
+) -> anyhow::Result<ExitCode> {
+    use worktrack_store::format_ms;
+    let read = log
+        .read(store.keys())
+        .await
+        .with_context(|| format!("reading the audit checkpoints ({})", log.location()))?;
+    for note in &read.notes {
+        eprintln!("note: {note}");
+    }
+    let v = store.verify_audit(&read.entries).await?;
+    let vouched = match &v.last_good {
+        Some(c) => format!(
+            "the last good checkpoint is row {} of {}",
+            c.seq,
+            format_ms(c.at)
+        ),
+        None => "no checkpoint vouches for any row".to_string(),
+    };
+    if !v.is_intact() {
+        eprintln!("audit log BROKEN: {}", v.problems.join("\n  "));
+        eprintln!(
+            "{vouched}: rows from {} on are not vouched for.",
+            v.first_unvouched()
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let keyed = match v.keyed_from {
+        Some(1) | None => "keyed with the master key".to_string(),
+        Some(k) => format!(
+            "rows 1-{} plain SHA-256 (written before keying), keyed with the master key from row {k}",
+            k - 1
+        ),
+    };
+    println!(
+        "audit log intact: {} rows, hash chain verified ({keyed}); {}{}",
+        v.rows,
+        match v.agreeing {
+            1 => "1 checkpoint agrees".to_string(),
+            n => format!("{n} checkpoints agree"),
+        },
+        match &v.last_good {
+            Some(c) => format!(", the last at row {} of {}", c.seq, format_ms(c.at)),
+            None => String::new(),
+        }
+    );
+    match worktrack_store::write_audit_checkpoint(store, log).await {
+        Ok(Some(c)) => println!("checkpoint of row {} written to {}", c.seq, log.location()),
+        Ok(None) => {}
+        Err(e) => eprintln!("note: no checkpoint written ({}): {e}", log.location()),
     }
     Ok(ExitCode::SUCCESS)
 }

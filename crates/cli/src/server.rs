@@ -8,7 +8,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use worktrack_domain::{PersonName, Role, Username};
 use worktrack_pipeline::intake::Intake;
-use worktrack_store::{Actor, BlobStore, Keys, NewUser, Store};
+use worktrack_store::{Actor, BlobStore, CheckpointLog, Keys, NewUser, Store};
 use worktrack_web::{generate_password, hash_password, AppState, WebConfig};
 
 /// Makes every file and folder this process creates private to its user (umask 077): the
@@ -125,6 +125,16 @@ pub fn open_intake(config: &Config, store: Store) -> anyhow::Result<Intake> {
         tracing::info!(removed, "removed decrypted copies of unfinished intakes");
     }
     Ok(intake)
+}
+
+/// Where the audit chain's checkpoints go: `<data_dir>/audit-checkpoints.log` and, when blobs
+/// are kept in S3, the same bucket (one new object per checkpoint).
+pub fn checkpoint_log(config: &Config) -> anyhow::Result<CheckpointLog> {
+    let s3 = match config.blob_backend()? {
+        BlobBackend::S3(s3) => Some(s3),
+        BlobBackend::Local(_) => None,
+    };
+    CheckpointLog::in_data_dir(&config.data_dir.value, s3).context("audit checkpoints")
 }
 
 /// A server running on a background task.

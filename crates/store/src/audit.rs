@@ -1,17 +1,33 @@
-//! The audit log: append-only and hash-chained.
+//! The audit log: append-only and hash-chained with a key.
 //!
-//! Row n carries hash_n = SHA-256(hash_{n-1} ‖ canonical(row n)), starting from
-//! [`GENESIS_HASH`]; `audit_head` holds the last sequence number and hash. Changing a row breaks
+//! Row n carries hash_n = HMAC-SHA-256(K, hash_{n-1} ‖ canonical(row n)), starting from
+//! [`GENESIS_HASH`], where K is derived from the master key (label `audit-chain`) and so never
+//! lives in the database: someone with the database alone cannot recompute the chain after
+//! changing a row. `audit_head` holds the last sequence number and hash. Changing a row breaks
 //! its hash, removing one leaves a gap in the sequence, removing the tail disagrees with the
-//! head. Triggers refuse UPDATE and DELETE on `audit_log`.
+//! head (and, when the head is set back too, with the checkpoints kept outside the database;
+//! see `checkpoints`). Triggers refuse UPDATE and DELETE on `audit_log`.
+//!
+//! Databases from before keying have rows chained with plain SHA-256. Those rows are kept as
+//! they are: the first connection records in `audit_head.keyed_from` (with an HMAC of it, so
+//! the boundary cannot be moved) the first row that is keyed, and appends an `audit.keyed` row
+//! there; its keyed hash covers the last plain hash, so the older rows cannot be rewritten
+//! either. Verification checks the rows before the boundary with SHA-256 and the rest with
+//! the key.
 
 use crate::db::{now_ms, Store};
 use crate::error::{Result, StoreError};
+use crate::keys::Keys;
 use crate::Actor;
+use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The label of the key that chains the rows ([`Keys::derive`]).
+const CHAIN_KEY_LABEL: &str = "audit-chain";
 
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -56,11 +72,20 @@ impl AuditRow {
         .to_string()
     }
 
-    fn chained_hash(&self, prev_hash: &str) -> String {
+    /// The hash of a row from before keying: SHA-256(previous hash ‖ canonical row).
+    fn plain_hash(&self, prev_hash: &str) -> String {
         let mut h = Sha256::new();
         h.update(prev_hash.as_bytes());
         h.update(self.canonical().as_bytes());
         hex::encode(h.finalize())
+    }
+
+    /// The hash of a keyed row: HMAC-SHA-256(chain key, previous hash ‖ canonical row).
+    fn keyed_hash(&self, chain_key: &[u8; 32], prev_hash: &str) -> String {
+        hex::encode(hmac_sha256(
+            chain_key,
+            &[prev_hash.as_bytes(), self.canonical().as_bytes()],
+        ))
     }
 
     fn from_row(r: &AnyRow) -> std::result::Result<AuditRow, sqlx::Error> {
@@ -78,6 +103,56 @@ impl AuditRow {
             hash: r.try_get("hash")?,
         })
     }
+}
+
+/// HMAC-SHA-256 of the concatenated `parts`.
+pub(crate) fn hmac_sha256(key: &[u8; 32], parts: &[&[u8]]) -> [u8; 32] {
+    let mut mac = new_mac(key);
+    for p in parts {
+        mac.update(p);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+/// Whether `mac_hex` is the HMAC-SHA-256 of `parts` (compared in constant time).
+pub(crate) fn hmac_sha256_matches(key: &[u8; 32], parts: &[&[u8]], mac_hex: &str) -> bool {
+    let Ok(expected) = hex::decode(mac_hex) else {
+        return false;
+    };
+    let mut mac = new_mac(key);
+    for p in parts {
+        mac.update(p);
+    }
+    mac.verify_slice(&expected).is_ok()
+}
+
+fn new_mac(key: &[u8; 32]) -> Hmac<Sha256> {
+    // HMAC accepts keys of any length, so this cannot fail.
+    <Hmac<Sha256> as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC-SHA-256 accepts keys of any length"))
+}
+
+/// The key that chains audit rows.
+pub(crate) fn chain_key(keys: &Keys) -> [u8; 32] {
+    keys.derive(CHAIN_KEY_LABEL)
+}
+
+const KEYED_FROM_TAG: &[u8] = b"worktrack/audit/keyed-from/";
+
+/// The HMAC that vouches for `keyed_from` in `audit_head`.
+fn keyed_from_mac(keys: &Keys, keyed_from: i64) -> String {
+    hex::encode(hmac_sha256(
+        &chain_key(keys),
+        &[KEYED_FROM_TAG, keyed_from.to_string().as_bytes()],
+    ))
+}
+
+fn keyed_from_authentic(keys: &Keys, keyed_from: i64, mac_hex: &str) -> bool {
+    hmac_sha256_matches(
+        &chain_key(keys),
+        &[KEYED_FROM_TAG, keyed_from.to_string().as_bytes()],
+        mac_hex,
+    )
 }
 
 /// What the audit page asks for; every field given must match.
@@ -128,6 +203,26 @@ impl std::fmt::Display for ChainBreak {
     }
 }
 
+/// The chain's head as `audit_head` records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditHead {
+    pub seq: i64,
+    pub hash: String,
+    /// The first row chained with the key (`None` only if someone cleared it).
+    pub keyed_from: Option<i64>,
+}
+
+/// What a walk of the chain found.
+pub(crate) struct ChainWalk {
+    /// The last row up to which the chain holds (0 when none does).
+    pub holds_through: i64,
+    /// The first place it does not hold, the head included.
+    pub broken: Option<ChainBreak>,
+    /// The hashes of the rows asked for that the walk reached.
+    pub hashes: BTreeMap<i64, String>,
+    pub head: AuditHead,
+}
+
 /// An event waiting for the next group commit of [`Store::audit`].
 pub(crate) struct Pending {
     actor: Actor,
@@ -149,6 +244,7 @@ fn lost_audit() -> StoreError {
 /// with the change it records.
 pub(crate) async fn append(
     conn: &mut AnyConnection,
+    keys: &Keys,
     actor: &Actor,
     event: Event<'_>,
 ) -> Result<i64> {
@@ -172,7 +268,7 @@ pub(crate) async fn append(
         prev_hash: prev_hash.clone(),
         hash: String::new(),
     };
-    row.hash = row.chained_hash(&prev_hash);
+    row.hash = row.keyed_hash(&chain_key(keys), &prev_hash);
     sqlx::query(
         "INSERT INTO audit_log (seq, at, actor_id, actor, action, target_type, target_id, \
          office_id, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -257,7 +353,7 @@ impl Store {
                 office_id: p.office_id,
                 detail: p.detail.clone(),
             };
-            seqs.push(append(&mut tx.tx, &p.actor, event).await?);
+            seqs.push(append(&mut tx.tx, self.keys(), &p.actor, event).await?);
         }
         tx.commit().await?;
         Ok(seqs)
@@ -373,62 +469,407 @@ impl Store {
         Ok(rows)
     }
 
+    /// Records where keyed chaining starts, once, on the first connection after migration 12:
+    /// the row after the current head (1 on a new database). On a database that already has
+    /// rows chained with plain SHA-256, appends an `audit.keyed` row there, whose keyed hash
+    /// seals the older rows.
+    pub(crate) async fn start_keyed_audit_chain(&self) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        // The condition is checked again after the row lock, so of several servers starting
+        // at once exactly one records the boundary.
+        let marked = sqlx::query(
+            "UPDATE audit_head SET keyed_from = seq + 1 WHERE id = 1 AND keyed_from IS NULL \
+             RETURNING keyed_from",
+        )
+        .fetch_optional(&mut *tx.tx)
+        .await?;
+        if let Some(row) = marked {
+            let from: i64 = row.try_get(0)?;
+            sqlx::query("UPDATE audit_head SET keyed_mac = $1 WHERE id = 1")
+                .bind(keyed_from_mac(self.keys(), from))
+                .execute(&mut *tx.tx)
+                .await?;
+            if from > 1 {
+                append(
+                    &mut tx.tx,
+                    self.keys(),
+                    &Actor::system("audit"),
+                    Event {
+                        action: "audit.keyed",
+                        target_type: "audit_log",
+                        target_id: from.to_string(),
+                        office_id: None,
+                        detail: serde_json::json!({ "plain_rows": from - 1 }),
+                    },
+                )
+                .await?;
+                tracing::info!(
+                    keyed_from = from,
+                    "audit chain keyed from this row on; earlier rows keep their SHA-256 chain"
+                );
+            }
+        }
+        tx.commit().await
+    }
+
+    /// The head of the chain: its last row's number and hash, and where keyed chaining starts.
+    pub async fn audit_head(&self) -> Result<AuditHead> {
+        let head = sqlx::query("SELECT seq, hash, keyed_from FROM audit_head WHERE id = 1")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(AuditHead {
+            seq: head.try_get(0)?,
+            hash: head.try_get(1)?,
+            keyed_from: head.try_get(2)?,
+        })
+    }
+
+    /// The hash stored for row `seq`, if there is such a row.
+    pub(crate) async fn audit_row_hash(&self, seq: i64) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT hash FROM audit_log WHERE seq = $1")
+            .bind(seq)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(match row {
+            Some(r) => Some(r.try_get(0)?),
+            None => None,
+        })
+    }
+
     /// Walks the whole chain; returns the number of rows when it holds, or the first break.
+    /// (Checkpoints are checked too by [`Store::verify_audit`].)
     pub async fn verify_audit_chain(&self) -> Result<std::result::Result<i64, ChainBreak>> {
+        let walk = self.walk_audit_chain(&BTreeSet::new()).await?;
+        Ok(match walk.broken {
+            None => Ok(walk.holds_through),
+            Some(b) => Err(b),
+        })
+    }
+
+    /// Walks the chain from row 1, checking each row's sequence number, previous hash and
+    /// hash (plain before `keyed_from`, keyed from it on), then the head; keeps the hashes of
+    /// the rows in `wanted` (the rows checkpoints name).
+    pub(crate) async fn walk_audit_chain(&self, wanted: &BTreeSet<i64>) -> Result<ChainWalk> {
+        let head = self.audit_head().await?;
+        let key = chain_key(self.keys());
+        let mut walk = ChainWalk {
+            holds_through: 0,
+            broken: None,
+            hashes: BTreeMap::new(),
+            head: head.clone(),
+        };
+        let keyed_from = match head.keyed_from {
+            None => {
+                walk.broken = Some(ChainBreak {
+                    seq: 1,
+                    reason: "the audit head does not record where keyed chaining starts \
+                             (it was altered)"
+                        .into(),
+                });
+                return Ok(walk);
+            }
+            Some(from) => from,
+        };
+        let mac = sqlx::query("SELECT keyed_mac FROM audit_head WHERE id = 1")
+            .fetch_one(self.pool())
+            .await?
+            .try_get::<Option<String>, _>(0)?
+            .unwrap_or_default();
+        if !keyed_from_authentic(self.keys(), keyed_from, &mac) {
+            walk.broken = Some(ChainBreak {
+                seq: 1,
+                reason: format!(
+                    "the audit head's record that keyed chaining starts at row {keyed_from} \
+                     does not authenticate (it was altered, or the master key is not the one \
+                     the log was written with)"
+                ),
+            });
+            return Ok(walk);
+        }
         let mut expected_seq = 1i64;
         let mut prev = GENESIS_HASH.to_string();
-        // Read in pages so a long log never sits in memory whole.
+        // Read in pages so a long log never sits in memory whole. Rows past the head read
+        // above are left for later: they are being appended now (or see below).
         loop {
-            let rows =
-                sqlx::query("SELECT * FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 1000")
-                    .bind(expected_seq)
-                    .fetch_all(self.pool())
-                    .await?;
+            let rows = sqlx::query(
+                "SELECT * FROM audit_log WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT 1000",
+            )
+            .bind(expected_seq)
+            .bind(head.seq)
+            .fetch_all(self.pool())
+            .await?;
             if rows.is_empty() {
                 break;
             }
             for r in &rows {
                 let row = AuditRow::from_row(r)?;
                 if row.seq != expected_seq {
-                    return Ok(Err(ChainBreak {
+                    walk.broken = Some(ChainBreak {
                         seq: expected_seq,
                         reason: format!(
                             "missing (the log jumps from row {} to row {})",
                             expected_seq - 1,
                             row.seq
                         ),
-                    }));
+                    });
+                    return Ok(walk);
                 }
                 if row.prev_hash != prev {
-                    return Ok(Err(ChainBreak {
+                    walk.broken = Some(ChainBreak {
                         seq: row.seq,
                         reason: "its previous-hash does not match the row before it".into(),
-                    }));
+                    });
+                    return Ok(walk);
                 }
-                if row.chained_hash(&prev) != row.hash {
-                    return Ok(Err(ChainBreak {
+                let hash = if row.seq < keyed_from {
+                    row.plain_hash(&prev)
+                } else {
+                    row.keyed_hash(&key, &prev)
+                };
+                if hash != row.hash {
+                    walk.broken = Some(ChainBreak {
                         seq: row.seq,
                         reason: "altered (its contents do not match its hash)".into(),
-                    }));
+                    });
+                    return Ok(walk);
+                }
+                if wanted.contains(&row.seq) {
+                    walk.hashes.insert(row.seq, row.hash.clone());
                 }
                 prev = row.hash;
+                walk.holds_through = row.seq;
                 expected_seq += 1;
             }
         }
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(self.pool())
-            .await?;
-        let head_seq: i64 = head.try_get(0)?;
-        let head_hash: String = head.try_get(1)?;
         let last = expected_seq - 1;
-        if head_seq != last || head_hash != prev {
-            return Ok(Err(ChainBreak {
+        if head.seq != last {
+            walk.broken = Some(ChainBreak {
                 seq: last + 1,
                 reason: format!(
-                    "missing (the head records {head_seq} rows but the log ends at row {last})"
+                    "missing (the head records {} rows but the log ends at row {last})",
+                    head.seq
                 ),
-            }));
+            });
+            return Ok(walk);
         }
-        Ok(Ok(last))
+        if head.hash != prev {
+            walk.broken = Some(ChainBreak {
+                seq: last,
+                reason: "the head's hash is not this row's (the head was altered)".into(),
+            });
+            return Ok(walk);
+        }
+        // A row past the head is an append committed since (the head has moved on with it),
+        // or a row left behind when the head was set back.
+        let beyond: Option<i64> = sqlx::query("SELECT MIN(seq) FROM audit_log WHERE seq > $1")
+            .bind(head.seq)
+            .fetch_one(self.pool())
+            .await?
+            .try_get(0)?;
+        if let Some(row) = beyond {
+            if self.audit_head().await?.seq < row {
+                walk.broken = Some(ChainBreak {
+                    seq: row,
+                    reason: format!(
+                        "past the head (the head records {} rows but row {row} exists)",
+                        head.seq
+                    ),
+                });
+            }
+        }
+        Ok(walk)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> Keys {
+        Keys::from_hex(&"17".repeat(32)).unwrap()
+    }
+
+    async fn store_at(dir: &std::path::Path) -> Store {
+        let url = format!("sqlite://{}", dir.join("t.db").display());
+        Store::connect(&url, keys()).await.unwrap()
+    }
+
+    async fn events(store: &Store, actor: &str, n: usize) {
+        for i in 0..n {
+            store
+                .audit(
+                    &Actor::system(actor),
+                    Event {
+                        action: "claimant.ssn.reveal",
+                        target_type: "claimant",
+                        target_id: i.to_string(),
+                        office_id: Some(1),
+                        detail: serde_json::json!({}),
+                    },
+                )
+                .await
+                .unwrap();
+        }
+    }
+
+    async fn rows(store: &Store) -> Vec<AuditRow> {
+        sqlx::query("SELECT * FROM audit_log ORDER BY seq")
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| AuditRow::from_row(r).unwrap())
+            .collect()
+    }
+
+    /// What someone with the database file but not the key can do: edit rows, then recompute
+    /// rows 1..=`through` with plain SHA-256 (as before keying), give the next row the new
+    /// previous hash, and set the head when the whole log was recomputed.
+    async fn forge(store: &Store, through: i64, edit: impl Fn(&mut AuditRow)) {
+        sqlx::raw_sql("DROP TRIGGER IF EXISTS audit_log_no_update")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let mut prev = GENESIS_HASH.to_string();
+        let all = rows(store).await;
+        let last = all.last().map_or(0, |r| r.seq);
+        for mut row in all {
+            if row.seq > through + 1 {
+                break;
+            }
+            edit(&mut row);
+            row.prev_hash = prev.clone();
+            if row.seq <= through {
+                row.hash = row.plain_hash(&prev);
+            }
+            sqlx::query(
+                "UPDATE audit_log SET actor = $1, prev_hash = $2, hash = $3 WHERE seq = $4",
+            )
+            .bind(&row.actor)
+            .bind(&row.prev_hash)
+            .bind(&row.hash)
+            .bind(row.seq)
+            .execute(store.pool())
+            .await
+            .unwrap();
+            prev = row.hash.clone();
+        }
+        if through >= last {
+            sqlx::query("UPDATE audit_head SET hash = $1")
+                .bind(&prev)
+                .execute(store.pool())
+                .await
+                .unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn audit_rows_rewritten_without_the_key_do_not_verify() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_at(dir.path()).await;
+        events(&store, "auditor", 5).await;
+        assert_eq!(store.verify_audit_chain().await.unwrap(), Ok(5));
+        // Row 3 is made to name someone else, and the chain and head recomputed without the
+        // key: the plain SHA-256 chain the code used before is internally consistent again.
+        forge(&store, 5, |r| {
+            if r.seq == 3 {
+                r.actor = "system:someone.else".into();
+            }
+        })
+        .await;
+        let broken = store.verify_audit_chain().await.unwrap().unwrap_err();
+        assert_eq!(broken.seq, 1, "no row's hash is the keyed one: {broken}");
+        assert!(broken.reason.starts_with("altered"), "{broken}");
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn audit_log_from_before_keying_is_kept_and_sealed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_at(dir.path()).await;
+        events(&store, "auditor", 3).await;
+        // Make it a database from before keying: plain hashes, no boundary recorded.
+        forge(&store, 3, |_| {}).await;
+        sqlx::raw_sql("UPDATE audit_head SET keyed_from = NULL, keyed_mac = NULL")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        store.close().await;
+
+        // The first connection records the boundary and seals the older rows with a keyed row.
+        let store = store_at(dir.path()).await;
+        assert_eq!(store.audit_head().await.unwrap().keyed_from, Some(4));
+        let log = rows(&store).await;
+        assert_eq!(log.len(), 4);
+        assert_eq!(log[3].action, "audit.keyed");
+        assert_eq!(log[3].target_id, "4");
+        events(&store, "auditor", 2).await;
+        assert_eq!(store.verify_audit_chain().await.unwrap(), Ok(6));
+        store.close().await;
+        // Connecting again changes nothing.
+        let store = store_at(dir.path()).await;
+        assert_eq!(store.verify_audit_chain().await.unwrap(), Ok(6));
+
+        // Rewriting an old row and recomputing the old part breaks at the sealing row.
+        forge(&store, 3, |r| {
+            if r.seq == 2 {
+                r.actor = "system:someone.else".into();
+            }
+        })
+        .await;
+        let broken = store.verify_audit_chain().await.unwrap().unwrap_err();
+        assert_eq!(broken.seq, 4, "{broken}");
+        assert!(broken.reason.starts_with("altered"), "{broken}");
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn audit_head_set_back_over_rows_still_there_is_caught() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_at(dir.path()).await;
+        events(&store, "auditor", 4).await;
+        sqlx::raw_sql(
+            "UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit_log WHERE seq = 2)",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+        let broken = store.verify_audit_chain().await.unwrap().unwrap_err();
+        assert_eq!(broken.seq, 3, "{broken}");
+        assert!(broken.reason.starts_with("past the head"), "{broken}");
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn audit_verification_while_rows_are_appended_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_at(dir.path()).await;
+        events(&store, "auditor", 1).await;
+        let writer = {
+            let store = store.clone();
+            tokio::spawn(async move { events(&store, "auditor", 300).await })
+        };
+        while !writer.is_finished() {
+            let holds = store.verify_audit_chain().await.unwrap();
+            assert!(holds.is_ok(), "{holds:?}");
+        }
+        writer.await.unwrap();
+        assert_eq!(store.verify_audit_chain().await.unwrap(), Ok(301));
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn audit_boundary_cannot_be_moved_without_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_at(dir.path()).await;
+        events(&store, "auditor", 3).await;
+        // Moving the boundary past the end would make every row "plain".
+        sqlx::raw_sql("UPDATE audit_head SET keyed_from = 4")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let broken = store.verify_audit_chain().await.unwrap().unwrap_err();
+        assert!(broken.reason.contains("does not authenticate"), "{broken}");
+        store.close().await;
     }
 }

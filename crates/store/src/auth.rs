@@ -149,6 +149,7 @@ impl Store {
         let id: i64 = row.try_get(0)?;
         audit::append(
             &mut tx.tx,
+            self.keys(),
             actor,
             Event {
                 action: "token.create",
@@ -213,6 +214,7 @@ impl Store {
         }
         audit::append(
             &mut tx.tx,
+            self.keys(),
             actor,
             Event {
                 action: "token.revoke",

@@ -143,6 +143,7 @@ impl Store {
         let claimant = claimant_from_row(&row)?;
         audit::append(
             &mut tx.tx,
+            self.keys(),
             &viewer.actor,
             Event {
                 action: "claimant.create",

@@ -74,6 +74,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_reading_progress.sql"),
         include_str!("../migrations/postgres/0011_reading_progress.sql"),
     ),
+    (
+        12,
+        include_str!("../migrations/sqlite/0012_audit_keyed.sql"),
+        include_str!("../migrations/postgres/0012_audit_keyed.sql"),
+    ),
 ];
 
 struct Inner {
@@ -219,6 +224,7 @@ impl Store {
             }),
         };
         store.migrate().await?;
+        store.start_keyed_audit_chain().await?;
         store
             .ensure_catalogue(&worktrack_domain::catalogue::default_catalogue())
             .await?;

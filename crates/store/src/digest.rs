@@ -74,6 +74,7 @@ impl Store {
         let user = user_from_row(&row)?;
         audit::append(
             &mut tx.tx,
+            self.keys(),
             actor,
             Event {
                 action: "user.email",
@@ -226,6 +227,7 @@ impl Store {
             .await?;
         audit::append(
             &mut tx.tx,
+            self.keys(),
             &Actor::system("digest"),
             Event {
                 action: "digest.sent",

@@ -288,6 +288,7 @@ impl Store {
         }
         audit::append(
             &mut tx.tx,
+            self.keys(),
             actor,
             Event {
                 action: "document.create",
@@ -475,6 +476,7 @@ impl Store {
         .await?;
         audit::append(
             &mut tx.tx,
+            self.keys(),
             &viewer.actor,
             Event {
                 action: "document.custody",
@@ -588,6 +590,7 @@ impl Store {
         .await?;
         audit::append(
             &mut tx.tx,
+            self.keys(),
             actor,
             Event {
                 action: "closure.create",

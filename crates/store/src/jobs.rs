@@ -206,6 +206,7 @@ impl Store {
         }
         audit::append(
             &mut tx.tx,
+            self.keys(),
             actor,
             Event {
                 action: "job.retry",

@@ -11,6 +11,7 @@ mod audit;
 mod auth;
 mod backdate;
 mod blobs;
+mod checkpoints;
 mod claimants;
 mod db;
 mod digest;
@@ -29,9 +30,15 @@ mod users;
 mod work;
 
 pub use aggregates::WEEK_DAYS;
-pub use audit::{AuditFilter, AuditPage, AuditRow, ChainBreak, Event as AuditEvent, GENESIS_HASH};
+pub use audit::{
+    AuditFilter, AuditHead, AuditPage, AuditRow, ChainBreak, Event as AuditEvent, GENESIS_HASH,
+};
 pub use auth::{ApiToken, IssuedToken, THROTTLE_WINDOW_MS};
 pub use blobs::{BlobInfo, BlobRef, BlobStore};
+pub use checkpoints::{
+    format_ms, write_audit_checkpoint, AuditVerification, Checkpoint, CheckpointLog,
+    CheckpointSchedule, CheckpointWriter, CheckpointsRead, StoredCheckpoint, CHECKPOINT_FILE,
+};
 pub use claimants::{ssn_policy, Claimant, ClaimantSearch, NewClaimant};
 pub use db::{now_ms, Backend, Store};
 pub use digest::{Digest, DigestItem, DIGEST_ITEMS};

@@ -119,6 +119,7 @@ impl Store {
         let office = office_from_row(&row)?;
         audit::append(
             &mut tx.tx,
+            self.keys(),
             actor,
             Event {
                 action: "office.create",
@@ -160,6 +161,7 @@ impl Store {
         let office = office_from_row(&row)?;
         audit::append(
             &mut tx.tx,
+            self.keys(),
             actor,
             Event {
                 action: "office.update",

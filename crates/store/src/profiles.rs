@@ -416,6 +416,7 @@ impl Store {
         .await?;
         audit::append(
             &mut tx.tx,
+            self.keys(),
             actor,
             Event {
                 action: "catalogue.profile_code",
@@ -457,6 +458,7 @@ impl Store {
         .await?;
         audit::append(
             &mut tx.tx,
+            self.keys(),
             actor,
             Event {
                 action: "catalogue.document_type",
@@ -1003,6 +1005,7 @@ impl Store {
             .await?;
         audit::append(
             &mut tx.tx,
+            self.keys(),
             actor,
             Event {
                 action: if auto { "document.profile_auto" } else { "document.profile" },
@@ -1073,6 +1076,7 @@ impl Store {
             .await?;
         audit::append(
             &mut tx.tx,
+            self.keys(),
             &viewer.actor,
             Event {
                 action: "office.auto_accept",

@@ -1,5 +1,6 @@
 //! The few S3 calls the blob store needs (HEAD, PUT, multipart upload, GET, ListObjectsV2,
-//! DELETE), path-style, signed with AWS Signature Version 4.
+//! DELETE), and a create-only PUT for audit checkpoints; path-style, signed with AWS Signature
+//! Version 4.
 //!
 //! Hand-written on reqwest rather than the AWS SDK or `object_store`: six calls do not justify
 //! their compile time on a two-core machine. Bodies are streamed from and to files and sent as
@@ -329,6 +330,18 @@ impl Bucket {
         query: &[(&str, &str)],
         payload: &Payload<'_>,
     ) -> Result<reqwest::Response> {
+        self.send_with(method, key, query, payload, &[]).await
+    }
+
+    /// [`Bucket::send`] with further (unsigned) headers, e.g. `If-None-Match`.
+    async fn send_with(
+        &self,
+        method: Method,
+        key: Option<&str>,
+        query: &[(&str, &str)],
+        payload: &Payload<'_>,
+        extra_headers: &[(&str, &str)],
+    ) -> Result<reqwest::Response> {
         let mut path = format!("/{}", uri_encode(&self.config.bucket, false));
         if let Some(key) = key {
             path.push('/');
@@ -386,6 +399,9 @@ impl Bucket {
                 .header("x-amz-date", &amz_date)
                 .header("x-amz-content-sha256", &payload_hash)
                 .header("authorization", auth);
+            for (name, value) in extra_headers {
+                req = req.header(*name, *value);
+            }
             if !matches!(payload, Payload::Empty) || method == Method::PUT || method == Method::POST
             {
                 // Set by hand: a streamed body would otherwise go chunked, which S3 refuses.
@@ -603,13 +619,47 @@ impl Bucket {
         } else {
             format!("{}/", self.config.prefix)
         };
+        let mut out = Vec::new();
+        for object in self.list_objects(&prefix).await? {
+            let Some(key) = xml_values(&object, "Key").into_iter().next() else {
+                continue;
+            };
+            let Some((dir, name)) = key
+                .strip_prefix(prefix.as_str())
+                .and_then(|k| k.split_once('/'))
+            else {
+                continue;
+            };
+            if dir.len() == 2 && crate::blobs::valid_hash(name) {
+                let field = |tag| xml_values(&object, tag).into_iter().next();
+                out.push(BlobInfo {
+                    hash: name.to_string(),
+                    stored_size: field("Size").and_then(|s| s.parse().ok()).unwrap_or(0),
+                    modified: field("LastModified").and_then(|t| {
+                        time::OffsetDateTime::parse(
+                            &t,
+                            &time::format_description::well_known::Rfc3339,
+                        )
+                        .ok()
+                        .map(std::time::SystemTime::from)
+                    }),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.hash.cmp(&b.hash));
+        Ok(out)
+    }
+
+    /// The `<Contents>` element of every object whose key starts with `prefix`
+    /// (ListObjectsV2, page by page).
+    async fn list_objects(&self, prefix: &str) -> Result<Vec<String>> {
         let page = self.list_page.to_string();
         let mut token: Option<String> = None;
         let mut out = Vec::new();
         loop {
             let mut query = vec![
                 ("list-type", "2"),
-                ("prefix", prefix.as_str()),
+                ("prefix", prefix),
                 ("max-keys", page.as_str()),
             ];
             if let Some(t) = &token {
@@ -619,38 +669,13 @@ impl Bucket {
                 .send(Method::GET, None, &query, &Payload::Empty)
                 .await?;
             if !resp.status().is_success() {
-                return Err(self.failure("ListObjectsV2", &prefix, resp).await);
+                return Err(self.failure("ListObjectsV2", prefix, resp).await);
             }
             let text = resp
                 .text()
                 .await
                 .map_err(|e| s3_error(format!("S3 ListObjectsV2 {prefix}: {e}")))?;
-            for object in xml_values(&text, "Contents") {
-                let Some(key) = xml_values(&object, "Key").into_iter().next() else {
-                    continue;
-                };
-                let Some((dir, name)) = key
-                    .strip_prefix(prefix.as_str())
-                    .and_then(|k| k.split_once('/'))
-                else {
-                    continue;
-                };
-                if dir.len() == 2 && crate::blobs::valid_hash(name) {
-                    let field = |tag| xml_values(&object, tag).into_iter().next();
-                    out.push(BlobInfo {
-                        hash: name.to_string(),
-                        stored_size: field("Size").and_then(|s| s.parse().ok()).unwrap_or(0),
-                        modified: field("LastModified").and_then(|t| {
-                            time::OffsetDateTime::parse(
-                                &t,
-                                &time::format_description::well_known::Rfc3339,
-                            )
-                            .ok()
-                            .map(std::time::SystemTime::from)
-                        }),
-                    });
-                }
-            }
+            out.extend(xml_values(&text, "Contents"));
             let truncated = xml_values(&text, "IsTruncated")
                 .first()
                 .is_some_and(|t| t == "true");
@@ -661,8 +686,73 @@ impl Bucket {
                 break;
             }
         }
-        out.sort_by(|a, b| a.hash.cmp(&b.hash));
         Ok(out)
+    }
+
+    /// The key of `name`, an object that is not a blob (an audit checkpoint), under the prefix.
+    fn object_key(&self, name: &str) -> String {
+        if self.config.prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}/{name}", self.config.prefix)
+        }
+    }
+
+    /// Creates the object `name` holding `bytes` unless it exists, and never replaces one: a
+    /// `HEAD` first, then a `PUT` with `If-None-Match: *`, which S3 (and compatible stores
+    /// that support conditional writes) refuses with 412 when the object appeared meanwhile.
+    /// Returns whether this call created it.
+    pub(crate) async fn put_new(&self, name: &str, bytes: Vec<u8>) -> Result<bool> {
+        let key = self.object_key(name);
+        let resp = self
+            .send(Method::HEAD, Some(&key), &[], &Payload::Empty)
+            .await?;
+        match resp.status() {
+            s if s.is_success() => return Ok(false),
+            StatusCode::NOT_FOUND => {}
+            _ => return Err(self.failure("HEAD", &key, resp).await),
+        }
+        self.create_only(name, bytes).await
+    }
+
+    /// The conditional `PUT` of [`Bucket::put_new`] alone: `false` when the object exists.
+    pub(crate) async fn create_only(&self, name: &str, bytes: Vec<u8>) -> Result<bool> {
+        let key = self.object_key(name);
+        let resp = self
+            .send_with(
+                Method::PUT,
+                Some(&key),
+                &[],
+                &Payload::Bytes(bytes),
+                &[("if-none-match", "*")],
+            )
+            .await?;
+        match resp.status() {
+            s if s.is_success() => Ok(true),
+            // Precondition failed (it exists), or a conditional write racing another.
+            StatusCode::PRECONDITION_FAILED | StatusCode::CONFLICT => Ok(false),
+            _ => Err(self.failure("PUT", &key, resp).await),
+        }
+    }
+
+    /// The names (relative to the prefix) of the objects under `dir/`, sorted.
+    pub(crate) async fn list_names(&self, dir: &str) -> Result<Vec<String>> {
+        let base = self.object_key(dir);
+        let prefix = format!("{base}/");
+        let strip = if self.config.prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", self.config.prefix)
+        };
+        let mut names: Vec<String> = self
+            .list_objects(&prefix)
+            .await?
+            .iter()
+            .filter_map(|o| xml_values(o, "Key").into_iter().next())
+            .filter_map(|k| k.strip_prefix(strip.as_str()).map(str::to_string))
+            .collect();
+        names.sort();
+        Ok(names)
     }
 
     /// Deletes blob `hash`; deleting a missing object is not an error.

@@ -131,6 +131,7 @@ impl Store {
         user.skills = new.skills.iter().map(|s| s.as_str().to_string()).collect();
         audit::append(
             &mut tx.tx,
+            self.keys(),
             actor,
             Event {
                 action: "user.create",
@@ -177,6 +178,7 @@ impl Store {
         }
         audit::append(
             &mut tx.tx,
+            self.keys(),
             actor,
             Event {
                 action: "user.update",
@@ -215,6 +217,7 @@ impl Store {
             .await?;
         audit::append(
             &mut tx.tx,
+            self.keys(),
             actor,
             Event {
                 action: "user.password_reset",

@@ -11,6 +11,7 @@
 use crate::audit::{self, Event};
 use crate::db::{now_ms, Backend, Store};
 use crate::error::{Result, StoreError};
+use crate::keys::Keys;
 use crate::{Actor, Office, Viewer};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -495,6 +496,7 @@ impl Store {
         .await?;
         audit::append(
             &mut tx.tx,
+            self.keys(),
             &viewer.actor,
             Event {
                 action: "deadline_policy.set",
@@ -537,6 +539,7 @@ impl Store {
         .await?;
         audit::append(
             &mut tx.tx,
+            self.keys(),
             &viewer.actor,
             Event {
                 action: "office.assignment_rule",
@@ -594,6 +597,7 @@ impl Store {
         let id: i64 = row.try_get(0)?;
         audit::append(
             &mut tx.tx,
+            self.keys(),
             &viewer.actor,
             Event {
                 action: "leave.create",
@@ -927,6 +931,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let id = insert_item(
             &mut tx.tx,
+            self.keys(),
             &viewer.actor,
             &ItemFacts {
                 office_id: office.id,
@@ -1032,6 +1037,7 @@ impl Store {
                 })?;
                 let id = insert_item(
                     conn,
+                    self.keys(),
                     actor,
                     &ItemFacts {
                         office_id: office.id,
@@ -1360,6 +1366,7 @@ impl Store {
         .await?;
         audit::append(
             &mut tx.tx,
+            self.keys(),
             &viewer.actor,
             Event {
                 action: "work_item.undo_complete",
@@ -1584,6 +1591,7 @@ impl Store {
         .await?;
         audit::append(
             conn,
+            self.keys(),
             &viewer.actor,
             Event {
                 action: "work_item.move",
@@ -1627,6 +1635,7 @@ impl Store {
         let received = item.received_date().unwrap_or(dest.today());
         let new_id = insert_item(
             conn,
+            self.keys(),
             &viewer.actor,
             &ItemFacts {
                 office_id: dest.id,
@@ -1693,6 +1702,7 @@ impl Store {
         }
         audit::append(
             conn,
+            self.keys(),
             &viewer.actor,
             Event {
                 action: "work_item.transfer",
@@ -1802,6 +1812,7 @@ impl Store {
         .await?;
         audit::append(
             &mut tx.tx,
+            self.keys(),
             &viewer.actor,
             Event {
                 action: "work_item.take",
@@ -2177,7 +2188,12 @@ struct ItemFacts<'a> {
     note: &'a str,
 }
 
-async fn insert_item(conn: &mut AnyConnection, actor: &Actor, f: &ItemFacts<'_>) -> Result<i64> {
+async fn insert_item(
+    conn: &mut AnyConnection,
+    keys: &Keys,
+    actor: &Actor,
+    f: &ItemFacts<'_>,
+) -> Result<i64> {
     let due = due_date(f.calendar, f.received_on, f.deadline_days, 0);
     let now = now_ms();
     let row = sqlx::query(
@@ -2212,6 +2228,7 @@ async fn insert_item(conn: &mut AnyConnection, actor: &Actor, f: &ItemFacts<'_>)
     .await?;
     audit::append(
         conn,
+        keys,
         actor,
         Event {
             action: "work_item.create",
