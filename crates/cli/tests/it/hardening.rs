@@ -6,10 +6,13 @@
 use crate::support::*;
 use reqwest::StatusCode;
 
-#[tokio::test]
-async fn a_line_break_in_a_return_address_is_refused_before_anything_changes() {
-    let app = spawn_app().await;
-    let cast = app.cast().await;
+/// An unassigned work item of `office`, made by its manager (whose viewer comes with it).
+async fn an_item(
+    app: &TestApp,
+    office: &worktrack_store::Office,
+    claimant_id: Option<i64>,
+    title: &str,
+) -> (worktrack_store::Viewer, worktrack_store::WorkItem) {
     let manager = worktrack_store::Viewer::for_user(
         &app.store.user_by_username("manager.a").await.unwrap(),
         &[],
@@ -19,16 +22,24 @@ async fn a_line_break_in_a_return_address_is_refused_before_anything_changes() {
         .create_work_item(
             &manager,
             &worktrack_store::NewWorkItem {
-                office_id: cast.a.id,
+                office_id: office.id,
                 workload: "post_entitlement".into(),
-                claimant_id: None,
-                title: "Address change".into(),
+                claimant_id,
+                title: title.into(),
                 priority: worktrack_domain::work::Priority::Normal,
-                received_on: cast.a.today(),
+                received_on: office.today(),
             },
         )
         .await
         .unwrap();
+    (manager, item)
+}
+
+#[tokio::test]
+async fn a_line_break_in_a_return_address_is_refused_before_anything_changes() {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    let (manager, item) = an_item(&app, &cast.a, None, "Address change").await;
     let c = app.login("employee.a").await;
     let token = csrf_token(&app, &c, "/work").await;
     for (path, form) in [
@@ -175,25 +186,13 @@ async fn an_ssn_typed_into_search_never_reaches_an_address_and_finds_the_claiman
         .json()
         .await
         .unwrap();
-    let manager = worktrack_store::Viewer::for_user(
-        &app.store.user_by_username("manager.a").await.unwrap(),
-        &[],
-    );
-    let item = app
-        .store
-        .create_work_item(
-            &manager,
-            &worktrack_store::NewWorkItem {
-                office_id: cast.a.id,
-                workload: "post_entitlement".into(),
-                claimant_id: claimant["id"].as_i64(),
-                title: "Address change for the claimant".into(),
-                priority: worktrack_domain::work::Priority::Normal,
-                received_on: cast.a.today(),
-            },
-        )
-        .await
-        .unwrap();
+    let (_, item) = an_item(
+        &app,
+        &cast.a,
+        claimant["id"].as_i64(),
+        "Address change for the claimant",
+    )
+    .await;
     let c = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -330,25 +329,7 @@ async fn a_form_field_that_is_not_utf8_is_refused_not_saved_with_replacement_cha
 async fn out_of_scope_is_404_and_in_scope_but_not_allowed_is_403_for_writes_as_for_reads() {
     let app = spawn_app().await;
     let cast = app.cast().await;
-    let manager = worktrack_store::Viewer::for_user(
-        &app.store.user_by_username("manager.a").await.unwrap(),
-        &[],
-    );
-    let item = app
-        .store
-        .create_work_item(
-            &manager,
-            &worktrack_store::NewWorkItem {
-                office_id: cast.a.id,
-                workload: "post_entitlement".into(),
-                claimant_id: None,
-                title: "Address change".into(),
-                priority: worktrack_domain::work::Priority::Normal,
-                received_on: cast.a.today(),
-            },
-        )
-        .await
-        .unwrap();
+    let (_, item) = an_item(&app, &cast.a, None, "Address change").await;
     let api = reqwest::Client::new();
     let claimant =
         serde_json::json!({"office": "AAA", "full_name": "Pat Example", "ssn": "912-34-5678"});

@@ -50,6 +50,22 @@ pub async fn list_offices(
     ))
 }
 
+/// The office `code`, when the caller may open it (otherwise not found, and audited as such).
+async fn office_in_reach(
+    state: &AppState,
+    who: &crate::auth::SignedIn,
+    code: &str,
+) -> ApiResult<worktrack_store::Office> {
+    let office = state.store.office_by_code(code).await?;
+    if !may_open(who, &office) {
+        state
+            .store
+            .check_scope(&who.viewer, office.id, "office", &office.code)
+            .await?;
+    }
+    Ok(office)
+}
+
 #[utoipa::path(get, path = "/api/v1/offices/{code}", tag = "offices",
     params(("code" = String, Path, description = "Office code")),
     responses((status = 200, body = OfficeOut), (status = 404, body = Problem)))]
@@ -58,13 +74,7 @@ pub async fn get_office(
     ApiUser(who): ApiUser,
     Path(code): Path<String>,
 ) -> ApiResult<Json<OfficeOut>> {
-    let office = state.store.office_by_code(&code).await?;
-    if !may_open(&who, &office) {
-        state
-            .store
-            .check_scope(&who.viewer, office.id, "office", &office.code)
-            .await?;
-    }
+    let office = office_in_reach(&state, &who, &code).await?;
     Ok(Json(OfficeOut::from(&office)))
 }
 
@@ -77,13 +87,7 @@ pub async fn get_reading(
     ApiUser(who): ApiUser,
     Path(code): Path<String>,
 ) -> ApiResult<Json<ReadingOut>> {
-    let office = state.store.office_by_code(&code).await?;
-    if !may_open(&who, &office) {
-        state
-            .store
-            .check_scope(&who.viewer, office.id, "office", &office.code)
-            .await?;
-    }
+    let office = office_in_reach(&state, &who, &code).await?;
     let progress = state.store.reading_progress(&[office.id]).await?;
     let (office_pages, all_pages) = progress.pages_waiting();
     Ok(Json(ReadingOut {
