@@ -169,6 +169,20 @@ async fn browser_the_queue_fits_1366_and_390_pixels_and_the_first_item_is_a_few_
     .await;
     b.assert_accessible("dashboard settings with an error")
         .await;
+    // The search box posts: words go on to the page's address, an SSN never does.
+    b.goto(&format!("{}/search", app.url)).await;
+    b.type_into("#s-q", "address").await;
+    b.press_enter("#s-q").await;
+    b.wait_for_url_containing("/search?q=address").await;
+    b.type_into("#s-q", "912-34-5678").await;
+    b.press_enter("#s-q").await;
+    b.wait_until("document.querySelector('#no-hits, #hits') !== null && !document.location.search.includes('address')", 10)
+        .await;
+    let url = b.current_url().await;
+    let page = b.body_text().await;
+    assert!(!url.contains("5678") && !page.contains("912-34"), "{url}");
+    assert!(page.contains("***-**-5678"), "{page}");
+    b.assert_accessible("search by SSN").await;
     b.quit().await;
     app.stop().await;
 }
