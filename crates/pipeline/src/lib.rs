@@ -30,5 +30,5 @@ pub mod fixtures;
 
 pub use inspect::{inspect, Attention, Inspection, MAX_PIXELS, MAX_SIDE};
 pub use process::{run, ProcessError, RunOptions};
-pub use render::{render_page, RenderError};
+pub use render::RenderError;
 pub use sniff::{sniff, FileKind};

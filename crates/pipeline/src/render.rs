@@ -1,6 +1,7 @@
-//! Page images: one page of an upload as a PNG of a given width, for the document page and
-//! for OCR. Both are made the same way (upright, whole, only ever shrunk), so boxes found by
-//! OCR can be drawn over the page image. Decoding happens in external programs (Poppler,
+//! A page of an upload decoded once (`decode_page`) into the greyscale image OCR reads and
+//! the page image and thumbnail people see (JPEG), or a PDF page rendered (`render_shown`,
+//! `render_pdf_page_at`). Both images come from the same decoding (upright, whole, only ever
+//! shrunk), so boxes found by OCR can be drawn over the page image. Decoding happens in external programs (Poppler,
 //! ImageMagick) under a timeout and ImageMagick's resource limits, never in this process.
 //!
 //! Only call these for files whose `inspect` found no attention: the header checks there
@@ -47,41 +48,6 @@ pub enum RenderError {
     Process(#[from] ProcessError),
     #[error("page image: {0}")]
     Io(#[from] std::io::Error),
-}
-
-/// Renders page `page` (1-based) of the file at `path`, of kind `kind`, as a PNG at most
-/// `max_width` pixels wide, to `out_png`. PDF pages are scaled to exactly `max_width`; images
-/// are only ever shrunk, and turned upright according to their EXIF orientation.
-pub async fn render_page(
-    path: &Path,
-    kind: FileKind,
-    page: u32,
-    max_width: u32,
-    out_png: &Path,
-) -> Result<(), RenderError> {
-    if page == 0 {
-        return Err(RenderError::NoPageZero);
-    }
-    // Programs write to a side name that is renamed into place, so `out_png` is either
-    // complete or absent, even after a timeout.
-    let partial = side_name(out_png);
-    let result = match kind {
-        FileKind::Pdf => render_pdf(path, page, max_width, "-png", &partial).await,
-        FileKind::Tiff | FileKind::Jpeg | FileKind::Png => {
-            let mut args = magick_args(kind, path, Some(page - 1));
-            args.push("-auto-orient".into());
-            // -thumbnail is -resize that also drops metadata; `>` only ever shrinks.
-            args.push("-thumbnail".into());
-            args.push(format!("{max_width}x>").into());
-            args.push(png_out(&partial));
-            run("convert", &args, RunOptions::with_timeout(PAGE_TIMEOUT))
-                .await
-                .map(drop)
-                .map_err(RenderError::from)
-        }
-        FileKind::Empty | FileKind::Unknown => return Err(RenderError::NotRenderable(kind)),
-    };
-    finish(result, &partial, out_png).await
 }
 
 /// pdftoppm at `max_width` in `format` (`-png` or `-jpeg`) to `partial`, whose extension is
@@ -234,11 +200,7 @@ pub async fn decode_page(
     ocr: Option<(&Path, Option<u32>)>,
     shown: Shown<'_>,
 ) -> Result<(), RenderError> {
-    let mut args: Vec<OsString> = MAGICK_LIMITS.iter().map(OsString::from).collect();
-    let mut input = OsString::from(format!("{}:", coder.name()));
-    input.push(path.as_os_str());
-    input.push(format!("[{frame}]"));
-    args.push(input);
+    let mut args = magick_args(coder, path, frame);
     args.push("-auto-orient".into());
     let mut outputs: Vec<(PathBuf, PathBuf)> = Vec::new();
     // Parentheses work on a copy: the page image is shrunk from the decoded page, the
@@ -307,6 +269,9 @@ pub async fn decode_page(
 /// The page image and thumbnail of a PDF page that is not read from an image (a text layer):
 /// the page rendered once at [`PREVIEW_WIDTH`], the thumbnail shrunk from that rendering.
 pub async fn render_shown(path: &Path, page: u32, shown: Shown<'_>) -> Result<(), RenderError> {
+    if page == 0 {
+        return Err(RenderError::NoPageZero);
+    }
     let Some(preview) = shown.preview else {
         return match shown.thumb {
             Some(thumb) => {
@@ -336,26 +301,13 @@ pub async fn render_shown(path: &Path, page: u32, shown: Shown<'_>) -> Result<()
 /// The limits, then the input with its decoder named explicitly: we already know the kind
 /// from its magic bytes, and ImageMagick must not pick another decoder (SVG, MVG, …) by
 /// guessing from the content.
-fn magick_args(kind: FileKind, path: &Path, frame: Option<u32>) -> Vec<OsString> {
+fn magick_args(coder: Coder, path: &Path, frame: u32) -> Vec<OsString> {
     let mut args: Vec<OsString> = MAGICK_LIMITS.iter().map(OsString::from).collect();
-    let coder = match kind {
-        FileKind::Tiff => "tiff",
-        FileKind::Jpeg => "jpeg",
-        _ => "png",
-    };
-    let mut input = OsString::from(format!("{coder}:"));
+    let mut input = OsString::from(format!("{}:", coder.name()));
     input.push(path.as_os_str());
-    if let Some(frame) = frame {
-        input.push(format!("[{frame}]"));
-    }
+    input.push(format!("[{frame}]"));
     args.push(input);
     args
-}
-
-fn png_out(path: &Path) -> OsString {
-    let mut out = OsString::from("png:");
-    out.push(path.as_os_str());
-    out
 }
 
 fn side_name(out: &Path) -> PathBuf {
@@ -385,54 +337,93 @@ mod tests {
     use crate::fixtures::Fixtures;
     use crate::headers;
 
-    fn png_size(path: &Path) -> (u32, u32) {
-        let facts = headers::png(std::fs::File::open(path).unwrap()).unwrap();
+    fn jpeg_size(path: &Path) -> (u32, u32) {
+        let facts = headers::jpeg(std::fs::File::open(path).unwrap()).unwrap();
         facts.pages[0]
     }
 
-    #[tokio::test]
-    async fn page_two_of_a_pdf_and_of_a_g4_tiff_at_the_requested_width() {
-        let f = Fixtures::make().await;
-        let out = f.path("pdf-2.png");
-        render_page(&f.path("three.pdf"), FileKind::Pdf, 2, 400, &out)
-            .await
-            .unwrap();
-        // Page 2 is landscape (792 × 612 pt): 400 × 310 (rounded up), where page 1 would be
-        // 400 × 518.
-        assert_eq!(png_size(&out), (400, 310));
+    fn pgm_size(path: &Path) -> (u32, u32) {
+        let head = std::fs::read(path).unwrap();
+        let text = String::from_utf8_lossy(&head[..32]);
+        let mut fields = text.split_ascii_whitespace();
+        assert_eq!(fields.next(), Some("P5"));
+        let mut n = || fields.next().unwrap().parse::<u32>().unwrap();
+        (n(), n())
+    }
 
-        let out = f.path("tif-2.png");
-        render_page(&f.path("g4.tif"), FileKind::Tiff, 2, 300, &out)
-            .await
-            .unwrap();
+    #[tokio::test]
+    async fn page_two_of_a_pdf_and_of_a_g4_tiff_as_page_images() {
+        let f = Fixtures::make().await;
+        let (preview, thumb) = (f.path("pdf-2.jpg"), f.path("pdf-2-thumb.jpg"));
+        let shown = Shown {
+            preview: Some(&preview),
+            thumb: Some(&thumb),
+        };
+        render_shown(&f.path("three.pdf"), 2, shown).await.unwrap();
+        // Page 2 is landscape (792 × 612 pt): 1000 × 773 (rounded up), where page 1 would be
+        // 1000 × 1295; the thumbnail is shrunk from it.
+        assert_eq!(jpeg_size(&preview), (1000, 773));
+        assert_eq!(jpeg_size(&thumb), (240, 186));
+
+        let (preview, pgm) = (f.path("tif-2.jpg"), f.path("tif-2.pgm"));
+        let shown = Shown {
+            preview: Some(&preview),
+            thumb: None,
+        };
+        decode_page(
+            &f.path("g4.tif"),
+            Coder::Tiff,
+            1,
+            Some((&pgm, Some(300))),
+            shown,
+        )
+        .await
+        .unwrap();
         // Page 2 is 1100 × 850; page 1 (850 × 1100) would come out 300 × 388.
-        assert_eq!(png_size(&out), (300, 232));
-        assert!(!side_name(&out).exists());
+        assert_eq!(pgm_size(&pgm), (300, 232));
+        assert_eq!(jpeg_size(&preview), (1000, 773));
+        assert!(!side_name(&pgm).exists() && !side_name(&preview).exists());
     }
 
     #[tokio::test]
     async fn an_exif_rotated_jpeg_comes_out_upright() {
         let f = Fixtures::make().await;
-        let out = f.path("upright.png");
-        // Stored 400 × 200 with orientation 6: shown 200 × 400, then shrunk to 100 wide.
-        render_page(&f.path("rotated.jpg"), FileKind::Jpeg, 1, 100, &out)
-            .await
-            .unwrap();
-        assert_eq!(png_size(&out), (100, 200));
+        let (pgm, preview) = (f.path("upright.pgm"), f.path("upright.jpg"));
+        let shown = Shown {
+            preview: Some(&preview),
+            thumb: None,
+        };
+        // Stored 400 × 200 with orientation 6: shown 200 × 400 (never enlarged), and read by
+        // OCR shrunk to 100 wide.
+        decode_page(
+            &f.path("rotated.jpg"),
+            Coder::Jpeg,
+            0,
+            Some((&pgm, Some(100))),
+            shown,
+        )
+        .await
+        .unwrap();
+        assert_eq!(pgm_size(&pgm), (100, 200));
+        assert_eq!(jpeg_size(&preview), (200, 400));
     }
 
     #[tokio::test]
     async fn a_missing_page_is_an_error_and_leaves_no_file() {
         let f = Fixtures::make().await;
-        let out = f.path("none.png");
-        let err = render_page(&f.path("three.pdf"), FileKind::Pdf, 9, 400, &out)
+        let (out, pgm) = (f.path("none.jpg"), f.path("none.pgm"));
+        let shown = Shown {
+            preview: Some(&out),
+            thumb: None,
+        };
+        let err = render_shown(&f.path("three.pdf"), 9, shown)
             .await
             .unwrap_err();
         assert!(
             matches!(err, RenderError::Process(ProcessError::Failed { .. })),
             "{err}"
         );
-        let err = render_page(&f.path("g4.tif"), FileKind::Tiff, 3, 300, &out)
+        let err = decode_page(&f.path("g4.tif"), Coder::Tiff, 2, Some((&pgm, None)), shown)
             .await
             .unwrap_err();
         assert!(
@@ -440,9 +431,11 @@ mod tests {
             "{err}"
         );
         assert!(matches!(
-            render_page(&f.path("g4.tif"), FileKind::Tiff, 0, 300, &out).await,
+            render_shown(&f.path("g4.tif"), 0, shown).await,
             Err(RenderError::NoPageZero)
         ));
-        assert!(!out.exists() && !side_name(&out).exists());
+        for file in [&out, &pgm] {
+            assert!(!file.exists() && !side_name(file).exists(), "{file:?}");
+        }
     }
 }
