@@ -322,6 +322,20 @@ impl TestApp {
             .secret
     }
 
+    /// `GET path` as `username` with an API token: the status and the JSON body (Null when
+    /// the body is not JSON).
+    pub async fn get_json(&self, username: &str, path: &str) -> (StatusCode, serde_json::Value) {
+        let resp = reqwest::Client::new()
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(self.token(username).await)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        let body = resp.text().await.unwrap();
+        (status, serde_json::from_str(&body).unwrap_or_default())
+    }
+
     /// The standard cast: two training offices in one area and one elsewhere, with staff.
     pub async fn cast(&self) -> Cast {
         let a = self.office("AAA", "North", true).await;
