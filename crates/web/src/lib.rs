@@ -13,35 +13,25 @@ mod form;
 mod ops;
 mod pages;
 mod password;
+mod routes;
 mod state;
 mod uploads;
 
 pub use password::{generate_password, hash_password, verify_password};
+pub use routes::Route;
 pub use state::{AppState, WebConfig};
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
 use axum::Router;
+use routes::{get, post, Table};
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 /// Every route of the server.
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
-    Router::new()
-        .merge(pages::routes())
-        .nest(
-            "/api/v1",
-            api::routes()
-                .merge(uploads::routes())
-                .layer(axum::middleware::from_fn(api::problems_only)),
-        )
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
-        .route("/static/{name}", get(ops::static_file))
-        .route("/static/fonts/{name}", get(ops::font_file))
-        .route("/logout", post(pages::login::logout))
+    let (router, _) = table().into_parts();
+    router
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -57,6 +47,26 @@ pub fn router(state: AppState) -> Router {
             ops::observe,
         ))
         .with_state(state)
+}
+
+/// Every method and path the server answers, as the router is built (for the authorisation
+/// matrix test).
+pub fn route_table() -> Vec<Route> {
+    table().into_parts().1
+}
+
+fn table() -> Table {
+    pages::routes()
+        .nest("/api/v1", api::routes().merge(uploads::routes()), |r| {
+            r.fallback(api::api_not_found)
+                .layer(axum::middleware::from_fn(api::problems_only))
+        })
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/static/{name}", get(ops::static_file))
+        .route("/static/fonts/{name}", get(ops::font_file))
+        .route("/logout", post(pages::login::logout))
 }
 
 /// Serves until `shutdown` completes.

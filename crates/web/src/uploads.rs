@@ -13,6 +13,7 @@
 use crate::api::redact_digits;
 use crate::auth::ApiUser;
 use crate::error::Problem;
+use crate::routes::Table;
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{Multipart, Path, State};
@@ -297,16 +298,20 @@ async fn options_max(State(state): State<AppState>) -> Response {
     r
 }
 
-pub fn routes() -> axum::Router<AppState> {
-    use axum::routing::{any, post};
-    axum::Router::new()
-        .route("/uploads", any(options_max).post(create))
-        .route("/uploads/", any(options_max).post(create))
-        .route("/uploads/{id}", any(upload_any))
+pub fn routes() -> Table {
+    use crate::routes::{on, post, Verb};
+    let resume = [Verb::Patch, Verb::Delete, Verb::Options];
+    Table::new()
+        .route("/uploads", on(Verb::Options, &[], options_max).post(create))
+        .route(
+            "/uploads/",
+            on(Verb::Options, &[], options_max).post(create),
+        )
+        .route("/uploads/{id}", on(Verb::Head, &resume, upload_any))
         // The multipart endpoint enforces the upload size itself, file by file.
         .route(
             "/documents",
-            post(multipart_upload).layer(axum::extract::DefaultBodyLimit::disable()),
+            post(multipart_upload).map(|r| r.layer(axum::extract::DefaultBodyLimit::disable())),
         )
 }
 

@@ -6,19 +6,18 @@ mod types;
 mod work;
 
 use crate::error::Problem;
-use crate::state::AppState;
+use crate::routes::{delete, get, post, Table};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::de::DeserializeOwned;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Table {
+    Table::new()
         .route("/openapi.json", get(openapi))
         .route("/me", get(handlers::me))
         .route(
@@ -47,10 +46,9 @@ pub fn routes() -> Router<AppState> {
         .route("/work-items", get(work::list))
         .route("/work-items/next", post(work::next))
         .route("/work-items/{id}/actions", post(work::act))
-        .fallback(api_not_found)
 }
 
-async fn api_not_found() -> Problem {
+pub(crate) async fn api_not_found() -> Problem {
     Problem::not_found()
 }
 

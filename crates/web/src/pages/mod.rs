@@ -17,15 +17,14 @@ pub mod work;
 use crate::auth::{MaybeUser, SignedIn};
 use crate::error::PageError;
 use crate::flash::Flash;
+use crate::routes::{get, post, Table};
 use crate::state::AppState;
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use worktrack_domain::{Role, Scope, TimeZone};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Table {
+    Table::new()
         .route("/", get(home::home))
         .route("/login", get(login::login_page).post(login::login_submit))
         .route("/offices", get(offices::list).post(offices::create))
