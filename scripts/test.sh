@@ -57,18 +57,23 @@ if [[ ! -f node_modules/axe-core/axe.min.js || ! -f node_modules/tus-js-client/p
   echo "setup: installed axe-core $(version axe-core), tus-js-client $(version tus-js-client)"
 fi
 
-# --- pip: tuspy for the tus client tests (crates/cli/tests/clients/tus_upload.py) -------------
-if ! python3 -c 'import tusclient' >/dev/null 2>&1; then
-  pip_install() { python3 -m pip install --quiet --disable-pip-version-check "$@" tuspy==1.1.0 >>"$log" 2>&1; }
+# --- pip: tuspy for the tus client tests (crates/cli/tests/clients/tus_upload.py), schemathesis
+# for the generated API probe (crates/cli/tests/it/probe.rs) --------------------------------------
+pip_wanted=(tuspy==1.1.0 schemathesis==4.32.5)
+if ! python3 -c 'import tusclient' >/dev/null 2>&1 ||
+  [[ "$(schemathesis --version 2>/dev/null)" != *4.32.5* ]]; then
+  pip_install() { python3 -m pip install --quiet --disable-pip-version-check "$@" "${pip_wanted[@]}" >>"$log" 2>&1; }
   # Debian's own python3 refuses installs outside a virtual environment (PEP 668); then the
   # user's site-packages (~/.local) is the place that leaves Debian's packages alone.
   if ! pip_install && ! { grep -q externally-managed-environment "$log" && pip_install --user --break-system-packages; }; then
-    echo "pip install tuspy==1.1.0 failed; end of $log:" >&2
+    echo "pip install ${pip_wanted[*]} failed; end of $log:" >&2
     tail -n 30 "$log" >&2
     exit 1
   fi
-  echo "setup: installed tuspy 1.1.0"
+  echo "setup: installed ${pip_wanted[*]}"
 fi
+# A --user install puts schemathesis in ~/.local/bin.
+export PATH=$PATH:$HOME/.local/bin
 
 # --- s3s-fs: an S3-compatible server for the S3 blob store tests, built once into target/tools --
 s3s_fs=$root/target/tools/bin/s3s-fs

@@ -1059,6 +1059,12 @@ impl Store {
 
     /// Switches an office's auto-accept on or off (managers of the office and admins).
     pub async fn set_auto_accept(&self, viewer: &Viewer, office: &Office, on: bool) -> Result<()> {
+        // Administrators set it for any office; anyone else is first held to their scope
+        // (another office is not found), then to the role.
+        if viewer.role != worktrack_domain::Role::Admin {
+            self.check_scope(viewer, office.id, "office", &office.code)
+                .await?;
+        }
         let may = viewer.role == worktrack_domain::Role::Admin
             || (viewer.role == worktrack_domain::Role::Manager
                 && viewer.office_id == Some(office.id));

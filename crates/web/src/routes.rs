@@ -106,6 +106,13 @@ impl On {
         self
     }
 
+    /// Both sets of handlers (for different methods).
+    pub fn or(mut self, other: On) -> On {
+        self.methods.extend(other.methods);
+        self.router = self.router.merge(other.router);
+        self
+    }
+
     /// Wraps the handlers in a layer (a body limit, say); the methods stay as they are.
     pub fn map(mut self, f: impl FnOnce(MethodRouter<AppState>) -> MethodRouter<AppState>) -> On {
         self.router = f(self.router);

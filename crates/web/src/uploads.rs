@@ -191,18 +191,10 @@ async fn upload_office(
     who: &crate::auth::SignedIn,
     code: Option<&str>,
 ) -> Result<Office, Problem> {
-    if !who.role().may_write_business_data() {
-        return Err(Problem::forbidden(format!(
-            "the {} role cannot upload documents",
-            who.role().label().to_lowercase()
-        )));
-    }
+    // Scope, then permission: an office not in the user's scope is not found (and the
+    // attempt audited), whatever the role; in scope, a role that does not write is refused.
     let office = match code.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => state
-            .store
-            .office_by_code(c)
-            .await
-            .map_err(|_| Problem::validation(format!("office: there is no office {c}")))?,
+        Some(c) => state.store.office_by_code(c).await?,
         None => match who.user.office_id {
             Some(id) => state.store.office_by_id(id).await?,
             None => {
@@ -215,13 +207,13 @@ async fn upload_office(
     state
         .store
         .check_scope(&who.viewer, office.id, "office", &office.code)
-        .await
-        .map_err(|_| {
-            Problem::validation(format!(
-                "office: {} is not one of your offices",
-                office.code
-            ))
-        })?;
+        .await?;
+    if !who.role().may_write_business_data() {
+        return Err(Problem::forbidden(format!(
+            "the {} role cannot upload documents",
+            who.role().label().to_lowercase()
+        )));
+    }
     Ok(office)
 }
 
@@ -300,14 +292,18 @@ async fn options_max(State(state): State<AppState>) -> Response {
 
 pub fn routes() -> Table {
     use crate::routes::{on, post, Verb};
-    let resume = [Verb::Patch, Verb::Delete, Verb::Options];
+    // OPTIONS tells a client what the server supports, as on the collection: no token needed.
+    let item = on(Verb::Head, &[Verb::Patch, Verb::Delete], upload_any);
     Table::new()
         .route("/uploads", on(Verb::Options, &[], options_max).post(create))
         .route(
             "/uploads/",
             on(Verb::Options, &[], options_max).post(create),
         )
-        .route("/uploads/{id}", on(Verb::Head, &resume, upload_any))
+        .route(
+            "/uploads/{id}",
+            item.or(on(Verb::Options, &[], options_max)),
+        )
         // The multipart endpoint enforces the upload size itself, file by file.
         .route(
             "/documents",
@@ -442,9 +438,6 @@ async fn upload_any(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    if method == axum::http::Method::OPTIONS {
-        return options_max(State(state)).await;
-    }
     if let Some(r) = version_refusal(&headers) {
         return r;
     }

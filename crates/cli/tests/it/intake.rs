@@ -544,9 +544,9 @@ async fn the_tus_protocol_refuses_bad_requests_and_changes_nothing() {
     .await;
     assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(header(&resp, "content-type"), "application/problem+json");
-    // Another office.
+    // Another office: not found, as everything outside the user's scope.
     let resp = create(&app, &token, 10, &format!("office {}", b64("BBB"))).await;
-    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
     // A received date in the future.
     let resp = create(
         &app,

@@ -142,16 +142,29 @@ pub async fn create(
     Csrf(csrf): Csrf,
     Form(form): Form<ClaimantForm>,
 ) -> Result<Response, PageError> {
+    // A refusal of access (another office, or a role that may not add claimants) is the
+    // page's answer, as anywhere else; what was typed wrong is shown on the form.
+    enum Failed {
+        Refused(PageError),
+        Invalid(String),
+    }
     let attempt = async {
+        let code = form.office.trim();
+        if code.is_empty() {
+            return Err(Failed::Invalid(
+                "Office: choose one of your offices".to_string(),
+            ));
+        }
         let office = state
             .store
-            .office_by_code(form.office.trim())
+            .office_by_code(code)
             .await
-            .map_err(|_| "Office: choose one of your offices".to_string())?;
+            .map_err(|e| Failed::Refused(PageError::from(e)))?;
         let new = NewClaimant {
-            full_name: PersonName::parse(&form.full_name).map_err(|e| format!("Full name: {e}"))?,
+            full_name: PersonName::parse(&form.full_name)
+                .map_err(|e| Failed::Invalid(format!("Full name: {e}")))?,
             ssn: form.ssn.clone(),
-            date_of_birth: parse_birth_date(&form.date_of_birth)?,
+            date_of_birth: parse_birth_date(&form.date_of_birth).map_err(Failed::Invalid)?,
         };
         state
             .store
@@ -159,18 +172,17 @@ pub async fn create(
             .await
             .map_err(|e| {
                 let e = PageError::from(e);
-                if e.status == StatusCode::NOT_FOUND {
-                    "Office: choose one of your offices".to_string()
-                } else if e.status == StatusCode::UNPROCESSABLE_ENTITY {
-                    format!("SSN: {}", e.message)
+                if e.status == StatusCode::UNPROCESSABLE_ENTITY {
+                    Failed::Invalid(format!("SSN: {}", e.message))
                 } else {
-                    e.message
+                    Failed::Refused(e)
                 }
             })
     };
     match attempt.await {
         Ok(c) => Ok(Redirect::to(&format!("/claimants/{}", c.id)).into_response()),
-        Err(message) => {
+        Err(Failed::Refused(e)) => Err(e),
+        Err(Failed::Invalid(message)) => {
             // Never echo the SSN back into the page.
             let form = ClaimantForm {
                 ssn: String::new(),

@@ -145,10 +145,17 @@ pub async fn list(
     super::audit_list_view(&state, &who, "document", None, filters).await?;
     let offices = offices_in_scope(&state, &who).await?;
     let mut error = None;
+    // An office outside the user's scope is not found (and the attempt audited) before
+    // anything of it is read, its staff for the uploader filter included.
     let office_id = if q.office.trim().is_empty() {
         None
     } else {
-        Some(state.store.office_by_code(q.office.trim()).await?.id)
+        let office = state.store.office_by_code(q.office.trim()).await?;
+        state
+            .store
+            .check_scope(&who.viewer, office.id, "office", &office.code)
+            .await?;
+        Some(office.id)
     };
     let mut date = |s: &str, label: &str| {
         if s.trim().is_empty() {

@@ -201,6 +201,16 @@ pub async fn batch(
             "The form's office is not an office code. Nothing was accepted; go back to the queue and try again.",
         ));
     }
+    // Scope, then permission, before the content: another office's queue is not found, and
+    // a role that does not profile is refused even for an empty or unmatched batch.
+    if !office_code.is_empty() {
+        let office = state.store.office_by_code(&office_code).await?;
+        state
+            .store
+            .check_scope(&who.viewer, office.id, "office", &office.code)
+            .await?;
+    }
+    super::require(who.role().may_write_business_data(), "profiling documents")?;
     let ids: Result<Vec<i64>, _> = form
         .iter()
         .filter(|(k, _)| k == "doc")
