@@ -71,6 +71,8 @@ async fn schemathesis_finds_no_server_error_and_no_answer_outside_the_document()
             "--report-junit-path",
             &report.display().to_string(),
         ])
+        // Its cache of crashes goes to the test's own directory, not the source tree.
+        .current_dir(app.data_path())
         .env("SCHEMATHESIS_COLOR", "false")
         .env("NO_COLOR", "1")
         .output()
