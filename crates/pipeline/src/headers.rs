@@ -412,7 +412,7 @@ mod props {
             j.extend(body);
         }
         j.extend_from_slice(&[0xFF, 0xFE, 0x00, 0x05, b'h', b'i', b'!']);
-        j.extend(std::iter::repeat(0xFF).take(fill));
+        j.resize(j.len() + fill, 0xFF);
         j.extend_from_slice(&[0xFF, sof, 0x00, 0x0B, 8]);
         j.extend_from_slice(&h.to_be_bytes());
         j.extend_from_slice(&w.to_be_bytes());
