@@ -166,8 +166,13 @@ fn pick<T>(over: Option<(T, Source)>, file: Option<T>, default: T) -> Setting<T>
 pub fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read config file {}", path.display()))?;
-    toml::from_str(&text).map_err(|e| {
-        let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((0, 0));
+    parse_file(&text, path)
+}
+
+/// The settings in the text of config file `path`.
+fn parse_file(text: &str, path: &Path) -> anyhow::Result<FileConfig> {
+    toml::from_str(text).map_err(|e| {
+        let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
         anyhow::anyhow!("{}:{line}:{col}: {}", path.display(), e.message())
     })
 }
@@ -511,12 +516,13 @@ impl Config {
     }
 }
 
-/// A database URL with its password replaced by `****`.
+/// A database URL with its password replaced by `****`. The user information ends at the
+/// last `@` (as URL parsers read it), so a password holding an `@` is masked whole.
 pub fn mask_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
-    let Some((userinfo, host)) = rest.split_once('@') else {
+    let Some((userinfo, host)) = rest.rsplit_once('@') else {
         return url.to_string();
     };
     match userinfo.split_once(':') {
@@ -725,6 +731,83 @@ mod tests {
                 ..s3_overrides()
             });
             assert!(e.starts_with("blob_store:"), "{bad}: {e}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A TOML basic string holding `s`.
+    fn toml_string(s: &str) -> String {
+        let mut out = String::from("\"");
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    proptest! {
+        /// Any text as a config file: no panic, and a refusal names the file, a line of the
+        /// text and a column within that line.
+        #[test]
+        fn config_errors_name_a_line_and_column(text in prop_oneof![
+            any::<String>(),
+            "([a-z_]{1,14} ?= ?(\"[^\"\n]{0,8}\"?|[0-9-]{1,22}|true|\\[|\\{)?\n?){0,4}",
+        ]) {
+            if let Err(e) = parse_file(&text, Path::new("w.toml")) {
+                let e = e.to_string();
+                let mut parts = e.splitn(4, ':');
+                prop_assert_eq!(parts.next(), Some("w.toml"));
+                let line: usize = parts.next().unwrap_or_default().parse().unwrap();
+                let col: usize = parts.next().unwrap_or_default().parse().unwrap();
+                let lines: Vec<&str> = text.split('\n').collect();
+                prop_assert!((1..=lines.len()).contains(&line), "{e}");
+                prop_assert!(col >= 1 && col <= lines[line - 1].len() + 1, "{e}");
+            }
+        }
+
+        /// Settings written in a file read back as written.
+        #[test]
+        fn settings_round_trip(
+            listen in any::<String>(),
+            log in "[a-z=,]{0,12}",
+            max_body in any::<usize>().prop_map(|n| n % (i64::MAX as usize)),
+            hour in any::<u8>(),
+        ) {
+            let text = format!(
+                "listen = {}\nlog = {}\nmax_body_bytes = {max_body}\ndigest_hour = {hour}\n",
+                toml_string(&listen),
+                toml_string(&log)
+            );
+            let c = parse_file(&text, Path::new("w.toml")).unwrap();
+            prop_assert_eq!(c.listen, Some(listen));
+            prop_assert_eq!(c.log, Some(log));
+            prop_assert_eq!(c.max_body_bytes, Some(max_body));
+            prop_assert_eq!(c.digest_hour, Some(hour));
+        }
+
+        /// A password in a database URL is never shown, whatever it holds; the rest is.
+        #[test]
+        fn url_passwords_are_masked(
+            scheme in "(postgres|smtp|smtps)",
+            user in "[a-z][a-z0-9]{0,7}",
+            password in "[!-~]{6,16}",
+            host in "[a-z]{1,8}(:[0-9]{1,4})?(/[a-z]{0,8})?",
+        ) {
+            prop_assume!(!format!("{scheme}{user}{host}").contains(&password));
+            let url = format!("{scheme}://{user}:{password}@{host}");
+            let shown = mask_url(&url);
+            prop_assert_eq!(&shown, &format!("{scheme}://{user}:****@{host}"));
+            prop_assert!(!shown.contains(&password));
         }
     }
 }

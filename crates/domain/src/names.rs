@@ -504,3 +504,80 @@ mod zone_tests {
         ); // 00:30 EDT
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn typed() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[ a-zA-Z0-9._@<>,;\"\r\n\t\u{0}\u{e9}-]{0,80}",
+            "[a-zA-Z0-9._-]{1,70}@[a-zA-Z0-9.-]{1,70}",
+        ]
+    }
+
+    proptest! {
+        /// Every parser takes any text without panicking, and what it keeps parses again to
+        /// itself (the stored form is a fixed point).
+        #[test]
+        fn parsed_values_are_fixed_points(s in typed()) {
+            if let Ok(v) = OfficeCode::parse(&s) {
+                prop_assert!((3..=6).contains(&v.as_str().len()));
+                prop_assert!(v.as_str().bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
+                prop_assert_eq!(OfficeCode::parse(v.as_str()), Ok(v.clone()));
+            }
+            if let Ok(v) = Username::parse(&s) {
+                prop_assert!((2..=64).contains(&v.as_str().len()));
+                prop_assert!(v.as_str().starts_with(|c: char| c.is_ascii_lowercase()));
+                prop_assert!(v.as_str().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b)));
+                prop_assert_eq!(Username::parse(v.as_str()), Ok(v.clone()));
+            }
+            if let Ok(v) = PersonName::parse(&s) {
+                let n = v.as_str();
+                prop_assert!(!n.is_empty() && n.chars().count() <= 200);
+                prop_assert!(!n.chars().any(char::is_control));
+                prop_assert_eq!(n, n.trim());
+                prop_assert_eq!(PersonName::parse(n), Ok(v.clone()));
+            }
+            if let Ok(v) = AreaName::parse(&s) {
+                let n = v.as_str();
+                prop_assert!(!n.is_empty() && n.chars().count() <= 80);
+                prop_assert!(!n.chars().any(char::is_control));
+                prop_assert_eq!(AreaName::parse(n), Ok(v.clone()));
+            }
+            if let Ok(v) = Skill::parse(&s) {
+                prop_assert!((1..=40).contains(&v.as_str().len()));
+                prop_assert_eq!(Skill::parse(v.as_str()), Ok(v.clone()));
+            }
+            if let Ok(list) = Skill::parse_list(&s) {
+                prop_assert!(list.windows(2).all(|w| w[0] < w[1]));
+                let joined = list.iter().map(Skill::as_str).collect::<Vec<_>>().join(",");
+                prop_assert_eq!(Skill::parse_list(&joined), Ok(list.clone()));
+            }
+            if let Ok(v) = TimeZone::parse(&s) {
+                prop_assert!(OFFICE_TIME_ZONES.contains(&v.as_str()));
+            }
+            let n = s.chars().count();
+            prop_assert_eq!(Password::parse(&s).is_ok(), (12..=256).contains(&n));
+        }
+
+        /// An accepted e-mail address cannot end or add an SMTP command or header: one `@`,
+        /// printable ASCII without spaces or `<>,;"`, within the lengths of RFC 5321.
+        #[test]
+        fn email_addresses_are_safe_for_a_relay(s in typed()) {
+            if let Ok(v) = EmailAddress::parse(&s) {
+                let a = v.as_str();
+                prop_assert!(a.len() <= 254);
+                prop_assert_eq!(a.matches('@').count(), 1);
+                prop_assert!(a.chars().all(|c| c.is_ascii_graphic() && !"<>,;\"".contains(c)));
+                let (local, domain) = a.split_once('@').unwrap();
+                prop_assert!(!local.is_empty() && local.len() <= 64);
+                prop_assert!(!domain.is_empty() && !domain.contains("..") && !domain.starts_with('.') && !domain.ends_with('.'));
+                prop_assert_eq!(domain, domain.to_ascii_lowercase());
+                prop_assert_eq!(EmailAddress::parse(a), Ok(v.clone()));
+            }
+        }
+    }
+}

@@ -286,3 +286,52 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever is typed in the claimant search: no panic, and each kind of answer is what
+        /// it says (four digits, a date in range, a lower-case name of single-spaced words
+        /// without digits).
+        #[test]
+        fn a_claimant_search_reads_only_what_it_says(typed in prop_oneof![
+            any::<String>(),
+            "[0-9 */-]{0,14}",
+            "[a-zA-Z\u{c9}\u{e9}, ]{0,20}",
+            "[0-9]{1,4}[-/][0-9]{1,4}[-/][0-9]{1,5}",
+        ]) {
+            match parse_claimant_query(&typed) {
+                Ok(ClaimantQuery::LastFour(d)) => {
+                    prop_assert_eq!(d.len(), 4);
+                    prop_assert!(d.bytes().all(|b| b.is_ascii_digit()));
+                }
+                Ok(ClaimantQuery::Ssn(ssn)) => {
+                    let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
+                    prop_assert_eq!(ssn.digits(), digits);
+                }
+                Ok(ClaimantQuery::BirthDate(d)) => prop_assert!((1880..=2100).contains(&d.year())),
+                Ok(ClaimantQuery::Name(n)) => {
+                    prop_assert!(n.chars().count() >= 2);
+                    prop_assert!(!n.chars().any(|c| c.is_ascii_digit()));
+                    prop_assert_eq!(n.split_whitespace().collect::<Vec<_>>().join(" "), n.clone());
+                    prop_assert_eq!(n.to_lowercase(), n.clone());
+                }
+                Err(_) => {}
+            }
+        }
+
+        /// A date of birth in either written form reads as that date.
+        #[test]
+        fn birth_dates_round_trip(day in 0i64..80_000) {
+            let d = time::macros::date!(1880-01-01) + time::Duration::days(day);
+            prop_assume!(d.year() <= 2100);
+            let iso = format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+            let us = format!("{:02}/{:02}/{:04}", u8::from(d.month()), d.day(), d.year());
+            prop_assert_eq!(parse_claimant_query(&iso), Ok(ClaimantQuery::BirthDate(d)));
+            prop_assert_eq!(parse_claimant_query(&us), Ok(ClaimantQuery::BirthDate(d)));
+        }
+    }
+}

@@ -343,3 +343,218 @@ mod tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A classic TIFF with one directory per page (width, height, and orientation on the first).
+    fn tiff_bytes(big_endian: bool, pages: &[(u32, u32)], orientation: u16) -> Vec<u8> {
+        let u16b = |v: u16| {
+            if big_endian {
+                v.to_be_bytes()
+            } else {
+                v.to_le_bytes()
+            }
+        };
+        let u32b = |v: u32| {
+            if big_endian {
+                v.to_be_bytes()
+            } else {
+                v.to_le_bytes()
+            }
+        };
+        let mut t = if big_endian {
+            b"MM".to_vec()
+        } else {
+            b"II".to_vec()
+        };
+        t.extend_from_slice(&u16b(42));
+        t.extend_from_slice(&u32b(8));
+        for (i, (w, h)) in pages.iter().enumerate() {
+            let mut entries = vec![(256u16, 4u16, *w), (257, 4, *h)];
+            if i == 0 {
+                entries.push((274, 3, u32::from(orientation)));
+            }
+            let start = t.len() as u32;
+            let next = if i + 1 == pages.len() {
+                0
+            } else {
+                start + 2 + 12 * entries.len() as u32 + 4
+            };
+            t.extend_from_slice(&u16b(entries.len() as u16));
+            for (tag, typ, value) in entries {
+                t.extend_from_slice(&u16b(tag));
+                t.extend_from_slice(&u16b(typ));
+                t.extend_from_slice(&u32b(1));
+                if typ == 3 {
+                    t.extend_from_slice(&u16b(value as u16));
+                    t.extend_from_slice(&[0, 0]);
+                } else {
+                    t.extend_from_slice(&u32b(value));
+                }
+            }
+            t.extend_from_slice(&u32b(next));
+        }
+        t
+    }
+
+    /// A JPEG up to its frame header, with an EXIF block (when `exif`), fill bytes and a
+    /// comment segment in front.
+    fn jpeg_bytes(w: u16, h: u16, exif: Option<(bool, u16)>, fill: usize, sof: u8) -> Vec<u8> {
+        let mut j = vec![0xFF, 0xD8];
+        if let Some((big, orientation)) = exif {
+            let mut body = b"Exif\0\0".to_vec();
+            body.extend(tiff_bytes(big, &[(1, 1)], orientation));
+            j.extend_from_slice(&[0xFF, 0xE1]);
+            j.extend_from_slice(&(body.len() as u16 + 2).to_be_bytes());
+            j.extend(body);
+        }
+        j.extend_from_slice(&[0xFF, 0xFE, 0x00, 0x05, b'h', b'i', b'!']);
+        j.resize(j.len() + fill, 0xFF);
+        j.extend_from_slice(&[0xFF, sof, 0x00, 0x0B, 8]);
+        j.extend_from_slice(&h.to_be_bytes());
+        j.extend_from_slice(&w.to_be_bytes());
+        j.extend_from_slice(&[1, 1, 0x11, 0]);
+        j
+    }
+
+    fn png_bytes(w: u32, h: u32) -> Vec<u8> {
+        let mut p = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        p.extend_from_slice(&w.to_be_bytes());
+        p.extend_from_slice(&h.to_be_bytes());
+        p.extend_from_slice(&[8, 0, 0, 0, 0, 0, 0, 0, 0]);
+        p
+    }
+
+    /// What every reader promises of what it accepts.
+    fn sane(facts: &ImageFacts) -> Result<(), TestCaseError> {
+        prop_assert!(!facts.pages.is_empty() && facts.pages.len() <= MAX_PAGES);
+        prop_assert!(facts.pages.iter().all(|(w, h)| *w > 0 && *h > 0));
+        prop_assert!(facts.orientation.is_none_or(|o| (1..=8).contains(&o)));
+        Ok(())
+    }
+
+    fn all_readers(bytes: &[u8]) -> Result<(), TestCaseError> {
+        for facts in [
+            tiff(Cursor::new(bytes)),
+            jpeg(Cursor::new(bytes)),
+            png(Cursor::new(bytes)),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            sane(&facts)?;
+        }
+        Ok(())
+    }
+
+    /// Damage done to a valid header: bytes changed, cut short or inserted.
+    #[derive(Debug, Clone)]
+    enum Damage {
+        Set(usize, u8),
+        Cut(usize),
+        Insert(usize, Vec<u8>),
+    }
+
+    fn damage() -> impl Strategy<Value = Damage> {
+        prop_oneof![
+            (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Damage::Set(i, b)),
+            any::<usize>().prop_map(Damage::Cut),
+            (any::<usize>(), proptest::collection::vec(any::<u8>(), 1..8))
+                .prop_map(|(i, b)| Damage::Insert(i, b)),
+        ]
+    }
+
+    fn apply(mut bytes: Vec<u8>, damages: &[Damage]) -> Vec<u8> {
+        for d in damages {
+            if bytes.is_empty() {
+                break;
+            }
+            match d {
+                Damage::Set(i, b) => {
+                    let n = bytes.len();
+                    bytes[i % n] = *b;
+                }
+                Damage::Cut(i) => bytes.truncate(i % bytes.len()),
+                Damage::Insert(i, b) => {
+                    let at = i % bytes.len();
+                    bytes.splice(at..at, b.iter().copied());
+                }
+            }
+        }
+        bytes
+    }
+
+    fn size() -> impl Strategy<Value = (u32, u32)> {
+        (1u32..=u32::MAX, 1u32..=u32::MAX)
+    }
+
+    proptest! {
+        /// Valid headers read back exactly what was written, in both TIFF byte orders.
+        #[test]
+        fn valid_tiffs_read_back(
+            big in any::<bool>(),
+            pages in proptest::collection::vec(size(), 1..6),
+            orientation in 0u16..12,
+        ) {
+            let facts = tiff(Cursor::new(tiff_bytes(big, &pages, orientation))).unwrap();
+            prop_assert_eq!(&facts.pages, &pages);
+            prop_assert_eq!(facts.orientation, (1..=8).contains(&orientation).then_some(orientation as u8));
+        }
+
+        #[test]
+        fn valid_jpegs_and_pngs_read_back(
+            w in 1u16.., h in 1u16..,
+            exif in proptest::option::of((any::<bool>(), 0u16..12)),
+            fill in 0usize..4,
+            sof in proptest::sample::select(vec![0xC0u8, 0xC1, 0xC2, 0xC3, 0xC5, 0xC7, 0xC9, 0xCB, 0xCD, 0xCF]),
+            (pw, ph) in size(),
+        ) {
+            let facts = jpeg(Cursor::new(jpeg_bytes(w, h, exif, fill, sof))).unwrap();
+            prop_assert_eq!(facts.pages, vec![(u32::from(w), u32::from(h))]);
+            let expected = exif.and_then(|(_, o)| (1..=8).contains(&o).then_some(o as u8));
+            prop_assert_eq!(facts.orientation, expected);
+            let facts = png(Cursor::new(png_bytes(pw, ph))).unwrap();
+            prop_assert_eq!(facts.pages, vec![(pw, ph)]);
+        }
+
+        /// Damaged valid headers and arbitrary bytes: no panic, no endless walk, and whatever
+        /// is accepted has pages of a real size.
+        #[test]
+        fn damaged_headers_never_panic(
+            kind in 0..4usize,
+            pages in proptest::collection::vec(size(), 1..4),
+            damages in proptest::collection::vec(damage(), 1..4),
+            noise in proptest::collection::vec(any::<u8>(), 0..256),
+        ) {
+            let valid = match kind {
+                0 => tiff_bytes(false, &pages, 6),
+                1 => tiff_bytes(true, &pages, 3),
+                2 => jpeg_bytes(pages[0].0 as u16 | 1, pages[0].1 as u16 | 1, Some((true, 8)), 1, 0xC0),
+                _ => png_bytes(pages[0].0, pages[0].1),
+            };
+            all_readers(&apply(valid.clone(), &damages))?;
+            // Noise after a valid magic number, and noise alone.
+            let prefix = &valid[..valid.len().min(4)];
+            all_readers(&[prefix, &noise[..]].concat())?;
+            all_readers(&noise)?;
+        }
+
+        /// A directory or segment length that points far past the end is damage, not a huge
+        /// read or allocation.
+        #[test]
+        fn huge_offsets_and_lengths_are_damaged(offset in any::<u32>(), count in any::<u16>(), len in any::<u16>()) {
+            let mut t = b"II*\0".to_vec();
+            t.extend_from_slice(&offset.to_le_bytes());
+            t.extend_from_slice(&count.to_le_bytes());
+            t.extend_from_slice(&[0; 12]);
+            prop_assert!(matches!(tiff(Cursor::new(&t)), Err(HeaderError::Damaged(_))));
+            let mut j = vec![0xFF, 0xD8, 0xFF, 0xE1];
+            j.extend_from_slice(&len.to_be_bytes());
+            j.extend_from_slice(b"Exif\0\0II*\0");
+            prop_assert!(matches!(jpeg(Cursor::new(&j)), Err(HeaderError::Damaged(_))));
+        }
+    }
+}

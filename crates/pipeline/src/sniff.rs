@@ -107,3 +107,65 @@ mod tests {
         assert_eq!(FileKind::Tiff.extension(), "tif");
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    const MAGIC: [&[u8]; 8] = [
+        b"%PDF-",
+        b"II*\0",
+        b"MM\0*",
+        b"II+\0",
+        b"MM\0+",
+        b"\xFF\xD8\xFF",
+        b"\x89PNG\r\n\x1a\n",
+        b"",
+    ];
+
+    proptest! {
+        /// Any bytes: no panic, only the first SNIFF_LEN bytes count, and a kind is claimed
+        /// only with its magic bytes in place.
+        #[test]
+        fn the_kind_is_decided_by_the_magic_bytes(
+            head in prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..64),
+                proptest::collection::vec(any::<u8>(), 0..3000),
+                (proptest::sample::select(&MAGIC[..]), proptest::collection::vec(any::<u8>(), 0..32))
+                    .prop_map(|(m, rest)| [m, &rest[..]].concat()),
+            ],
+            tail in proptest::collection::vec(any::<u8>(), 0..16),
+        ) {
+            let kind = sniff(&head);
+            if head.len() >= SNIFF_LEN {
+                prop_assert_eq!(sniff(&[&head[..], &tail[..]].concat()), kind);
+            }
+            let first = &head[..head.len().min(SNIFF_LEN)];
+            let pdf_in_first = first.windows(5).any(|w| w == b"%PDF-");
+            match kind {
+                FileKind::Empty => prop_assert!(head.is_empty()),
+                FileKind::Pdf => prop_assert!(pdf_in_first),
+                FileKind::Tiff => prop_assert!(MAGIC[1..5].iter().any(|m| head.starts_with(m))),
+                FileKind::Jpeg => prop_assert!(head.starts_with(MAGIC[5])),
+                FileKind::Png => prop_assert!(head.starts_with(MAGIC[6])),
+                FileKind::Unknown => {
+                    prop_assert!(!head.is_empty() && !pdf_in_first);
+                    prop_assert!(!MAGIC[1..7].iter().any(|m| head.starts_with(m)));
+                }
+            }
+            // The media type of a known kind reads back as that kind.
+            if kind.is_image() || kind == FileKind::Pdf {
+                prop_assert_eq!(FileKind::from_media_type(kind.media_type()), Some(kind));
+            }
+        }
+
+        /// `%PDF-` anywhere in the first kilobyte makes a PDF, and only there.
+        #[test]
+        fn a_pdf_marker_counts_within_the_sniffed_length(junk in proptest::collection::vec(0u8..0x25, 0..1100)) {
+            let file = [&junk[..], b"%PDF-1.7\n"].concat();
+            let within = junk.len() + 5 <= SNIFF_LEN;
+            prop_assert_eq!(sniff(&file) == FileKind::Pdf, within);
+        }
+    }
+}

@@ -140,7 +140,12 @@ pub fn parse_tsv(tsv: &str) -> (String, Vec<Word>) {
         if cols.len() < 12 || cols[0] != "5" {
             continue;
         }
-        let conf: f32 = cols[10].parse().unwrap_or(-1.0);
+        // `NaN` and `inf` parse as f32 too; they are no confidence.
+        let conf: f32 = cols[10]
+            .parse()
+            .ok()
+            .filter(|c: &f32| c.is_finite())
+            .unwrap_or(-1.0);
         let word = cols[11].trim();
         if conf < 0.0 || word.is_empty() {
             continue;
@@ -480,5 +485,57 @@ mod tests {
         );
         assert_eq!(parse_rotate("Rotate: 0\n"), 0);
         assert_eq!(parse_rotate("garbage"), 0);
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[0-9]{1,3}",
+            Just("-1".to_string()),
+            "(NaN|inf|-inf|95\\.5|1e9|)",
+            "[^\t\n\r]{0,6}",
+        ]
+    }
+
+    fn tsv_row() -> impl Strategy<Value = String> {
+        prop_oneof![
+            proptest::collection::vec(cell(), 12).prop_map(|mut c| {
+                c[0] = "5".into();
+                c.join("\t")
+            }),
+            proptest::collection::vec(cell(), 0..14).prop_map(|c| c.join("\t")),
+            any::<String>(),
+        ]
+    }
+
+    proptest! {
+        /// Any Tesseract TSV: no panic; every word is non-empty text with a real confidence,
+        /// and the page text is the words in order, one space or line break apart.
+        #[test]
+        fn tsv_words_are_real_words(rows in proptest::collection::vec(tsv_row(), 0..8)) {
+            let tsv = format!("level\tpage\n{}", rows.join("\n"));
+            let (text, words) = parse_tsv(&tsv);
+            for w in &words {
+                prop_assert!(!w.text.is_empty() && w.text == w.text.trim());
+                prop_assert!(w.confidence.is_finite() && w.confidence >= 0.0, "{}", w.confidence);
+            }
+            let joined: Vec<&str> = text.split([' ', '\n']).filter(|t| !t.is_empty()).collect();
+            let spoken: Vec<&str> = words.iter().flat_map(|w| w.text.split([' ', '\n'])).filter(|t| !t.is_empty()).collect();
+            prop_assert_eq!(joined, spoken);
+        }
+
+        /// Tesseract's OSD: a rotation is 0, 90, 180 or 270, whatever the text says.
+        #[test]
+        fn osd_rotation_is_a_right_angle(osd in prop_oneof![any::<String>(), "(Rotate: ?[0-9-]{0,4}\n|[a-z ]{0,6}\n){0,3}"]) {
+            prop_assert!(matches!(parse_rotate(&osd), 0 | 90 | 180 | 270));
+            if let Some(v) = osd.lines().find_map(|l| l.strip_prefix("Rotate:")).and_then(|v| v.trim().parse::<u32>().ok()) {
+                prop_assert_eq!(parse_rotate(&osd), if matches!(v, 90 | 180 | 270) { v } else { 0 });
+            }
+        }
     }
 }

@@ -111,3 +111,86 @@ mod tests {
         assert_eq!(decode(b"a+b%20c%41%zz"), b"a b cA%zz");
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// How a browser writes bytes into a form body: unreserved bytes as they are, space as
+    /// `+`, everything else `%XY`.
+    fn encode(bytes: &[u8]) -> String {
+        bytes
+            .iter()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                    (*b as char).to_string()
+                }
+                b' ' => "+".into(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+
+    fn field_bytes() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            any::<String>().prop_map(String::into_bytes),
+            proptest::collection::vec(any::<u8>(), 0..12),
+        ]
+    }
+
+    proptest! {
+        /// Percent-decoding inverts what a browser encodes, for any bytes.
+        #[test]
+        fn decode_inverts_encoding(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+            prop_assert_eq!(decode(encode(&bytes).as_bytes()), bytes);
+        }
+
+        /// A form is refused exactly when a name or value is not UTF-8, and the field named
+        /// is the first such; a form let through reads (with serde_urlencoded) as the very
+        /// text sent, never with U+FFFD put in.
+        #[test]
+        fn non_utf8_fields_are_found(fields in proptest::collection::vec((field_bytes(), field_bytes()), 0..5)) {
+            let body = fields
+                .iter()
+                .map(|(n, v)| format!("{}={}", encode(n), encode(v)))
+                .collect::<Vec<_>>()
+                .join("&");
+            let first_bad = fields
+                .iter()
+                .find(|(n, v)| std::str::from_utf8(n).is_err() || std::str::from_utf8(v).is_err())
+                .map(|(n, _)| String::from_utf8_lossy(n).into_owned());
+            prop_assert_eq!(first_field_not_utf8(body.as_bytes()), first_bad.clone());
+            if first_bad.is_none() {
+                let read: Vec<(String, String)> = serde_urlencoded::from_bytes(body.as_bytes()).unwrap();
+                let sent: Vec<(String, String)> = fields
+                    .into_iter()
+                    .map(|(n, v)| (String::from_utf8(n).unwrap(), String::from_utf8(v).unwrap()))
+                    .collect();
+                prop_assert_eq!(read, sent);
+            }
+        }
+
+        /// Any body at all: no panic, and when it passes, serde_urlencoded reads the same text
+        /// as the strict decoding (its lossy decoding had nothing to replace).
+        #[test]
+        fn any_body_that_passes_decodes_without_loss(body in prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..64),
+            "[a-z=&%+0-9A-F\u{e9}]{0,40}".prop_map(String::into_bytes),
+        ]) {
+            if first_field_not_utf8(&body).is_none() {
+                let read: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap();
+                let ours: Vec<(String, String)> = body
+                    .split(|b| *b == b'&')
+                    .filter(|p| !p.is_empty())
+                    .map(|p| {
+                        let mut it = p.splitn(2, |b| *b == b'=');
+                        let mut text = || String::from_utf8(decode(it.next().unwrap_or_default())).unwrap();
+                        (text(), text())
+                    })
+                    .collect();
+                prop_assert_eq!(read, ours);
+            }
+        }
+    }
+}

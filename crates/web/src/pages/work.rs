@@ -375,8 +375,9 @@ pub(crate) fn list_filters(raw: Option<&str>) -> serde_json::Value {
 }
 
 fn csv_field(s: &str) -> String {
-    // A leading = + - @ would be read as a formula by spreadsheets.
-    let s = if s.starts_with(['=', '+', '-', '@']) {
+    // A leading = + - @ would be read as a formula by spreadsheets, and so would one after a
+    // leading tab or carriage return (OWASP's list of CSV injection characters).
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -1948,4 +1949,79 @@ fn capitalise(m: &str) -> String {
         out.push('.');
     }
     out
+}
+
+#[cfg(test)]
+mod props {
+    use super::csv_field;
+    use proptest::prelude::*;
+
+    /// A plain RFC 4180 reader: records end with CRLF, fields are split by commas, a quoted
+    /// field may hold commas, quotes (doubled) and line breaks.
+    fn read_csv(text: &str) -> Vec<Vec<String>> {
+        let mut records = Vec::new();
+        let mut record = Vec::new();
+        let mut field = String::new();
+        let mut chars = text.chars().peekable();
+        let mut quoted = false;
+        while let Some(c) = chars.next() {
+            if quoted {
+                match c {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        field.push('"');
+                    }
+                    '"' => quoted = false,
+                    _ => field.push(c),
+                }
+                continue;
+            }
+            match c {
+                '"' if field.is_empty() => quoted = true,
+                ',' => record.push(std::mem::take(&mut field)),
+                '\r' if chars.peek() == Some(&'\n') => {
+                    chars.next();
+                    record.push(std::mem::take(&mut field));
+                    records.push(std::mem::take(&mut record));
+                }
+                _ => field.push(c),
+            }
+        }
+        records
+    }
+
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[=+@\t\r-]?[a-z,\"\r\n' ]{0,12}",
+            "[=+@-](SUM|HYPERLINK|cmd)\\(A1\\)",
+        ]
+    }
+
+    proptest! {
+        /// Rows written and read back by an RFC 4180 reader give the same text, with a
+        /// formula-leading cell neutralised by one quote in front and nothing else changed.
+        #[test]
+        fn cells_round_trip_and_formulas_are_neutralised(rows in proptest::collection::vec(proptest::collection::vec(cell(), 1..5), 1..4)) {
+            let mut out = String::new();
+            for row in &rows {
+                out.push_str(&row.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
+                out.push_str("\r\n");
+            }
+            let read = read_csv(&out);
+            prop_assert_eq!(read.len(), rows.len());
+            for (written, back) in rows.iter().zip(&read) {
+                prop_assert_eq!(back.len(), written.len());
+                for (w, b) in written.iter().zip(back) {
+                    let formula = w.starts_with(['=', '+', '-', '@', '\t', '\r']);
+                    if formula {
+                        prop_assert_eq!(b, &format!("'{w}"));
+                    } else {
+                        prop_assert_eq!(b, w);
+                    }
+                    prop_assert!(!b.starts_with(['=', '+', '-', '@', '\t', '\r']));
+                }
+            }
+        }
+    }
 }
