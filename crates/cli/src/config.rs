@@ -825,4 +825,113 @@ mod tests {
             assert!(e.starts_with("blob_store:"), "{bad}: {e}");
         }
     }
+    fn tls_overrides(cert: Option<&str>, key: Option<&str>, self_signed: bool) -> Overrides {
+        Overrides {
+            tls_cert: cert.map(|c| (PathBuf::from(c), Source::Flag)),
+            tls_key: key.map(|k| (PathBuf::from(k), Source::Env)),
+            tls_self_signed: self_signed,
+            ..Overrides::default()
+        }
+    }
+
+    #[test]
+    fn tls_cert_and_key_go_together() {
+        let err = |over: Overrides| Config::resolve(over, None).unwrap_err().to_string();
+        let e = err(tls_overrides(Some("c.pem"), None, false));
+        assert!(
+            e.starts_with("tls_cert is set: set tls_key") && e.contains("WORKTRACK_TLS_KEY"),
+            "{e}"
+        );
+        let e = err(tls_overrides(None, Some("k.pem"), false));
+        assert!(
+            e.starts_with("tls_key is set: set tls_cert") && e.contains("WORKTRACK_TLS_CERT"),
+            "{e}"
+        );
+
+        let c = Config::resolve(tls_overrides(Some("c.pem"), Some("k.pem"), false), None).unwrap();
+        assert_eq!(
+            c.tls().unwrap(),
+            Tls::Files {
+                cert: "c.pem".into(),
+                key: "k.pem".into()
+            }
+        );
+        assert_eq!(
+            (c.tls_cert.source, c.tls_key.source),
+            (Source::Flag, Source::Env)
+        );
+        assert!(c.secure_cookies(), "TLS on: Secure cookies and HSTS");
+        let shown = c.show();
+        assert!(shown.contains("tls_cert         = c.pem"), "{shown}");
+        assert!(
+            shown.lines().any(|l| l.starts_with("tls_key ")
+                && l.contains("k.pem")
+                && l.ends_with("# environment")),
+            "{shown}"
+        );
+
+        let c = Config::resolve(Overrides::default(), None).unwrap();
+        assert_eq!(c.tls().unwrap(), Tls::Off);
+        assert!(!c.secure_cookies());
+        assert!(c.show().contains("tls_cert         = (none)"));
+    }
+
+    #[test]
+    fn tls_self_signed_excludes_cert_and_key() {
+        for (cert, key) in [
+            (Some("c.pem"), Some("k.pem")),
+            (Some("c.pem"), None),
+            (None, Some("k.pem")),
+        ] {
+            let e = Config::resolve(tls_overrides(cert, key, true), None)
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with("--tls-self-signed generates its own"), "{e}");
+        }
+        let c = Config::resolve(tls_overrides(None, None, true), None).unwrap();
+        assert_eq!(c.tls().unwrap(), Tls::SelfSigned);
+        assert_eq!(c.tls_self_signed.source, Source::Flag);
+        assert!(c.secure_cookies());
+        assert!(
+            c.show().contains("tls_self_signed  = yes ("),
+            "{}",
+            c.show()
+        );
+    }
+
+    #[test]
+    fn tls_from_the_config_file_and_public_url_must_be_https() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("w.toml");
+        std::fs::write(
+            &file,
+            "tls_cert = \"/etc/worktrack/cert.pem\"\ntls_key = \"/etc/worktrack/key.pem\"\n",
+        )
+        .unwrap();
+        let c = Config::resolve(Overrides::default(), Some(file.clone())).unwrap();
+        assert_eq!(
+            (c.tls_cert.source, c.tls_key.source),
+            (Source::File, Source::File)
+        );
+        assert!(matches!(c.tls().unwrap(), Tls::Files { .. }));
+        let e = Config::resolve(
+            Overrides {
+                public_url: Some(("http://wt.example.gov".into(), Source::Flag)),
+                ..Overrides::default()
+            },
+            Some(file.clone()),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("public_url:") && e.contains("https://"),
+            "{e}"
+        );
+        // Only the key in the file, the certificate forgotten: refused.
+        std::fs::write(&file, "tls_key = \"/etc/worktrack/key.pem\"\n").unwrap();
+        let e = Config::resolve(Overrides::default(), Some(file))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("tls_key is set"), "{e}");
+    }
 }
