@@ -88,6 +88,10 @@ pub struct Overrides {
     pub mail_from: Option<(String, Source)>,
     pub digest_hour: Option<(u8, Source)>,
     pub worker_jobs: Option<(usize, Source)>,
+    pub tls_cert: Option<(PathBuf, Source)>,
+    pub tls_key: Option<(PathBuf, Source)>,
+    /// `--tls-self-signed` (a flag only: it is for development).
+    pub tls_self_signed: bool,
 }
 
 /// `worktrack.toml`.
@@ -112,6 +116,8 @@ pub struct FileConfig {
     pub mail_from: Option<String>,
     pub digest_hour: Option<u8>,
     pub worker_jobs: Option<usize>,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -140,7 +146,24 @@ pub struct Config {
     /// Background jobs run at once by `serve` and `worker` (one OCR process each), plus a
     /// quick lane for profiling and page images.
     pub worker_jobs: Setting<usize>,
+    /// The certificate chain (PEM) the server serves HTTPS with; with `tls_key`.
+    pub tls_cert: Setting<Option<PathBuf>>,
+    /// The certificate's private key (PEM); with `tls_cert`.
+    pub tls_key: Setting<Option<PathBuf>>,
+    /// HTTPS with a generated certificate for localhost (`<data_dir>/tls`), for development.
+    pub tls_self_signed: Setting<bool>,
     pub config_file: Option<PathBuf>,
+}
+
+/// How the server is reached, from `tls_cert`, `tls_key` and `--tls-self-signed`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tls {
+    /// Plain HTTP (TLS, if any, is at a reverse proxy).
+    Off,
+    /// HTTPS with this certificate chain and key.
+    Files { cert: PathBuf, key: PathBuf },
+    /// HTTPS with the generated certificate in `<data_dir>/tls`.
+    SelfSigned,
 }
 
 /// [`pick`] for a setting without a default.
@@ -263,6 +286,19 @@ impl Config {
                 file.worker_jobs,
                 worktrack_pipeline::jobs::default_slots(),
             ),
+            tls_cert: pick_opt(over.tls_cert, file.tls_cert),
+            tls_key: pick_opt(over.tls_key, file.tls_key),
+            tls_self_signed: if over.tls_self_signed {
+                Setting {
+                    value: true,
+                    source: Source::Flag,
+                }
+            } else {
+                Setting {
+                    value: false,
+                    source: Source::Default,
+                }
+            },
             config_file: used,
         };
         config.validate()?;
@@ -303,7 +339,44 @@ impl Config {
         if !(1..=256).contains(&self.worker_jobs.value) {
             bail!("worker_jobs: must be from 1 to 256 jobs at once");
         }
+        if self.tls()? != Tls::Off
+            && self
+                .public_url
+                .value
+                .as_deref()
+                .is_some_and(|u| u.starts_with("http://"))
+        {
+            bail!("public_url: the server serves HTTPS itself (TLS is on): public_url must start with https://");
+        }
         Ok(())
+    }
+
+    /// Whether and how the server serves HTTPS itself: `tls_cert` and `tls_key` together, or
+    /// `--tls-self-signed` alone, or neither. The files are read when the server starts.
+    pub fn tls(&self) -> anyhow::Result<Tls> {
+        let self_signed = self.tls_self_signed.value;
+        if self_signed && (self.tls_cert.value.is_some() || self.tls_key.value.is_some()) {
+            bail!(
+                "--tls-self-signed generates its own certificate: leave out tls_cert and tls_key \
+                 (--tls-cert, --tls-key, WORKTRACK_TLS_CERT, WORKTRACK_TLS_KEY, the config file)"
+            );
+        }
+        match (&self.tls_cert.value, &self.tls_key.value) {
+            (Some(cert), Some(key)) => Ok(Tls::Files {
+                cert: cert.clone(),
+                key: key.clone(),
+            }),
+            (Some(_), None) => bail!(
+                "tls_cert is set: set tls_key too, the certificate's private key \
+                 (--tls-key, WORKTRACK_TLS_KEY or `tls_key` in the config file)"
+            ),
+            (None, Some(_)) => bail!(
+                "tls_key is set: set tls_cert too, the certificate chain \
+                 (--tls-cert, WORKTRACK_TLS_CERT or `tls_cert` in the config file)"
+            ),
+            (None, None) if self_signed => Ok(Tls::SelfSigned),
+            (None, None) => Ok(Tls::Off),
+        }
     }
 
     /// The digest mailer `smtp_url` and `mail_from` describe, checked (without contacting the
@@ -379,12 +452,14 @@ impl Config {
             .collect()
     }
 
-    /// Cookies get the `Secure` flag when the server is reached over TLS.
+    /// Cookies get the `Secure` flag (and responses HSTS) when the server is reached over TLS:
+    /// an https public URL, or TLS served by the server itself.
     pub fn secure_cookies(&self) -> bool {
         self.public_url
             .value
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"))
+            || self.tls().is_ok_and(|t| t != Tls::Off)
     }
 
     pub fn keys_dir(&self) -> PathBuf {
@@ -489,6 +564,29 @@ impl Config {
                 self.trusted_proxies.value.clone()
             },
             self.trusted_proxies.source,
+        );
+        for (name, setting) in [("tls_cert", &self.tls_cert), ("tls_key", &self.tls_key)] {
+            line(
+                name,
+                setting
+                    .value
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "(none)".into()),
+                setting.source,
+            );
+        }
+        line(
+            "tls_self_signed",
+            if self.tls_self_signed.value {
+                format!(
+                    "yes ({})",
+                    self.data_dir.value.join("tls").join("cert.pem").display()
+                )
+            } else {
+                "no".into()
+            },
+            self.tls_self_signed.source,
         );
         match &self.master_key {
             Some(_) => line(
@@ -732,6 +830,115 @@ mod tests {
             });
             assert!(e.starts_with("blob_store:"), "{bad}: {e}");
         }
+    }
+    fn tls_overrides(cert: Option<&str>, key: Option<&str>, self_signed: bool) -> Overrides {
+        Overrides {
+            tls_cert: cert.map(|c| (PathBuf::from(c), Source::Flag)),
+            tls_key: key.map(|k| (PathBuf::from(k), Source::Env)),
+            tls_self_signed: self_signed,
+            ..Overrides::default()
+        }
+    }
+
+    #[test]
+    fn tls_cert_and_key_go_together() {
+        let err = |over: Overrides| Config::resolve(over, None).unwrap_err().to_string();
+        let e = err(tls_overrides(Some("c.pem"), None, false));
+        assert!(
+            e.starts_with("tls_cert is set: set tls_key") && e.contains("WORKTRACK_TLS_KEY"),
+            "{e}"
+        );
+        let e = err(tls_overrides(None, Some("k.pem"), false));
+        assert!(
+            e.starts_with("tls_key is set: set tls_cert") && e.contains("WORKTRACK_TLS_CERT"),
+            "{e}"
+        );
+
+        let c = Config::resolve(tls_overrides(Some("c.pem"), Some("k.pem"), false), None).unwrap();
+        assert_eq!(
+            c.tls().unwrap(),
+            Tls::Files {
+                cert: "c.pem".into(),
+                key: "k.pem".into()
+            }
+        );
+        assert_eq!(
+            (c.tls_cert.source, c.tls_key.source),
+            (Source::Flag, Source::Env)
+        );
+        assert!(c.secure_cookies(), "TLS on: Secure cookies and HSTS");
+        let shown = c.show();
+        assert!(shown.contains("tls_cert         = c.pem"), "{shown}");
+        assert!(
+            shown.lines().any(|l| l.starts_with("tls_key ")
+                && l.contains("k.pem")
+                && l.ends_with("# environment")),
+            "{shown}"
+        );
+
+        let c = Config::resolve(Overrides::default(), None).unwrap();
+        assert_eq!(c.tls().unwrap(), Tls::Off);
+        assert!(!c.secure_cookies());
+        assert!(c.show().contains("tls_cert         = (none)"));
+    }
+
+    #[test]
+    fn tls_self_signed_excludes_cert_and_key() {
+        for (cert, key) in [
+            (Some("c.pem"), Some("k.pem")),
+            (Some("c.pem"), None),
+            (None, Some("k.pem")),
+        ] {
+            let e = Config::resolve(tls_overrides(cert, key, true), None)
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with("--tls-self-signed generates its own"), "{e}");
+        }
+        let c = Config::resolve(tls_overrides(None, None, true), None).unwrap();
+        assert_eq!(c.tls().unwrap(), Tls::SelfSigned);
+        assert_eq!(c.tls_self_signed.source, Source::Flag);
+        assert!(c.secure_cookies());
+        assert!(
+            c.show().contains("tls_self_signed  = yes ("),
+            "{}",
+            c.show()
+        );
+    }
+
+    #[test]
+    fn tls_from_the_config_file_and_public_url_must_be_https() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("w.toml");
+        std::fs::write(
+            &file,
+            "tls_cert = \"/etc/worktrack/cert.pem\"\ntls_key = \"/etc/worktrack/key.pem\"\n",
+        )
+        .unwrap();
+        let c = Config::resolve(Overrides::default(), Some(file.clone())).unwrap();
+        assert_eq!(
+            (c.tls_cert.source, c.tls_key.source),
+            (Source::File, Source::File)
+        );
+        assert!(matches!(c.tls().unwrap(), Tls::Files { .. }));
+        let e = Config::resolve(
+            Overrides {
+                public_url: Some(("http://wt.example.gov".into(), Source::Flag)),
+                ..Overrides::default()
+            },
+            Some(file.clone()),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("public_url:") && e.contains("https://"),
+            "{e}"
+        );
+        // Only the key in the file, the certificate forgotten: refused.
+        std::fs::write(&file, "tls_key = \"/etc/worktrack/key.pem\"\n").unwrap();
+        let e = Config::resolve(Overrides::default(), Some(file))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("tls_key is set"), "{e}");
     }
 }
 

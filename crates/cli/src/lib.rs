@@ -11,3 +11,4 @@ pub mod ocr_bench;
 pub mod profile;
 pub mod queue_bench;
 pub mod server;
+pub mod tls;

@@ -130,6 +130,16 @@ struct ServeArgs {
     /// Background jobs run at once (default: the number of cores).
     #[arg(long = "jobs", env = "WORKTRACK_WORKER_JOBS")]
     worker_jobs: Option<usize>,
+    /// Serve HTTPS with this certificate chain (PEM); with --tls-key.
+    #[arg(long, env = "WORKTRACK_TLS_CERT", value_name = "PEM")]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM); with --tls-cert.
+    #[arg(long, env = "WORKTRACK_TLS_KEY", value_name = "PEM")]
+    tls_key: Option<PathBuf>,
+    /// Serve HTTPS with a self-signed certificate for localhost, generated into
+    /// <data_dir>/tls on first use (development only).
+    #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
+    tls_self_signed: bool,
     /// Watch a scanner folder for an office, as CODE=DIR (repeatable).
     #[arg(long = "hot-folder", value_name = "CODE=DIR")]
     hot_folder: Vec<String>,
@@ -254,6 +264,9 @@ fn overrides(
             m,
             "worker_jobs",
         ),
+        tls_cert: s.and_then(|s| with_source(s.tls_cert.clone(), m, "tls_cert")),
+        tls_key: s.and_then(|s| with_source(s.tls_key.clone(), m, "tls_key")),
+        tls_self_signed: s.is_some_and(|s| s.tls_self_signed),
     }
 }
 
@@ -342,6 +355,11 @@ async fn run() -> anyhow::Result<ExitCode> {
         demo::documents(args).await?;
         return Ok(ExitCode::SUCCESS);
     }
+    // The certificate is read (or generated) before anything starts: a bad one stops here.
+    let tls = match cli.command {
+        Command::Serve(_) => worktrack::tls::acceptor(&config)?,
+        _ => None,
+    };
     let store = server::open_store(&config).await?;
     if matches!(cli.command, Command::Serve(_) | Command::Demo(_)) {
         if let Some(password) = server::ensure_admin(&store).await? {
@@ -360,11 +378,13 @@ async fn run() -> anyhow::Result<ExitCode> {
                 config.max_upload_bytes.value,
             )
             .await?;
-            let running = server::start(
+            let (acceptor, cert) = tls.unzip();
+            let running = server::start_with_tls(
                 &config.listen.value,
                 intake,
                 server::web_config(&config),
                 config.worker_jobs.value,
+                acceptor,
             )
             .await?;
             let checkpoints = worktrack_store::CheckpointWriter::start(
@@ -387,6 +407,13 @@ async fn run() -> anyhow::Result<ExitCode> {
                 running.url(),
                 store.backend().name()
             );
+            if let Some(cert) = cert {
+                println!(
+                    "Serving HTTPS with the certificate {} (trust it with e.g. curl --cacert {}).",
+                    cert.display(),
+                    cert.display()
+                );
+            }
             folders::shutdown_signal().await?;
             tracing::info!("shutting down");
             running.stop().await?;

@@ -140,6 +140,8 @@ pub fn checkpoint_log(config: &Config) -> anyhow::Result<CheckpointLog> {
 /// A server running on a background task.
 pub struct Running {
     pub addr: SocketAddr,
+    /// Whether it serves HTTPS itself.
+    pub tls: bool,
     shutdown: Option<oneshot::Sender<()>>,
     workers: tokio::sync::watch::Sender<bool>,
     handle: JoinHandle<std::io::Result<()>>,
@@ -147,7 +149,8 @@ pub struct Running {
 
 impl Running {
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Sends managers their daily digests of overdue work through `mailer`, until the server
@@ -196,6 +199,17 @@ pub async fn start(
     web: WebConfig,
     worker_jobs: usize,
 ) -> anyhow::Result<Running> {
+    start_with_tls(listen, intake, web, worker_jobs, None).await
+}
+
+/// [`start`], serving HTTPS itself when given a TLS acceptor (`crate::tls::acceptor`).
+pub async fn start_with_tls(
+    listen: &str,
+    intake: Intake,
+    web: WebConfig,
+    worker_jobs: usize,
+    tls: Option<worktrack_web::TlsAcceptor>,
+) -> anyhow::Result<Running> {
     let listener = TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -209,11 +223,19 @@ pub async fn start(
         format!("serve-{}", std::process::id()),
         stop,
     ));
-    let handle = tokio::spawn(worktrack_web::serve(listener, state, async move {
+    let shutdown = async move {
         let _ = rx.await;
-    }));
+    };
+    let serves_tls = tls.is_some();
+    let handle = match tls {
+        Some(acceptor) => tokio::spawn(worktrack_web::serve_tls(
+            listener, acceptor, state, shutdown,
+        )),
+        None => tokio::spawn(worktrack_web::serve(listener, state, shutdown)),
+    };
     Ok(Running {
         addr,
+        tls: serves_tls,
         shutdown: Some(tx),
         workers,
         handle,

@@ -15,11 +15,13 @@ mod pages;
 mod password;
 mod routes;
 mod state;
+mod tls;
 mod uploads;
 
 pub use password::{generate_password, hash_password, verify_password};
 pub use routes::Route;
 pub use state::{AppState, WebConfig};
+pub use tls::{serve_tls, tls_acceptor, TlsAcceptor, TlsError};
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;

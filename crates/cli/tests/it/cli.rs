@@ -4,7 +4,7 @@ use crate::support::*;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-fn worktrack(dir: &std::path::Path) -> Command {
+pub(crate) fn worktrack(dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_worktrack"));
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())

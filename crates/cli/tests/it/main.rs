@@ -29,4 +29,5 @@ mod scoping;
 mod screenshots;
 mod ssn_privacy;
 mod support;
+mod tls;
 mod work;
