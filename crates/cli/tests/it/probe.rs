@@ -56,8 +56,10 @@ async fn schemathesis_finds_no_server_error_and_no_answer_outside_the_document()
             "positive_data_acceptance,negative_data_rejection",
             "--max-examples",
             "100",
+            // One worker: CPython 3.11 can raise "AST constructor recursion depth mismatch"
+            // from schemathesis's threads when two build code at once (python/cpython#106905).
             "--workers",
-            "2",
+            "1",
             "--seed",
             &seed,
             "--exclude-path-regex",
