@@ -408,12 +408,15 @@ impl TimeZone {
 /// Every abbreviation the time-zone database gives the zones of [`OFFICE_TIME_ZONES`], past and
 /// present (war and peace time `EWT`/`EPT`, Alaska–Hawaii `AHST`, Guam's `GST`, local mean time
 /// `LMT` …): [`TimeZone::abbreviation`] hands out these `'static` copies.
+#[rustfmt::skip]
 const ZONE_ABBREVIATIONS: &[&str] = &[
+    // Today's.
     "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "AKST", "AKDT", "HST", "HDT", "AST",
-    "ADT", "ChST", "SST", // today's
-    "EWT", "EPT", "CWT", "CPT", "MWT", "MPT", "PWT", "PPT", "AWT", "APT", "HWT",
-    "HPT", // 1942-45
-    "AHST", "AHDT", "YST", "GST", "GDT", "+09", "LMT", "UTC", // older, and UTC as a stand-in
+    "ADT", "ChST", "SST",
+    // War and peace time, 1942-45.
+    "EWT", "EPT", "CWT", "CPT", "MWT", "MPT", "PWT", "PPT", "AWT", "APT", "HWT", "HPT",
+    // Older, and UTC (jiff's stand-in for a zone it would not know).
+    "AHST", "AHDT", "YST", "GST", "GDT", "+09", "LMT", "UTC",
 ];
 
 #[cfg(test)]
