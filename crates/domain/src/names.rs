@@ -354,102 +354,70 @@ mod more_tests {
 }
 
 impl TimeZone {
-    /// Hours from UTC outside daylight-saving time, and whether the zone observes it.
-    fn standard_offset(self) -> (i64, bool) {
-        match self.0 {
-            "America/New_York" => (-5, true),
-            "America/Chicago" => (-6, true),
-            "America/Denver" => (-7, true),
-            "America/Phoenix" => (-7, false),
-            "America/Los_Angeles" => (-8, true),
-            "America/Anchorage" => (-9, true),
-            "Pacific/Honolulu" => (-10, false),
-            "America/Puerto_Rico" | "America/St_Thomas" => (-4, false),
-            "Pacific/Guam" => (10, false),
-            _ => (-11, false), // Pacific/Pago_Pago
-        }
+    /// The zone's rules from the IANA time-zone database bundled into the binary (jiff's
+    /// `tzdb-bundle-always`, never /usr/share/zoneinfo), so every machine gives the same answer.
+    /// Every name in [`OFFICE_TIME_ZONES`] is in the database (tested); UTC would stand in for
+    /// one that were not.
+    fn rules(self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZoneDatabase::bundled()
+            .get(self.0)
+            .unwrap_or(jiff::tz::TimeZone::UTC)
     }
 
-    /// The office's calendar date at the instant `unix_ms`, under the U.S. daylight-saving rule
-    /// (second Sunday of March 02:00 to first Sunday of November 02:00 local time) — enough for
-    /// the eleven zones of [`OFFICE_TIME_ZONES`] without a time-zone database.
+    /// The instant `unix_ms`, to the second (an instant out of range counts as the epoch).
+    fn instant(unix_ms: i64) -> (time::OffsetDateTime, jiff::Timestamp) {
+        let utc = time::OffsetDateTime::from_unix_timestamp(unix_ms.div_euclid(1000))
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        let at = jiff::Timestamp::from_second(utc.unix_timestamp())
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        (utc, at)
+    }
+
+    /// The office's calendar date at the instant `unix_ms`, by the time-zone database's rules
+    /// for the zone (daylight-saving time as it was in force on that date).
     pub fn local_date(self, unix_ms: i64) -> time::Date {
         self.local_time(unix_ms).date()
     }
 
     /// The office's wall-clock date and time at the instant `unix_ms` (see [`Self::local_date`]).
     pub fn local_time(self, unix_ms: i64) -> time::PrimitiveDateTime {
-        self.local_time_and_dst(unix_ms).0
+        let (utc, at) = Self::instant(unix_ms);
+        let seconds = self.rules().to_offset(at).seconds();
+        let local = time::UtcOffset::from_whole_seconds(seconds)
+            .ok()
+            .and_then(|offset| utc.checked_to_offset(offset))
+            .unwrap_or(utc);
+        time::PrimitiveDateTime::new(local.date(), local.time())
     }
 
     /// The zone's abbreviation at the instant `unix_ms` (`EST` or `EDT`, `HST`, `ChST`), so a
-    /// time shown to people says which clock it is on.
+    /// time shown to people says which clock it is on. It is the database's; one that is not in
+    /// [`ZONE_ABBREVIATIONS`] (never the case for the office zones, tested) gives the zone's name.
     pub fn abbreviation(self, unix_ms: i64) -> &'static str {
-        let dst = self.local_time_and_dst(unix_ms).1;
-        match (self.0, dst) {
-            ("America/New_York", false) => "EST",
-            ("America/New_York", true) => "EDT",
-            ("America/Chicago", false) => "CST",
-            ("America/Chicago", true) => "CDT",
-            ("America/Denver" | "America/Phoenix", false) => "MST",
-            ("America/Denver", true) => "MDT",
-            ("America/Los_Angeles", false) => "PST",
-            ("America/Los_Angeles", true) => "PDT",
-            ("America/Anchorage", false) => "AKST",
-            ("America/Anchorage", true) => "AKDT",
-            ("Pacific/Honolulu", _) => "HST",
-            ("America/Puerto_Rico" | "America/St_Thomas", _) => "AST",
-            ("Pacific/Guam", _) => "ChST",
-            _ => "SST",
-        }
-    }
-
-    /// Wall-clock time and whether daylight-saving time is in force.
-    fn local_time_and_dst(self, unix_ms: i64) -> (time::PrimitiveDateTime, bool) {
-        let (std_hours, dst) = self.standard_offset();
-        let utc = time::OffsetDateTime::from_unix_timestamp(unix_ms.div_euclid(1000))
-            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-        let standard = utc + time::Duration::hours(std_hours);
-        let standard_wall = time::PrimitiveDateTime::new(standard.date(), standard.time());
-        if !dst {
-            return (standard_wall, false);
-        }
-        let year = standard.year();
-        let sunday = |month: time::Month, n: u8| {
-            time::Date::from_calendar_date(year, month, 1)
-                .ok()
-                .and_then(|first| {
-                    let offset = (7 - first.weekday().number_days_from_sunday()) % 7;
-                    first.checked_add(time::Duration::days(
-                        i64::from(offset) + 7 * i64::from(n - 1),
-                    ))
-                })
-        };
-        // Compare in local standard time: DST runs from 02:00 standard on the start day to
-        // 01:00 standard (02:00 daylight) on the end day.
-        let in_dst = match (
-            sunday(time::Month::March, 2),
-            sunday(time::Month::November, 1),
-        ) {
-            (Some(start), Some(end)) => {
-                let start = start.midnight().assume_utc() + time::Duration::hours(2);
-                let end = end.midnight().assume_utc() + time::Duration::hours(1);
-                let local = standard.date().midnight().assume_utc()
-                    + time::Duration::seconds(
-                        i64::from(standard.time().hour()) * 3600
-                            + i64::from(standard.time().minute()) * 60,
-                    );
-                local >= start && local < end
-            }
-            _ => false,
-        };
-        if in_dst {
-            (standard_wall + time::Duration::hours(1), true)
-        } else {
-            (standard_wall, false)
-        }
+        let (_, at) = Self::instant(unix_ms);
+        let rules = self.rules();
+        let info = rules.to_offset_info(at);
+        ZONE_ABBREVIATIONS
+            .iter()
+            .find(|a| **a == info.abbreviation())
+            .copied()
+            .unwrap_or(self.0)
     }
 }
+
+/// Every abbreviation the time-zone database gives the zones of [`OFFICE_TIME_ZONES`], past and
+/// present (war and peace time `EWT`/`EPT`, Alaska–Hawaii `AHST`, Guam's `GST`, local mean time
+/// `LMT` …): [`TimeZone::abbreviation`] hands out these `'static` copies.
+#[rustfmt::skip]
+const ZONE_ABBREVIATIONS: &[&str] = &[
+    // Today's.
+    "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "AKST", "AKDT", "HST", "HDT", "AST",
+    "ADT", "ChST", "SST",
+    // War and peace time, 1942-45.
+    "EWT", "EPT", "CWT", "CPT", "MWT", "MPT", "PWT", "PPT", "AWT", "APT", "HWT", "HPT",
+    // Older, and UTC (jiff's stand-in for a zone it would not know).
+    "AHST", "AHDT", "YST", "GST", "GDT", "+09", "LMT", "UTC",
+];
 
 #[cfg(test)]
 mod zone_tests {
@@ -502,6 +470,177 @@ mod zone_tests {
             ny.local_date(ms(datetime!(2026-11-01 04:30 UTC))),
             date!(2026 - 11 - 01)
         ); // 00:30 EDT
+    }
+
+    #[test]
+    fn every_office_zone_is_in_the_bundled_database() {
+        let db = jiff::tz::TimeZoneDatabase::bundled();
+        for name in OFFICE_TIME_ZONES {
+            assert!(
+                db.get(name).is_ok(),
+                "{name} is not in the time-zone database"
+            );
+            assert_eq!(TimeZone::parse(name).unwrap().as_str(), name);
+        }
+    }
+
+    /// Every abbreviation the database has for an office zone, from 1850 to 2100, is one that
+    /// [`TimeZone::abbreviation`] can hand out (none falls back to the zone's name).
+    #[test]
+    fn every_abbreviation_of_an_office_zone_is_known() {
+        let db = jiff::tz::TimeZoneDatabase::bundled();
+        let from = jiff::Timestamp::from_second(-3_786_825_600).unwrap(); // 1850-01-01
+        let until = jiff::Timestamp::from_second(4_102_444_800).unwrap(); // 2100-01-01
+        let mut missing = Vec::new();
+        for name in OFFICE_TIME_ZONES {
+            let rules = db.get(name).unwrap();
+            let first = rules.to_offset_info(from);
+            let mut seen = vec![first.abbreviation().to_string()];
+            for t in rules.following(from) {
+                if t.timestamp() > until {
+                    break;
+                }
+                seen.push(t.abbreviation().to_string());
+            }
+            missing.extend(
+                seen.into_iter()
+                    .filter(|a| !ZONE_ABBREVIATIONS.contains(&a.as_str()))
+                    .map(|a| format!("{name}: {a}")),
+            );
+        }
+        missing.sort();
+        missing.dedup();
+        assert!(missing.is_empty(), "not in ZONE_ABBREVIATIONS: {missing:?}");
+    }
+
+    /// Daylight-saving time starts and ends at 02:00 local time, 2026 on March 8 and November 1,
+    /// 2027 on March 14 and November 7. Each row: the zone, the instant of the change, the wall
+    /// clock a second before and at it, and the abbreviations before and after.
+    #[test]
+    fn daylight_saving_edges_2026_and_2027() {
+        #[rustfmt::skip]
+        let edges = [
+            ("America/New_York", datetime!(2026-03-08 07:00 UTC), datetime!(2026-03-08 01:59:59), datetime!(2026-03-08 03:00), "EST", "EDT"),
+            ("America/New_York", datetime!(2026-11-01 06:00 UTC), datetime!(2026-11-01 01:59:59), datetime!(2026-11-01 01:00), "EDT", "EST"),
+            ("America/New_York", datetime!(2027-03-14 07:00 UTC), datetime!(2027-03-14 01:59:59), datetime!(2027-03-14 03:00), "EST", "EDT"),
+            ("America/New_York", datetime!(2027-11-07 06:00 UTC), datetime!(2027-11-07 01:59:59), datetime!(2027-11-07 01:00), "EDT", "EST"),
+            ("America/Chicago", datetime!(2026-03-08 08:00 UTC), datetime!(2026-03-08 01:59:59), datetime!(2026-03-08 03:00), "CST", "CDT"),
+            ("America/Chicago", datetime!(2026-11-01 07:00 UTC), datetime!(2026-11-01 01:59:59), datetime!(2026-11-01 01:00), "CDT", "CST"),
+            ("America/Chicago", datetime!(2027-03-14 08:00 UTC), datetime!(2027-03-14 01:59:59), datetime!(2027-03-14 03:00), "CST", "CDT"),
+            ("America/Chicago", datetime!(2027-11-07 07:00 UTC), datetime!(2027-11-07 01:59:59), datetime!(2027-11-07 01:00), "CDT", "CST"),
+            ("America/Denver", datetime!(2026-03-08 09:00 UTC), datetime!(2026-03-08 01:59:59), datetime!(2026-03-08 03:00), "MST", "MDT"),
+            ("America/Denver", datetime!(2026-11-01 08:00 UTC), datetime!(2026-11-01 01:59:59), datetime!(2026-11-01 01:00), "MDT", "MST"),
+            ("America/Denver", datetime!(2027-03-14 09:00 UTC), datetime!(2027-03-14 01:59:59), datetime!(2027-03-14 03:00), "MST", "MDT"),
+            ("America/Denver", datetime!(2027-11-07 08:00 UTC), datetime!(2027-11-07 01:59:59), datetime!(2027-11-07 01:00), "MDT", "MST"),
+            ("America/Los_Angeles", datetime!(2026-03-08 10:00 UTC), datetime!(2026-03-08 01:59:59), datetime!(2026-03-08 03:00), "PST", "PDT"),
+            ("America/Los_Angeles", datetime!(2026-11-01 09:00 UTC), datetime!(2026-11-01 01:59:59), datetime!(2026-11-01 01:00), "PDT", "PST"),
+            ("America/Los_Angeles", datetime!(2027-03-14 10:00 UTC), datetime!(2027-03-14 01:59:59), datetime!(2027-03-14 03:00), "PST", "PDT"),
+            ("America/Los_Angeles", datetime!(2027-11-07 09:00 UTC), datetime!(2027-11-07 01:59:59), datetime!(2027-11-07 01:00), "PDT", "PST"),
+            ("America/Anchorage", datetime!(2026-03-08 11:00 UTC), datetime!(2026-03-08 01:59:59), datetime!(2026-03-08 03:00), "AKST", "AKDT"),
+            ("America/Anchorage", datetime!(2026-11-01 10:00 UTC), datetime!(2026-11-01 01:59:59), datetime!(2026-11-01 01:00), "AKDT", "AKST"),
+            ("America/Anchorage", datetime!(2027-03-14 11:00 UTC), datetime!(2027-03-14 01:59:59), datetime!(2027-03-14 03:00), "AKST", "AKDT"),
+            ("America/Anchorage", datetime!(2027-11-07 10:00 UTC), datetime!(2027-11-07 01:59:59), datetime!(2027-11-07 01:00), "AKDT", "AKST"),
+            // No daylight-saving time: the same instants as Denver's, Honolulu's and San Juan's
+            // clocks go straight on.
+            ("America/Phoenix", datetime!(2026-03-08 09:00 UTC), datetime!(2026-03-08 01:59:59), datetime!(2026-03-08 02:00), "MST", "MST"),
+            ("America/Phoenix", datetime!(2027-11-07 08:00 UTC), datetime!(2027-11-07 00:59:59), datetime!(2027-11-07 01:00), "MST", "MST"),
+            ("Pacific/Honolulu", datetime!(2026-03-08 12:00 UTC), datetime!(2026-03-08 01:59:59), datetime!(2026-03-08 02:00), "HST", "HST"),
+            ("Pacific/Honolulu", datetime!(2027-11-07 11:00 UTC), datetime!(2027-11-07 00:59:59), datetime!(2027-11-07 01:00), "HST", "HST"),
+            ("America/Puerto_Rico", datetime!(2026-03-08 06:00 UTC), datetime!(2026-03-08 01:59:59), datetime!(2026-03-08 02:00), "AST", "AST"),
+            ("America/Puerto_Rico", datetime!(2027-11-07 05:00 UTC), datetime!(2027-11-07 00:59:59), datetime!(2027-11-07 01:00), "AST", "AST"),
+            ("America/St_Thomas", datetime!(2026-03-08 06:00 UTC), datetime!(2026-03-08 01:59:59), datetime!(2026-03-08 02:00), "AST", "AST"),
+        ];
+        for (zone, change, before, after, abbr_before, abbr_after) in edges {
+            let tz = TimeZone::parse(zone).unwrap();
+            let at = ms(change);
+            assert_eq!(tz.local_time(at - 1000), before, "{zone} before {change}");
+            assert_eq!(tz.local_time(at), after, "{zone} at {change}");
+            assert_eq!(
+                tz.abbreviation(at - 1000),
+                abbr_before,
+                "{zone} before {change}"
+            );
+            assert_eq!(tz.abbreviation(at), abbr_after, "{zone} at {change}");
+            assert_eq!(tz.local_date(at), after.date(), "{zone} at {change}");
+        }
+    }
+
+    /// Summer and winter wall clocks of every office zone, 2026 and 2027.
+    #[test]
+    fn summer_and_winter_offsets_of_every_office_zone() {
+        #[rustfmt::skip]
+        let zones = [
+            // zone, winter offset and abbreviation, summer offset and abbreviation (hours)
+            ("America/New_York", -5, "EST", -4, "EDT"),
+            ("America/Chicago", -6, "CST", -5, "CDT"),
+            ("America/Denver", -7, "MST", -6, "MDT"),
+            ("America/Phoenix", -7, "MST", -7, "MST"),
+            ("America/Los_Angeles", -8, "PST", -7, "PDT"),
+            ("America/Anchorage", -9, "AKST", -8, "AKDT"),
+            ("Pacific/Honolulu", -10, "HST", -10, "HST"),
+            ("America/Puerto_Rico", -4, "AST", -4, "AST"),
+            ("America/St_Thomas", -4, "AST", -4, "AST"),
+            ("Pacific/Guam", 10, "ChST", 10, "ChST"),
+            ("Pacific/Pago_Pago", -11, "SST", -11, "SST"),
+        ];
+        assert_eq!(zones.len(), OFFICE_TIME_ZONES.len());
+        for (zone, winter, winter_abbr, summer, summer_abbr) in zones {
+            let tz = TimeZone::parse(zone).unwrap();
+            for utc in [
+                datetime!(2026-01-15 12:00 UTC),
+                datetime!(2026-12-15 12:00 UTC),
+                datetime!(2027-02-01 12:00 UTC),
+            ] {
+                let local = utc + time::Duration::hours(winter);
+                assert_eq!(
+                    tz.local_time(ms(utc)),
+                    time::PrimitiveDateTime::new(local.date(), local.time()),
+                    "{zone} {utc}"
+                );
+                assert_eq!(tz.abbreviation(ms(utc)), winter_abbr, "{zone} {utc}");
+            }
+            for utc in [
+                datetime!(2026-07-15 12:00 UTC),
+                datetime!(2027-08-01 12:00 UTC),
+            ] {
+                let local = utc + time::Duration::hours(summer);
+                assert_eq!(
+                    tz.local_time(ms(utc)),
+                    time::PrimitiveDateTime::new(local.date(), local.time()),
+                    "{zone} {utc}"
+                );
+                assert_eq!(tz.abbreviation(ms(utc)), summer_abbr, "{zone} {utc}");
+            }
+        }
+    }
+
+    /// Before 2007 daylight-saving time ran from the first Sunday in April to the last Sunday in
+    /// October (2006: April 2 to October 29): a rule written for today's dates gets these wrong.
+    #[test]
+    fn dates_before_the_2007_rule_change_follow_the_rule_then() {
+        let ny = TimeZone::parse("America/New_York").unwrap();
+        let chicago = TimeZone::parse("America/Chicago").unwrap();
+        #[rustfmt::skip]
+        let rows = [
+            (ny, datetime!(2006-03-20 12:00 UTC), datetime!(2006-03-20 07:00), "EST"),
+            (ny, datetime!(2006-04-01 12:00 UTC), datetime!(2006-04-01 07:00), "EST"),
+            (ny, datetime!(2006-04-02 06:59:59 UTC), datetime!(2006-04-02 01:59:59), "EST"),
+            (ny, datetime!(2006-04-02 07:00 UTC), datetime!(2006-04-02 03:00), "EDT"),
+            (ny, datetime!(2006-10-29 05:59:59 UTC), datetime!(2006-10-29 01:59:59), "EDT"),
+            (ny, datetime!(2006-10-29 06:00 UTC), datetime!(2006-10-29 01:00), "EST"),
+            (ny, datetime!(2006-11-01 12:00 UTC), datetime!(2006-11-01 07:00), "EST"),
+            (chicago, datetime!(2006-04-01 12:00 UTC), datetime!(2006-04-01 06:00), "CST"),
+            (chicago, datetime!(2006-10-30 05:30 UTC), datetime!(2006-10-29 23:30), "CST"),
+        ];
+        for (tz, utc, local, abbr) in rows {
+            assert_eq!(tz.local_time(ms(utc)), local, "{} {utc}", tz.as_str());
+            assert_eq!(tz.abbreviation(ms(utc)), abbr, "{} {utc}", tz.as_str());
+        }
+        // 2006-04-01 at 23:30 in New York is 04:30 UTC on April 2 (EST, -5).
+        assert_eq!(
+            ny.local_date(ms(datetime!(2006-04-02 04:30 UTC))),
+            date!(2006 - 04 - 01)
+        );
     }
 }
 
