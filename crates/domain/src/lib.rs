@@ -1,8 +1,16 @@
-//! WorkTrack's domain: the types and rules of the product — roles and what they may see, office
-//! codes, user names, SSN validity and masking, password policy.
+//! WorkTrack's domain: the types and rules of the product, as pure functions with table tests.
 //!
-//! This crate owns rules only. It does no IO, no async and no logging; every value type here is
-//! valid by construction (parse, don't validate), so the layers above never re-check it.
+//! It owns: roles and the offices each may see (`role`, `access`); names, codes, e-mail
+//! addresses, passwords and office time zones (`names`); SSN validity and masking (`ssn`); the
+//! business-day calendar and federal holidays (`calendar`); the document catalogue (`catalogue`);
+//! field extraction and the classifier that profiles documents (`extract`, `classifier`,
+//! `workbench`); work items' states, moves, priorities and deadlines (`work`); analysts' figures
+//! and their small-group rule (`aggregate`); reading progress (`reading`); sign-in delays
+//! (`throttle`); same-site return addresses (`links`).
+//!
+//! It must not do IO, async or logging, nor know of SQL, HTTP or files: store, web and pipeline
+//! call these rules and never write one again. Every value type is valid by construction
+//! (parse, don't validate), so the layers above never re-check it.
 
 pub mod access;
 pub mod aggregate;

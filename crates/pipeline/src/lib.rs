@@ -7,8 +7,12 @@
 //! external programs only: no database, no HTTP. `intake` and `previews` put them to work for
 //! the store — take a file in, make page images — so the web layer, the hot folder and the
 //! import all share one path. Nothing here speaks HTTP. Every external program runs through
-//! [`process::run`]. `corpus` writes labelled synthetic documents for tests, benchmarks and
-//! the demo.
+//! [`process::run`]. `jobs` runs the background work (reading, page images, profiling) with
+//! leases and retries; `digest` writes and sends the managers' daily overdue digest. `corpus`
+//! writes labelled synthetic documents for tests, benchmarks and the demo.
+//!
+//! It must not speak HTTP, render pages, or decide access: every read and write goes through
+//! the store with the acting user's `Viewer`.
 
 pub mod corpus;
 pub mod digest;

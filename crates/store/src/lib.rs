@@ -4,7 +4,13 @@
 //! It owns the schema and its migrations, the master key and what is derived from it (SSN
 //! encryption and blind index), the hash-chained audit log and office scoping of business data:
 //! every read of an office-owned record goes through a [`Viewer`] and is checked and audited
-//! here, never in a handler. It knows nothing of HTTP or HTML.
+//! here, never in a handler. It also owns the encrypted, content-addressed blob store (a local
+//! folder or S3, `blobs`, `s3`), unfinished uploads' encrypted parts (`parts`), the job queue
+//! the workers take from (`jobs`), the digests' claims (`digest`), signed audit checkpoints
+//! (`checkpoints`) and the in-memory copies of reference data (`refcache`).
+//!
+//! It must not know of HTTP or HTML, run external programs, or decide a rule the domain crate
+//! states: it asks the domain and enforces the answer.
 
 mod aggregates;
 mod audit;

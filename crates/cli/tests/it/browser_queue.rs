@@ -7,16 +7,7 @@ use crate::browser::Browser;
 use crate::support::*;
 use serde_json::json;
 use worktrack_domain::work::{Action, Priority};
-use worktrack_store::{NewWorkItem, Viewer};
-
-async fn viewer(app: &TestApp, username: &str) -> Viewer {
-    let user = app.store.user_by_username(username).await.unwrap();
-    let area = match user.office_id {
-        Some(id) => app.store.area_office_ids(id).await.unwrap(),
-        None => Vec::new(),
-    };
-    Viewer::for_user(&user, &area)
-}
+use worktrack_store::NewWorkItem;
 
 #[tokio::test]
 async fn browser_the_queue_fits_1366_and_390_pixels_and_the_first_item_is_a_few_tabs_away() {

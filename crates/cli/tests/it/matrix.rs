@@ -37,7 +37,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 use worktrack_domain::work::Priority;
 use worktrack_domain::{PersonName, Role};
-use worktrack_store::{Actor, NewClaimant, NewWorkItem, Viewer};
+use worktrack_store::{Actor, NewClaimant, NewWorkItem};
 
 const ROLES: [(&str, Role); 6] = [
     ("employee.a", Role::Employee),
@@ -285,15 +285,6 @@ const PEOPLE: [&str; 9] = [
     "Casey Example",
     "Pat Example",
 ];
-
-async fn viewer(app: &TestApp, username: &str) -> Viewer {
-    let user = app.store.user_by_username(username).await.unwrap();
-    let area = match user.office_id {
-        Some(id) => app.store.area_office_ids(id).await.unwrap(),
-        None => Vec::new(),
-    };
-    Viewer::for_user(&user, &area)
-}
 
 async fn work_item(app: &TestApp, office: &str, by: &str) -> i64 {
     let office = app.store.office_by_code(office).await.unwrap();

@@ -8,16 +8,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use worktrack_domain::work::Priority;
 use worktrack_domain::Role;
-use worktrack_store::{Actor, NewWorkItem, Office, Viewer};
-
-async fn viewer(app: &TestApp, username: &str) -> Viewer {
-    let user = app.store.user_by_username(username).await.unwrap();
-    let area = match user.office_id {
-        Some(id) => app.store.area_office_ids(id).await.unwrap(),
-        None => Vec::new(),
-    };
-    Viewer::for_user(&user, &area)
-}
+use worktrack_store::{Actor, NewWorkItem, Office};
 
 async fn item(app: &TestApp, office: &Office, by: &str, days_ago: i64) {
     app.store

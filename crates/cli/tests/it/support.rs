@@ -392,6 +392,16 @@ pub struct Cast {
     pub n2: Office,
 }
 
+/// The store's view of `username`: their role, office and area, as the server builds it.
+pub async fn viewer(app: &TestApp, username: &str) -> worktrack_store::Viewer {
+    let user = app.store.user_by_username(username).await.unwrap();
+    let area = match user.office_id {
+        Some(id) => app.store.area_office_ids(id).await.unwrap(),
+        None => Vec::new(),
+    };
+    worktrack_store::Viewer::for_user(&user, &area)
+}
+
 /// Counts rows of a table (to show a refused request changed nothing).
 pub async fn count(app: &TestApp, table: &str) -> i64 {
     // Tests only: the table name is a literal from the test code.

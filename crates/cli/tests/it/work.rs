@@ -11,15 +11,6 @@ use worktrack_domain::work::Priority;
 use worktrack_domain::{PersonName, Role, Skill, Username};
 use worktrack_store::{Actor, NewUser, NewWorkItem, Office, User, Viewer, WorkItem};
 
-async fn viewer(app: &TestApp, username: &str) -> Viewer {
-    let user = app.store.user_by_username(username).await.unwrap();
-    let area = match user.office_id {
-        Some(id) => app.store.area_office_ids(id).await.unwrap(),
-        None => Vec::new(),
-    };
-    Viewer::for_user(&user, &area)
-}
-
 async fn item(app: &TestApp, office: &Office, by: &str, workload: &str, title: &str) -> WorkItem {
     app.store
         .create_work_item(
