@@ -7,12 +7,11 @@
 //! external programs only: no database, no HTTP. `intake` and `previews` put them to work for
 //! the store — take a file in, make page images — so the web layer, the hot folder and the
 //! import all share one path. Nothing here speaks HTTP. Every external program runs through
-//! [`process::run`]. `corpus` writes labelled synthetic documents for tests, benchmarks and
-//! the demo.
+//! [`process::run`]. Generated documents for tests, benchmarks and the demo are in the
+//! `worktrack-corpus` crate, which builds on this one.
 
-pub mod corpus;
 pub mod digest;
-mod headers;
+pub mod headers;
 pub mod inspect;
 pub mod intake;
 pub mod jobs;
@@ -23,10 +22,6 @@ pub mod render;
 pub mod sniff;
 pub mod text;
 
-/// Test documents made at run time; for this crate's tests and, through the `fixtures`
-/// feature, the integration tests.
-#[cfg(any(test, feature = "fixtures"))]
-pub mod fixtures;
 
 pub use inspect::{inspect, Attention, Inspection, MAX_PIXELS, MAX_SIDE};
 pub use process::{run, ProcessError, RunOptions};
