@@ -14,7 +14,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 use worktrack_domain::{AreaName, OfficeCode, PersonName, Role, Scope, Skill, TimeZone, Username};
-use worktrack_pipeline::corpus::{generate_with_progress, CorpusOptions, Summary, LABELS_FILE};
+use worktrack_corpus::{generate_with_progress, CorpusOptions, Summary, LABELS_FILE};
 use worktrack_store::{Actor, NewClaimant, NewOffice, NewUser, Office, Store, StoreError, Viewer};
 use worktrack_web::hash_password;
 
@@ -477,7 +477,7 @@ pub async fn load_documents(
     let mut opts = CorpusOptions::new(COUNT, dir.path());
     opts.seed = 25;
     opts.scanned_share = 0.35;
-    let truths = worktrack_pipeline::corpus::generate(&opts).await?;
+    let truths = worktrack_corpus::generate(&opts).await?;
     let actor = Actor::system("demo");
     let viewer = Viewer {
         actor: actor.clone(),

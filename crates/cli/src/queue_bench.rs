@@ -11,7 +11,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use worktrack_store::{Actor, QueueQuery, QueueView, ScaleSpec, Store, Viewer};
+use worktrack_corpus::scale::{self, ScaleSpec};
+use worktrack_store::{Actor, QueueQuery, QueueView, Store, Viewer};
 
 #[derive(clap::Args, Debug)]
 pub struct QueueBenchArgs {
@@ -205,7 +206,7 @@ pub async fn queue_bench(args: QueueBenchArgs) -> anyhow::Result<ExitCode> {
         Some(config_file),
     )?;
     let store = server::open_store(&config).await?;
-    if !store.has_scale_demo().await? {
+    if !scale::present(&store).await? {
         eprintln!(
             "generating {} offices, {} work items, {} documents ...",
             args.offices, args.items, args.documents
@@ -215,8 +216,8 @@ pub async fn queue_bench(args: QueueBenchArgs) -> anyhow::Result<ExitCode> {
             .map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
         let started = Instant::now();
         let today = time::OffsetDateTime::now_utc().date();
-        let summary = store
-            .generate_scale(
+        let summary = scale::generate(
+                &store,
                 &ScaleSpec {
                     offices: args.offices,
                     items: args.items,
@@ -333,7 +334,7 @@ pub async fn queue_bench(args: QueueBenchArgs) -> anyhow::Result<ExitCode> {
     })
     .await?;
     running.stop().await?;
-    let (items, docs, offices) = store.table_sizes().await?;
+    let (items, docs, offices) = scale::table_sizes(&store).await?;
     store.close().await;
 
     println!();

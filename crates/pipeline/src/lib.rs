@@ -8,15 +8,15 @@
 //! the store — take a file in, make page images — so the web layer, the hot folder and the
 //! import all share one path. Nothing here speaks HTTP. Every external program runs through
 //! [`process::run`]. `jobs` runs the background work (reading, page images, profiling) with
-//! leases and retries; `digest` writes and sends the managers' daily overdue digest. `corpus`
-//! writes labelled synthetic documents for tests, benchmarks and the demo.
+//! leases and retries; `digest` writes and sends the managers' daily overdue digest. Generated
+//! documents for tests, benchmarks and the demo are in the `worktrack-corpus` crate, which
+//! builds on this one.
 //!
 //! It must not speak HTTP, render pages, or decide access: every read and write goes through
 //! the store with the acting user's `Viewer`.
 
-pub mod corpus;
 pub mod digest;
-mod headers;
+pub mod headers;
 pub mod inspect;
 pub mod intake;
 pub mod jobs;
@@ -26,11 +26,6 @@ pub mod profiling;
 pub mod render;
 pub mod sniff;
 pub mod text;
-
-/// Test documents made at run time; for this crate's tests and, through the `fixtures`
-/// feature, the integration tests.
-#[cfg(any(test, feature = "fixtures"))]
-pub mod fixtures;
 
 pub use inspect::{inspect, Attention, Inspection, MAX_PIXELS, MAX_SIDE};
 pub use process::{run, ProcessError, RunOptions};

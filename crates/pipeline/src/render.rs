@@ -334,7 +334,7 @@ async fn finish(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::Fixtures;
+    use worktrack_corpus::fixtures::Fixtures;
     use crate::headers;
 
     fn jpeg_size(path: &Path) -> (u32, u32) {

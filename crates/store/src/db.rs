@@ -131,6 +131,21 @@ impl WriteTx {
     }
 }
 
+/// A write transaction for data generators outside the server (the benchmarks' national-scale
+/// data, `worktrack-corpus`): on SQLite it holds this process's writer lock, and cached
+/// reference data (offices, users) is stale once it commits. Statements bind their values.
+pub struct BulkLoad(WriteTx);
+
+impl BulkLoad {
+    pub fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.0.tx
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        self.0.commit().await
+    }
+}
+
 /// SQLite would create its database file with the process umask: create it 0600 first. Its
 /// `-wal` and `-shm` files take the database file's mode.
 fn create_private_sqlite_file(url: &str) -> Result<()> {
@@ -284,6 +299,13 @@ impl Store {
             reference: None,
             generation: self.inner.ref_cache.generation(),
         })
+    }
+
+    /// A transaction for a bulk generator (see [`BulkLoad`]).
+    pub async fn bulk_load(&self) -> Result<BulkLoad> {
+        let mut tx = self.begin_write().await?;
+        tx.reference_changed();
+        Ok(BulkLoad(tx))
     }
 
     /// Whether the database answers (for `/readyz`).

@@ -31,7 +31,6 @@ pub mod private;
 mod profiles;
 mod refcache;
 mod s3;
-mod scale;
 mod users;
 mod work;
 
@@ -46,7 +45,7 @@ pub use checkpoints::{
     CheckpointSchedule, CheckpointWriter, CheckpointsRead, StoredCheckpoint, CHECKPOINT_FILE,
 };
 pub use claimants::{ssn_policy, Claimant, ClaimantSearch, NewClaimant};
-pub use db::{now_ms, Backend, Store};
+pub use db::{now_ms, Backend, BulkLoad, Store};
 pub use digest::{Digest, DigestItem, DIGEST_ITEMS};
 pub use documents::{
     CustodyEvent, Document, DocumentFilter, NewDocument, PageText, PaperRow, Source, Upload,
@@ -63,7 +62,6 @@ pub use profiles::{
 };
 pub use refcache::REFERENCE_TTL;
 pub use s3::S3Config;
-pub use scale::{ScaleSpec, ScaleSummary};
 pub use users::{NewUser, User, UserUpdate};
 pub use work::{
     HistoryEntry, Leave, Load, MoveInput, NewWorkItem, Notification, QueueCounts, QueuePage,

@@ -117,7 +117,7 @@ async fn three_files_uploaded_through_the_upload_page() {
             .collect();
         let pages: Vec<(&str, u32, u32)> =
             pages.iter().map(|(t, w, h)| (t.as_str(), *w, *h)).collect();
-        std::fs::write(&p, worktrack_pipeline::fixtures::pdf(&pages)).unwrap();
+        std::fs::write(&p, worktrack_corpus::fixtures::pdf(&pages)).unwrap();
         paths.push(p.display().to_string());
     }
     let b = Browser::start().await;

@@ -5,7 +5,7 @@
 use crate::browser::Browser;
 use crate::profiling::{set_suggestion, settled_profile, take_in};
 use crate::support::*;
-use worktrack_pipeline::fixtures::pdf;
+use worktrack_corpus::fixtures::pdf;
 
 /// Presses Tab until the element with `id` has the focus (at most 60 times).
 async fn tab_to(b: &Browser, id: &str) {

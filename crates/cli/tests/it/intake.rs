@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
-use worktrack_pipeline::fixtures::{noise, pdf, png_header_only, Fixtures};
+use worktrack_corpus::fixtures::{noise, pdf, png_header_only, Fixtures};
 
 fn clients_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients")
@@ -1110,7 +1110,7 @@ async fn wait_for_text(app: &TestApp, id: i64) -> Vec<worktrack_store::PageText>
 
 #[tokio::test]
 async fn scanned_pages_are_read_upright_and_their_ssns_masked() {
-    use worktrack_pipeline::fixtures::tool;
+    use worktrack_corpus::fixtures::tool;
     let app = spawn_app().await;
     app.cast().await;
     let token = app.token("employee.a").await;

@@ -377,17 +377,17 @@ async fn each_page_is_decoded_once_and_its_page_images_come_from_that_decoding()
             .status()
             .unwrap();
         assert!(status.success());
-        scanned.push(worktrack_pipeline::corpus::ScannedPage {
+        scanned.push(worktrack_corpus::ScannedPage {
             jpeg: std::fs::read(&jpeg).unwrap(),
             width: 1700,
             height: 2200,
         });
     }
-    std::fs::write(&pdf, worktrack_pipeline::corpus::image_pdf(&scanned, 200)).unwrap();
+    std::fs::write(&pdf, worktrack_corpus::image_pdf(&scanned, 200)).unwrap();
     let born = dir.path().join("letter.pdf");
     std::fs::write(
         &born,
-        worktrack_pipeline::fixtures::pdf(&[
+        worktrack_corpus::fixtures::pdf(&[
             ("Dear claimant, your benefit letter follows.", 6000, 792),
             ("Page two of the letter.", 6000, 792),
         ]),

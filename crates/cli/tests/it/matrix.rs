@@ -311,7 +311,7 @@ async fn upload_document(app: &TestApp, office: &str, by: &str) -> i64 {
         .text("original_evidence", "true")
         .part(
             "file",
-            reqwest::multipart::Part::bytes(worktrack_pipeline::fixtures::pdf(&[(
+            reqwest::multipart::Part::bytes(worktrack_corpus::fixtures::pdf(&[(
                 "Birth certificate",
                 612,
                 792,
@@ -526,7 +526,7 @@ impl Matrix {
                     .text("office", o.office.to_string())
                     .part(
                         "file",
-                        reqwest::multipart::Part::bytes(worktrack_pipeline::fixtures::pdf(&[(
+                        reqwest::multipart::Part::bytes(worktrack_corpus::fixtures::pdf(&[(
                             "Pay stub", 612, 792,
                         )]))
                         .file_name("matrix.pdf"),

@@ -6,7 +6,7 @@ use crate::support::*;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use worktrack_pipeline::corpus::{generate, plan_labels, CorpusOptions, Truth};
+use worktrack_corpus::{generate, plan_labels, CorpusOptions, Truth};
 
 /// Waits until the document's page images are made and its text is read and profiled.
 async fn wait_done(app: &TestApp, id: i64) {

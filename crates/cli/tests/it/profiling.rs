@@ -8,8 +8,8 @@ use reqwest::StatusCode;
 use sqlx::Connection;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use worktrack_pipeline::corpus::{generate, CorpusOptions, Truth};
-use worktrack_pipeline::fixtures::pdf;
+use worktrack_corpus::{generate, CorpusOptions, Truth};
+use worktrack_corpus::fixtures::pdf;
 use worktrack_pipeline::intake::Incoming;
 use worktrack_store::{Office, Source};
 
@@ -646,7 +646,7 @@ async fn batch_accept_leaves_documents_without_a_matched_claimant_to_a_person() 
 
 #[tokio::test]
 async fn documents_that_cannot_be_profiled_the_ordinary_way_say_why_and_lose_nothing() {
-    use worktrack_pipeline::fixtures::tool;
+    use worktrack_corpus::fixtures::tool;
     let app = spawn_app().await;
     let cast = app.cast().await;
     let dir = app.dir.path().join("odd");

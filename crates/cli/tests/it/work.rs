@@ -57,7 +57,7 @@ async fn take_in_letter(app: &TestApp, office: &Office, name: &str, text: &str) 
     let path = app.dir.path().join(name);
     std::fs::write(
         &path,
-        worktrack_pipeline::fixtures::pdf(&[(text, 6000, 792)]),
+        worktrack_corpus::fixtures::pdf(&[(text, 6000, 792)]),
     )
     .unwrap();
     app.intake
@@ -817,16 +817,14 @@ async fn the_scale_demo_writes_what_it_says_and_its_queues_and_search_work() {
         .unwrap()
         .1;
     let today = time::OffsetDateTime::now_utc().date();
-    let spec = worktrack_store::ScaleSpec {
+    let spec = worktrack_corpus::scale::ScaleSpec {
         offices: 3,
         items: 301,
         documents: 905,
         staff: 2,
         seed: 1,
     };
-    let summary = app
-        .store
-        .generate_scale(&spec, &hash, today, &|_, _, _| {})
+    let summary = worktrack_corpus::scale::generate(&app.store, &spec, &hash, today, &|_, _, _| {})
         .await
         .unwrap();
     assert_eq!(
@@ -834,14 +832,16 @@ async fn the_scale_demo_writes_what_it_says_and_its_queues_and_search_work() {
         (3, 301, 905)
     );
     assert_eq!(count(&app, "work_item_documents").await, 905);
-    let (items, _, _) = app.store.table_sizes().await.unwrap();
+    let (items, _, _) = worktrack_corpus::scale::table_sizes(&app.store)
+        .await
+        .unwrap();
     assert_eq!(items, 301);
     // A second run refuses rather than doubling it.
-    assert!(app
-        .store
-        .generate_scale(&spec, &hash, today, &|_, _, _| {})
-        .await
-        .is_err());
+    assert!(
+        worktrack_corpus::scale::generate(&app.store, &spec, &hash, today, &|_, _, _| {})
+            .await
+            .is_err()
+    );
     let manager = app.store.user_by_username("scale.manager.1").await.unwrap();
     let area = app
         .store

@@ -2,13 +2,12 @@
 //! (Debian's ImageMagick policy forbids writing PDF), images made with ImageMagick, and
 //! headers that lie, written byte by byte.
 
-// Test support: failing loudly is the point, in this crate's tests and in the integration tests
-// that enable the `fixtures` feature.
+// Test support: failing loudly is the point, in the pipeline's and the integration tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 
-use crate::process::{run, RunOptions};
+use worktrack_pipeline::process::{run, RunOptions};
 
 /// A valid PDF with one page per `(text, width, height)` (points), each showing its text in
 /// Helvetica, with a correct cross-reference table.

@@ -1,3 +1,7 @@
+//! Generated data, kept out of the server's crates (domain, store, pipeline and web do not
+//! depend on this one): the labelled corpus below, [`fixtures`] (small test documents and the
+//! PDF writer) and [`scale`] (the national-scale database for benchmarks).
+//!
 //! The labelled corpus: synthetic field-office paper with the truth about every document, for
 //! measuring OCR, extraction and the classifier, for tests and for `worktrack demo documents`.
 //!
@@ -13,7 +17,10 @@
 //! as the scanner sees it — skewed, turned, toned, faded and dusty — because drawing that is
 //! free while ImageMagick 6 takes seconds per operation on a 300-dpi page; `pdftoppm` renders
 //! it and `convert` adds blur, sensor noise and the file format, each through
-//! [`process::run`](crate::process::run). Every SSN comes from the never-issued 900–999 area.
+//! [`process::run`](worktrack_pipeline::process::run). Every SSN comes from the never-issued 900–999 area.
+
+pub mod fixtures;
+pub mod scale;
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
@@ -28,7 +35,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 use worktrack_domain::catalogue::default_catalogue;
 
-use crate::process::{path_arg, run, ProcessError, RunOptions};
+use worktrack_pipeline::process::{path_arg, run, ProcessError, RunOptions};
 
 /// The name of the label file inside a corpus directory.
 pub const LABELS_FILE: &str = "labels.jsonl";
@@ -5399,7 +5406,7 @@ async fn scan_document(pdf: &[u8], scan: &ScanPlan) -> Result<Vec<u8>, CorpusErr
     let mut scanned = Vec::with_capacity(images.len());
     for image in &images {
         let jpeg = tokio::fs::read(image).await.map_err(io_error(image))?;
-        let facts = crate::headers::jpeg(std::io::Cursor::new(&jpeg)).map_err(|e| {
+        let facts = worktrack_pipeline::headers::jpeg(std::io::Cursor::new(&jpeg)).map_err(|e| {
             CorpusError::PageImage {
                 path: image.clone(),
                 reason: e.to_string(),
