@@ -13,8 +13,8 @@ use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
-use worktrack_domain::{AreaName, OfficeCode, PersonName, Role, Scope, Skill, TimeZone, Username};
 use worktrack_corpus::{generate_with_progress, CorpusOptions, Summary, LABELS_FILE};
+use worktrack_domain::{AreaName, OfficeCode, PersonName, Role, Scope, Skill, TimeZone, Username};
 use worktrack_store::{Actor, NewClaimant, NewOffice, NewUser, Office, Store, StoreError, Viewer};
 use worktrack_web::hash_password;
 

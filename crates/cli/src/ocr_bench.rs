@@ -21,9 +21,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use worktrack_corpus::{generate, CorpusOptions, Truth};
 use worktrack_domain::catalogue::default_catalogue;
 use worktrack_domain::classifier::{self, Model};
-use worktrack_corpus::{generate, CorpusOptions, Truth};
 use worktrack_pipeline::process::{run, RunOptions};
 
 #[derive(clap::Args, Debug)]

@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
+use worktrack_corpus::{read_labels, Truth};
 use worktrack_domain::catalogue::default_catalogue;
 use worktrack_domain::classifier::{self, Features, Model};
 use worktrack_domain::SsnPolicy;
-use worktrack_corpus::{read_labels, Truth};
 use worktrack_pipeline::profiling::{extract_pages, features_of, read_file};
 use worktrack_pipeline::text::PageText;
 

@@ -217,19 +217,19 @@ pub async fn queue_bench(args: QueueBenchArgs) -> anyhow::Result<ExitCode> {
         let started = Instant::now();
         let today = time::OffsetDateTime::now_utc().date();
         let summary = scale::generate(
-                &store,
-                &ScaleSpec {
-                    offices: args.offices,
-                    items: args.items,
-                    documents: args.documents,
-                    staff: 6,
-                    seed: 7,
-                },
-                &hash,
-                today,
-                &|stage, done, total| eprintln!("  {stage}: {done} of {total}"),
-            )
-            .await?;
+            &store,
+            &ScaleSpec {
+                offices: args.offices,
+                items: args.items,
+                documents: args.documents,
+                staff: 6,
+                seed: 7,
+            },
+            &hash,
+            today,
+            &|stage, done, total| eprintln!("  {stage}: {done} of {total}"),
+        )
+        .await?;
         eprintln!(
             "generated {} offices, {} users, {} work items, {} documents in {:.0} s",
             summary.offices,

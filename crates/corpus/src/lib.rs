@@ -5406,12 +5406,13 @@ async fn scan_document(pdf: &[u8], scan: &ScanPlan) -> Result<Vec<u8>, CorpusErr
     let mut scanned = Vec::with_capacity(images.len());
     for image in &images {
         let jpeg = tokio::fs::read(image).await.map_err(io_error(image))?;
-        let facts = worktrack_pipeline::headers::jpeg(std::io::Cursor::new(&jpeg)).map_err(|e| {
-            CorpusError::PageImage {
-                path: image.clone(),
-                reason: e.to_string(),
-            }
-        })?;
+        let facts =
+            worktrack_pipeline::headers::jpeg(std::io::Cursor::new(&jpeg)).map_err(|e| {
+                CorpusError::PageImage {
+                    path: image.clone(),
+                    reason: e.to_string(),
+                }
+            })?;
         let &(width, height) = facts.pages.first().ok_or_else(|| CorpusError::PageImage {
             path: image.clone(),
             reason: "no frame".to_owned(),

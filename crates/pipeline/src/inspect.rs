@@ -406,7 +406,8 @@ mod tests {
     #[tokio::test]
     async fn a_damaged_pdf_is_explained() {
         let dir = tempfile::tempdir().unwrap();
-        let path = worktrack_corpus::fixtures::write(dir.path(), "cut.pdf", b"%PDF-1.4\n1 0 obj\n<<");
+        let path =
+            worktrack_corpus::fixtures::write(dir.path(), "cut.pdf", b"%PDF-1.4\n1 0 obj\n<<");
         let got = inspect(&path, "cut.pdf").await;
         assert_eq!(got.kind, FileKind::Pdf);
         assert_eq!(got.attention.map(|a| a.code), Some("damaged"));

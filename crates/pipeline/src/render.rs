@@ -334,8 +334,8 @@ async fn finish(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use worktrack_corpus::fixtures::Fixtures;
     use crate::headers;
+    use worktrack_corpus::fixtures::Fixtures;
 
     fn jpeg_size(path: &Path) -> (u32, u32) {
         let facts = headers::jpeg(std::fs::File::open(path).unwrap()).unwrap();

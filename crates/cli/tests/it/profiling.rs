@@ -8,8 +8,8 @@ use reqwest::StatusCode;
 use sqlx::Connection;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use worktrack_corpus::{generate, CorpusOptions, Truth};
 use worktrack_corpus::fixtures::pdf;
+use worktrack_corpus::{generate, CorpusOptions, Truth};
 use worktrack_pipeline::intake::Incoming;
 use worktrack_store::{Office, Source};
 

@@ -55,11 +55,7 @@ async fn user_with_skills(app: &TestApp, name: &str, office: &Office, skills: &s
 /// Takes a one-page PDF saying `text` into `office`; returns the document id.
 async fn take_in_letter(app: &TestApp, office: &Office, name: &str, text: &str) -> i64 {
     let path = app.dir.path().join(name);
-    std::fs::write(
-        &path,
-        worktrack_corpus::fixtures::pdf(&[(text, 6000, 792)]),
-    )
-    .unwrap();
+    std::fs::write(&path, worktrack_corpus::fixtures::pdf(&[(text, 6000, 792)])).unwrap();
     app.intake
         .take_in(
             &Actor::system("test"),
