@@ -84,10 +84,8 @@ pub fn may_read_audit_log(role: Role) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Move<'a> {
     pub role: Role,
-    /// Whether the person is signed in as a user (not a system actor).
-    pub signed_in: bool,
-    /// Whether the person is the item's assignee.
-    pub is_assignee: bool,
+    /// The person's user id (`None`: not signed in as a user).
+    pub user_id: Option<i64>,
     /// The item's office keeps what you take: a taken item is not returned by its taker.
     pub keep_what_you_take: bool,
     pub item_id: i64,
@@ -105,10 +103,34 @@ pub struct Move<'a> {
     pub note: &'a str,
 }
 
+/// A move that may happen: what it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permitted {
+    /// The item stays at its office and goes to `next`. `assignee`: `Some(Some(id))` gives it
+    /// to `id` (assign, take), `Some(None)` returns it to the unassigned queue, `None` leaves
+    /// its assignee.
+    Here {
+        next: Status,
+        assignee: Option<Option<i64>>,
+    },
+    /// The item is closed as transferred and continues at office `to_office_id`.
+    Transfer { to_office_id: i64 },
+}
+
+impl Permitted {
+    /// The status the item is in afterwards.
+    pub fn next(self) -> Status {
+        match self {
+            Permitted::Here { next, .. } => next,
+            Permitted::Transfer { .. } => Status::Transferred,
+        }
+    }
+}
+
 /// The longest note a move takes, in characters.
 pub const MOVE_NOTE_MAX: usize = 1000;
 
-/// Whether `m` may happen, and the status it leads to. The rules, in the order they are asked
+/// Whether `m` may happen, and what it does. The rules, in the order they are asked
 /// (the first that fails is the refusal):
 ///
 /// 1. only roles that write business data change work items;
@@ -121,7 +143,7 @@ pub const MOVE_NOTE_MAX: usize = 1000;
 ///
 /// What needs the database (the assignee is an active, skilled member of the office; the
 /// destination office exists) the store checks after this.
-pub fn may_move(m: &Move<'_>) -> Result<Status, Refusal> {
+pub fn may_move(m: &Move<'_>) -> Result<Permitted, Refusal> {
     if !m.role.may_write_business_data() {
         return Err(Refusal::Forbidden(format!(
             "the {} role cannot change work items",
@@ -137,7 +159,7 @@ pub fn may_move(m: &Move<'_>) -> Result<Status, Refusal> {
             "the note is longer than 1000 characters".into(),
         ));
     }
-    let owner = m.is_assignee;
+    let owner = m.assignee_id.is_some() && m.assignee_id == m.user_id;
     let manager = may_manage(m.role);
     let owner_or_manager = || {
         if owner || manager {
@@ -148,7 +170,7 @@ pub fn may_move(m: &Move<'_>) -> Result<Status, Refusal> {
             ))
         }
     };
-    match m.action {
+    let assignee = match m.action {
         Action::Assign => {
             let Some(to) = m.assign_to else {
                 return Err(Refusal::Invalid("choose whom to assign it to".into()));
@@ -164,11 +186,13 @@ pub fn may_move(m: &Move<'_>) -> Result<Status, Refusal> {
                     m.item_id, m.assignee_name
                 )));
             }
+            Some(Some(to))
         }
         Action::Take => {
-            if !m.signed_in {
+            let Some(me) = m.user_id else {
                 return Err(Refusal::Forbidden("sign in to take work".into()));
-            }
+            };
+            Some(Some(me))
         }
         Action::Unassign => {
             if !(manager || owner) {
@@ -181,13 +205,18 @@ pub fn may_move(m: &Move<'_>) -> Result<Status, Refusal> {
                     "this office keeps what you take: ask a manager to move it".into(),
                 ));
             }
+            Some(None)
         }
-        Action::Start | Action::Complete | Action::Resume => owner_or_manager()?,
+        Action::Start | Action::Complete | Action::Resume => {
+            owner_or_manager()?;
+            None
+        }
         Action::Wait => {
             owner_or_manager()?;
             if m.note.is_empty() {
                 return Err(Refusal::Invalid("say whom the item is waiting on".into()));
             }
+            None
         }
         Action::Transfer => {
             if !manager {
@@ -206,9 +235,10 @@ pub fn may_move(m: &Move<'_>) -> Result<Status, Refusal> {
             if m.note.is_empty() {
                 return Err(Refusal::Invalid("say why the item is transferred".into()));
             }
+            return Ok(Permitted::Transfer { to_office_id: to });
         }
-    }
-    Ok(next)
+    };
+    Ok(Permitted::Here { next, assignee })
 }
 
 #[cfg(test)]
@@ -317,25 +347,31 @@ mod tests {
         }
     }
 
-    /// Who the person is to the item.
+    /// Who the person (user 50) is to the item.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     enum Who {
         /// Its assignee.
         Owner,
-        /// Not its assignee (or it has none).
-        Someone,
+        /// The item has no assignee.
+        Nobodys,
+        /// The item is someone else's (user 70).
+        Others,
     }
+    const WHO: [Who; 3] = [Who::Owner, Who::Nobodys, Who::Others];
 
     fn request(role: Role, who: Who, keep: bool, status: Status, action: Action) -> Move<'static> {
         Move {
             role,
-            signed_in: true,
-            is_assignee: who == Who::Owner,
+            user_id: Some(50),
             keep_what_you_take: keep,
             item_id: 7,
             status,
             office_id: 1,
-            assignee_id: (who == Who::Owner).then_some(50),
+            assignee_id: match who {
+                Who::Owner => Some(50),
+                Who::Nobodys => None,
+                Who::Others => Some(70),
+            },
             assignee_name: "Ann",
             action,
             assign_to: Some(60),
@@ -391,13 +427,13 @@ mod tests {
     fn every_role_move_and_state() {
         let mut cases = 0;
         for role in Role::ALL {
-            for who in [Who::Owner, Who::Someone] {
+            for who in WHO {
                 for keep in [false, true] {
                     for status in Status::ALL {
                         for action in Action::ALL {
                             let m = request(role, who, keep, status, action);
                             assert_eq!(
-                                may_move(&m),
+                                may_move(&m).map(Permitted::next),
                                 expected(role, who, keep, status, action),
                                 "{role:?} {who:?} keep={keep} {status:?} {action:?}"
                             );
@@ -407,7 +443,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(cases, 6 * 2 * 2 * 6 * 8);
+        assert_eq!(cases, 6 * 3 * 2 * 6 * 8);
     }
 
     #[test]
@@ -433,10 +469,58 @@ mod tests {
     }
 
     #[test]
+    fn what_a_permitted_move_does_to_the_assignee() {
+        use Action as A;
+        use Status as S;
+        let here = |next, assignee| Ok(Permitted::Here { next, assignee });
+        // action, from, by whom, outcome
+        let table = [
+            (
+                A::Assign,
+                S::New,
+                Who::Nobodys,
+                here(S::Assigned, Some(Some(60))),
+            ),
+            (
+                A::Take,
+                S::New,
+                Who::Nobodys,
+                here(S::InProgress, Some(Some(50))),
+            ),
+            (
+                A::Unassign,
+                S::InProgress,
+                Who::Others,
+                here(S::New, Some(None)),
+            ),
+            (A::Start, S::Assigned, Who::Owner, here(S::InProgress, None)),
+            (A::Wait, S::InProgress, Who::Owner, here(S::Waiting, None)),
+            (A::Resume, S::Waiting, Who::Owner, here(S::InProgress, None)),
+            (
+                A::Complete,
+                S::InProgress,
+                Who::Others,
+                here(S::Completed, None),
+            ),
+            (
+                A::Transfer,
+                S::Waiting,
+                Who::Others,
+                Ok(Permitted::Transfer { to_office_id: 2 }),
+            ),
+        ];
+        assert_eq!(table.len(), Action::ALL.len());
+        for (action, status, who, outcome) in table {
+            let m = request(Role::Manager, who, false, status, action);
+            assert_eq!(may_move(&m), outcome, "{action:?}");
+        }
+    }
+
+    #[test]
     fn the_details_of_a_move_are_checked_after_who_may_make_it() {
         let base = request(
             Role::Manager,
-            Who::Someone,
+            Who::Nobodys,
             false,
             Status::New,
             Action::Assign,
@@ -505,7 +589,7 @@ mod tests {
         };
         assert_eq!(
             refusal(Move {
-                signed_in: false,
+                user_id: None,
                 ..take
             }),
             forbidden("sign in to take work")
@@ -564,6 +648,9 @@ mod tests {
             }),
             invalid("say why the item is transferred")
         );
-        assert_eq!(may_move(&transfer), Ok(Status::Transferred));
+        assert_eq!(
+            may_move(&transfer),
+            Ok(Permitted::Transfer { to_office_id: 2 })
+        );
     }
 }

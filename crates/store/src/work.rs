@@ -17,7 +17,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use time::Date;
-use worktrack_domain::permit::{self, Move};
+use worktrack_domain::permit::{self, Move, Permitted};
 use worktrack_domain::work::{
     self, choose_assignee, due_date, parse_deadline_days, Action, AgeBucket, AssignmentRule,
     Candidate, Priority, Status,
@@ -1431,10 +1431,9 @@ impl Store {
         let me = viewer.actor.user_id;
         let note = input.note.trim();
         let assignee_name = item.assignee.clone().unwrap_or_default();
-        let next = permit::may_move(&Move {
+        let permitted = permit::may_move(&Move {
             role: viewer.role,
-            signed_in: me.is_some(),
-            is_assignee: item.assignee_id.is_some() && item.assignee_id == me,
+            user_id: me,
             keep_what_you_take: office.keep_what_you_take,
             item_id: item.id,
             status: item.status,
@@ -1446,29 +1445,29 @@ impl Store {
             to_office_id: input.to_office_id,
             note,
         })?;
+        let (next, assignee) = match permitted {
+            Permitted::Here { next, assignee } => (next, assignee),
+            Permitted::Transfer { to_office_id } => {
+                let dest = self.office_by_id(to_office_id).await.map_err(|_| {
+                    StoreError::Invalid("there is no such office to transfer to".into())
+                })?;
+                return self
+                    .transfer(conn, viewer, item, &office, &dest, note)
+                    .await;
+            }
+        };
+        // Whoever is given the item must be able to hold this work here.
+        if let Some(Some(to)) = assignee {
+            self.check_assignee(conn, to, item.office_id, &item.workload)
+                .await?;
+        }
         let today = office.today();
-        let mut change = StatusChange::default();
+        let mut change = StatusChange {
+            assignee,
+            ..StatusChange::default()
+        };
         match action {
-            Action::Assign => {
-                let Some(to) = input.assignee_id else {
-                    return Err(StoreError::Invalid("choose whom to assign it to".into()));
-                };
-                self.check_assignee(conn, to, item.office_id, &item.workload)
-                    .await?;
-                change.assignee = Some(Some(to));
-            }
-            Action::Take => {
-                let Some(me) = me else {
-                    return Err(StoreError::Forbidden("sign in to take work".into()));
-                };
-                self.check_assignee(conn, me, item.office_id, &item.workload)
-                    .await?;
-                change.assignee = Some(Some(me));
-            }
-            Action::Unassign => {
-                change.assignee = Some(None);
-            }
-            Action::Start => {}
+            Action::Assign | Action::Take | Action::Unassign | Action::Start => {}
             Action::Complete => {
                 change.completed_on = Some(today);
             }
@@ -1494,19 +1493,8 @@ impl Store {
                 ));
                 change.waiting_since = Some(None);
             }
-            Action::Transfer => {
-                let Some(to) = input.to_office_id else {
-                    return Err(StoreError::Invalid(
-                        "choose the office to send it to".into(),
-                    ));
-                };
-                let dest = self.office_by_id(to).await.map_err(|_| {
-                    StoreError::Invalid("there is no such office to transfer to".into())
-                })?;
-                return self
-                    .transfer(conn, viewer, item, &office, &dest, note)
-                    .await;
-            }
+            // A transfer has returned above.
+            Action::Transfer => {}
         }
         if change.completed_on.is_some() || next == Status::Completed {
             change.completed_on = Some(today);
