@@ -20,6 +20,7 @@ pub mod classifier;
 pub mod extract;
 pub mod links;
 pub mod names;
+pub mod permit;
 pub mod reading;
 pub mod role;
 pub mod ssn;

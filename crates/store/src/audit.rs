@@ -18,13 +18,14 @@
 use crate::db::{now_ms, Store};
 use crate::error::{Result, StoreError};
 use crate::keys::Keys;
-use crate::Actor;
+use crate::{Actor, Viewer};
 use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, BTreeSet};
+use worktrack_domain::permit;
 
 /// The label of the key that chains the rows ([`Keys::derive`]).
 const CHAIN_KEY_LABEL: &str = "audit-chain";
@@ -176,6 +177,19 @@ pub enum AuditPage {
     Newest,
     Before(i64),
     After(i64),
+}
+
+/// What part of the audit log a person reads ([`Store::read_audit_log`]).
+#[derive(Debug, Clone)]
+pub enum AuditRead {
+    /// The newest rows first, at most `limit`, older than `before` when given (the API).
+    Rows { before: Option<i64>, limit: i64 },
+    /// One page of the rows that match `filter` (the audit page).
+    Search {
+        filter: AuditFilter,
+        page: AuditPage,
+        limit: i64,
+    },
 }
 
 /// A bound value of a query built from a filter.
@@ -378,6 +392,56 @@ impl Store {
             },
         )
         .await
+    }
+
+    /// A person's read of the audit log: the rows `read` asks for, and the read itself recorded
+    /// (`audit.view`), since the log names who did what to whom. Only roles that read the log
+    /// ([`permit::may_read_audit_log`]) get any rows.
+    pub async fn read_audit_log(&self, viewer: &Viewer, read: &AuditRead) -> Result<Vec<AuditRow>> {
+        if !permit::may_read_audit_log(viewer.role) {
+            return Err(StoreError::Forbidden(
+                "only auditors and administrators read the audit log".into(),
+            ));
+        }
+        let (rows, target_id, detail) = match read {
+            AuditRead::Rows { before, limit } => {
+                let rows = self.audit_rows(*before, *limit).await?;
+                let target_id = before.map_or_else(|| "latest".into(), |b| b.to_string());
+                let detail = serde_json::json!({ "rows": rows.len() });
+                (rows, target_id, detail)
+            }
+            AuditRead::Search {
+                filter,
+                page,
+                limit,
+            } => {
+                let rows = self.audit_search(filter, *page, *limit).await?;
+                let target_id = match page {
+                    AuditPage::Newest => "latest".into(),
+                    AuditPage::Before(b) => format!("before {b}"),
+                    AuditPage::After(a) => format!("after {a}"),
+                };
+                let detail = serde_json::json!({
+                    "rows": rows.len(),
+                    "who": filter.actor, "what": filter.action,
+                    "from": filter.from_ms, "to": filter.to_ms,
+                    "object": filter.target_type, "id": filter.target_id,
+                });
+                (rows, target_id, detail)
+            }
+        };
+        self.audit(
+            &viewer.actor,
+            Event {
+                action: "audit.view",
+                target_type: "audit_log",
+                target_id,
+                office_id: None,
+                detail,
+            },
+        )
+        .await?;
+        Ok(rows)
     }
 
     /// The newest rows first, at most `limit`, older than `before` when given.

@@ -37,3 +37,13 @@ impl StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+impl From<worktrack_domain::permit::Refusal> for StoreError {
+    fn from(r: worktrack_domain::permit::Refusal) -> StoreError {
+        use worktrack_domain::permit::Refusal;
+        match r {
+            Refusal::Forbidden(m) => StoreError::Forbidden(m),
+            Refusal::Invalid(m) => StoreError::Invalid(m),
+        }
+    }
+}

@@ -36,7 +36,8 @@ mod work;
 
 pub use aggregates::WEEK_DAYS;
 pub use audit::{
-    AuditFilter, AuditHead, AuditPage, AuditRow, ChainBreak, Event as AuditEvent, GENESIS_HASH,
+    AuditFilter, AuditHead, AuditPage, AuditRead, AuditRow, ChainBreak, Event as AuditEvent,
+    GENESIS_HASH,
 };
 pub use auth::{ApiToken, IssuedToken, THROTTLE_WINDOW_MS};
 pub use blobs::{BlobInfo, BlobRef, BlobStore};
@@ -108,5 +109,15 @@ impl Viewer {
             office_id: user.office_id,
             scope: Scope::for_user(user.role, user.office_id, area_office_ids),
         }
+    }
+
+    /// Whether office `office_id` is the viewer's own.
+    pub fn is_own_office(&self, office_id: i64) -> bool {
+        self.office_id == Some(office_id)
+    }
+
+    /// Whether the viewer may open office `office_id`'s page ([`worktrack_domain::permit::may_open_office`]).
+    pub fn may_open_office(&self, office_id: i64) -> bool {
+        worktrack_domain::permit::may_open_office(self.role, &self.scope, office_id)
     }
 }

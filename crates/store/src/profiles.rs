@@ -1065,10 +1065,10 @@ impl Store {
             self.check_scope(viewer, office.id, "office", &office.code)
                 .await?;
         }
-        let may = viewer.role == worktrack_domain::Role::Admin
-            || (viewer.role == worktrack_domain::Role::Manager
-                && viewer.office_id == Some(office.id));
-        if !may {
+        if !worktrack_domain::permit::may_set_auto_accept(
+            viewer.role,
+            viewer.office_id == Some(office.id),
+        ) {
             return Err(StoreError::Forbidden(
                 "only the office's managers and administrators change auto-accept".into(),
             ));

@@ -17,11 +17,12 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use time::Date;
+use worktrack_domain::permit::{self, Move, Permitted};
 use worktrack_domain::work::{
     self, choose_assignee, due_date, parse_deadline_days, Action, AgeBucket, AssignmentRule,
     Candidate, Priority, Status,
 };
-use worktrack_domain::{Calendar, Role, Scope};
+use worktrack_domain::{Calendar, Scope};
 
 /// One work item as lists and pages show it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -420,10 +421,6 @@ fn snippet(body: &str, words: &[String]) -> String {
     }
 }
 
-fn may_manage(viewer: &Viewer) -> bool {
-    matches!(viewer.role, Role::Manager | Role::AreaDirector)
-}
-
 impl Store {
     // --- rules and policies ---------------------------------------------------------------------
 
@@ -474,7 +471,7 @@ impl Store {
     ) -> Result<()> {
         self.check_scope(viewer, office.id, "office", &office.code)
             .await?;
-        if !(may_manage(viewer) || viewer.role.is_admin()) {
+        if !permit::may_set_deadlines(viewer.role) {
             return Err(StoreError::Forbidden(
                 "only managers, area directors and administrators set deadlines".into(),
             ));
@@ -520,7 +517,7 @@ impl Store {
     ) -> Result<()> {
         self.check_scope(viewer, office.id, "office", &office.code)
             .await?;
-        if !may_manage(viewer) {
+        if !permit::may_manage(viewer.role) {
             return Err(StoreError::Forbidden(
                 "only managers and area directors set the assignment rule".into(),
             ));
@@ -566,7 +563,7 @@ impl Store {
         let office_id = user.office_id.ok_or(StoreError::NotFound)?;
         self.check_scope(viewer, office_id, "user", &user.username)
             .await?;
-        if !(may_manage(viewer) || viewer.actor.user_id == Some(user_id)) {
+        if !permit::may_record_leave(viewer.role, viewer.actor.user_id == Some(user_id)) {
             return Err(StoreError::Forbidden(
                 "only managers record leave for others".into(),
             ));
@@ -1242,7 +1239,7 @@ impl Store {
                 user.display_name
             )));
         }
-        if !matches!(user.role, Role::Employee | Role::Manager) {
+        if !permit::may_hold_work(user.role) {
             return Err(StoreError::Invalid(format!(
                 "{} is not an employee or manager and cannot be given work",
                 user.display_name
@@ -1328,7 +1325,7 @@ impl Store {
                     .into(),
             ));
         };
-        if !(may_manage(viewer) || (by.is_some() && by == viewer.actor.user_id)) {
+        if !permit::may_undo_completion(viewer.role, by.is_some() && by == viewer.actor.user_id) {
             return Err(StoreError::Forbidden(
                 "only the person who completed it or a manager undoes a completion".into(),
             ));
@@ -1430,99 +1427,54 @@ impl Store {
         action: Action,
         input: &MoveInput,
     ) -> Result<()> {
-        if !viewer.role.may_write_business_data() {
-            return Err(StoreError::Forbidden(format!(
-                "the {} role cannot change work items",
-                viewer.role.label().to_lowercase()
-            )));
-        }
-        let next = item
-            .status
-            .apply(action)
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let office = self.office_by_id(item.office_id).await?;
         let me = viewer.actor.user_id;
-        let owner = item.assignee_id.is_some() && item.assignee_id == me;
-        let manager = may_manage(viewer);
         let note = input.note.trim();
-        if note.chars().count() > 1000 {
-            return Err(StoreError::Invalid(
-                "the note is longer than 1000 characters".into(),
-            ));
+        let assignee_name = item.assignee.clone().unwrap_or_default();
+        let permitted = permit::may_move(&Move {
+            role: viewer.role,
+            user_id: me,
+            keep_what_you_take: office.keep_what_you_take,
+            item_id: item.id,
+            status: item.status,
+            office_id: item.office_id,
+            assignee_id: item.assignee_id,
+            assignee_name: &assignee_name,
+            action,
+            assign_to: input.assignee_id,
+            to_office_id: input.to_office_id,
+            note,
+        })?;
+        let (next, assignee) = match permitted {
+            Permitted::Here { next, assignee } => (next, assignee),
+            Permitted::Transfer { to_office_id } => {
+                let dest = self.office_by_id(to_office_id).await.map_err(|_| {
+                    StoreError::Invalid("there is no such office to transfer to".into())
+                })?;
+                return self
+                    .transfer(conn, viewer, item, &office, &dest, note)
+                    .await;
+            }
+        };
+        // Whoever is given the item must be able to hold this work here.
+        if let Some(Some(to)) = assignee {
+            self.check_assignee(conn, to, item.office_id, &item.workload)
+                .await?;
         }
         let today = office.today();
-        let mut change = StatusChange::default();
+        let mut change = StatusChange {
+            assignee,
+            ..StatusChange::default()
+        };
         match action {
-            Action::Assign => {
-                let Some(to) = input.assignee_id else {
-                    return Err(StoreError::Invalid("choose whom to assign it to".into()));
-                };
-                if !manager {
-                    return Err(StoreError::Forbidden(
-                        "only managers and area directors assign work".into(),
-                    ));
-                }
-                if item.assignee_id == Some(to) {
-                    return Err(StoreError::Invalid(format!(
-                        "work item {} is already assigned to {}",
-                        item.id,
-                        item.assignee.clone().unwrap_or_default()
-                    )));
-                }
-                self.check_assignee(conn, to, item.office_id, &item.workload)
-                    .await?;
-                change.assignee = Some(Some(to));
-            }
-            Action::Take => {
-                let Some(me) = me else {
-                    return Err(StoreError::Forbidden("sign in to take work".into()));
-                };
-                self.check_assignee(conn, me, item.office_id, &item.workload)
-                    .await?;
-                change.assignee = Some(Some(me));
-            }
-            Action::Unassign => {
-                if !(manager || owner) {
-                    return Err(StoreError::Forbidden(
-                        "only its owner or a manager returns an item".into(),
-                    ));
-                }
-                if owner && !manager && office.keep_what_you_take {
-                    return Err(StoreError::Forbidden(
-                        "this office keeps what you take: ask a manager to move it".into(),
-                    ));
-                }
-                change.assignee = Some(None);
-            }
-            Action::Start | Action::Complete => {
-                if !(owner || manager) {
-                    return Err(StoreError::Forbidden(
-                        "only the item's owner or a manager does that".into(),
-                    ));
-                }
-                if action == Action::Complete {
-                    change.completed_on = Some(today);
-                }
+            Action::Assign | Action::Take | Action::Unassign | Action::Start => {}
+            Action::Complete => {
+                change.completed_on = Some(today);
             }
             Action::Wait => {
-                if !(owner || manager) {
-                    return Err(StoreError::Forbidden(
-                        "only the item's owner or a manager does that".into(),
-                    ));
-                }
-                if note.is_empty() {
-                    return Err(StoreError::Invalid(
-                        "say whom the item is waiting on".into(),
-                    ));
-                }
                 change.waiting_since = Some(Some(today));
             }
             Action::Resume => {
-                if !(owner || manager) {
-                    return Err(StoreError::Forbidden(
-                        "only the item's owner or a manager does that".into(),
-                    ));
-                }
                 let calendar = self.office_calendar(&office).await?;
                 let since = item
                     .waiting_since
@@ -1541,34 +1493,8 @@ impl Store {
                 ));
                 change.waiting_since = Some(None);
             }
-            Action::Transfer => {
-                if !manager {
-                    return Err(StoreError::Forbidden(
-                        "only managers and area directors transfer work".into(),
-                    ));
-                }
-                let Some(to) = input.to_office_id else {
-                    return Err(StoreError::Invalid(
-                        "choose the office to send it to".into(),
-                    ));
-                };
-                if to == item.office_id {
-                    return Err(StoreError::Invalid(
-                        "the item is already at that office".into(),
-                    ));
-                }
-                if note.is_empty() {
-                    return Err(StoreError::Invalid(
-                        "say why the item is transferred".into(),
-                    ));
-                }
-                let dest = self.office_by_id(to).await.map_err(|_| {
-                    StoreError::Invalid("there is no such office to transfer to".into())
-                })?;
-                return self
-                    .transfer(conn, viewer, item, &office, &dest, note)
-                    .await;
-            }
+            // A transfer has returned above.
+            Action::Transfer => {}
         }
         if change.completed_on.is_some() || next == Status::Completed {
             change.completed_on = Some(today);
@@ -1742,7 +1668,7 @@ impl Store {
         let Some(user_id) = viewer.actor.user_id else {
             return Err(StoreError::Forbidden("sign in to take work".into()));
         };
-        if !matches!(viewer.role, Role::Employee | Role::Manager) {
+        if !permit::may_hold_work(viewer.role) {
             return Err(StoreError::Forbidden(
                 "only employees and managers take work".into(),
             ));

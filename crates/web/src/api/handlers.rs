@@ -6,7 +6,6 @@ use super::ApiJson;
 use crate::auth::{ApiUser, AuthVia};
 use crate::error::Problem;
 use crate::pages::claimants::parse_birth_date;
-use crate::pages::offices::may_open;
 use crate::pages::tokens::expiry_in_days;
 use crate::password::{generate_password, hash_password};
 use crate::state::AppState;
@@ -15,10 +14,11 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use utoipa::IntoParams;
+use worktrack_domain::permit;
 use worktrack_domain::{
     AreaName, OfficeCode, PersonName, Role, Skill, Ssn, SsnPolicy, TimeZone, Username,
 };
-use worktrack_store::{AuditEvent, NewClaimant, NewOffice, NewUser};
+use worktrack_store::{AuditRead, NewClaimant, NewOffice, NewUser};
 
 type ApiResult<T> = Result<T, Problem>;
 
@@ -44,7 +44,7 @@ pub async fn list_offices(
     Ok(Json(
         offices
             .iter()
-            .filter(|o| may_open(&who, o))
+            .filter(|o| who.viewer.may_open_office(o.id))
             .map(OfficeOut::from)
             .collect(),
     ))
@@ -57,7 +57,7 @@ async fn office_in_reach(
     code: &str,
 ) -> ApiResult<worktrack_store::Office> {
     let office = state.store.office_by_code(code).await?;
-    if !may_open(who, &office) {
+    if !who.viewer.may_open_office(office.id) {
         state
             .store
             .check_scope(&who.viewer, office.id, "office", &office.code)
@@ -145,7 +145,7 @@ pub async fn list_users(
     let office_id = match q.office.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(code) => {
             let office = state.store.office_by_code(code).await?;
-            if !may_open(&who, &office) {
+            if !who.viewer.may_open_office(office.id) {
                 state
                     .store
                     .check_scope(&who.viewer, office.id, "office", &office.code)
@@ -407,7 +407,7 @@ pub async fn list_audit(
     ApiUser(who): ApiUser,
     Query(q): Query<AuditQuery>,
 ) -> ApiResult<Json<Vec<AuditOut>>> {
-    if !matches!(who.role(), Role::Auditor | Role::Admin) {
+    if !permit::may_read_audit_log(who.role()) {
         return Err(Problem::forbidden(
             "only auditors and administrators read the audit log",
         ));
@@ -416,20 +416,13 @@ pub async fn list_audit(
     if !(1..=1000).contains(&limit) {
         return Err(invalid("limit", "must be between 1 and 1000"));
     }
-    let rows = state.store.audit_rows(q.before, limit).await?;
-    state
+    let rows = state
         .store
-        .audit(
-            &who.viewer.actor,
-            AuditEvent {
-                action: "audit.view",
-                target_type: "audit_log",
-                target_id: q
-                    .before
-                    .map(|b| b.to_string())
-                    .unwrap_or_else(|| "latest".into()),
-                office_id: None,
-                detail: serde_json::json!({ "rows": rows.len() }),
+        .read_audit_log(
+            &who.viewer,
+            &AuditRead::Rows {
+                before: q.before,
+                limit,
             },
         )
         .await?;

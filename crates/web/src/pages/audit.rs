@@ -10,8 +10,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use worktrack_domain::{Role, TimeZone};
-use worktrack_store::{AuditEvent, AuditFilter, AuditPage as Page, AuditRow};
+use worktrack_domain::{permit, TimeZone};
+use worktrack_store::{AuditFilter, AuditPage as Page, AuditRead, AuditRow};
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -186,7 +186,7 @@ pub async fn list(
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, PageError> {
     require(
-        matches!(who.role(), Role::Auditor | Role::Admin),
+        permit::may_read_audit_log(who.role()),
         "reading the audit log",
     )?;
     let from = parse_day(&q.from, "From");
@@ -234,30 +234,13 @@ pub async fn list(
         (None, Some(a)) => Page::After(a),
         _ => Page::Newest,
     };
-    let rows = state.store.audit_search(&filter, page, PAGE_SIZE).await?;
-    // Reading the log is itself recorded: it names who did what to whom.
-    state
-        .store
-        .audit(
-            &who.viewer.actor,
-            AuditEvent {
-                action: "audit.view",
-                target_type: "audit_log",
-                target_id: match page {
-                    Page::Newest => "latest".into(),
-                    Page::Before(b) => format!("before {b}"),
-                    Page::After(a) => format!("after {a}"),
-                },
-                office_id: None,
-                detail: serde_json::json!({
-                    "rows": rows.len(),
-                    "who": filter.actor, "what": filter.action,
-                    "from": filter.from_ms, "to": filter.to_ms,
-                    "object": filter.target_type, "id": filter.target_id,
-                }),
-            },
-        )
-        .await?;
+    // Reading the log is itself recorded (by the store): it names who did what to whom.
+    let read = AuditRead::Search {
+        filter: filter.clone(),
+        page,
+        limit: PAGE_SIZE,
+    };
+    let rows = state.store.read_audit_log(&who.viewer, &read).await?;
     let base = serde_urlencoded::to_string(&q).unwrap_or_default();
     let link = |key: &str, seq: i64| format!("/audit?{base}&{key}={seq}");
     let mut older = None;

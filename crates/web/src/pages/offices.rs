@@ -14,12 +14,6 @@ use serde::Deserialize;
 use worktrack_domain::{AreaName, OfficeCode, PersonName, Role, TimeZone, OFFICE_TIME_ZONES};
 use worktrack_store::{NewOffice, Office, OfficeUpdate, User};
 
-/// The offices whose page `who` may open: all for administrators and auditors, otherwise
-/// those of their scope.
-pub fn may_open(who: &SignedIn, office: &Office) -> bool {
-    matches!(who.role(), Role::Admin | Role::Auditor) || who.viewer.scope.permits(office.id)
-}
-
 #[derive(Deserialize, Default, Clone)]
 pub struct OfficeForm {
     #[serde(default)]
@@ -108,7 +102,7 @@ async fn offices_page(
         .offices()
         .await?
         .into_iter()
-        .filter(|o| may_open(who, o))
+        .filter(|o| who.viewer.may_open_office(o.id))
         .collect();
     Ok(OfficesPage {
         chrome: Chrome::for_user(who, "Offices", csrf, "/offices").with_error(error),
@@ -184,7 +178,7 @@ async fn office_page(
     error: Option<String>,
 ) -> Result<OfficePage, PageError> {
     let office = state.store.office_by_code(code).await?;
-    if !may_open(who, &office) {
+    if !who.viewer.may_open_office(office.id) {
         state
             .store
             .check_scope(&who.viewer, office.id, "office", &office.code)

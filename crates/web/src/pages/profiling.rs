@@ -110,11 +110,6 @@ fn code_label(catalogue: &Catalogue, code: Option<&str>) -> String {
     }
 }
 
-fn may_switch_auto(who: &SignedIn, office: &Office) -> bool {
-    who.role() == Role::Admin
-        || (who.role() == Role::Manager && who.viewer.office_id == Some(office.id))
-}
-
 async fn queue_page(
     state: &AppState,
     who: &SignedIn,
@@ -160,7 +155,10 @@ async fn queue_page(
         sure_percent: percent(sure_threshold(auto.threshold)),
         precision_percent: precision,
         can_profile: who.role().may_write_business_data(),
-        can_switch_auto: may_switch_auto(who, &office),
+        can_switch_auto: worktrack_domain::permit::may_set_auto_accept(
+            who.role(),
+            who.viewer.is_own_office(office.id),
+        ),
         office,
         offices,
         rows,

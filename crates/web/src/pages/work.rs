@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::sync::Arc;
 use time::Date;
+use worktrack_domain::permit;
 use worktrack_domain::work::{
     allowed_phrase, escalation, highlight, history_phrase, may_undo_complete, search_terms,
     time_to_due_phrase, Action, AgeBucket, AssignmentRule, Escalation, Priority, Status,
@@ -216,10 +217,6 @@ pub struct QueuePage {
     pub can_take: bool,
 }
 
-fn may_manage(who: &SignedIn) -> bool {
-    matches!(who.role(), Role::Manager | Role::AreaDirector)
-}
-
 /// The query string of `p` without paging and messages, for links and saved views.
 pub fn view_query(p: &QueueParams) -> String {
     let mut parts = Vec::new();
@@ -260,7 +257,7 @@ async fn queue_page(
         .staff_cached(office.id)
         .await?
         .iter()
-        .filter(|u| u.active && matches!(u.role, Role::Employee | Role::Manager))
+        .filter(|u| u.active && permit::may_hold_work(u.role))
         .cloned()
         .collect();
     let today = office.today();
@@ -351,8 +348,8 @@ async fn queue_page(
         rules,
         people,
         saved,
-        can_manage: may_manage(who),
-        can_take: matches!(who.role(), Role::Employee | Role::Manager),
+        can_manage: permit::may_manage(who.role()),
+        can_take: permit::may_hold_work(who.role()),
     };
     Ok((status, page))
 }
@@ -697,7 +694,7 @@ async fn item_page(
     } else {
         Vec::new()
     };
-    let manager = may_manage(who);
+    let manager = permit::may_manage(who.role());
     let simple_actions = actions
         .iter()
         .filter(|a| {
@@ -718,7 +715,7 @@ async fn item_page(
             .users(Some(office.id))
             .await?
             .into_iter()
-            .filter(|u| u.active && matches!(u.role, Role::Employee | Role::Manager))
+            .filter(|u| u.active && permit::may_hold_work(u.role))
             .collect()
     } else {
         Vec::new()
@@ -740,7 +737,10 @@ async fn item_page(
         && match state.store.last_completion(id).await? {
             Some((at, by)) => {
                 may_undo_complete(at, now_ms())
-                    && (manager || (by.is_some() && by == who.viewer.actor.user_id))
+                    && permit::may_undo_completion(
+                        who.role(),
+                        by.is_some() && by == who.viewer.actor.user_id,
+                    )
             }
             None => false,
         };
@@ -1485,7 +1485,7 @@ async fn dashboard_page(
         .users(Some(office.id))
         .await?
         .into_iter()
-        .filter(|u| u.active && matches!(u.role, Role::Employee | Role::Manager))
+        .filter(|u| u.active && permit::may_hold_work(u.role))
         .collect::<Vec<_>>();
     Ok(DashboardPage {
         chrome: Chrome::for_user(
@@ -1511,7 +1511,7 @@ async fn dashboard_page(
         ),
         timeliness,
         people,
-        can_manage: may_manage(who) || who.role() == Role::Admin,
+        can_manage: permit::may_set_deadlines(who.role()),
         today: today.to_string(),
         office,
         offices,
@@ -1621,7 +1621,7 @@ async fn settings_page_of(
     errors: SettingsErrors,
 ) -> Result<SettingsPage, PageError> {
     let (office, offices) = working_office(state, who, code).await?;
-    if !(may_manage(who) || who.role() == Role::Admin) {
+    if !permit::may_set_deadlines(who.role()) {
         return Err(PageError::forbidden(
             "Only managers and area directors change how work is handed out.",
         ));
@@ -1632,7 +1632,7 @@ async fn settings_page_of(
         .users(Some(office.id))
         .await?
         .into_iter()
-        .filter(|u| u.active && matches!(u.role, Role::Employee | Role::Manager))
+        .filter(|u| u.active && permit::may_hold_work(u.role))
         .collect::<Vec<_>>();
     let leave = state
         .store
