@@ -11,7 +11,6 @@
 //! the demo.
 
 pub mod corpus;
-pub mod digest;
 mod headers;
 pub mod inspect;
 pub mod intake;

@@ -8,7 +8,8 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use worktrack_domain::work::{subtract_business_days, Priority};
 use worktrack_domain::{EmailAddress, Role};
-use worktrack_pipeline::digest::{send_due, DigestSettings, Mailer, RoundReport};
+use worktrack_mail::digest::{send_due, DigestSettings, RoundReport};
+use worktrack_mail::Mailer;
 use worktrack_store::{Actor, NewWorkItem, Office, Viewer};
 
 /// One message the sink accepted.
@@ -101,6 +102,7 @@ impl Sink {
         Mailer::new(
             &format!("smtp://{}", self.addr),
             EmailAddress::parse("worktrack@field.example.gov").unwrap(),
+            None,
         )
         .unwrap()
     }
@@ -275,6 +277,7 @@ async fn managers_get_one_digest_a_day_of_overdue_work_by_number_and_failed_send
     let gone = Mailer::new(
         "smtp://127.0.0.1:9",
         EmailAddress::parse("worktrack@field.example.gov").unwrap(),
+        None,
     )
     .unwrap();
     let (next_day, next_noon) = {
