@@ -185,11 +185,7 @@ impl std::fmt::Debug for Mailer {
 impl Mailer {
     /// `url`: a relay URL (see the crate documentation). `ca_file`: PEM certificates trusted for
     /// the relay besides the system's. Reads the CA file but does not contact the relay.
-    pub fn new(
-        url: &str,
-        from: EmailAddress,
-        ca_file: Option<&Path>,
-    ) -> Result<Mailer, MailError> {
+    pub fn new(url: &str, from: EmailAddress, ca_file: Option<&Path>) -> Result<Mailer, MailError> {
         let relay = RelayUrl::parse(url)?;
         let from: Address = from
             .as_str()
@@ -202,10 +198,7 @@ impl Mailer {
                 reason,
             };
             let pem = std::fs::read(path).map_err(|e| ca_error(e.to_string()))?;
-            if !pem
-                .windows(27)
-                .any(|w| w == b"-----BEGIN CERTIFICATE-----")
-            {
+            if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
                 return Err(ca_error("no PEM certificate in it".into()));
             }
             let cert = Certificate::from_pem(&pem).map_err(|e| ca_error(e.to_string()))?;
@@ -332,9 +325,15 @@ mod tests {
         let m = Mailer::new("smtp://127.0.0.1", from(), None).unwrap();
         assert_eq!(m.relay(), "127.0.0.1:25");
         let m = Mailer::new("smtp://relay.example.gov/?tls=required", from(), None).unwrap();
-        assert_eq!((m.relay().as_str(), m.tls()), ("relay.example.gov:25", TlsMode::Required));
+        assert_eq!(
+            (m.relay().as_str(), m.tls()),
+            ("relay.example.gov:25", TlsMode::Required)
+        );
         let m = Mailer::new("smtps://relay.example.gov", from(), None).unwrap();
-        assert_eq!((m.relay().as_str(), m.tls()), ("relay.example.gov:465", TlsMode::Implicit));
+        assert_eq!(
+            (m.relay().as_str(), m.tls()),
+            ("relay.example.gov:465", TlsMode::Implicit)
+        );
         let m = Mailer::new("smtps://[::1]:4650", from(), None).unwrap();
         assert_eq!(m.relay(), "[::1]:4650");
 
@@ -348,7 +347,10 @@ mod tests {
             login,
             Mailer::new("smtp://u:secret@relay?tls=required", from(), None).unwrap()
         );
-        assert!(!shown.contains("secret") && !shown.contains("p:ss"), "{shown}");
+        assert!(
+            !shown.contains("secret") && !shown.contains("p:ss"),
+            "{shown}"
+        );
 
         for bad in [
             "relay.example.gov:25",
@@ -385,7 +387,10 @@ mod tests {
         let e = Mailer::new("smtps://relay", from(), Some(&empty))
             .unwrap_err()
             .to_string();
-        assert!(e.contains("empty.pem") && e.contains("no PEM certificate"), "{e}");
+        assert!(
+            e.contains("empty.pem") && e.contains("no PEM certificate"),
+            "{e}"
+        );
         let e = Mailer::new("smtps://relay", from(), Some(&dir.join("missing.pem")))
             .unwrap_err()
             .to_string();
@@ -405,11 +410,20 @@ mod tests {
         };
         let text = formatted("Two\r\nBcc: someone@else", "first\n.second\nlast");
         let (head, body) = text.split_once("\r\n\r\n").unwrap();
-        assert!(head.contains("Subject: Two  Bcc: someone@else\r\n"), "{head}");
+        assert!(
+            head.contains("Subject: Two  Bcc: someone@else\r\n"),
+            "{head}"
+        );
         assert!(!head.contains("\r\nBcc:"));
-        assert!(head.contains("From: WorkTrack <worktrack@example.gov>\r\n"), "{head}");
+        assert!(
+            head.contains("From: WorkTrack <worktrack@example.gov>\r\n"),
+            "{head}"
+        );
         assert!(head.contains("To: manager@example.gov\r\n"), "{head}");
-        assert!(head.contains("Content-Type: text/plain; charset=utf-8\r\n"), "{head}");
+        assert!(
+            head.contains("Content-Type: text/plain; charset=utf-8\r\n"),
+            "{head}"
+        );
         assert!(head.contains("@worktrack>\r\n"), "{head}");
         assert_eq!(body, "first\r\n.second\r\nlast", "CRLF line ends");
 
