@@ -58,9 +58,11 @@ if [[ ! -f node_modules/axe-core/axe.min.js || ! -f node_modules/tus-js-client/p
 fi
 
 # --- pip: tuspy for the tus client tests (crates/cli/tests/clients/tus_upload.py), schemathesis
-# for the generated API probe (crates/cli/tests/it/probe.rs) --------------------------------------
-pip_wanted=(tuspy==1.1.0 schemathesis==4.32.5)
+# for the generated API probe (crates/cli/tests/it/probe.rs), aiosmtpd for the mail relay with
+# STARTTLS and AUTH of the digest tests (crates/cli/tests/clients/smtp_relay.py) ------------------
+pip_wanted=(tuspy==1.1.0 schemathesis==4.32.5 aiosmtpd==1.4.6)
 if ! python3 -c 'import tusclient' >/dev/null 2>&1 ||
+  [[ "$(python3 -c 'import aiosmtpd; print(aiosmtpd.__version__)' 2>/dev/null)" != 1.4.6 ]] ||
   [[ "$(schemathesis --version 2>/dev/null)" != *4.32.5* ]]; then
   pip_install() { python3 -m pip install --quiet --disable-pip-version-check "$@" "${pip_wanted[@]}" >>"$log" 2>&1; }
   # Debian's own python3 refuses installs outside a virtual environment (PEP 668); then the

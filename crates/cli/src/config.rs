@@ -86,6 +86,7 @@ pub struct Overrides {
     pub s3_secret_key: Option<String>,
     pub smtp_url: Option<(String, Source)>,
     pub mail_from: Option<(String, Source)>,
+    pub smtp_ca_file: Option<(PathBuf, Source)>,
     pub digest_hour: Option<(u8, Source)>,
     pub worker_jobs: Option<(usize, Source)>,
     pub tls_cert: Option<(PathBuf, Source)>,
@@ -114,6 +115,8 @@ pub struct FileConfig {
     pub s3_secret_key: Option<String>,
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
+    /// PEM certificates trusted for the mail relay besides the system's.
+    pub smtp_ca_file: Option<PathBuf>,
     pub digest_hour: Option<u8>,
     pub worker_jobs: Option<usize>,
     pub tls_cert: Option<PathBuf>,
@@ -138,9 +141,14 @@ pub struct Config {
     pub s3_region: Setting<String>,
     pub s3_access_key: Setting<Option<Secret>>,
     pub s3_secret_key: Setting<Option<Secret>>,
-    /// The mail relay for the managers' daily digest (`smtp://host:port`); none: no e-mail.
+    /// The mail relay for the managers' daily digest (`smtp://host:port`,
+    /// `smtp://host:port?tls=required`, `smtps://host:port`, optionally with `user:password@`);
+    /// none: no e-mail. Shown and logged without the password.
     pub smtp_url: Setting<Option<String>>,
     pub mail_from: Setting<Option<String>>,
+    /// A CA certificate file (PEM) the relay's certificate may chain to, besides the system's
+    /// (a private relay's own CA, or its self-signed certificate).
+    pub smtp_ca_file: Setting<Option<PathBuf>>,
     /// Office-local hour from which the day's digest goes out.
     pub digest_hour: Setting<u8>,
     /// Background jobs run at once by `serve` and `worker` (one OCR process each), plus a
@@ -280,6 +288,7 @@ impl Config {
             ),
             smtp_url: pick_opt(over.smtp_url, file.smtp_url),
             mail_from: pick_opt(over.mail_from, file.mail_from),
+            smtp_ca_file: pick_opt(over.smtp_ca_file, file.smtp_ca_file),
             digest_hour: pick(over.digest_hour, file.digest_hour, DEFAULT_DIGEST_HOUR),
             worker_jobs: pick(
                 over.worker_jobs,
@@ -381,8 +390,11 @@ impl Config {
 
     /// The digest mailer `smtp_url` and `mail_from` describe, checked (without contacting the
     /// relay); none when `smtp_url` is not set.
-    pub fn mailer(&self) -> anyhow::Result<Option<worktrack_pipeline::digest::Mailer>> {
+    pub fn mailer(&self) -> anyhow::Result<Option<worktrack_mail::Mailer>> {
         let Some(url) = &self.smtp_url.value else {
+            if self.smtp_ca_file.value.is_some() {
+                bail!("smtp_ca_file is set but smtp_url is not: set smtp_url too, the mail relay (WORKTRACK_SMTP_URL or `smtp_url` in the config file)");
+            }
             return Ok(None);
         };
         let Some(from) = &self.mail_from.value else {
@@ -390,8 +402,14 @@ impl Config {
         };
         let from = worktrack_domain::EmailAddress::parse(from)
             .map_err(|e| anyhow::anyhow!("mail_from: {e}"))?;
-        let mailer = worktrack_pipeline::digest::Mailer::new(url.trim(), from)
-            .map_err(|e| anyhow::anyhow!("smtp_url: {e}"))?;
+        let mailer =
+            worktrack_mail::Mailer::new(url.trim(), from, self.smtp_ca_file.value.as_deref())
+                .map_err(|e| match e {
+                    worktrack_mail::MailError::CaFile { .. } => {
+                        anyhow::anyhow!("smtp_ca_file: {e}")
+                    }
+                    _ => anyhow::anyhow!("smtp_url: {e}"),
+                })?;
         Ok(Some(mailer))
     }
 
@@ -534,7 +552,8 @@ impl Config {
             "smtp_url",
             self.smtp_url
                 .value
-                .clone()
+                .as_deref()
+                .map(mask_url)
                 .unwrap_or_else(|| "(none: no digest e-mail)".into()),
             self.smtp_url.source,
         );
@@ -545,6 +564,15 @@ impl Config {
                 .clone()
                 .unwrap_or_else(|| "(none)".into()),
             self.mail_from.source,
+        );
+        line(
+            "smtp_ca_file",
+            self.smtp_ca_file
+                .value
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "(none: the system's CA certificates)".into()),
+            self.smtp_ca_file.source,
         );
         line(
             "digest_hour",
@@ -614,7 +642,7 @@ impl Config {
     }
 }
 
-/// A database URL with its password replaced by `****`. The user information ends at the
+/// A database or mail relay URL with its password replaced by `****`. The user information ends at the
 /// last `@` (as URL parsers read it), so a password holding an `@` is masked whole.
 pub fn mask_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {

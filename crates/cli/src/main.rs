@@ -118,12 +118,18 @@ struct ServeArgs {
     /// the client; without them the peer address is the client.
     #[arg(long, env = "WORKTRACK_TRUSTED_PROXIES")]
     trusted_proxies: Option<String>,
-    /// The mail relay for managers' daily digests of overdue work, smtp://host:port.
+    /// The mail relay for managers' daily digests of overdue work: smtp://host:port (STARTTLS
+    /// when offered), smtp://host:port?tls=required, smtps://host:port (implicit TLS), with
+    /// user:password@ before the host to log in (TLS only). Better in the environment or the
+    /// config file than as a flag when it holds a password.
     #[arg(long, env = "WORKTRACK_SMTP_URL")]
     smtp_url: Option<String>,
     /// The address digests come from.
     #[arg(long, env = "WORKTRACK_MAIL_FROM")]
     mail_from: Option<String>,
+    /// A CA certificate file (PEM) trusted for the mail relay besides the system's CAs.
+    #[arg(long, env = "WORKTRACK_SMTP_CA_FILE", value_name = "PEM")]
+    smtp_ca_file: Option<PathBuf>,
     /// Office-local hour (0-23) from which the day's digest goes out.
     #[arg(long, env = "WORKTRACK_DIGEST_HOUR")]
     digest_hour: Option<u8>,
@@ -258,6 +264,7 @@ fn overrides(
             .filter(|k| !k.is_empty()),
         smtp_url: s.and_then(|s| with_source(s.smtp_url.clone(), m, "smtp_url")),
         mail_from: s.and_then(|s| with_source(s.mail_from.clone(), m, "mail_from")),
+        smtp_ca_file: s.and_then(|s| with_source(s.smtp_ca_file.clone(), m, "smtp_ca_file")),
         digest_hour: s.and_then(|s| with_source(s.digest_hour, m, "digest_hour")),
         worker_jobs: with_source(
             s.and_then(|s| s.worker_jobs).or(worker_jobs),
@@ -396,7 +403,7 @@ async fn run() -> anyhow::Result<ExitCode> {
                 running.send_digests(
                     store.clone(),
                     mailer,
-                    worktrack_pipeline::digest::DigestSettings {
+                    worktrack_mail::digest::DigestSettings {
                         hour: config.digest_hour.value,
                         public_url: config.public_url.value.clone(),
                     },

@@ -158,10 +158,10 @@ impl Running {
     pub fn send_digests(
         &self,
         store: Store,
-        mailer: worktrack_pipeline::digest::Mailer,
-        settings: worktrack_pipeline::digest::DigestSettings,
+        mailer: worktrack_mail::Mailer,
+        settings: worktrack_mail::digest::DigestSettings,
     ) {
-        tokio::spawn(worktrack_pipeline::digest::run_digests(
+        tokio::spawn(worktrack_mail::digest::run_digests(
             store,
             mailer,
             settings,

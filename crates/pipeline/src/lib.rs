@@ -8,14 +8,13 @@
 //! the store — take a file in, make page images — so the web layer, the hot folder and the
 //! import all share one path. Nothing here speaks HTTP. Every external program runs through
 //! [`process::run`]. `jobs` runs the background work (reading, page images, profiling) with
-//! leases and retries; `digest` writes and sends the managers' daily overdue digest. Generated
+//! leases and retries. The managers' daily digest is in `worktrack-mail`. Generated
 //! documents for tests, benchmarks and the demo are in the `worktrack-corpus` crate, which
 //! builds on this one.
 //!
 //! It must not speak HTTP, render pages, or decide access: every read and write goes through
 //! the store with the acting user's `Viewer`.
 
-pub mod digest;
 pub mod headers;
 pub mod inspect;
 pub mod intake;

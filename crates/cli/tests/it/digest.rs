@@ -8,7 +8,8 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use worktrack_domain::work::{subtract_business_days, Priority};
 use worktrack_domain::{EmailAddress, Role};
-use worktrack_pipeline::digest::{send_due, DigestSettings, Mailer, RoundReport};
+use worktrack_mail::digest::{send_due, DigestSettings, RoundReport};
+use worktrack_mail::Mailer;
 use worktrack_store::{Actor, NewWorkItem, Office, Viewer};
 
 /// One message the sink accepted.
@@ -101,6 +102,7 @@ impl Sink {
         Mailer::new(
             &format!("smtp://{}", self.addr),
             EmailAddress::parse("worktrack@field.example.gov").unwrap(),
+            None,
         )
         .unwrap()
     }
@@ -275,6 +277,7 @@ async fn managers_get_one_digest_a_day_of_overdue_work_by_number_and_failed_send
     let gone = Mailer::new(
         "smtp://127.0.0.1:9",
         EmailAddress::parse("worktrack@field.example.gov").unwrap(),
+        None,
     )
     .unwrap();
     let (next_day, next_noon) = {
@@ -340,6 +343,56 @@ async fn mail_settings_are_checked_before_the_server_starts() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(message), "{args:?}: {err}");
     }
+    // A login is only sent over TLS; errors and `config show` never repeat the password; a
+    // CA file that is not there stops the server before it starts.
+    for (args, message) in [
+        (
+            vec!["--smtp-url", "smtp://digest:s3cret@127.0.0.1:2525"],
+            "a password is only sent over TLS: add ?tls=required",
+        ),
+        (
+            vec![
+                "--smtp-url",
+                "smtps://digest:s3cret@127.0.0.1",
+                "--smtp-ca-file",
+                "/nonexistent/ca.pem",
+            ],
+            "smtp_ca_file: the relay's CA file /nonexistent/ca.pem",
+        ),
+    ] {
+        let out = app
+            .command()
+            .args(["config", "show", "--mail-from", "worktrack@example.gov"])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(message), "{args:?}: {err}");
+        assert!(!err.contains("s3cret"), "{err}");
+    }
+    let out = app
+        .command()
+        .args(["config", "show", "--mail-from", "worktrack@example.gov"])
+        .env(
+            "WORKTRACK_SMTP_URL",
+            "smtp://digest:s3cret@relay.example.gov:587?tls=required",
+        )
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("smtp://digest:****@relay.example.gov:587?tls=required"),
+        "{shown}"
+    );
+    assert!(!shown.contains("s3cret"), "{shown}");
+    assert!(shown.contains("smtp_ca_file"), "{shown}");
+
     let out = app
         .command()
         .args(["config", "show", "--smtp-url", "smtp://127.0.0.1:2525"])
@@ -350,4 +403,266 @@ async fn mail_settings_are_checked_before_the_server_starts() {
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(shown.contains("smtp://127.0.0.1:2525"), "{shown}");
     assert!(shown.contains("digest_hour"));
+}
+
+/// `tests/clients/smtp_relay.py` (aiosmtpd): one port that requires STARTTLS and one with
+/// implicit TLS, both requiring AUTH as `user`, with a self-signed certificate for 127.0.0.1
+/// made here. Accepted messages land in `<dir>/out/<n>.json`, decoded by Python's mail reader.
+struct TlsRelay {
+    child: std::process::Child,
+    starttls: u16,
+    smtps: u16,
+    dir: tempfile::TempDir,
+}
+
+impl TlsRelay {
+    fn start(user: &str, password: &str) -> TlsRelay {
+        use std::io::BufRead;
+        let dir = tempfile::tempdir().unwrap();
+        let generated = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
+        let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+        std::fs::write(&cert, generated.cert.pem()).unwrap();
+        std::fs::write(&key, generated.signing_key.serialize_pem()).unwrap();
+        std::fs::create_dir(dir.path().join("out")).unwrap();
+        let script =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/smtp_relay.py");
+        let mut child = std::process::Command::new("python3")
+            .arg(script)
+            .arg("--cert")
+            .arg(&cert)
+            .arg("--key")
+            .arg(&key)
+            .args(["--user", user, "--password", password, "--out"])
+            .arg(dir.path().join("out"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(dir.path().join("relay.log")).unwrap())
+            .spawn()
+            .expect("python3 (scripts/test.sh installs aiosmtpd for it)");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let ports: Vec<u16> = line
+            .strip_prefix("READY ")
+            .unwrap_or_else(|| {
+                let log = std::fs::read_to_string(dir.path().join("relay.log"));
+                panic!("the aiosmtpd relay did not start (pip install aiosmtpd): {line:?} {log:?}")
+            })
+            .split_whitespace()
+            .map(|p| p.parse().unwrap())
+            .collect();
+        TlsRelay {
+            child,
+            starttls: ports[0],
+            smtps: ports[1],
+            dir,
+        }
+    }
+
+    fn ca_file(&self) -> std::path::PathBuf {
+        self.dir.path().join("cert.pem")
+    }
+
+    /// The accepted messages, in order.
+    fn messages(&self) -> Vec<serde_json::Value> {
+        let out = self.dir.path().join("out");
+        let mut numbered: Vec<(u32, serde_json::Value)> = std::fs::read_dir(&out)
+            .unwrap()
+            .filter_map(|e| {
+                let path = e.unwrap().path();
+                let n = path
+                    .file_name()?
+                    .to_str()?
+                    .strip_suffix(".json")?
+                    .parse()
+                    .ok()?;
+                Some((
+                    n,
+                    serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap(),
+                ))
+            })
+            .collect();
+        numbered.sort_by_key(|(n, _)| *n);
+        numbered.into_iter().map(|(_, m)| m).collect()
+    }
+}
+
+impl Drop for TlsRelay {
+    fn drop(&mut self) {
+        // Closing stdin stops it; kill in case it does not.
+        drop(self.child.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn digests_go_through_a_relay_that_requires_starttls_and_a_login_and_a_refused_login_is_retried(
+) {
+    let app = spawn_app().await;
+    let cast = app.cast().await;
+    // A password with characters a URL must percent-encode.
+    let relay = TlsRelay::start("digest", "p@ss:w0rd/ é");
+    let password_in_url = "p%40ss%3Aw0rd%2F%20%C3%A9";
+    let from = || EmailAddress::parse("worktrack@field.example.gov").unwrap();
+    let settings = DigestSettings {
+        hour: 9,
+        public_url: Some("https://worktrack.example.gov".into()),
+    };
+    let (day, noon) = next_business_noon(&app, &cast.a).await;
+    let manager = viewer(&app, "manager.a").await;
+    let late = overdue_item(&app, &cast.a, &manager, day, "Letter from Ann Example").await;
+    let user = app.store.user_by_username("manager.a").await.unwrap();
+    app.store
+        .update_user(
+            &Actor::system("test"),
+            "manager.a",
+            &worktrack_store::UserUpdate {
+                display_name: worktrack_domain::PersonName::parse("Zoë Ødegård").unwrap(),
+                role: Role::Manager,
+                office_id: user.office_id,
+                skills: worktrack_domain::Skill::parse_list("disability").unwrap(),
+                active: true,
+            },
+        )
+        .await
+        .unwrap();
+    app.store
+        .set_user_email(
+            &Actor::system("test"),
+            "manager.a",
+            Some(&EmailAddress::parse("manager.a@field.example.gov").unwrap()),
+        )
+        .await
+        .unwrap();
+    let starttls = |password: &str, ca: Option<&std::path::Path>| {
+        Mailer::new(
+            &format!(
+                "smtp://digest:{password}@127.0.0.1:{}?tls=required",
+                relay.starttls
+            ),
+            from(),
+            ca,
+        )
+        .unwrap()
+    };
+    let store = &app.store;
+    let sent_audits = || async move {
+        store
+            .audit_rows(None, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.action == "digest.sent")
+            .count()
+    };
+
+    // A wrong password: the relay refuses, the round counts a failure, nothing is recorded, and
+    // the error says the relay refused (without the password).
+    let wrong = starttls("not-it", Some(&relay.ca_file()));
+    let report = send_due(&app.store, &wrong, &settings, noon).await.unwrap();
+    assert_eq!(report, RoundReport { sent: 0, failed: 1 });
+    assert_eq!(sent_audits().await, 0);
+    let e = wrong
+        .send("manager.a@field.example.gov", "s", "b")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, worktrack_mail::MailError::Refused { .. }),
+        "{e:?}"
+    );
+    let text = e.to_string();
+    assert!(text.contains("refused") && text.contains("535"), "{text}");
+    assert!(!text.contains("not-it"), "{text}");
+
+    // The right password, but the relay's certificate is not trusted without the CA file.
+    let untrusted = starttls(password_in_url, None);
+    let report = send_due(&app.store, &untrusted, &settings, noon)
+        .await
+        .unwrap();
+    assert_eq!(report, RoundReport { sent: 0, failed: 1 });
+    let e = untrusted
+        .send("manager.a@field.example.gov", "s", "b")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, worktrack_mail::MailError::Transport { .. }),
+        "{e:?}"
+    );
+    assert!(relay.messages().is_empty());
+
+    // Trusted through the CA file and logged in: the digest goes out once, over TLS.
+    let mailer = starttls(password_in_url, Some(&relay.ca_file()));
+    let report = send_due(&app.store, &mailer, &settings, noon + 60_000)
+        .await
+        .unwrap();
+    assert_eq!(report, RoundReport { sent: 1, failed: 0 });
+    let again = send_due(&app.store, &mailer, &settings, noon + 120_000)
+        .await
+        .unwrap();
+    assert_eq!(again, RoundReport::default(), "one digest a day");
+    assert_eq!(sent_audits().await, 1);
+    let messages = relay.messages();
+    assert_eq!(messages.len(), 1);
+    let m = &messages[0];
+    assert_eq!(m["tls"], true);
+    assert_eq!(m["login"], "digest");
+    assert_eq!(m["from"], "worktrack@field.example.gov");
+    assert_eq!(m["to"], serde_json::json!(["manager.a@field.example.gov"]));
+    let subject = m["subject"].as_str().unwrap();
+    assert_eq!(
+        subject,
+        format!("WorkTrack AAA: 1 overdue work item on {day}"),
+        "{m}"
+    );
+    let raw = m["raw"].as_str().unwrap();
+    assert!(
+        raw.contains(&format!("\r\nSubject: {subject}\r\n")),
+        "{raw}"
+    );
+    assert!(
+        raw.contains("From: WorkTrack <worktrack@field.example.gov>\r\n"),
+        "{raw}"
+    );
+    assert!(
+        raw.contains("Content-Type: text/plain; charset=utf-8\r\n"),
+        "{raw}"
+    );
+    let body = m["body"].as_str().unwrap().replace("\r\n", "\n");
+    assert!(body.starts_with("Zoë Ødegård,\n"), "{body}");
+    assert!(body.contains(&format!("- Item {late}: ")), "{body}");
+    assert!(body.contains(&format!("https://worktrack.example.gov/work/{late}")));
+    assert!(!raw.contains("Ann Example") && !body.contains("Ann Example"));
+
+    // Implicit TLS (smtps://) to the other port; a non-ASCII subject is RFC 2047-encoded.
+    let smtps = Mailer::new(
+        &format!("smtps://digest:{password_in_url}@127.0.0.1:{}", relay.smtps),
+        from(),
+        Some(&relay.ca_file()),
+    )
+    .unwrap();
+    smtps
+        .send(
+            "manager.a@field.example.gov",
+            "Büro Zürich: überfällig",
+            "Grüße\n.\n",
+        )
+        .await
+        .unwrap();
+    let messages = relay.messages();
+    let m = &messages[1];
+    assert_eq!(
+        (m["tls"].as_bool(), m["login"].as_str()),
+        (Some(true), Some("digest"))
+    );
+    assert_eq!(m["subject"], "Büro Zürich: überfällig");
+    assert!(
+        m["raw"].as_str().unwrap().contains("\r\nSubject: =?utf-8?"),
+        "{m}"
+    );
+    assert_eq!(
+        m["body"].as_str().unwrap().replace("\r\n", "\n"),
+        "Grüße\n.\n"
+    );
 }
