@@ -150,20 +150,26 @@ pub fn safe_next(next: Option<&str>) -> String {
         .to_string()
 }
 
+/// A same-site path as a query value: `/` stays readable, the rest of what is not unreserved
+/// is percent-encoded.
 fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    const PATH_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~')
+        .remove(b'/');
+    percent_encoding::utf8_percent_encode(s, PATH_VALUE).to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_return_path_keeps_its_slashes_and_encodes_the_rest() {
+        assert_eq!(urlencode("/work?x=1 2&ü~"), "/work%3Fx%3D1%202%26%C3%BC~");
+    }
 
     #[test]
     fn next_is_local_only() {

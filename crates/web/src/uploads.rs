@@ -89,12 +89,10 @@ fn version_refusal(h: &HeaderMap) -> Option<Response> {
 }
 
 fn http_date(ms: i64) -> String {
-    let fmt = time::macros::format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-    );
-    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
-        .ok()
-        .and_then(|t| t.format(&fmt).ok())
+    u64::try_from(ms)
+        .map(|ms| {
+            httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms))
+        })
         .unwrap_or_default()
 }
 

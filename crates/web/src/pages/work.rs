@@ -234,13 +234,13 @@ pub fn view_query(p: &QueueParams) -> String {
     parts.join("&")
 }
 
+/// A query value: everything but letters, digits and `-_.` percent-encoded.
 fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    const VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.');
+    percent_encoding::utf8_percent_encode(s, VALUE).to_string()
 }
 
 async fn queue_page(
@@ -2023,5 +2023,16 @@ mod props {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::urlencode;
+
+    #[test]
+    fn query_values_encode_all_but_letters_digits_and_three_marks() {
+        assert_eq!(urlencode("earnings 2026"), "earnings%202026");
+        assert_eq!(urlencode("a-b_c.d~e/f&g=ü"), "a-b_c.d%7Ee%2Ff%26g%3D%C3%BC");
     }
 }
