@@ -4,7 +4,7 @@
 //! Deterministic and idempotent: a second run adds nothing.
 //!
 //! `worktrack demo documents` writes a labelled corpus of generated paper instead (see
-//! [`worktrack_pipeline::corpus`]): no database is involved.
+//! [`worktrack_corpus`]): no database is involved.
 
 use anyhow::Context;
 use rand::rngs::StdRng;
