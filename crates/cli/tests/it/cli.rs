@@ -13,6 +13,17 @@ pub(crate) fn worktrack(dir: &std::path::Path) -> Command {
     cmd
 }
 
+/// The URL in the line `worktrack serve` prints when it listens, without its final `/`.
+pub(crate) fn listening_url(line: &str) -> Option<String> {
+    let rest = line.split("listening on ").nth(1)?;
+    Some(
+        rest.split_whitespace()
+            .next()?
+            .trim_end_matches('/')
+            .to_string(),
+    )
+}
+
 #[tokio::test]
 async fn first_run_creates_the_data_directory_key_and_admin_then_serves() {
     let dir = tempfile::tempdir().unwrap();
@@ -30,14 +41,8 @@ async fn first_run_creates_the_data_directory_key_and_admin_then_serves() {
         if let Some(rest) = line.split("one-time password ").nth(1) {
             password = Some(rest.trim().to_string());
         }
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            url = Some(
-                rest.split_whitespace()
-                    .next()
-                    .unwrap()
-                    .trim_end_matches('/')
-                    .to_string(),
-            );
+        if let Some(u) = listening_url(&line) {
+            url = Some(u);
             break;
         }
     }

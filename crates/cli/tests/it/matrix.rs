@@ -305,19 +305,19 @@ async fn work_item(app: &TestApp, office: &str, by: &str) -> i64 {
         .id
 }
 
-async fn upload_document(app: &TestApp, office: &str, by: &str) -> i64 {
-    let form = reqwest::multipart::Form::new()
+/// An upload form: a one-page PDF showing `text`, received at `office`.
+fn upload_form(office: &str, text: &str) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new()
         .text("office", office.to_string())
-        .text("original_evidence", "true")
         .part(
             "file",
-            reqwest::multipart::Part::bytes(worktrack_corpus::fixtures::pdf(&[(
-                "Birth certificate",
-                612,
-                792,
-            )]))
-            .file_name("matrix.pdf"),
-        );
+            reqwest::multipart::Part::bytes(worktrack_corpus::fixtures::pdf(&[(text, 612, 792)]))
+                .file_name("matrix.pdf"),
+        )
+}
+
+async fn upload_document(app: &TestApp, office: &str, by: &str) -> i64 {
+    let form = upload_form(office, "Birth certificate").text("original_evidence", "true");
     let resp = reqwest::Client::new()
         .post(format!("{}/api/v1/documents", app.url))
         .bearer_auth(app.token(by).await)
@@ -521,17 +521,7 @@ impl Matrix {
             Body::Json(v) => {
                 req.json(&serde_json::from_str::<Value>(&fill(&v.to_string())).unwrap())
             }
-            Body::Multipart => req.multipart(
-                reqwest::multipart::Form::new()
-                    .text("office", o.office.to_string())
-                    .part(
-                        "file",
-                        reqwest::multipart::Part::bytes(worktrack_corpus::fixtures::pdf(&[(
-                            "Pay stub", 612, 792,
-                        )]))
-                        .file_name("matrix.pdf"),
-                    ),
-            ),
+            Body::Multipart => req.multipart(upload_form(o.office, "Pay stub")),
             Body::TusCreate => req.header("Upload-Length", "10").header(
                 "Upload-Metadata",
                 format!(

@@ -3,7 +3,7 @@
 //! behave as behind https (Secure cookies, HSTS), refuse plain HTTP, survive a broken
 //! handshake, and refuse to start on a missing or wrong certificate, naming the file.
 
-use crate::cli::worktrack;
+use crate::cli::{listening_url, worktrack};
 use crate::support::form_token;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -44,14 +44,8 @@ fn serve(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
     for line in lines.by_ref() {
         let line = line.unwrap();
         printed.push(line.clone());
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            url = Some(
-                rest.split_whitespace()
-                    .next()
-                    .unwrap()
-                    .trim_end_matches('/')
-                    .to_string(),
-            );
+        if let Some(u) = listening_url(&line) {
+            url = Some(u);
             break;
         }
     }
