@@ -93,205 +93,93 @@ pub fn normalise_form(form: &str) -> String {
         .collect()
 }
 
+/// The workloads of a new installation: (code, name).
+#[rustfmt::skip]
+const WORKLOADS: &[(&str, &str)] = &[
+    ("initial_disability", "Initial disability claim"),
+    ("initial_retirement", "Initial retirement or survivors claim"),
+    ("medical_cdr", "Medical continuing disability review"),
+    ("work_cdr", "Work continuing disability review"),
+    ("ssi_redetermination", "SSI redetermination"),
+    ("overpayment_waiver", "Overpayment and waiver"),
+    ("reconsideration", "Reconsideration (appeal)"),
+    ("post_entitlement", "Post-entitlement change"),
+    ("enumeration", "Enumeration (card application)"),
+    ("payee", "Representative payee action"),
+];
+
+/// The document types of a new installation: (code, name, form numbers most specific first).
+#[rustfmt::skip]
+const DOCUMENT_TYPES: &[(&str, &str, &[&str])] = &[
+    ("SSA-561", "Request for reconsideration", &["SSA-561-U2", "SSA-561"]),
+    ("SSA-632", "Request for waiver of overpayment recovery", &["SSA-632-BK", "SSA-632"]),
+    ("SSA-827", "Authorization to disclose information", &["SSA-827"]),
+    ("SSA-3368", "Disability report (adult)", &["SSA-3368-BK", "SSA-3368"]),
+    ("SSA-3373", "Function report (adult)", &["SSA-3373-BK", "SSA-3373"]),
+    ("SSA-795", "Statement of claimant or other person", &["SSA-795"]),
+    ("SSA-1696", "Appointment of representative", &["SSA-1696-U4", "SSA-1696"]),
+    ("SSA-454", "Continuing disability review report", &["SSA-454-BK", "SSA-454"]),
+    ("SSA-8203", "SSI redetermination", &["SSA-8203-BK", "SSA-8203"]),
+    ("SSA-821", "Work activity report", &["SSA-821-BK", "SSA-821"]),
+    ("PAY_STUB", "Pay stub", &[]),
+    ("BANK_STATEMENT", "Bank statement", &[]),
+    ("MEDICAL", "Medical evidence", &[]),
+    ("RECEIPT", "Receipt (spend-down)", &[]),
+    ("IDENTITY", "Identity or birth record", &[]),
+    ("CORRESPONDENCE", "Other correspondence", &[]),
+];
+
+/// The profile codes of a new installation: (code, name, document type, workload, deadline in
+/// business days).
+#[rustfmt::skip]
+const PROFILE_CODES: &[(&str, &str, &str, &str, u32)] = &[
+    ("561M", "Reconsideration, medical", "SSA-561", "reconsideration", 10),
+    ("561N", "Reconsideration, non-medical", "SSA-561", "reconsideration", 10),
+    ("632", "Waiver request", "SSA-632", "overpayment_waiver", 30),
+    ("827", "Authorization to disclose", "SSA-827", "initial_disability", 5),
+    ("3368", "Adult disability report", "SSA-3368", "initial_disability", 10),
+    ("3373", "Adult function report", "SSA-3373", "initial_disability", 10),
+    ("795", "Statement", "SSA-795", "post_entitlement", 10),
+    ("1696", "Appointment of representative", "SSA-1696", "initial_disability", 5),
+    ("454", "CDR report", "SSA-454", "medical_cdr", 30),
+    ("8203", "SSI redetermination form", "SSA-8203", "ssi_redetermination", 30),
+    ("821", "Work activity report", "SSA-821", "work_cdr", 10),
+    ("PAY", "Pay stub (wages)", "PAY_STUB", "post_entitlement", 10),
+    ("BANK", "Bank statement (resources)", "BANK_STATEMENT", "ssi_redetermination", 10),
+    ("MED", "Medical evidence", "MEDICAL", "initial_disability", 10),
+    ("RCPT", "Spend-down receipt", "RECEIPT", "post_entitlement", 10),
+    ("IDBR", "Identity or birth record (original)", "IDENTITY", "enumeration", 3),
+    ("CORR", "Other correspondence", "CORRESPONDENCE", "post_entitlement", 10),
+];
+
 /// The catalogue of a new installation (DESIGN.md, Profiling).
 pub fn default_catalogue() -> Catalogue {
-    let workloads = [
-        ("initial_disability", "Initial disability claim"),
-        (
-            "initial_retirement",
-            "Initial retirement or survivors claim",
-        ),
-        ("medical_cdr", "Medical continuing disability review"),
-        ("work_cdr", "Work continuing disability review"),
-        ("ssi_redetermination", "SSI redetermination"),
-        ("overpayment_waiver", "Overpayment and waiver"),
-        ("reconsideration", "Reconsideration (appeal)"),
-        ("post_entitlement", "Post-entitlement change"),
-        ("enumeration", "Enumeration (card application)"),
-        ("payee", "Representative payee action"),
-    ]
-    .map(|(code, name)| Workload {
-        code: code.into(),
-        name: name.into(),
-    })
-    .to_vec();
-    let types: &[(&str, &str, &[&str])] = &[
-        (
-            "SSA-561",
-            "Request for reconsideration",
-            &["SSA-561-U2", "SSA-561"],
-        ),
-        (
-            "SSA-632",
-            "Request for waiver of overpayment recovery",
-            &["SSA-632-BK", "SSA-632"],
-        ),
-        (
-            "SSA-827",
-            "Authorization to disclose information",
-            &["SSA-827"],
-        ),
-        (
-            "SSA-3368",
-            "Disability report (adult)",
-            &["SSA-3368-BK", "SSA-3368"],
-        ),
-        (
-            "SSA-3373",
-            "Function report (adult)",
-            &["SSA-3373-BK", "SSA-3373"],
-        ),
-        (
-            "SSA-795",
-            "Statement of claimant or other person",
-            &["SSA-795"],
-        ),
-        (
-            "SSA-1696",
-            "Appointment of representative",
-            &["SSA-1696-U4", "SSA-1696"],
-        ),
-        (
-            "SSA-454",
-            "Continuing disability review report",
-            &["SSA-454-BK", "SSA-454"],
-        ),
-        (
-            "SSA-8203",
-            "SSI redetermination",
-            &["SSA-8203-BK", "SSA-8203"],
-        ),
-        (
-            "SSA-821",
-            "Work activity report",
-            &["SSA-821-BK", "SSA-821"],
-        ),
-        ("PAY_STUB", "Pay stub", &[]),
-        ("BANK_STATEMENT", "Bank statement", &[]),
-        ("MEDICAL", "Medical evidence", &[]),
-        ("RECEIPT", "Receipt (spend-down)", &[]),
-        ("IDENTITY", "Identity or birth record", &[]),
-        ("CORRESPONDENCE", "Other correspondence", &[]),
-    ];
-    let document_types = types
-        .iter()
-        .map(|(code, name, forms)| DocumentType {
-            code: (*code).into(),
-            name: (*name).into(),
-            form_numbers: forms.iter().map(|f| (*f).into()).collect(),
-        })
-        .collect();
-    let codes: &[(&str, &str, &str, &str, u32)] = &[
-        (
-            "561M",
-            "Reconsideration, medical",
-            "SSA-561",
-            "reconsideration",
-            10,
-        ),
-        (
-            "561N",
-            "Reconsideration, non-medical",
-            "SSA-561",
-            "reconsideration",
-            10,
-        ),
-        ("632", "Waiver request", "SSA-632", "overpayment_waiver", 30),
-        (
-            "827",
-            "Authorization to disclose",
-            "SSA-827",
-            "initial_disability",
-            5,
-        ),
-        (
-            "3368",
-            "Adult disability report",
-            "SSA-3368",
-            "initial_disability",
-            10,
-        ),
-        (
-            "3373",
-            "Adult function report",
-            "SSA-3373",
-            "initial_disability",
-            10,
-        ),
-        ("795", "Statement", "SSA-795", "post_entitlement", 10),
-        (
-            "1696",
-            "Appointment of representative",
-            "SSA-1696",
-            "initial_disability",
-            5,
-        ),
-        ("454", "CDR report", "SSA-454", "medical_cdr", 30),
-        (
-            "8203",
-            "SSI redetermination form",
-            "SSA-8203",
-            "ssi_redetermination",
-            30,
-        ),
-        ("821", "Work activity report", "SSA-821", "work_cdr", 10),
-        (
-            "PAY",
-            "Pay stub (wages)",
-            "PAY_STUB",
-            "post_entitlement",
-            10,
-        ),
-        (
-            "BANK",
-            "Bank statement (resources)",
-            "BANK_STATEMENT",
-            "ssi_redetermination",
-            10,
-        ),
-        (
-            "MED",
-            "Medical evidence",
-            "MEDICAL",
-            "initial_disability",
-            10,
-        ),
-        (
-            "RCPT",
-            "Spend-down receipt",
-            "RECEIPT",
-            "post_entitlement",
-            10,
-        ),
-        (
-            "IDBR",
-            "Identity or birth record (original)",
-            "IDENTITY",
-            "enumeration",
-            3,
-        ),
-        (
-            "CORR",
-            "Other correspondence",
-            "CORRESPONDENCE",
-            "post_entitlement",
-            10,
-        ),
-    ];
-    let profile_codes = codes
-        .iter()
-        .map(|(code, name, ty, workload, days)| ProfileCode {
-            code: (*code).into(),
-            name: (*name).into(),
-            document_type: (*ty).into(),
-            workload: (*workload).into(),
-            deadline_days: *days,
-        })
-        .collect();
     Catalogue {
-        workloads,
-        document_types,
-        profile_codes,
+        workloads: WORKLOADS
+            .iter()
+            .map(|&(code, name)| Workload {
+                code: code.into(),
+                name: name.into(),
+            })
+            .collect(),
+        document_types: DOCUMENT_TYPES
+            .iter()
+            .map(|&(code, name, forms)| DocumentType {
+                code: code.into(),
+                name: name.into(),
+                form_numbers: forms.iter().map(|&f| f.into()).collect(),
+            })
+            .collect(),
+        profile_codes: PROFILE_CODES
+            .iter()
+            .map(|&(code, name, ty, workload, days)| ProfileCode {
+                code: code.into(),
+                name: name.into(),
+                document_type: ty.into(),
+                workload: workload.into(),
+                deadline_days: days,
+            })
+            .collect(),
     }
 }
 
@@ -417,6 +305,72 @@ mod tests {
         ] {
             assert!(apply_edit(None, &missing).is_err(), "{missing:?}");
         }
+    }
+
+    /// The catalogue a new installation starts with, as it was written: a change to it is a
+    /// change to the product, made here on purpose.
+    #[test]
+    fn the_default_catalogue_is_unchanged() {
+        let c = default_catalogue();
+        let mut lines: Vec<String> = Vec::new();
+        for w in &c.workloads {
+            lines.push(format!("workload {}: {}", w.code, w.name));
+        }
+        for t in &c.document_types {
+            let forms = t.form_numbers.join(", ");
+            lines.push(format!("type {}: {} [{forms}]", t.code, t.name));
+        }
+        for p in &c.profile_codes {
+            lines.push(format!(
+                "code {}: {}; {}; {}; {}",
+                p.code, p.name, p.document_type, p.workload, p.deadline_days
+            ));
+        }
+        let expected = "\
+workload initial_disability: Initial disability claim
+workload initial_retirement: Initial retirement or survivors claim
+workload medical_cdr: Medical continuing disability review
+workload work_cdr: Work continuing disability review
+workload ssi_redetermination: SSI redetermination
+workload overpayment_waiver: Overpayment and waiver
+workload reconsideration: Reconsideration (appeal)
+workload post_entitlement: Post-entitlement change
+workload enumeration: Enumeration (card application)
+workload payee: Representative payee action
+type SSA-561: Request for reconsideration [SSA-561-U2, SSA-561]
+type SSA-632: Request for waiver of overpayment recovery [SSA-632-BK, SSA-632]
+type SSA-827: Authorization to disclose information [SSA-827]
+type SSA-3368: Disability report (adult) [SSA-3368-BK, SSA-3368]
+type SSA-3373: Function report (adult) [SSA-3373-BK, SSA-3373]
+type SSA-795: Statement of claimant or other person [SSA-795]
+type SSA-1696: Appointment of representative [SSA-1696-U4, SSA-1696]
+type SSA-454: Continuing disability review report [SSA-454-BK, SSA-454]
+type SSA-8203: SSI redetermination [SSA-8203-BK, SSA-8203]
+type SSA-821: Work activity report [SSA-821-BK, SSA-821]
+type PAY_STUB: Pay stub []
+type BANK_STATEMENT: Bank statement []
+type MEDICAL: Medical evidence []
+type RECEIPT: Receipt (spend-down) []
+type IDENTITY: Identity or birth record []
+type CORRESPONDENCE: Other correspondence []
+code 561M: Reconsideration, medical; SSA-561; reconsideration; 10
+code 561N: Reconsideration, non-medical; SSA-561; reconsideration; 10
+code 632: Waiver request; SSA-632; overpayment_waiver; 30
+code 827: Authorization to disclose; SSA-827; initial_disability; 5
+code 3368: Adult disability report; SSA-3368; initial_disability; 10
+code 3373: Adult function report; SSA-3373; initial_disability; 10
+code 795: Statement; SSA-795; post_entitlement; 10
+code 1696: Appointment of representative; SSA-1696; initial_disability; 5
+code 454: CDR report; SSA-454; medical_cdr; 30
+code 8203: SSI redetermination form; SSA-8203; ssi_redetermination; 30
+code 821: Work activity report; SSA-821; work_cdr; 10
+code PAY: Pay stub (wages); PAY_STUB; post_entitlement; 10
+code BANK: Bank statement (resources); BANK_STATEMENT; ssi_redetermination; 10
+code MED: Medical evidence; MEDICAL; initial_disability; 10
+code RCPT: Spend-down receipt; RECEIPT; post_entitlement; 10
+code IDBR: Identity or birth record (original); IDENTITY; enumeration; 3
+code CORR: Other correspondence; CORRESPONDENCE; post_entitlement; 10";
+        assert_eq!(lines.join("\n"), expected);
     }
 
     #[test]
