@@ -1,9 +1,9 @@
 //! Bank statements: account holder, bank and statement period.
 
-use super::dates::{date_range, format_date};
+use super::dates::date_range;
 use super::labels::{find_phrase, labels_on};
-use super::names::parse_name;
-use super::page::{candidate, Candidate, DateAt, Page};
+use super::names::{name_candidate, parse_name};
+use super::page::{candidate, Candidate, Page};
 use super::FieldKind;
 
 const STATEMENT_CUES: &[&str] = &[
@@ -42,22 +42,13 @@ pub(super) fn looks_like_bank_statement(page: &Page) -> bool {
 }
 
 pub(super) fn find_bank_statement(page: &Page, pi: usize, out: &mut Vec<Candidate>) {
-    let push_date = |out: &mut Vec<Candidate>, kind, d: DateAt, line, certainty: f32| {
-        let at = page.span(pi, line, d.start, d.end);
-        out.push(candidate(
-            kind,
-            format_date(d.date),
-            certainty * d.certainty(),
-            at,
-        ));
-    };
     for (li, line) in page.lines.iter().enumerate() {
         for (_, ls, le, certainty) in labels_on(line, STATEMENT_PERIOD_LABELS) {
             if let Some(hit) = page.labelled(li, ls, le, date_range) {
                 let (first, second) = hit.value;
                 let c = certainty * hit.factor;
-                push_date(out, FieldKind::StatementStart, first, hit.line, c);
-                push_date(out, FieldKind::StatementEnd, second, hit.line, c);
+                out.push(page.date_candidate(pi, FieldKind::StatementStart, first, hit.line, c));
+                out.push(page.date_candidate(pi, FieldKind::StatementEnd, second, hit.line, c));
                 // The holder's name heads the address block, left of the period.
                 if let Some(((name, read), s, e)) = parse_name(line, 0, ls) {
                     let at = page.span(pi, li, s, e);
@@ -67,14 +58,8 @@ pub(super) fn find_bank_statement(page: &Page, pi: usize, out: &mut Vec<Candidat
         }
         for (_, ls, le, certainty) in labels_on(line, HOLDER_LABELS) {
             if let Some(hit) = page.labelled(li, ls, le, parse_name) {
-                let at = page.span(pi, hit.line, hit.start, hit.end);
-                let ((name, read), factor) = (hit.value, hit.factor);
-                out.push(candidate(
-                    FieldKind::AccountHolder,
-                    name,
-                    certainty * factor * read,
-                    at,
-                ));
+                let kind = FieldKind::AccountHolder;
+                out.push(name_candidate(page, pi, kind, hit, certainty));
             }
         }
     }

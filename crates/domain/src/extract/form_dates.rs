@@ -1,8 +1,8 @@
 //! Dates on forms: birth, signature, receipt stamp.
 
-use super::dates::{first_date, first_full_date, format_date};
+use super::dates::{first_date, first_full_date};
 use super::labels::{find_phrase, labels_on, whose, word_after, word_before, Whose};
-use super::page::{candidate, Candidate, DateAt, Hit, Page};
+use super::page::{Candidate, DateAt, Hit, Page};
 use super::FieldKind;
 
 const DOB_LABELS: &[(&str, f32)] = &[
@@ -62,9 +62,8 @@ fn near_signature(page: &Page, li: usize) -> bool {
 
 pub(super) fn find_form_dates(page: &Page, pi: usize, out: &mut Vec<Candidate>) {
     let mut push = |kind: FieldKind, hit: Hit<DateAt>, certainty: f32| {
-        let at = page.span(pi, hit.line, hit.start, hit.end);
-        let certainty = certainty * hit.factor * hit.value.certainty();
-        out.push(candidate(kind, format_date(hit.value.date), certainty, at));
+        let certainty = certainty * hit.factor;
+        out.push(page.date_candidate(pi, kind, hit.value, hit.line, certainty));
     };
     for (li, line) in page.lines.iter().enumerate() {
         for (_, ls, le, certainty) in labels_on(line, DOB_LABELS) {

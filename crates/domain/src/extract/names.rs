@@ -106,17 +106,30 @@ pub(super) fn find_names(page: &Page, pi: usize, out: &mut Vec<Candidate>) {
                     .flatten()
             });
             if let Some(hit) = hit {
-                let at = page.span(pi, hit.line, hit.start, hit.end);
-                let ((name, read), factor) = (hit.value, hit.factor);
-                out.push(candidate(
+                out.push(name_candidate(
+                    page,
+                    pi,
                     FieldKind::ClaimantName,
-                    name,
-                    certainty * factor * read,
-                    at,
+                    hit,
+                    certainty,
                 ));
             }
         }
     }
+}
+
+/// A name read after a label as a candidate of `kind`: less sure when printed under the label
+/// or read through OCR digits.
+pub(super) fn name_candidate(
+    page: &Page,
+    pi: usize,
+    kind: FieldKind,
+    hit: Hit<(String, f32)>,
+    certainty: f32,
+) -> Candidate {
+    let at = page.span(pi, hit.line, hit.start, hit.end);
+    let ((name, read), factor) = (hit.value, hit.factor);
+    candidate(kind, name, certainty * factor * read, at)
 }
 
 /// The name printed alone on the line under a letter's "Re:" line.
@@ -129,13 +142,7 @@ fn reference_below(page: &Page, li: usize) -> Option<Hit<(String, f32)>> {
     if rest < next.chars.len() {
         return None;
     }
-    Some(Hit {
-        value,
-        line: nl,
-        start,
-        end,
-        factor: BELOW,
-    })
+    Some(Hit::new(value, nl, start, end, BELOW))
 }
 
 /// A person's name at the start of `from..to`: 2–4 capitalised words of letters, apostrophes

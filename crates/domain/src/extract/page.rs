@@ -1,7 +1,7 @@
 //! Pages, lines and where a value came from: a page's lines with their tokens, dates and
 //! amounts, the OCR words under them, and the column blocks a label's value may lie in.
 
-use super::dates::scan_dates;
+use super::dates::{format_date, scan_dates};
 use super::labels::{find_phrase, limit, skip_separators};
 use super::money::scan_amounts;
 use super::{BoxOnPage, FieldKind, PageInput, WordBox};
@@ -104,6 +104,18 @@ pub(super) struct Hit<T> {
     pub(super) start: usize,
     pub(super) end: usize,
     pub(super) factor: f32,
+}
+
+impl<T> Hit<T> {
+    pub(super) fn new(value: T, line: usize, start: usize, end: usize, factor: f32) -> Hit<T> {
+        Hit {
+            value,
+            line,
+            start,
+            end,
+            factor,
+        }
+    }
 }
 
 pub(super) struct Page<'a> {
@@ -296,26 +308,14 @@ impl<'a> Page<'a> {
         let line = self.lines.get(li)?;
         let (to, blank) = self.region(li, le);
         if let Some((value, start, end)) = parse(line, le, to) {
-            return Some(Hit {
-                value,
-                line: li,
-                start,
-                end,
-                factor: 1.0,
-            });
+            return Some(Hit::new(value, li, start, end, 1.0));
         }
         if !blank {
             return None;
         }
         let (nl, start, to) = self.below(li, ls)?;
         let (value, start, end) = parse(self.lines.get(nl)?, start, to)?;
-        Some(Hit {
-            value,
-            line: nl,
-            start,
-            end,
-            factor: BELOW,
-        })
+        Some(Hit::new(value, nl, start, end, BELOW))
     }
 
     /// The horizontal extent of a char range: in pixels when its words have boxes, and in
@@ -366,6 +366,19 @@ impl<'a> Page<'a> {
         self.lines
             .iter()
             .any(|l| !find_phrase(&l.lower, phrase).is_empty())
+    }
+
+    /// A date read on line `line` as a candidate of `kind`; a two-digit year is trusted less.
+    pub(super) fn date_candidate(
+        &self,
+        pi: usize,
+        kind: FieldKind,
+        d: DateAt,
+        line: usize,
+        certainty: f32,
+    ) -> Candidate {
+        let at = self.span(pi, line, d.start, d.end);
+        candidate(kind, format_date(d.date), certainty * d.certainty(), at)
     }
 
     pub(super) fn span(&self, pi: usize, line: usize, start: usize, end: usize) -> Span {

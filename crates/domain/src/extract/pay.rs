@@ -1,9 +1,9 @@
 //! Pay stubs: employer, pay period, pay date and gross pay.
 
-use super::dates::{date_range, first_date, format_date};
+use super::dates::{date_range, first_date};
 use super::labels::{labels_on, skip_separators, word_after};
 use super::money::{first_money, format_money};
-use super::page::{candidate, Candidate, DateAt, Line, Page, OFF_STUB};
+use super::page::{candidate, Candidate, Line, Page, OFF_STUB};
 use super::FieldKind;
 
 #[rustfmt::skip]
@@ -102,11 +102,6 @@ const NOT_AN_ORG: &[&str] = &[
 pub(super) fn find_pay(page: &Page, pi: usize, stub: bool, out: &mut Vec<Candidate>) {
     let scale = if stub { 1.0 } else { OFF_STUB };
     let usable = |phrase: &str| stub || !STUB_ONLY.contains(&phrase);
-    let push_date = |out: &mut Vec<Candidate>, kind, d: DateAt, line, certainty: f32| {
-        let at = page.span(pi, line, d.start, d.end);
-        let certainty = certainty * d.certainty();
-        out.push(candidate(kind, format_date(d.date), certainty, at));
-    };
     for (li, line) in page.lines.iter().enumerate() {
         for (phrase, ls, le, certainty) in labels_on(line, EMPLOYER_LABELS) {
             if !usable(phrase) {
@@ -125,8 +120,8 @@ pub(super) fn find_pay(page: &Page, pi: usize, stub: bool, out: &mut Vec<Candida
             if let Some(hit) = page.labelled(li, ls, le, date_range) {
                 let c = certainty * hit.factor * scale;
                 let (first, second) = hit.value;
-                push_date(out, FieldKind::PayPeriodStart, first, hit.line, c);
-                push_date(out, FieldKind::PayPeriodEnd, second, hit.line, c);
+                out.push(page.date_candidate(pi, FieldKind::PayPeriodStart, first, hit.line, c));
+                out.push(page.date_candidate(pi, FieldKind::PayPeriodEnd, second, hit.line, c));
             }
         }
         let single: [(&[(&str, f32)], FieldKind); 3] = [
@@ -141,7 +136,7 @@ pub(super) fn find_pay(page: &Page, pi: usize, stub: bool, out: &mut Vec<Candida
                 }
                 if let Some(hit) = page.labelled(li, ls, le, first_date) {
                     let c = certainty * hit.factor * scale;
-                    push_date(out, kind, hit.value, hit.line, c);
+                    out.push(page.date_candidate(pi, kind, hit.value, hit.line, c));
                 }
             }
         }
