@@ -444,57 +444,42 @@ mod tests {
     #[test]
     fn business_day_arithmetic() {
         let cal = Calendar::new(false, [date!(2026 - 12 - 28)]);
-        // Friday before Thanksgiving week: +1 is Monday.
-        assert_eq!(
-            cal.add_business_days(date!(2026 - 11 - 20), 1),
-            date!(2026 - 11 - 23)
-        );
-        // Wednesday before Thanksgiving: +1 skips Thursday (holiday) to Friday.
-        assert_eq!(
-            cal.add_business_days(date!(2026 - 11 - 25), 1),
-            date!(2026 - 11 - 27)
-        );
-        // Christmas Eve 2026 (Thursday) + 1: Christmas (Fri), weekend, the admin closure on
-        // Monday 28th → Tuesday 29th.
-        assert_eq!(
-            cal.add_business_days(date!(2026 - 12 - 24), 1),
-            date!(2026 - 12 - 29)
-        );
-        // New Year's Day 2028 observed on Friday 2027-12-31.
-        assert_eq!(
-            cal.add_business_days(date!(2027 - 12 - 30), 1),
-            date!(2028 - 01 - 03)
-        );
-        // Zero days from a Saturday: the next business day.
-        assert_eq!(
-            cal.add_business_days(date!(2026 - 11 - 21), 0),
-            date!(2026 - 11 - 23)
-        );
-        assert_eq!(
-            cal.add_business_days(date!(2026 - 11 - 24), 0),
-            date!(2026 - 11 - 24)
-        );
-        // Three business days from Thursday July 2, 2026 (July 3 observed): Jul 6, 7, 8.
-        assert_eq!(
-            cal.add_business_days(date!(2026 - 07 - 02), 3),
-            date!(2026 - 07 - 08)
-        );
-        assert_eq!(
-            cal.business_days_between(date!(2026 - 07 - 02), date!(2026 - 07 - 08)),
-            3
-        );
-        assert_eq!(
-            cal.business_days_between(date!(2026 - 07 - 02), date!(2026 - 07 - 02)),
-            0
-        );
-        assert_eq!(
-            cal.business_days_between(date!(2026 - 07 - 08), date!(2026 - 07 - 02)),
-            0
-        );
-        // Arrived Saturday, uploaded Monday: on time under a 1-day rule.
-        assert_eq!(
-            cal.business_days_between(date!(2026 - 11 - 21), date!(2026 - 11 - 23)),
-            1
-        );
+        let adds = [
+            // Friday before Thanksgiving week: +1 is Monday.
+            (date!(2026 - 11 - 20), 1, date!(2026 - 11 - 23)),
+            // Wednesday before Thanksgiving: +1 skips Thursday (holiday) to Friday.
+            (date!(2026 - 11 - 25), 1, date!(2026 - 11 - 27)),
+            // Christmas Eve 2026 (Thursday) + 1: Christmas (Fri), weekend, the admin closure on
+            // Monday 28th → Tuesday 29th.
+            (date!(2026 - 12 - 24), 1, date!(2026 - 12 - 29)),
+            // New Year's Day 2028 observed on Friday 2027-12-31.
+            (date!(2027 - 12 - 30), 1, date!(2028 - 01 - 03)),
+            // Zero days from a Saturday: the next business day.
+            (date!(2026 - 11 - 21), 0, date!(2026 - 11 - 23)),
+            (date!(2026 - 11 - 24), 0, date!(2026 - 11 - 24)),
+            // Three business days from Thursday July 2, 2026 (July 3 observed): Jul 6, 7, 8.
+            (date!(2026 - 07 - 02), 3, date!(2026 - 07 - 08)),
+        ];
+        for (from, days, expected) in adds {
+            assert_eq!(
+                cal.add_business_days(from, days),
+                expected,
+                "{from} + {days}"
+            );
+        }
+        let betweens = [
+            (date!(2026 - 07 - 02), date!(2026 - 07 - 08), 3),
+            (date!(2026 - 07 - 02), date!(2026 - 07 - 02), 0),
+            (date!(2026 - 07 - 08), date!(2026 - 07 - 02), 0),
+            // Arrived Saturday, uploaded Monday: on time under a 1-day rule.
+            (date!(2026 - 11 - 21), date!(2026 - 11 - 23), 1),
+        ];
+        for (from, to, expected) in betweens {
+            assert_eq!(
+                cal.business_days_between(from, to),
+                expected,
+                "{from} to {to}"
+            );
+        }
     }
 }

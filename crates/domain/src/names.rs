@@ -430,46 +430,57 @@ mod zone_tests {
 
     #[test]
     fn local_dates_follow_offsets_and_daylight_saving() {
-        let ny = TimeZone::parse("America/New_York").unwrap();
-        let phx = TimeZone::parse("America/Phoenix").unwrap();
-        let guam = TimeZone::parse("Pacific/Guam").unwrap();
-        // 2026-11-25 03:30 UTC: 22:30 the day before in New York (EST, -5).
-        assert_eq!(
-            ny.local_date(ms(datetime!(2026-11-25 03:30 UTC))),
-            date!(2026 - 11 - 24)
-        );
-        assert_eq!(
-            ny.local_date(ms(datetime!(2026-11-25 05:30 UTC))),
-            date!(2026 - 11 - 25)
-        );
-        // July: EDT (-4): 03:30 UTC is 23:30 the day before, 04:30 UTC is 00:30.
-        assert_eq!(
-            ny.local_date(ms(datetime!(2026-07-15 03:30 UTC))),
-            date!(2026 - 07 - 14)
-        );
-        assert_eq!(
-            ny.local_date(ms(datetime!(2026-07-15 04:30 UTC))),
-            date!(2026 - 07 - 15)
-        );
-        // Phoenix stays at -7 all year.
-        assert_eq!(
-            phx.local_date(ms(datetime!(2026-07-15 06:30 UTC))),
-            date!(2026 - 07 - 14)
-        );
-        // Guam is ahead of UTC.
-        assert_eq!(
-            guam.local_date(ms(datetime!(2026-07-15 15:00 UTC))),
-            date!(2026 - 07 - 16)
-        );
-        // DST edges 2026: starts March 8, ends November 1.
-        assert_eq!(
-            ny.local_date(ms(datetime!(2026-03-08 04:30 UTC))),
-            date!(2026 - 03 - 07)
-        ); // 23:30 EST
-        assert_eq!(
-            ny.local_date(ms(datetime!(2026-11-01 04:30 UTC))),
-            date!(2026 - 11 - 01)
-        ); // 00:30 EDT
+        let cases = [
+            // 2026-11-25 03:30 UTC: 22:30 the day before in New York (EST, -5).
+            (
+                "America/New_York",
+                datetime!(2026-11-25 03:30 UTC),
+                date!(2026 - 11 - 24),
+            ),
+            (
+                "America/New_York",
+                datetime!(2026-11-25 05:30 UTC),
+                date!(2026 - 11 - 25),
+            ),
+            // July: EDT (-4): 03:30 UTC is 23:30 the day before, 04:30 UTC is 00:30.
+            (
+                "America/New_York",
+                datetime!(2026-07-15 03:30 UTC),
+                date!(2026 - 07 - 14),
+            ),
+            (
+                "America/New_York",
+                datetime!(2026-07-15 04:30 UTC),
+                date!(2026 - 07 - 15),
+            ),
+            // Phoenix stays at -7 all year.
+            (
+                "America/Phoenix",
+                datetime!(2026-07-15 06:30 UTC),
+                date!(2026 - 07 - 14),
+            ),
+            // Guam is ahead of UTC.
+            (
+                "Pacific/Guam",
+                datetime!(2026-07-15 15:00 UTC),
+                date!(2026 - 07 - 16),
+            ),
+            // DST edges 2026: starts March 8 (23:30 EST), ends November 1 (00:30 EDT).
+            (
+                "America/New_York",
+                datetime!(2026-03-08 04:30 UTC),
+                date!(2026 - 03 - 07),
+            ),
+            (
+                "America/New_York",
+                datetime!(2026-11-01 04:30 UTC),
+                date!(2026 - 11 - 01),
+            ),
+        ];
+        for (zone, at, expected) in cases {
+            let tz = TimeZone::parse(zone).unwrap();
+            assert_eq!(tz.local_date(ms(at)), expected, "{zone} at {at}");
+        }
     }
 
     #[test]
