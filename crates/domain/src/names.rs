@@ -430,52 +430,21 @@ mod zone_tests {
 
     #[test]
     fn local_dates_follow_offsets_and_daylight_saving() {
+        let (ny, phx, guam) = ("America/New_York", "America/Phoenix", "Pacific/Guam");
         let cases = [
             // 2026-11-25 03:30 UTC: 22:30 the day before in New York (EST, -5).
-            (
-                "America/New_York",
-                datetime!(2026-11-25 03:30 UTC),
-                date!(2026 - 11 - 24),
-            ),
-            (
-                "America/New_York",
-                datetime!(2026-11-25 05:30 UTC),
-                date!(2026 - 11 - 25),
-            ),
+            (ny, datetime!(2026-11-25 03:30 UTC), date!(2026 - 11 - 24)),
+            (ny, datetime!(2026-11-25 05:30 UTC), date!(2026 - 11 - 25)),
             // July: EDT (-4): 03:30 UTC is 23:30 the day before, 04:30 UTC is 00:30.
-            (
-                "America/New_York",
-                datetime!(2026-07-15 03:30 UTC),
-                date!(2026 - 07 - 14),
-            ),
-            (
-                "America/New_York",
-                datetime!(2026-07-15 04:30 UTC),
-                date!(2026 - 07 - 15),
-            ),
+            (ny, datetime!(2026-07-15 03:30 UTC), date!(2026 - 07 - 14)),
+            (ny, datetime!(2026-07-15 04:30 UTC), date!(2026 - 07 - 15)),
             // Phoenix stays at -7 all year.
-            (
-                "America/Phoenix",
-                datetime!(2026-07-15 06:30 UTC),
-                date!(2026 - 07 - 14),
-            ),
+            (phx, datetime!(2026-07-15 06:30 UTC), date!(2026 - 07 - 14)),
             // Guam is ahead of UTC.
-            (
-                "Pacific/Guam",
-                datetime!(2026-07-15 15:00 UTC),
-                date!(2026 - 07 - 16),
-            ),
+            (guam, datetime!(2026-07-15 15:00 UTC), date!(2026 - 07 - 16)),
             // DST edges 2026: starts March 8 (23:30 EST), ends November 1 (00:30 EDT).
-            (
-                "America/New_York",
-                datetime!(2026-03-08 04:30 UTC),
-                date!(2026 - 03 - 07),
-            ),
-            (
-                "America/New_York",
-                datetime!(2026-11-01 04:30 UTC),
-                date!(2026 - 11 - 01),
-            ),
+            (ny, datetime!(2026-03-08 04:30 UTC), date!(2026 - 03 - 07)),
+            (ny, datetime!(2026-11-01 04:30 UTC), date!(2026 - 11 - 01)),
         ];
         for (zone, at, expected) in cases {
             let tz = TimeZone::parse(zone).unwrap();
