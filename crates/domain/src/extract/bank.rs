@@ -6,35 +6,23 @@ use super::names::{name_candidate, parse_name};
 use super::page::{candidate, Candidate, Page};
 use super::FieldKind;
 
+#[rustfmt::skip]
 const STATEMENT_CUES: &[&str] = &[
-    "statement period",
-    "beginning balance",
-    "ending balance",
-    "opening balance",
-    "closing balance",
+    "statement period", "beginning balance", "ending balance", "opening balance", "closing balance",
     "account summary",
 ];
+#[rustfmt::skip]
 const STATEMENT_PERIOD_LABELS: &[(&str, f32)] = &[
-    ("statement period", 0.95),
-    ("statement dates", 0.9),
-    ("for the period", 0.85),
-    ("period", 0.8),
+    ("statement period", 0.95), ("statement dates", 0.9), ("for the period", 0.85), ("period", 0.8),
 ];
+#[rustfmt::skip]
 const HOLDER_LABELS: &[(&str, f32)] = &[
-    ("account holder", 0.95),
-    ("account holder name", 0.95),
-    ("account holder's name", 0.95),
-    ("account owner", 0.9),
-    ("account name", 0.85),
-    ("primary owner", 0.85),
+    ("account holder", 0.95), ("account holder name", 0.95), ("account holder's name", 0.95),
+    ("account owner", 0.9), ("account name", 0.85), ("primary owner", 0.85),
 ];
+#[rustfmt::skip]
 const BANK_WORDS: &[&str] = &[
-    "bank",
-    "credit union",
-    "savings",
-    "bancorp",
-    "trust",
-    "federal credit",
+    "bank", "credit union", "savings", "bancorp", "trust", "federal credit",
 ];
 
 pub(super) fn looks_like_bank_statement(page: &Page) -> bool {

@@ -5,32 +5,21 @@ use super::labels::{find_phrase, labels_on, whose, word_after, word_before, Whos
 use super::page::{Candidate, DateAt, Hit, Page};
 use super::FieldKind;
 
+#[rustfmt::skip]
 const DOB_LABELS: &[(&str, f32)] = &[
-    ("date of birth", 0.95),
-    ("birth date", 0.95),
-    ("birthdate", 0.95),
-    ("dob", 0.95),
-    ("d.o.b.", 0.95),
-    ("d.o.b", 0.95),
-    ("date born", 0.9),
-    ("born", 0.8),
+    ("date of birth", 0.95), ("birth date", 0.95), ("birthdate", 0.95), ("dob", 0.95),
+    ("d.o.b.", 0.95), ("d.o.b", 0.95), ("date born", 0.9), ("born", 0.8),
 ];
 
+#[rustfmt::skip]
 const SIGNED_LABELS: &[(&str, f32)] = &[
-    ("date signed", 0.95),
-    ("date of signature", 0.95),
-    ("signature date", 0.95),
-    ("signed on", 0.9),
-    ("date", 0.85),
-    ("signature", 0.7),
+    ("date signed", 0.95), ("date of signature", 0.95), ("signature date", 0.95),
+    ("signed on", 0.9), ("date", 0.85), ("signature", 0.7),
 ];
 
+#[rustfmt::skip]
 const RECEIVED_LABELS: &[(&str, f32)] = &[
-    ("date received", 0.9),
-    ("received on", 0.9),
-    ("received", 0.9),
-    ("rec'd", 0.8),
-    ("recd", 0.8),
+    ("date received", 0.9), ("received on", 0.9), ("received", 0.9), ("rec'd", 0.8), ("recd", 0.8),
 ];
 
 /// Words before a bare "Date" that make it another date than the signature's.

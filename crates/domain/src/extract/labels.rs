@@ -1,7 +1,5 @@
 //! Labels: finding a label's phrase on a line, where its value may end, and whose value it
 //! names.
-//!
-//! Word tables are laid out by hand (`rustfmt::skip`): one word a line would run to pages.
 
 use super::page::{Line, MAX_GAP};
 

@@ -7,6 +7,14 @@
 //! text layer without boxes): no IO, no async, no logging. The scanners are written by hand so
 //! the domain crate keeps its few dependencies. A full SSN lives only inside [`Ssn`]: no
 //! [`Field`] value ever holds one.
+//!
+//! The scanners shared by every kind of document are `page` (lines, tokens, the OCR words under
+//! them and where a label's value lies), `labels`, `dates` and `money`; each kind of value then
+//! has its own file: `ssns`, `forms`, `names`, `form_dates`, `pay`, `bank` and `receipts`. This
+//! file holds the public types and [`extract()`], which runs them and keeps the best of each.
+//!
+//! Word and label tables are laid out by hand (`rustfmt::skip`): one entry a line would run
+//! to pages.
 
 mod bank;
 mod dates;

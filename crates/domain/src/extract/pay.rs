@@ -17,66 +17,39 @@ pub(super) fn looks_like_pay_stub(page: &Page) -> bool {
     STUB_CUES.iter().filter(|c| page.has(c)).count() >= 2
 }
 
+#[rustfmt::skip]
 const EMPLOYER_LABELS: &[(&str, f32)] = &[
-    ("employer", 0.9),
-    ("employer name", 0.9),
-    ("employer's name", 0.9),
-    ("name of employer", 0.9),
-    ("company name", 0.85),
-    ("company", 0.8),
+    ("employer", 0.9), ("employer name", 0.9), ("employer's name", 0.9), ("name of employer", 0.9),
+    ("company name", 0.85), ("company", 0.8),
 ];
+#[rustfmt::skip]
 const PERIOD_LABELS: &[(&str, f32)] = &[
-    ("pay period", 0.92),
-    ("pay period dates", 0.92),
-    ("period covered", 0.9),
-    ("period", 0.85),
+    ("pay period", 0.92), ("pay period dates", 0.92), ("period covered", 0.9), ("period", 0.85),
 ];
+#[rustfmt::skip]
 const PERIOD_START_LABELS: &[(&str, f32)] = &[
-    ("pay period start", 0.92),
-    ("pay period start date", 0.92),
-    ("pay period begin", 0.92),
-    ("pay period beginning", 0.92),
-    ("period beginning", 0.9),
-    ("period begin", 0.9),
-    ("period start", 0.9),
-    ("period start date", 0.9),
-    ("period beginning date", 0.9),
-    ("start date", 0.7),
-    ("beginning", 0.7),
+    ("pay period start", 0.92), ("pay period start date", 0.92), ("pay period begin", 0.92),
+    ("pay period beginning", 0.92), ("period beginning", 0.9), ("period begin", 0.9),
+    ("period start", 0.9), ("period start date", 0.9), ("period beginning date", 0.9),
+    ("start date", 0.7), ("beginning", 0.7),
 ];
+#[rustfmt::skip]
 const PERIOD_END_LABELS: &[(&str, f32)] = &[
-    ("pay period end", 0.92),
-    ("pay period end date", 0.92),
-    ("pay period ending", 0.92),
-    ("pay period ending date", 0.92),
-    ("period ending", 0.9),
-    ("period end", 0.9),
-    ("period end date", 0.9),
-    ("period ending date", 0.9),
-    ("week ending", 0.85),
-    ("end date", 0.7),
+    ("pay period end", 0.92), ("pay period end date", 0.92), ("pay period ending", 0.92),
+    ("pay period ending date", 0.92), ("period ending", 0.9), ("period end", 0.9),
+    ("period end date", 0.9), ("period ending date", 0.9), ("week ending", 0.85), ("end date", 0.7),
     ("ending", 0.7),
 ];
+#[rustfmt::skip]
 const PAY_DATE_LABELS: &[(&str, f32)] = &[
-    ("pay date", 0.92),
-    ("check date", 0.92),
-    ("payment date", 0.88),
-    ("date paid", 0.88),
-    ("pay day", 0.85),
-    ("payday", 0.85),
-    ("deposit date", 0.85),
-    ("advice date", 0.85),
+    ("pay date", 0.92), ("check date", 0.92), ("payment date", 0.88), ("date paid", 0.88),
+    ("pay day", 0.85), ("payday", 0.85), ("deposit date", 0.85), ("advice date", 0.85),
     ("paid on", 0.8),
 ];
+#[rustfmt::skip]
 const GROSS_LABELS: &[(&str, f32)] = &[
-    ("gross pay", 0.92),
-    ("gross earnings", 0.92),
-    ("total gross", 0.92),
-    ("total gross pay", 0.92),
-    ("gross wages", 0.9),
-    ("current gross", 0.9),
-    ("gross amount", 0.88),
-    ("total earnings", 0.8),
+    ("gross pay", 0.92), ("gross earnings", 0.92), ("total gross", 0.92), ("total gross pay", 0.92),
+    ("gross wages", 0.9), ("current gross", 0.9), ("gross amount", 0.88), ("total earnings", 0.8),
     ("gross", 0.75),
 ];
 /// Labels too common elsewhere to trust off a pay stub ("Period of disability").

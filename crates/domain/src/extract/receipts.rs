@@ -6,14 +6,10 @@ use super::money::{first_money, format_money};
 use super::page::{candidate, Amount, Candidate, Page};
 use super::FieldKind;
 
+#[rustfmt::skip]
 const TOTAL_LABELS: &[(&str, f32)] = &[
-    ("grand total", 0.92),
-    ("amount due", 0.9),
-    ("balance due", 0.9),
-    ("total due", 0.9),
-    ("total amount", 0.9),
-    ("total", 0.88),
-    ("balance", 0.75),
+    ("grand total", 0.92), ("amount due", 0.9), ("balance due", 0.9), ("total due", 0.9),
+    ("total amount", 0.9), ("total", 0.88), ("balance", 0.75),
 ];
 /// Words after "Total" that make it a total of something else.
 #[rustfmt::skip]
