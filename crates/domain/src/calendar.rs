@@ -50,6 +50,46 @@ fn observed(d: Date) -> Option<Date> {
     }
 }
 
+/// When a federal holiday falls in a year.
+#[derive(Clone, Copy)]
+enum Rule {
+    /// A fixed day of a month, observed on the nearest weekday.
+    Fixed(Month, u8),
+    /// The `n`-th (1-based) weekday of a month.
+    Nth(Month, Weekday, u8),
+    /// The last weekday of a month.
+    Last(Month, Weekday),
+}
+
+impl Rule {
+    fn observed_in(self, year: i32) -> Option<Date> {
+        match self {
+            Rule::Fixed(month, day) => date(year, month, day).and_then(observed),
+            Rule::Nth(month, weekday, n) => nth_weekday(year, month, weekday, n),
+            Rule::Last(month, weekday) => last_weekday(year, month, weekday),
+        }
+    }
+}
+
+const MLK_DAY: Rule = Rule::Nth(Month::January, Weekday::Monday, 3);
+const NEW_YEARS_DAY: Rule = Rule::Fixed(Month::January, 1);
+
+/// The eleven federal holidays (5 U.S.C. 6103(a)), in calendar order.
+#[rustfmt::skip]
+const FEDERAL_HOLIDAYS: [(Rule, &str); 11] = [
+    (NEW_YEARS_DAY, "New Year's Day"),
+    (MLK_DAY, "Birthday of Martin Luther King, Jr."),
+    (Rule::Nth(Month::February, Weekday::Monday, 3), "Washington's Birthday"),
+    (Rule::Last(Month::May, Weekday::Monday), "Memorial Day"),
+    (Rule::Fixed(Month::June, 19), "Juneteenth National Independence Day"),
+    (Rule::Fixed(Month::July, 4), "Independence Day"),
+    (Rule::Nth(Month::September, Weekday::Monday, 1), "Labor Day"),
+    (Rule::Nth(Month::October, Weekday::Monday, 2), "Columbus Day"),
+    (Rule::Fixed(Month::November, 11), "Veterans Day"),
+    (Rule::Nth(Month::November, Weekday::Thursday, 4), "Thanksgiving Day"),
+    (Rule::Fixed(Month::December, 25), "Christmas Day"),
+];
+
 /// The observed federal holidays whose *observed* date falls in `year`, in date order. New
 /// Year's Day of `year + 1` observed on December 31 belongs to `year`.
 pub fn federal_holidays(year: i32, dc_area: bool) -> Vec<Holiday> {
@@ -61,62 +101,20 @@ pub fn federal_holidays(year: i32, dc_area: bool) -> Vec<Holiday> {
             }
         }
     };
-    push(
-        date(year, Month::January, 1).and_then(observed),
-        "New Year's Day",
-    );
-    let mlk = nth_weekday(year, Month::January, Weekday::Monday, 3);
-    push(mlk, "Birthday of Martin Luther King, Jr.");
+    for (rule, name) in FEDERAL_HOLIDAYS {
+        push(rule.observed_in(year), name);
+    }
+    push(NEW_YEARS_DAY.observed_in(year + 1), "New Year's Day");
     if dc_area && (year - 1965) % 4 == 0 {
         let inauguration = date(year, Month::January, 20).and_then(|d| match d.weekday() {
             Weekday::Saturday => None,
             Weekday::Sunday => d.next_day(),
             _ => Some(d),
         });
-        if inauguration != mlk {
+        if inauguration != MLK_DAY.observed_in(year) {
             push(inauguration, "Inauguration Day");
         }
     }
-    push(
-        nth_weekday(year, Month::February, Weekday::Monday, 3),
-        "Washington's Birthday",
-    );
-    push(
-        last_weekday(year, Month::May, Weekday::Monday),
-        "Memorial Day",
-    );
-    push(
-        date(year, Month::June, 19).and_then(observed),
-        "Juneteenth National Independence Day",
-    );
-    push(
-        date(year, Month::July, 4).and_then(observed),
-        "Independence Day",
-    );
-    push(
-        nth_weekday(year, Month::September, Weekday::Monday, 1),
-        "Labor Day",
-    );
-    push(
-        nth_weekday(year, Month::October, Weekday::Monday, 2),
-        "Columbus Day",
-    );
-    push(
-        date(year, Month::November, 11).and_then(observed),
-        "Veterans Day",
-    );
-    push(
-        nth_weekday(year, Month::November, Weekday::Thursday, 4),
-        "Thanksgiving Day",
-    );
-    push(
-        date(year, Month::December, 25).and_then(observed),
-        "Christmas Day",
-    );
-    push(
-        date(year + 1, Month::January, 1).and_then(observed),
-        "New Year's Day",
-    );
     out.sort_by_key(|h| h.date);
     out
 }
