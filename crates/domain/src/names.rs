@@ -114,6 +114,16 @@ impl fmt::Display for Username {
     }
 }
 
+/// `s` trimmed, when it is not blank, has at most `max` characters and no control character.
+fn display_text(s: &str, max: usize, error: NameError) -> Result<String, NameError> {
+    let s = s.trim();
+    if s.is_empty() || s.chars().count() > max || s.chars().any(char::is_control) {
+        Err(error)
+    } else {
+        Ok(s.to_string())
+    }
+}
+
 /// A person's or an office's display name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
@@ -121,12 +131,7 @@ pub struct PersonName(String);
 
 impl PersonName {
     pub fn parse(s: &str) -> Result<Self, NameError> {
-        let s = s.trim();
-        if s.is_empty() || s.chars().count() > 200 || s.chars().any(char::is_control) {
-            Err(NameError::PersonName)
-        } else {
-            Ok(PersonName(s.to_string()))
-        }
+        display_text(s, 200, NameError::PersonName).map(PersonName)
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -271,12 +276,7 @@ pub struct AreaName(String);
 
 impl AreaName {
     pub fn parse(s: &str) -> Result<Self, NameError> {
-        let s = s.trim();
-        if s.is_empty() || s.chars().count() > 80 || s.chars().any(char::is_control) {
-            Err(NameError::Area)
-        } else {
-            Ok(AreaName(s.to_string()))
-        }
+        display_text(s, 80, NameError::Area).map(AreaName)
     }
     pub fn as_str(&self) -> &str {
         &self.0
