@@ -926,6 +926,8 @@ mod tests {
             prefix: format!("unit-{}/blobs", hex::encode(p)),
             access_key,
             secret_key,
+            virtual_hosted: false,
+            ca_file: None,
         };
         let dir = tempfile::tempdir().unwrap();
         let store = sqlite_store(dir.path()).await;
