@@ -97,53 +97,8 @@ async fn unfinished_writes_are_cleared_once_old() {
 // WORKTRACK_TEST_S3_CA_FILE (a TLS front of the same server), once more over https; each test
 // under a prefix of its own.
 
-fn var(k: &str) -> Option<String> {
-    std::env::var(k).ok().filter(|v| !v.is_empty())
-}
-
-/// The bucket's settings over http and over https (each when configured), with a fresh prefix.
 fn s3_configs() -> Vec<S3Config> {
-    let (Some(endpoint), Some(access_key), Some(secret_key), Some(bucket)) = (
-        var("WORKTRACK_TEST_S3_ENDPOINT"),
-        var("WORKTRACK_TEST_S3_ACCESS_KEY"),
-        var("WORKTRACK_TEST_S3_SECRET_KEY"),
-        var("WORKTRACK_TEST_S3_BUCKET"),
-    ) else {
-        eprintln!(
-            "skipped: S3 blob store test (set WORKTRACK_TEST_S3_ENDPOINT, _ACCESS_KEY, \
-             _SECRET_KEY and _BUCKET, as scripts/test.sh does)"
-        );
-        return Vec::new();
-    };
-    let mut p = [0u8; 6];
-    rand::rngs::OsRng.fill_bytes(&mut p);
-    let http = S3Config {
-        endpoint,
-        region: var("WORKTRACK_TEST_S3_REGION").unwrap_or_else(|| "us-east-1".into()),
-        bucket,
-        prefix: format!("unit-{}/blobs", hex::encode(p)),
-        access_key,
-        secret_key,
-        virtual_hosted: false,
-        ca_file: None,
-    };
-    let mut configs = vec![http.clone()];
-    match (
-        var("WORKTRACK_TEST_S3_HTTPS_ENDPOINT"),
-        var("WORKTRACK_TEST_S3_CA_FILE"),
-    ) {
-        (Some(endpoint), Some(ca)) => configs.push(S3Config {
-            endpoint,
-            ca_file: Some(PathBuf::from(ca)),
-            prefix: format!("unit-{}/https", hex::encode(p)),
-            ..http
-        }),
-        _ => eprintln!(
-            "skipped: S3 over https (set WORKTRACK_TEST_S3_HTTPS_ENDPOINT and \
-             WORKTRACK_TEST_S3_CA_FILE, as scripts/test.sh does)"
-        ),
-    }
-    configs
+    crate::s3::test_configs()
 }
 
 fn s3_store_of(config: S3Config) -> (tempfile::TempDir, BlobStore) {

@@ -196,17 +196,12 @@ fn s3_error(message: String) -> StoreError {
 
 /// An error and its causes, `: `-separated (the cause of a TLS failure sits deep in the chain).
 fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = s.source();
-    }
-    out
+    let texts = std::iter::successors(Some(e), |e| e.source()).map(|e| e.to_string());
+    texts.fold(String::new(), |out, text| match out.as_str() {
+        "" => text,
+        _ if out.contains(&text) => out,
+        _ => format!("{out}: {text}"),
+    })
 }
 
 /// A bucket (and key prefix) with a client to reach it.
@@ -507,6 +502,60 @@ impl Bucket {
             .map(|_| ())
             .map_err(|e| self.failure("PUT", &key, &e))
     }
+}
+
+#[cfg(test)]
+fn var(k: &str) -> Option<String> {
+    std::env::var(k).ok().filter(|v| !v.is_empty())
+}
+
+/// The test bucket's settings over http and over https (each when configured), under a fresh
+/// prefix: `WORKTRACK_TEST_S3_*` (scripts/test.sh starts s3s-fs and sets them), and
+/// `WORKTRACK_TEST_S3_HTTPS_ENDPOINT` with `WORKTRACK_TEST_S3_CA_FILE` for a TLS front of the
+/// same server.
+#[cfg(test)]
+pub(crate) fn test_configs() -> Vec<S3Config> {
+    let (Some(endpoint), Some(access_key), Some(secret_key), Some(bucket)) = (
+        var("WORKTRACK_TEST_S3_ENDPOINT"),
+        var("WORKTRACK_TEST_S3_ACCESS_KEY"),
+        var("WORKTRACK_TEST_S3_SECRET_KEY"),
+        var("WORKTRACK_TEST_S3_BUCKET"),
+    ) else {
+        eprintln!(
+            "skipped: S3 test (set WORKTRACK_TEST_S3_ENDPOINT, _ACCESS_KEY, \
+             _SECRET_KEY and _BUCKET, as scripts/test.sh does)"
+        );
+        return Vec::new();
+    };
+    let mut p = [0u8; 6];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut p);
+    let http = S3Config {
+        endpoint,
+        region: var("WORKTRACK_TEST_S3_REGION").unwrap_or_else(|| "us-east-1".into()),
+        bucket,
+        prefix: format!("unit-{}/blobs", hex::encode(p)),
+        access_key,
+        secret_key,
+        virtual_hosted: false,
+        ca_file: None,
+    };
+    let mut configs = vec![http.clone()];
+    match (
+        var("WORKTRACK_TEST_S3_HTTPS_ENDPOINT"),
+        var("WORKTRACK_TEST_S3_CA_FILE"),
+    ) {
+        (Some(endpoint), Some(ca)) => configs.push(S3Config {
+            endpoint,
+            ca_file: Some(PathBuf::from(ca)),
+            prefix: format!("unit-{}/https", hex::encode(p)),
+            ..http
+        }),
+        _ => eprintln!(
+            "skipped: S3 over https (set WORKTRACK_TEST_S3_HTTPS_ENDPOINT and \
+             WORKTRACK_TEST_S3_CA_FILE, as scripts/test.sh does)"
+        ),
+    }
+    configs
 }
 
 #[cfg(test)]
