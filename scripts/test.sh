@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The one command that installs the test prerequisites and runs the whole test suite, first on
 # SQLite (the default) and then on a throw-away PostgreSQL started for this run, then the
-# integration tests once more with their blobs in a throw-away S3 store (s3s-fs).
+# integration tests once more with their blobs in a throw-away S3 store (s3s-fs). The S3 store is
+# also reachable over https (socat with a certificate of a throw-away CA in front of it): the
+# store's S3 unit tests run once more over https, and so does the one integration test of
+# crates/cli/tests/it/s3_https.rs.
 #
 # Usage: scripts/test.sh [CARGO TEST ARGS...]
 #   scripts/test.sh                   everything
@@ -24,7 +27,7 @@ if [[ $EUID -ne 0 ]]; then as_root=(sudo); fi
 
 # --- Debian packages -------------------------------------------------------------------------
 packages=(postgresql chromium chromium-driver poppler-utils imagemagick qpdf
-  tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core)
+  tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core socat openssl)
 if ! command -v npm >/dev/null; then packages+=(npm); fi
 installed() { [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]; }
 missing=()
@@ -109,12 +112,13 @@ stop_pg() {
   rm -rf "$pg_dir"
 }
 s3_pid=""
+s3_tls_pid=""
 s3_dir=""
 stop_s3() {
-  if [[ -n $s3_pid ]]; then
-    kill "$s3_pid" 2>/dev/null || true
-    wait "$s3_pid" 2>/dev/null || true
-  fi
+  for pid in $s3_tls_pid $s3_pid; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   if [[ -n $s3_dir ]]; then rm -rf "$s3_dir"; fi
 }
 trap 'stop_pg; stop_s3' EXIT
@@ -173,9 +177,47 @@ export WORKTRACK_TEST_S3_ACCESS_KEY=$s3_access_key WORKTRACK_TEST_S3_SECRET_KEY=
 unset WORKTRACK_TEST_BLOB_STORE
 echo "setup: s3s-fs $("$s3s_fs" --version 2>/dev/null | awk '{print $2}') on port $s3_port (bucket $s3_bucket)"
 
+# --- the same S3 store over https: a throw-away CA, a certificate for 127.0.0.1 signed by it, and
+# socat terminating TLS in front of s3s-fs (the tests trust the CA through its file) ------------
+tls_dir=$s3_dir/tls
+mkdir "$tls_dir"
+if ! {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj "/CN=WorkTrack test S3 CA" -keyout "$tls_dir/ca.key" -out "$tls_dir/ca.pem" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" &&
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
+      -keyout "$tls_dir/server.key" -out "$tls_dir/server.csr" &&
+    printf '%s\n' "subjectAltName=IP:127.0.0.1" "basicConstraints=CA:FALSE" \
+      "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" >"$tls_dir/server.ext" &&
+    openssl x509 -req -in "$tls_dir/server.csr" -CA "$tls_dir/ca.pem" -CAkey "$tls_dir/ca.key" \
+      -CAcreateserial -days 2 -extfile "$tls_dir/server.ext" -out "$tls_dir/server.pem"
+} >>"$log" 2>&1; then
+  echo "making the test certificates failed; end of $log:" >&2
+  tail -n 20 "$log" >&2
+  exit 1
+fi
+s3_tls_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+socat "OPENSSL-LISTEN:$s3_tls_port,bind=127.0.0.1,reuseaddr,fork,verify=0,cert=$tls_dir/server.pem,key=$tls_dir/server.key" \
+  "TCP:127.0.0.1:$s3_port" >"$s3_dir/tls.log" 2>&1 &
+s3_tls_pid=$!
+s3_https_url=https://127.0.0.1:$s3_tls_port
+for _ in $(seq 100); do
+  if curl -sS -o /dev/null --cacert "$tls_dir/ca.pem" "$s3_https_url/" 2>/dev/null || ! kill -0 "$s3_tls_pid" 2>/dev/null; then break; fi
+  sleep 0.1
+done
+if ! curl -sS -o /dev/null --cacert "$tls_dir/ca.pem" "$s3_https_url/" >>"$log" 2>&1; then
+  echo "starting the TLS front of s3s-fs (socat) failed; end of $log and of its log:" >&2
+  tail -n 5 "$log" >&2
+  tail -n 20 "$s3_dir/tls.log" >&2
+  exit 1
+fi
+export WORKTRACK_TEST_S3_HTTPS_ENDPOINT=$s3_https_url WORKTRACK_TEST_S3_CA_FILE=$tls_dir/ca.pem
+echo "setup: s3s-fs over https on port $s3_tls_port (socat, CA $tls_dir/ca.pem)"
+
 if [[ -n ${WORKTRACK_TEST_SETUP_ONLY:-} && ${WORKTRACK_TEST_SETUP_ONLY} != 0 ]]; then
   echo "WORKTRACK_TEST_DATABASE_URL=$pg_url"
   echo "WORKTRACK_TEST_S3_ENDPOINT=$s3_url WORKTRACK_TEST_S3_BUCKET=$s3_bucket"
+  echo "WORKTRACK_TEST_S3_HTTPS_ENDPOINT=$s3_https_url WORKTRACK_TEST_S3_CA_FILE=$tls_dir/ca.pem"
   echo "setup only (WORKTRACK_TEST_SETUP_ONLY): stopping PostgreSQL and s3s-fs, not running cargo"
   exit 0
 fi

@@ -84,6 +84,9 @@ pub struct Overrides {
     /// S3 credentials, from the environment (or the file), never flags.
     pub s3_access_key: Option<String>,
     pub s3_secret_key: Option<String>,
+    /// From the environment (or the file).
+    pub s3_virtual_hosted: Option<(bool, Source)>,
+    pub s3_ca_file: Option<(PathBuf, Source)>,
     pub smtp_url: Option<(String, Source)>,
     pub mail_from: Option<(String, Source)>,
     pub smtp_ca_file: Option<(PathBuf, Source)>,
@@ -113,6 +116,10 @@ pub struct FileConfig {
     pub s3_region: Option<String>,
     pub s3_access_key: Option<String>,
     pub s3_secret_key: Option<String>,
+    /// Virtual-hosted-style S3 requests (`bucket.host`) instead of path-style.
+    pub s3_virtual_hosted: Option<bool>,
+    /// PEM certificates trusted for an https S3 endpoint besides the system's.
+    pub s3_ca_file: Option<PathBuf>,
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
     /// PEM certificates trusted for the mail relay besides the system's.
@@ -141,6 +148,11 @@ pub struct Config {
     pub s3_region: Setting<String>,
     pub s3_access_key: Setting<Option<Secret>>,
     pub s3_secret_key: Setting<Option<Secret>>,
+    /// Virtual-hosted-style requests (`https://bucket.host/key`); default path-style.
+    pub s3_virtual_hosted: Setting<bool>,
+    /// A CA certificate file (PEM) an https S3 endpoint's certificate may chain to, besides
+    /// the system's.
+    pub s3_ca_file: Setting<Option<PathBuf>>,
     /// The mail relay for the managers' daily digest (`smtp://host:port`,
     /// `smtp://host:port?tls=required`, `smtps://host:port`, optionally with `user:password@`);
     /// none: no e-mail. Shown and logged without the password.
@@ -286,6 +298,8 @@ impl Config {
                 over.s3_secret_key.map(|k| (Secret(k), Source::Env)),
                 file.s3_secret_key.map(Secret),
             ),
+            s3_virtual_hosted: pick(over.s3_virtual_hosted, file.s3_virtual_hosted, false),
+            s3_ca_file: pick_opt(over.s3_ca_file, file.s3_ca_file),
             smtp_url: pick_opt(over.smtp_url, file.smtp_url),
             mail_from: pick_opt(over.mail_from, file.mail_from),
             smtp_ca_file: pick_opt(over.smtp_ca_file, file.smtp_ca_file),
@@ -440,16 +454,22 @@ impl Config {
             region: self.s3_region.value.clone(),
             bucket,
             prefix,
-            access_key: need(
-                self.s3_access_key.value.as_ref().map(|s| s.0.clone()),
-                "s3_access_key",
-                "WORKTRACK_S3_ACCESS_KEY",
-            )?,
-            secret_key: need(
-                self.s3_secret_key.value.as_ref().map(|s| s.0.clone()),
-                "s3_secret_key",
-                "WORKTRACK_S3_SECRET_KEY",
-            )?,
+            access_key: String::new(),
+            secret_key: String::new(),
+            virtual_hosted: self.s3_virtual_hosted.value,
+            ca_file: self.s3_ca_file.value.clone(),
+        };
+        // Both keys, or neither: then the standard AWS credential chain (environment, role).
+        let access_key = self.s3_access_key.value.as_ref().map(|s| s.0.clone());
+        let secret_key = self.s3_secret_key.value.as_ref().map(|s| s.0.clone());
+        let config = if access_key.is_none() && secret_key.is_none() {
+            config
+        } else {
+            worktrack_store::S3Config {
+                access_key: need(access_key, "s3_access_key", "WORKTRACK_S3_ACCESS_KEY")?,
+                secret_key: need(secret_key, "s3_secret_key", "WORKTRACK_S3_SECRET_KEY")?,
+                ..config
+            }
         };
         config
             .validate()
@@ -847,10 +867,10 @@ mod tests {
         });
         assert!(e.contains("WORKTRACK_S3_SECRET_KEY"), "{e}");
         let e = err(Overrides {
-            s3_endpoint: Some(("https://s3.amazonaws.com".into(), Source::Env)),
+            s3_endpoint: Some(("ftp://s3.amazonaws.com".into(), Source::Env)),
             ..s3_overrides()
         });
-        assert!(e.contains("rustls-tls"), "{e}");
+        assert!(e.contains("must be a URL like"), "{e}");
         for bad in ["s3://", "s3://Bad_Bucket/x", "file:///srv/blobs", "S3"] {
             let e = err(Overrides {
                 blob_store: Some((bad.into(), Source::Env)),
@@ -859,6 +879,48 @@ mod tests {
             assert!(e.starts_with("blob_store:"), "{bad}: {e}");
         }
     }
+
+    #[test]
+    fn blob_store_s3_over_https_with_a_private_ca_and_the_credential_chain() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("w.toml");
+        std::fs::write(
+            &file,
+            "blob_store = \"s3://wt-docs/prod\"\ns3_endpoint = \"https://s3.example.org\"\n\
+             s3_virtual_hosted = true\ns3_ca_file = \"/etc/worktrack/s3-ca.pem\"\n",
+        )
+        .unwrap();
+        let c = Config::resolve(Overrides::default(), Some(file)).unwrap();
+        let BlobBackend::S3(s3) = c.blob_backend().unwrap() else {
+            panic!("expected S3")
+        };
+        assert_eq!(s3.endpoint, "https://s3.example.org");
+        assert!(s3.virtual_hosted);
+        assert_eq!(
+            s3.ca_file.as_deref(),
+            Some(std::path::Path::new("/etc/worktrack/s3-ca.pem"))
+        );
+        // No keys at all: the standard credential chain.
+        assert!(s3.access_key.is_empty() && s3.secret_key.is_empty());
+        // Path-style by default.
+        let c = Config::resolve(s3_overrides(), None).unwrap();
+        let BlobBackend::S3(s3) = c.blob_backend().unwrap() else {
+            panic!("expected S3")
+        };
+        assert!(!s3.virtual_hosted && s3.ca_file.is_none());
+        // One key without the other is refused.
+        let e = Config::resolve(
+            Overrides {
+                s3_access_key: None,
+                ..s3_overrides()
+            },
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("WORKTRACK_S3_ACCESS_KEY"), "{e}");
+    }
+
     fn tls_overrides(cert: Option<&str>, key: Option<&str>, self_signed: bool) -> Overrides {
         Overrides {
             tls_cert: cert.map(|c| (PathBuf::from(c), Source::Flag)),

@@ -96,6 +96,18 @@ fn size_of(path: &Path) -> u64 {
 /// Checks the blob store and the uploads directory against the database.
 pub async fn check(intake: &Intake, uploads_dir: &Path) -> anyhow::Result<FsckReport> {
     let mut report = FsckReport::default();
+    let now = SystemTime::now();
+    check_blobs(intake, now, &mut report).await?;
+    check_uploads(intake, uploads_dir, now, &mut report).await?;
+    Ok(report)
+}
+
+/// Reads through every referenced blob (damaged ones into `report`) and finds the orphans.
+async fn check_blobs(
+    intake: &Intake,
+    now: SystemTime,
+    report: &mut FsckReport,
+) -> anyhow::Result<()> {
     let stored = intake.blobs.list_detailed().await?;
     let listed: BTreeSet<&str> = stored.iter().map(|b| b.hash.as_str()).collect();
     let mut refs: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -135,7 +147,6 @@ pub async fn check(intake: &Intake, uploads_dir: &Path) -> anyhow::Result<FsckRe
         .into_iter()
         .map(|(h, _)| h)
         .collect();
-    let now = SystemTime::now();
     for blob in stored
         .iter()
         .filter(|b| !refs.contains_key(&b.hash) && !referenced_now.contains(&b.hash))
@@ -155,7 +166,29 @@ pub async fn check(intake: &Intake, uploads_dir: &Path) -> anyhow::Result<FsckRe
             }),
         }
     }
+    Ok(())
+}
 
+/// The code of office `id`, looked up once per run (`#id` when it cannot be read).
+async fn office_code(intake: &Intake, offices: &mut BTreeMap<i64, String>, id: i64) -> String {
+    if let Some(code) = offices.get(&id) {
+        return code.clone();
+    }
+    let code = match intake.store.office_by_id(id).await {
+        Ok(o) => o.code,
+        Err(_) => format!("#{id}"),
+    };
+    offices.insert(id, code.clone());
+    code
+}
+
+/// Finds stale partial uploads in `uploads_dir` and lists the uploads in progress.
+async fn check_uploads(
+    intake: &Intake,
+    uploads_dir: &Path,
+    now: SystemTime,
+    report: &mut FsckReport,
+) -> anyhow::Result<()> {
     // Partial uploads: `<id>.part` lives as long as its uploads row; a `.multipart` file only
     // for the length of one request (it is removed when the request ends, so one is left only
     // by a server that died in the middle of a request).
@@ -172,17 +205,7 @@ pub async fn check(intake: &Intake, uploads_dir: &Path) -> anyhow::Result<FsckRe
             let stale_for = if let Some(id) = name.strip_suffix(".part") {
                 match intake.store.upload(id).await {
                     Ok(upload) => {
-                        let office = match offices.get(&upload.office_id) {
-                            Some(code) => code.clone(),
-                            None => {
-                                let code = match intake.store.office_by_id(upload.office_id).await {
-                                    Ok(o) => o.code,
-                                    Err(_) => format!("#{}", upload.office_id),
-                                };
-                                offices.insert(upload.office_id, code.clone());
-                                code
-                            }
-                        };
+                        let office = office_code(intake, &mut offices, upload.office_id).await;
                         let old = human_age(Duration::from_millis(
                             now_ms.saturating_sub(upload.created_at).max(0) as u64,
                         ));
@@ -238,7 +261,7 @@ pub async fn check(intake: &Intake, uploads_dir: &Path) -> anyhow::Result<FsckRe
     }
     in_progress.sort();
     report.uploads = in_progress.into_iter().map(|(_, l)| l).collect();
-    Ok(report)
+    Ok(())
 }
 
 /// Removes the orphan blobs and stale partial files `report` found.

@@ -262,6 +262,13 @@ fn overrides(
         s3_secret_key: std::env::var("WORKTRACK_S3_SECRET_KEY")
             .ok()
             .filter(|k| !k.is_empty()),
+        s3_virtual_hosted: std::env::var("WORKTRACK_S3_VIRTUAL_HOSTED")
+            .ok()
+            .filter(|v| !v.is_empty())
+            .map(|v| (matches!(v.as_str(), "1" | "true" | "yes"), Source::Env)),
+        s3_ca_file: std::env::var_os("WORKTRACK_S3_CA_FILE")
+            .filter(|v| !v.is_empty())
+            .map(|v| (PathBuf::from(v), Source::Env)),
         smtp_url: s.and_then(|s| with_source(s.smtp_url.clone(), m, "smtp_url")),
         mail_from: s.and_then(|s| with_source(s.mail_from.clone(), m, "mail_from")),
         smtp_ca_file: s.and_then(|s| with_source(s.smtp_ca_file.clone(), m, "smtp_ca_file")),

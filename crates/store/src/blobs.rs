@@ -6,28 +6,37 @@
 //! chunk counter, the last chunk marked in the associated data), so a blob is never held whole
 //! in memory and truncation, reordering or tampering fail authentication.
 //!
-//! Two backends keep the blobs:
-//! - a local directory: temp file → fsync → rename into place → fsync the directory;
-//! - an S3 bucket: the same encrypted temp file in a local scratch directory, then `HEAD` (an
-//!   existing object is the same content: skip) and a streaming `PUT` (multipart when large);
-//!   reading downloads into the scratch directory and decrypts from there.
+//! Two backends keep the blobs, both through the `object_store` crate:
+//! - a local directory (`LocalFileSystem`): temp file → fsync → rename into place (unless the
+//!   blob is there already) → fsync the directory;
+//! - an S3 bucket (`AmazonS3`, see `s3`): the same encrypted temp file in a local scratch
+//!   directory, then `HEAD` (an existing object is the same content: skip) and a `PUT`
+//!   (multipart when large); reading downloads into the scratch directory and decrypts from
+//!   there.
 //!
 //! Only after that does the caller commit the database row that refers to the blob.
 //!
-//! `put_reader` and `copy_to` are blocking (call them from a blocking thread); on S3 they run
-//! their requests on a thread and runtime of their own. The async methods do the file work on
-//! blocking threads and the requests on the caller's task.
+//! `put_reader` and `copy_to` are blocking (call them from a blocking thread). On S3 they hand
+//! their requests to the process's S3 runtime and wait (`s3::block_on_io`): that works outside
+//! any runtime, on a blocking thread, and even on an async worker thread (which it blocks),
+//! where `Handle::block_on` would panic. On the local directory they wait on the calling thread
+//! for `LocalFileSystem`, which does its file work inline outside a runtime and on a blocking
+//! thread inside one. The async methods do the file work on blocking threads and await the
+//! requests on the caller's task.
 
 use crate::error::{Result, StoreError};
 use crate::keys::Keys;
-use crate::s3::{Bucket, S3Config};
+use crate::s3::{block_on_io, Bucket, S3Config};
 use aes_gcm::aead::{AeadInPlace, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
+use futures::StreamExt;
 use hmac::{Hmac, Mac};
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as ObjectPath;
+use object_store::{GetResultPayload, ObjectStore};
 use rand::RngCore;
 use sha2::Sha256;
 use std::fs::{self, File};
-use std::future::Future;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -55,7 +64,10 @@ pub struct BlobInfo {
 #[derive(Clone)]
 enum Backend {
     /// Blobs in `root/ab/abcd…`, temp files in `root/tmp`.
-    Local { root: PathBuf },
+    Local {
+        root: PathBuf,
+        files: Arc<LocalFileSystem>,
+    },
     /// Blobs at `prefix/ab/abcd…` in a bucket; temp files (ciphertext only) in `scratch`.
     S3 {
         bucket: Arc<Bucket>,
@@ -144,35 +156,28 @@ struct Sealed {
     blob: BlobRef,
 }
 
-/// Runs an S3 future from blocking code on a thread of its own, with its own runtime and
-/// connection pool: the caller's runtime cannot be used, since `Handle::block_on` panics on an
-/// async worker thread (a thread per call costs far less than the upload or download it runs).
-fn block_on_s3<T, F, Fut>(bucket: &Bucket, op: F) -> Result<T>
-where
-    T: Send,
-    F: FnOnce(Bucket) -> Fut + Send,
-    Fut: Future<Output = Result<T>>,
-{
-    let bucket = bucket.reconnect()?;
-    std::thread::scope(|s| {
-        s.spawn(move || {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?
-                .block_on(op(bucket))
-        })
-        .join()
-        .unwrap_or_else(|_| Err(StoreError::Io(io::Error::other("S3 request thread failed"))))
-    })
+/// An `object_store` error of the local directory: a missing file is [`StoreError::NotFound`].
+fn local_error(e: object_store::Error) -> StoreError {
+    match e {
+        object_store::Error::NotFound { .. } => StoreError::NotFound,
+        e => StoreError::Io(io::Error::other(e.to_string())),
+    }
+}
+
+/// The object of blob `hash` in the local directory: `ab/abcd…`.
+fn local_path(hash: &str) -> ObjectPath {
+    ObjectPath::from_iter([&hash[..2.min(hash.len())], hash])
 }
 
 impl BlobStore {
     /// A blob store in the local directory `root` (created when missing).
     pub fn local(root: &Path, keys: &Keys) -> Result<BlobStore> {
         crate::private::create_dir_all(&root.join("tmp"))?;
+        let files = LocalFileSystem::new_with_prefix(root).map_err(local_error)?;
         Ok(BlobStore {
             backend: Backend::Local {
                 root: root.to_path_buf(),
+                files: Arc::new(files),
             },
             cipher_key: keys.derive("blob-encryption"),
             id_key: keys.derive("blob-id"),
@@ -197,7 +202,7 @@ impl BlobStore {
     /// The local directory of the store: the blob directory, or for S3 the scratch directory.
     pub fn root(&self) -> &Path {
         match &self.backend {
-            Backend::Local { root } => root,
+            Backend::Local { root, .. } => root,
             Backend::S3 { scratch, .. } => scratch,
         }
     }
@@ -205,7 +210,7 @@ impl BlobStore {
     /// Where the blobs are, for people: a directory, or `s3://bucket/prefix (endpoint)`.
     pub fn location(&self) -> String {
         match &self.backend {
-            Backend::Local { root } => root.display().to_string(),
+            Backend::Local { root, .. } => root.display().to_string(),
             Backend::S3 { bucket, .. } => {
                 let c = bucket.config();
                 format!("{} ({})", c.url(), c.endpoint)
@@ -215,7 +220,7 @@ impl BlobStore {
 
     fn temp_dir(&self) -> PathBuf {
         match &self.backend {
-            Backend::Local { root } => root.join("tmp"),
+            Backend::Local { root, .. } => root.join("tmp"),
             Backend::S3 { scratch, .. } => scratch.clone(),
         }
     }
@@ -292,16 +297,30 @@ impl BlobStore {
         })
     }
 
-    /// Moves a sealed temp file into the local directory `root`. Blocking.
-    fn publish_local(root: &Path, mut sealed: Sealed) -> Result<BlobRef> {
-        let dest = BlobStore::path_of(root, &sealed.blob.hash);
-        let dir = dest
+    /// Moves a sealed temp file into the local directory `root` unless the blob is there
+    /// already. Blocking.
+    fn publish_local(root: &Path, files: &LocalFileSystem, mut sealed: Sealed) -> Result<BlobRef> {
+        let dest = local_path(&sealed.blob.hash);
+        let dir = BlobStore::path_of(root, &sealed.blob.hash)
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| root.to_path_buf());
+        // Made here rather than by `object_store`, for the mode (0700).
         crate::private::create_dir_all(&dir)?;
-        if !dest.exists() {
-            fs::rename(&sealed.tmp.path, &dest)?;
+        let exists = match futures::executor::block_on(files.head(&dest)) {
+            Ok(_) => true,
+            Err(object_store::Error::NotFound { .. }) => false,
+            Err(e) => return Err(local_error(e)),
+        };
+        if !exists {
+            let name = sealed
+                .tmp
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let from = ObjectPath::from_iter(["tmp", name.as_str()]);
+            futures::executor::block_on(files.rename(&from, &dest)).map_err(local_error)?;
             sealed.tmp.keep = true;
             fsync_dir(&dir)?;
         }
@@ -321,10 +340,11 @@ impl BlobStore {
     pub fn put_reader(&self, input: &mut impl Read) -> Result<BlobRef> {
         let sealed = self.seal(input)?;
         match &self.backend {
-            Backend::Local { root } => BlobStore::publish_local(root, sealed),
-            Backend::S3 { bucket, .. } => block_on_s3(bucket, |b| async move {
-                BlobStore::publish_s3(&b, sealed).await
-            }),
+            Backend::Local { root, files } => BlobStore::publish_local(root, files, sealed),
+            Backend::S3 { bucket, .. } => {
+                let bucket = Arc::clone(bucket);
+                block_on_io(async move { BlobStore::publish_s3(&bucket, sealed).await })
+            }
         }
     }
 
@@ -348,11 +368,14 @@ impl BlobStore {
         }
     }
 
-    fn open_local(root: &Path, hash: &str) -> Result<File> {
-        match File::open(BlobStore::path_of(root, hash)) {
-            Ok(f) => Ok(f),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(StoreError::NotFound),
-            Err(e) => Err(e.into()),
+    /// Opens blob `hash` of the local directory. Blocking.
+    fn open_local(files: &LocalFileSystem, hash: &str) -> Result<File> {
+        let got = futures::executor::block_on(files.get(&local_path(hash))).map_err(local_error)?;
+        match got.payload {
+            GetResultPayload::File(file, _) => Ok(file),
+            GetResultPayload::Stream(_) => Err(StoreError::Io(io::Error::other(
+                "the local blob store answered with a stream, not a file",
+            ))),
         }
     }
 
@@ -369,11 +392,14 @@ impl BlobStore {
             return Err(StoreError::NotFound);
         }
         match &self.backend {
-            Backend::Local { root } => self.decrypt(BlobStore::open_local(root, hash)?, hash, out),
+            Backend::Local { files, .. } => {
+                self.decrypt(BlobStore::open_local(files, hash)?, hash, out)
+            }
             Backend::S3 { bucket, scratch } => {
-                let tmp = block_on_s3(bucket, |b| async move {
-                    BlobStore::fetch(&b, scratch, hash).await
-                })?;
+                let (bucket, scratch, name) =
+                    (Arc::clone(bucket), scratch.clone(), hash.to_string());
+                let tmp =
+                    block_on_io(async move { BlobStore::fetch(&bucket, &scratch, &name).await })?;
                 self.decrypt(File::open(&tmp.path)?, hash, out)
             }
         }
@@ -451,7 +477,7 @@ impl BlobStore {
             let input = match &tmp {
                 Some(tmp) => File::open(&tmp.path)?,
                 None => match &this.backend {
-                    Backend::Local { root } => BlobStore::open_local(root, &hash)?,
+                    Backend::Local { files, .. } => BlobStore::open_local(files, &hash)?,
                     Backend::S3 { .. } => return Err(StoreError::NotFound),
                 },
             };
@@ -494,35 +520,28 @@ impl BlobStore {
     /// from an old orphan.
     pub async fn list_detailed(&self) -> Result<Vec<BlobInfo>> {
         match &self.backend {
-            Backend::Local { root } => {
-                let root = root.clone();
-                tokio::task::spawn_blocking(move || BlobStore::list_local(&root))
-                    .await
-                    .map_err(join_error)?
-            }
+            Backend::Local { files, .. } => BlobStore::list_local(files).await,
             Backend::S3 { bucket, .. } => bucket.list().await,
         }
     }
 
-    fn list_local(root: &Path) -> Result<Vec<BlobInfo>> {
+    /// The blobs of the local directory: files `ab/<hash>` (temp files and anything else
+    /// left out).
+    async fn list_local(files: &LocalFileSystem) -> Result<Vec<BlobInfo>> {
         let mut out = Vec::new();
-        for dir in fs::read_dir(root)? {
-            let dir = dir?;
-            let name = dir.file_name().to_string_lossy().into_owned();
-            if name.len() != 2 || !dir.file_type()?.is_dir() {
+        let mut listing = files.list(None);
+        while let Some(meta) = listing.next().await {
+            let meta = meta.map_err(local_error)?;
+            let parts: Vec<_> = meta.location.parts().collect();
+            let [dir, name] = parts.as_slice() else {
                 continue;
-            }
-            for f in fs::read_dir(dir.path())? {
-                let f = f?;
-                let hash = f.file_name().to_string_lossy().into_owned();
-                if valid_hash(&hash) {
-                    let meta = f.metadata()?;
-                    out.push(BlobInfo {
-                        hash,
-                        stored_size: meta.len(),
-                        modified: meta.modified().ok(),
-                    });
-                }
+            };
+            if dir.as_ref().len() == 2 && valid_hash(name.as_ref()) {
+                out.push(BlobInfo {
+                    hash: name.as_ref().to_string(),
+                    stored_size: meta.size,
+                    modified: Some(std::time::SystemTime::from(meta.last_modified)),
+                });
             }
         }
         out.sort_by(|a, b| a.hash.cmp(&b.hash));
@@ -535,13 +554,10 @@ impl BlobStore {
             return Err(StoreError::NotFound);
         }
         match &self.backend {
-            Backend::Local { root } => {
-                match tokio::fs::remove_file(BlobStore::path_of(root, hash)).await {
-                    Ok(()) => Ok(()),
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-                    Err(e) => Err(e.into()),
-                }
-            }
+            Backend::Local { files, .. } => match files.delete(&local_path(hash)).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                Err(e) => Err(local_error(e)),
+            },
             Backend::S3 { bucket, .. } => bucket.delete(hash).await,
         }
     }
@@ -572,303 +588,5 @@ impl BlobStore {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn keys() -> Keys {
-        Keys::from_hex(&"42".repeat(32)).unwrap()
-    }
-
-    fn store() -> (tempfile::TempDir, BlobStore) {
-        let dir = tempfile::tempdir().unwrap();
-        let s = BlobStore::local(&dir.path().join("blobs"), &keys()).unwrap();
-        (dir, s)
-    }
-
-    fn sample(size: usize) -> Vec<u8> {
-        (0..size).map(|i| (i % 251) as u8).collect()
-    }
-
-    #[test]
-    fn round_trip_for_sizes_around_chunk_boundaries() {
-        let (_d, s) = store();
-        for size in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK, 3 * CHUNK + 17] {
-            let data = sample(size);
-            let r = s.put_reader(&mut &data[..]).unwrap();
-            assert_eq!(r.size, size as u64);
-            let mut back = Vec::new();
-            s.copy_to(&r.hash, &mut back).unwrap();
-            assert_eq!(back, data, "size {size}");
-        }
-    }
-
-    #[tokio::test]
-    async fn same_content_is_stored_once_and_encrypted() {
-        let (_d, s) = store();
-        let text = b"Claimant statement: the quick brown fox jumps over the lazy dog".repeat(100);
-        let a = s.put_reader(&mut &text[..]).unwrap();
-        let b = s.put_reader(&mut &text[..]).unwrap();
-        assert_eq!(a, b);
-        assert_eq!(s.list().await.unwrap(), vec![a.hash.clone()]);
-        let raw = fs::read(BlobStore::path_of(s.root(), &a.hash)).unwrap();
-        let listed = s.list_detailed().await.unwrap();
-        assert_eq!(listed[0].stored_size, raw.len() as u64);
-        assert!(listed[0].modified.unwrap().elapsed().unwrap().as_secs() < 60);
-        assert!(!raw.windows(9).any(|w| w == b"Claimant "));
-        assert!(fs::read_dir(s.root().join("tmp")).unwrap().next().is_none());
-        s.remove(&a.hash).await.unwrap();
-        s.remove(&a.hash).await.unwrap();
-        assert!(s.list().await.unwrap().is_empty());
-        assert!(matches!(s.verify(&a.hash).await, Err(StoreError::NotFound)));
-    }
-
-    #[test]
-    fn tampering_and_truncation_are_detected() {
-        let (_d, s) = store();
-        let data = vec![7u8; 2 * CHUNK + 5];
-        let r = s.put_reader(&mut &data[..]).unwrap();
-        let path = BlobStore::path_of(s.root(), &r.hash);
-        let good = fs::read(&path).unwrap();
-        let mut flipped = good.clone();
-        flipped[100] ^= 1;
-        fs::write(&path, &flipped).unwrap();
-        assert!(s.copy_to(&r.hash, &mut io::sink()).is_err());
-        // Cut exactly at a chunk boundary: the now-last chunk was not sealed as last.
-        fs::write(&path, &good[..12 + CHUNK + TAG]).unwrap();
-        assert!(s.copy_to(&r.hash, &mut io::sink()).is_err());
-        fs::write(&path, &good).unwrap();
-        assert_eq!(
-            s.copy_to(&r.hash, &mut io::sink()).unwrap(),
-            data.len() as u64
-        );
-        assert!(matches!(
-            s.copy_to("../../etc/passwd", &mut io::sink()),
-            Err(StoreError::NotFound)
-        ));
-    }
-
-    #[tokio::test]
-    async fn unfinished_writes_are_cleared_once_old() {
-        let (_d, s) = store();
-        let old = s.root().join("tmp").join("0123");
-        fs::write(&old, b"half").unwrap();
-        fs::write(s.root().join("tmp").join("4567"), b"being written").unwrap();
-        // A fresh temp file may belong to another process's write in progress: kept.
-        assert_eq!(s.clear_temp().unwrap(), 0);
-        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
-        fs::File::options()
-            .write(true)
-            .open(&old)
-            .unwrap()
-            .set_modified(two_hours_ago)
-            .unwrap();
-        assert_eq!(s.clear_temp().unwrap(), 1);
-        assert!(!old.exists());
-        assert_eq!(s.clear_temp().unwrap(), 0);
-    }
-
-    // --- S3: run against the bucket named by WORKTRACK_TEST_S3_* (scripts/test.sh starts
-    // s3s-fs and sets them), each test under a prefix of its own.
-
-    fn s3_config() -> Option<S3Config> {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        let (Some(endpoint), Some(access_key), Some(secret_key), Some(bucket)) = (
-            var("WORKTRACK_TEST_S3_ENDPOINT"),
-            var("WORKTRACK_TEST_S3_ACCESS_KEY"),
-            var("WORKTRACK_TEST_S3_SECRET_KEY"),
-            var("WORKTRACK_TEST_S3_BUCKET"),
-        ) else {
-            eprintln!(
-                "skipped: S3 blob store test (set WORKTRACK_TEST_S3_ENDPOINT, _ACCESS_KEY, \
-                 _SECRET_KEY and _BUCKET, as scripts/test.sh does)"
-            );
-            return None;
-        };
-        let mut p = [0u8; 6];
-        rand::rngs::OsRng.fill_bytes(&mut p);
-        Some(S3Config {
-            endpoint,
-            region: var("WORKTRACK_TEST_S3_REGION").unwrap_or_else(|| "us-east-1".into()),
-            bucket,
-            prefix: format!("unit-{}/blobs", hex::encode(p)),
-            access_key,
-            secret_key,
-        })
-    }
-
-    fn s3_store() -> Option<(tempfile::TempDir, BlobStore)> {
-        let config = s3_config()?;
-        let dir = tempfile::tempdir().unwrap();
-        let s = BlobStore::s3(config, &dir.path().join("scratch"), &keys()).unwrap();
-        Some((dir, s))
-    }
-
-    fn bucket_mut(s: &mut BlobStore) -> &mut Bucket {
-        match &mut s.backend {
-            Backend::S3 { bucket, .. } => Arc::get_mut(bucket).unwrap(),
-            Backend::Local { .. } => panic!("not an S3 store"),
-        }
-    }
-
-    fn scratch_is_empty(s: &BlobStore) -> bool {
-        fs::read_dir(s.root()).unwrap().next().is_none()
-    }
-
-    #[tokio::test]
-    async fn s3_round_trip_sync_and_async() {
-        let Some((dir, s)) = s3_store() else { return };
-        for (i, size) in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 17]
-            .into_iter()
-            .enumerate()
-        {
-            let data = sample(size);
-            // Alternate the blocking and the async entry points.
-            let r = if i % 2 == 0 {
-                let (s2, d2) = (s.clone(), data.clone());
-                tokio::task::spawn_blocking(move || s2.put_reader(&mut &d2[..]))
-                    .await
-                    .unwrap()
-                    .unwrap()
-            } else {
-                let src = dir.path().join("plain");
-                fs::write(&src, &data).unwrap();
-                s.put_file(src).await.unwrap()
-            };
-            assert_eq!(r.size, size as u64);
-            let out = dir.path().join("back");
-            assert_eq!(s.read_to_file(&r.hash, out.clone()).await.unwrap(), r.size);
-            assert_eq!(fs::read(&out).unwrap(), data, "size {size}");
-            let (s2, h) = (s.clone(), r.hash.clone());
-            let back = tokio::task::spawn_blocking(move || {
-                let mut v = Vec::new();
-                s2.copy_to(&h, &mut v).map(|_| v)
-            })
-            .await
-            .unwrap()
-            .unwrap();
-            assert_eq!(back, data);
-            assert_eq!(s.verify(&r.hash).await.unwrap(), r.size);
-        }
-        assert!(scratch_is_empty(&s), "temp files left behind");
-    }
-
-    #[tokio::test]
-    async fn s3_same_content_once_list_pages_and_remove() {
-        let Some((_dir, mut s)) = s3_store() else {
-            return;
-        };
-        bucket_mut(&mut s).list_page = 2;
-        let text = b"Pay stub, period ending 2024-05-31".repeat(50);
-        let a = s.put_file_bytes(&text).await;
-        let b = s.put_file_bytes(&text).await;
-        assert_eq!(a, b);
-        let mut hashes = vec![a.hash.clone()];
-        for i in 0..4u8 {
-            hashes.push(s.put_file_bytes(&[i; 100]).await.hash);
-        }
-        hashes.sort();
-        // Five blobs in pages of two: three ListObjectsV2 calls.
-        assert_eq!(s.list().await.unwrap(), hashes);
-        let detailed = s.list_detailed().await.unwrap();
-        let first = detailed.iter().find(|b| b.hash == a.hash).unwrap();
-        assert_eq!(first.stored_size, 12 + TAG as u64 + text.len() as u64);
-        let age = first.modified.unwrap().elapsed().unwrap_or_default();
-        assert!(age.as_secs() < 60, "{age:?}");
-        s.remove(&a.hash).await.unwrap();
-        s.remove(&a.hash).await.unwrap();
-        assert!(!s.list().await.unwrap().contains(&a.hash));
-        assert!(matches!(s.verify(&a.hash).await, Err(StoreError::NotFound)));
-        assert!(matches!(s.remove("../x").await, Err(StoreError::NotFound)));
-        assert!(scratch_is_empty(&s));
-    }
-
-    #[tokio::test]
-    async fn s3_large_blobs_go_up_in_parts() {
-        let Some((dir, mut s)) = s3_store() else {
-            return;
-        };
-        // Small parts for the test (S3's smallest part is 5 MiB but for the last).
-        let bucket = bucket_mut(&mut s);
-        bucket.part_size = 5 * 1024 * 1024;
-        bucket.multipart_threshold = 6 * 1024 * 1024;
-        let data = sample(11 * 1024 * 1024 + 333);
-        let r = s.put_file_bytes(&data).await;
-        let out = dir.path().join("back");
-        s.read_to_file(&r.hash, out.clone()).await.unwrap();
-        assert!(fs::read(&out).unwrap() == data);
-        assert_eq!(s.list().await.unwrap(), vec![r.hash]);
-    }
-
-    #[tokio::test]
-    async fn s3_tampering_is_detected() {
-        let Some((dir, s)) = s3_store() else { return };
-        let r = s.put_file_bytes(&vec![9u8; 2 * CHUNK + 5]).await;
-        let Backend::S3 { bucket, .. } = &s.backend else {
-            unreachable!()
-        };
-        let raw_path = dir.path().join("raw");
-        bucket.download(&r.hash, &raw_path).await.unwrap();
-        let mut raw = fs::read(&raw_path).unwrap();
-        assert_eq!(raw.len(), 12 + 3 * TAG + 2 * CHUNK + 5);
-        raw[200] ^= 1;
-        bucket.put_raw(&r.hash, raw).await.unwrap();
-        assert!(matches!(
-            s.verify(&r.hash).await,
-            Err(StoreError::Crypto(_))
-        ));
-    }
-
-    #[tokio::test]
-    async fn s3_blocking_calls_on_an_async_thread_block_but_work() {
-        let Some((_dir, s)) = s3_store() else { return };
-        let data = sample(CHUNK + 5);
-        let r = s.put_reader(&mut &data[..]).unwrap();
-        let mut back = Vec::new();
-        s.copy_to(&r.hash, &mut back).unwrap();
-        assert_eq!(back, data);
-    }
-
-    #[test]
-    fn s3_blocking_calls_work_outside_a_runtime() {
-        let Some((_dir, s)) = s3_store() else { return };
-        let data = sample(CHUNK + 3);
-        let r = s.put_reader(&mut &data[..]).unwrap();
-        let again = s.put_reader(&mut &data[..]).unwrap();
-        assert_eq!(r, again);
-        let mut back = Vec::new();
-        s.copy_to(&r.hash, &mut back).unwrap();
-        assert_eq!(back, data);
-        let missing = "0".repeat(64);
-        assert!(matches!(
-            s.copy_to(&missing, &mut io::sink()),
-            Err(StoreError::NotFound)
-        ));
-    }
-
-    #[tokio::test]
-    async fn s3_wrong_secret_is_reported_without_the_secret() {
-        let Some(mut config) = s3_config() else {
-            return;
-        };
-        config.secret_key = "not-the-secret-1234".into();
-        let dir = tempfile::tempdir().unwrap();
-        let s = BlobStore::s3(config, &dir.path().join("scratch"), &keys()).unwrap();
-        let err = s.put_file_bytes_result(b"x").await.unwrap_err().to_string();
-        assert!(err.contains("HTTP 403"), "{err}");
-        assert!(!err.contains("not-the-secret"), "{err}");
-        assert!(scratch_is_empty(&s));
-    }
-
-    impl BlobStore {
-        async fn put_file_bytes_result(&self, data: &[u8]) -> Result<BlobRef> {
-            let dir = tempfile::tempdir().unwrap();
-            let p = dir.path().join("in");
-            fs::write(&p, data).unwrap();
-            self.put_file(p).await
-        }
-
-        async fn put_file_bytes(&self, data: &[u8]) -> BlobRef {
-            self.put_file_bytes_result(data).await.unwrap()
-        }
-    }
-}
+#[path = "blobs_tests.rs"]
+mod tests;

@@ -646,7 +646,6 @@ async fn check_still_there(store: &Store, c: &Checkpoint) {
 mod tests {
     use super::*;
     use crate::{Actor, AuditEvent};
-    use rand::RngCore;
 
     fn keys() -> Keys {
         Keys::from_hex(&"42".repeat(32)).unwrap()
@@ -907,25 +906,8 @@ mod tests {
 
     #[tokio::test]
     async fn audit_checkpoint_objects_in_s3_are_created_never_replaced() {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        let (Some(endpoint), Some(access_key), Some(secret_key), Some(bucket)) = (
-            var("WORKTRACK_TEST_S3_ENDPOINT"),
-            var("WORKTRACK_TEST_S3_ACCESS_KEY"),
-            var("WORKTRACK_TEST_S3_SECRET_KEY"),
-            var("WORKTRACK_TEST_S3_BUCKET"),
-        ) else {
-            eprintln!("skipped: S3 checkpoint test (set WORKTRACK_TEST_S3_*)");
+        let Some(config) = crate::s3::test_configs().into_iter().next() else {
             return;
-        };
-        let mut p = [0u8; 6];
-        rand::rngs::OsRng.fill_bytes(&mut p);
-        let config = S3Config {
-            endpoint,
-            region: "us-east-1".into(),
-            bucket,
-            prefix: format!("unit-{}/blobs", hex::encode(p)),
-            access_key,
-            secret_key,
         };
         let dir = tempfile::tempdir().unwrap();
         let store = sqlite_store(dir.path()).await;

@@ -25,6 +25,7 @@ mod page_frame;
 mod page_images;
 mod probe;
 mod profiling;
+mod s3_https;
 mod scoping;
 mod screenshots;
 mod ssn_privacy;

@@ -86,11 +86,27 @@ pub fn on_s3() -> bool {
     std::env::var("WORKTRACK_TEST_BLOB_STORE").is_ok_and(|v| v == "s3")
 }
 
-/// The blob store of one test: `<dir>/blobs`, or with `WORKTRACK_TEST_BLOB_STORE=s3` a fresh
-/// prefix in the bucket named by `WORKTRACK_TEST_S3_*` (scripts/test.sh starts one); and the
-/// environment that gives a `worktrack` process the same store.
-fn test_blob_store(dir: &TempDir, store: &Store) -> (BlobStore, Vec<(&'static str, String)>) {
-    if !on_s3() {
+/// Whether the S3 bucket of the tests is also reachable over https (through a TLS front with
+/// a certificate of its own CA: `WORKTRACK_TEST_S3_HTTPS_ENDPOINT`, `WORKTRACK_TEST_S3_CA_FILE`).
+#[allow(dead_code)] // for the tests of S3 over https
+pub fn s3_https_available() -> bool {
+    [
+        "WORKTRACK_TEST_S3_HTTPS_ENDPOINT",
+        "WORKTRACK_TEST_S3_CA_FILE",
+    ]
+    .iter()
+    .all(|k| std::env::var(k).is_ok_and(|v| !v.is_empty()))
+}
+
+/// The blob store of one test: `<dir>/blobs`, or with `WORKTRACK_TEST_BLOB_STORE=s3` (or
+/// `over_https`) a fresh prefix in the bucket named by `WORKTRACK_TEST_S3_*` (scripts/test.sh
+/// starts one); and the environment that gives a `worktrack` process the same store.
+fn test_blob_store(
+    dir: &TempDir,
+    store: &Store,
+    over_https: bool,
+) -> (BlobStore, Vec<(&'static str, String)>) {
+    if !on_s3() && !over_https {
         let blobs = BlobStore::local(&dir.path().join("blobs"), store.keys()).unwrap();
         return (blobs, Vec::new());
     }
@@ -102,21 +118,34 @@ fn test_blob_store(dir: &TempDir, store: &Store) -> (BlobStore, Vec<(&'static st
     };
     let mut bytes = [0u8; 6];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let (endpoint, ca_file) = if over_https {
+        (
+            var("WORKTRACK_TEST_S3_HTTPS_ENDPOINT"),
+            Some(PathBuf::from(var("WORKTRACK_TEST_S3_CA_FILE"))),
+        )
+    } else {
+        (var("WORKTRACK_TEST_S3_ENDPOINT"), None)
+    };
     let config = S3Config {
-        endpoint: var("WORKTRACK_TEST_S3_ENDPOINT"),
+        endpoint,
         region: std::env::var("WORKTRACK_TEST_S3_REGION").unwrap_or_else(|_| "us-east-1".into()),
         bucket: var("WORKTRACK_TEST_S3_BUCKET"),
         prefix: format!("it-{}", hex_string(&bytes)),
         access_key: var("WORKTRACK_TEST_S3_ACCESS_KEY"),
         secret_key: var("WORKTRACK_TEST_S3_SECRET_KEY"),
+        virtual_hosted: false,
+        ca_file,
     };
-    let env = vec![
+    let mut env = vec![
         ("WORKTRACK_BLOB_STORE", config.url()),
         ("WORKTRACK_S3_ENDPOINT", config.endpoint.clone()),
         ("WORKTRACK_S3_REGION", config.region.clone()),
         ("WORKTRACK_S3_ACCESS_KEY", config.access_key.clone()),
         ("WORKTRACK_S3_SECRET_KEY", config.secret_key.clone()),
     ];
+    if let Some(ca) = &config.ca_file {
+        env.push(("WORKTRACK_S3_CA_FILE", ca.display().to_string()));
+    }
     // `<data_dir>/blob-scratch`, as `worktrack serve` would use.
     let blobs = BlobStore::s3(config, &dir.path().join("blob-scratch"), store.keys()).unwrap();
     (blobs, env)
@@ -146,6 +175,8 @@ pub struct Options {
     pub behind_tls: bool,
     /// `trusted_proxies`, e.g. "127.0.0.1" for a test acting as its own reverse proxy.
     pub trusted_proxies: &'static str,
+    /// Blobs in the test bucket over https (see [`s3_https_available`]).
+    pub blobs_over_https: bool,
 }
 
 impl Default for Options {
@@ -155,6 +186,7 @@ impl Default for Options {
             max_upload_bytes: 200 * 1024 * 1024,
             behind_tls: false,
             trusted_proxies: "",
+            blobs_over_https: false,
         }
     }
 }
@@ -173,7 +205,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     let store = Store::connect(&database_url, Keys::from_hex(&master_key_hex).unwrap())
         .await
         .unwrap();
-    let (blobs, blob_env) = test_blob_store(&dir, &store);
+    let (blobs, blob_env) = test_blob_store(&dir, &store, opts.blobs_over_https);
     let intake = Intake::new(store.clone(), blobs, dir.path().join("work")).unwrap();
     let running = server::start(
         "127.0.0.1:0",
