@@ -9,7 +9,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use worktrack_domain::Role;
+use worktrack_domain::permit;
 use worktrack_store::Office;
 
 pub struct AreaRow {
@@ -38,7 +38,7 @@ pub async fn area(
     Csrf(csrf): Csrf,
     RawQuery(_q): RawQuery,
 ) -> Result<Response, PageError> {
-    if who.role() == Role::Analyst {
+    if permit::works_from_national_figures(who.role()) {
         return Ok(Redirect::to("/national").into_response());
     }
     let (own, offices) = working_office(&state, &who, "").await?;

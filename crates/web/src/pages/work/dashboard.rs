@@ -1,7 +1,7 @@
 //! The manager's dashboard: today's paper, open work, load per person, backlog and timeliness.
 
 use super::charts::{bar_chart, column_chart, BarChart, ColumnChart};
-use super::{parse_day, working_office};
+use super::{parse_day, work_holders, working_office};
 use crate::auth::{Csrf, PageUser, SignedIn};
 use crate::error::PageError;
 use crate::pages::home::day_counts;
@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use time::Date;
 use worktrack_domain::permit;
-use worktrack_domain::{Calendar, Role};
+use worktrack_domain::Calendar;
 use worktrack_store::{Load, Office, QueueCounts, User};
 
 #[derive(Template)]
@@ -83,13 +83,7 @@ async fn dashboard_page(
         .paper_rows(&office, &start.to_string(), &today.to_string())
         .await?;
     timeliness.push(upload_timeliness(&office, &calendar, &paper_rows));
-    let people = state
-        .store
-        .users(Some(office.id))
-        .await?
-        .into_iter()
-        .filter(|u| u.active && permit::may_hold_work(u.role))
-        .collect::<Vec<_>>();
+    let people = work_holders(state, office.id).await?;
     Ok(DashboardPage {
         chrome: Chrome::for_user(
             who,
@@ -244,7 +238,7 @@ pub async fn dashboard(
     Csrf(csrf): Csrf,
     Query(p): Query<DashParams>,
 ) -> Result<Response, PageError> {
-    if who.role() == Role::Analyst {
+    if permit::works_from_national_figures(who.role()) {
         return Ok(Redirect::to("/national").into_response());
     }
     let page = dashboard_page(&state, &who, csrf, &p.office, None, None).await?;

@@ -1,6 +1,6 @@
 //! One work item's page with its moves and history, and a new item's form.
 
-use super::{capitalise, row, working_office, Row};
+use super::{capitalise, row, work_holders, working_office, Row};
 use crate::auth::{Csrf, PageUser, SignedIn};
 use crate::error::PageError;
 use crate::flash;
@@ -136,13 +136,7 @@ async fn item_page(
         })
         .collect();
     let people = if manager {
-        state
-            .store
-            .users(Some(office.id))
-            .await?
-            .into_iter()
-            .filter(|u| u.active && permit::may_hold_work(u.role))
-            .collect()
+        work_holders(state, office.id).await?
     } else {
         Vec::new()
     };

@@ -26,7 +26,7 @@ use crate::state::AppState;
 use time::Date;
 use worktrack_domain::work::{escalation, time_to_due_phrase, Escalation};
 use worktrack_domain::{Calendar, Scope};
-use worktrack_store::{Office, StoreError, WorkItem, WorkloadRule};
+use worktrack_store::{Office, StoreError, User, WorkItem, WorkloadRule};
 
 /// The offices `who` may work in (their scope), and the one chosen by `code` (default: their own).
 pub async fn working_office(
@@ -64,6 +64,17 @@ pub async fn working_office(
     };
     let office = chosen.cloned().ok_or_else(PageError::not_found)?;
     Ok((office, offices))
+}
+
+/// The active members of an office who hold work: whom its items can be given to.
+async fn work_holders(state: &AppState, office_id: i64) -> Result<Vec<User>, PageError> {
+    Ok(state
+        .store
+        .users(Some(office_id))
+        .await?
+        .into_iter()
+        .filter(|u| u.active && worktrack_domain::permit::may_hold_work(u.role))
+        .collect())
 }
 
 /// An item as a row shows it: with its escalation and time to due.

@@ -270,7 +270,7 @@ pub async fn queue(
     RawQuery(raw): RawQuery,
     Query(p): Query<QueueParams>,
 ) -> Result<Response, PageError> {
-    crate::pages::audit_list_view(&state, &who, "work", None, list_filters(raw.as_deref())).await?;
+    crate::pages::audit_list_query(&state, &who, "work", raw.as_deref()).await?;
     let (status, page) = queue_page(&state, &who, csrf, p, None).await?;
     Ok(render_status(status, &page))
 }

@@ -1,6 +1,6 @@
 //! The dashboard's settings: how work is handed out, deadlines, leave.
 
-use super::{capitalise, parse_day, urlencode, working_office, DashParams};
+use super::{capitalise, parse_day, urlencode, work_holders, working_office, DashParams};
 use crate::auth::{Csrf, PageUser, SignedIn};
 use crate::error::PageError;
 use crate::flash;
@@ -97,13 +97,7 @@ async fn settings_page_of(
         ));
     }
     let today = office.today();
-    let people = state
-        .store
-        .users(Some(office.id))
-        .await?
-        .into_iter()
-        .filter(|u| u.active && permit::may_hold_work(u.role))
-        .collect::<Vec<_>>();
+    let people = work_holders(state, office.id).await?;
     let leave = state
         .store
         .leave(office.id, today)
