@@ -657,6 +657,37 @@ async fn receive(
     Ok(writer)
 }
 
+/// Keeps what was received (its last, partial record written) or rolls the part back to
+/// `start`, and syncs it; the part's offset afterwards.
+async fn settle(
+    mut writer: PartWriter,
+    start: PartState,
+    keep: bool,
+    pending: Vec<u8>,
+) -> Result<u64, Response> {
+    let (writer, synced) = blocking(move || {
+        let r = if keep {
+            if !pending.is_empty() {
+                if let Err(e) = writer.append(&pending) {
+                    tracing::error!(error = %e, "cannot write an upload file");
+                }
+            }
+            writer.sync()
+        } else {
+            // A chunk that cannot be verified, or that overruns the length, is not kept.
+            writer.rollback(start).and_then(|()| writer.sync())
+        };
+        (writer, r)
+    })
+    .await
+    .map_err(problem)?;
+    if let Err(e) = synced {
+        tracing::error!(error = %e, "cannot sync an upload file");
+        return Err(problem(Problem::internal()));
+    }
+    Ok(writer.state().offset)
+}
+
 /// Appends the request body at `offset` (which must be the current offset), checks the
 /// checksum, and takes the file in when it is complete.
 async fn append(
@@ -725,28 +756,8 @@ async fn append(
     };
     let keep =
         !too_long && (checksum_ok && !(broken && header_str(headers, "upload-checksum").is_some()));
-    let (writer, synced) = blocking(move || {
-        let r = if keep {
-            if !pending.is_empty() && !write_failed {
-                if let Err(e) = writer.append(&pending) {
-                    tracing::error!(error = %e, "cannot write an upload file");
-                }
-            }
-            writer.sync()
-        } else {
-            // A chunk that cannot be verified, or that overruns the length, is not kept.
-            writer.rollback(start).and_then(|()| writer.sync())
-        };
-        (writer, r)
-    })
-    .await
-    .map_err(problem)?;
-    if let Err(e) = synced {
-        tracing::error!(error = %e, "cannot sync an upload file");
-        return Err(problem(Problem::internal()));
-    }
-    let new_offset = writer.state().offset;
-    drop(writer);
+    let pending = if write_failed { Vec::new() } else { pending };
+    let new_offset = settle(writer, start, keep, pending).await?;
     if too_long {
         return Err(problem(Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,

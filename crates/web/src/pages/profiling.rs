@@ -586,6 +586,33 @@ fn suggestion_choices(
         .collect()
 }
 
+/// The form's code, claimant and field values: as typed (an SSN typed into a field masked),
+/// else as confirmed or read, with `prefill` as the code.
+fn form_values(
+    form: Option<(String, Option<i64>, BTreeMap<String, String>)>,
+    profile: Option<&DocumentProfile>,
+    prefill: Option<String>,
+) -> (String, Option<i64>, BTreeMap<String, String>) {
+    if let Some((code, claimant, values)) = form {
+        let values = values
+            .into_iter()
+            .map(|(k, v)| (k, worktrack_domain::mask_in_text(&v)))
+            .collect();
+        return (worktrack_domain::mask_in_text(&code), claimant, values);
+    }
+    let values: BTreeMap<String, String> = match profile {
+        Some(p) if p.profile_code.is_some() => p.profile_fields.clone(),
+        Some(p) => p
+            .fields
+            .iter()
+            .map(|f| (f.kind.key().to_string(), f.value.clone()))
+            .collect(),
+        None => BTreeMap::new(),
+    };
+    let claimant = profile.and_then(|p| p.claimant_id.or(p.suggested_claimant_id));
+    (prefill.unwrap_or_default(), claimant, values)
+}
+
 #[allow(clippy::too_many_arguments)] // one page's parts, gathered in one place
 async fn workbench_page(
     state: &AppState,
@@ -613,38 +640,11 @@ async fn workbench_page(
         .as_ref()
         .filter(|p| p.suggested_code.is_some())
         .map(|p| sureness(p.confidence.unwrap_or(0.0), auto.threshold));
-    let (code_value, claimant_value, values) = match form {
-        // What was typed goes back into the form, except an SSN typed into a field.
-        Some((code, claimant, values)) => (
-            worktrack_domain::mask_in_text(&code),
-            claimant,
-            values
-                .into_iter()
-                .map(|(k, v)| (k, worktrack_domain::mask_in_text(&v)))
-                .collect(),
-        ),
-        None => {
-            let values: BTreeMap<String, String> = match &profile {
-                Some(p) if p.profile_code.is_some() => p.profile_fields.clone(),
-                Some(p) => p
-                    .fields
-                    .iter()
-                    .map(|f| (f.kind.key().to_string(), f.value.clone()))
-                    .collect(),
-                None => BTreeMap::new(),
-            };
-            let claimant = profile
-                .as_ref()
-                .and_then(|p| p.claimant_id.or(p.suggested_claimant_id));
-            // Only a sure suggestion is pre-filled; an unsure one is offered as a choice.
-            let prefill = suggested.clone().filter(|_| sure == Some(Sureness::Sure));
-            (
-                confirmed.clone().or(prefill).unwrap_or_default(),
-                claimant,
-                values,
-            )
-        }
-    };
+    // Only a sure suggestion is pre-filled; an unsure one is offered as a choice.
+    let prefill = confirmed
+        .clone()
+        .or(suggested.clone().filter(|_| sure == Some(Sureness::Sure)));
+    let (code_value, claimant_value, values) = form_values(form, profile.as_ref(), prefill);
     // A code typed before a claimant search stays typed.
     let code_value = match searched.as_ref().map(|s| s.kept_code.trim()) {
         Some(kept) if !kept.is_empty() => worktrack_domain::mask_in_text(kept),
