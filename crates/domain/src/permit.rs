@@ -68,10 +68,67 @@ pub fn may_set_auto_accept(role: Role, is_own_office: bool) -> bool {
     role.is_admin() || (role == Role::Manager && is_own_office)
 }
 
+/// Sees every office's facts and staff, wherever they work: administrators and auditors.
+pub fn sees_every_office(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Auditor)
+}
+
 /// Opens an office's page (its facts and, by role, its staff): administrators and auditors
 /// every office, anyone else the offices of their scope.
 pub fn may_open_office(role: Role, scope: &Scope, office_id: i64) -> bool {
-    matches!(role, Role::Admin | Role::Auditor) || scope.permits(office_id)
+    sees_every_office(role) || scope.permits(office_id)
+}
+
+/// Has a queue of their own ("my work") at an office: people who hold work, at an office of
+/// their scope.
+pub fn has_own_queue(role: Role, scope: &Scope, office_id: i64) -> bool {
+    may_hold_work(role) && scope.permits(office_id)
+}
+
+/// Reads an office's paper log (what was received and uploaded each day): the office staff,
+/// managers, area directors and auditors of the offices in their scope.
+pub fn may_read_paper_log(role: Role, scope: &Scope, office_id: i64) -> bool {
+    matches!(
+        role,
+        Role::Employee | Role::Manager | Role::AreaDirector | Role::Auditor
+    ) && scope.permits(office_id)
+}
+
+/// Compares the offices of an area side by side: area directors.
+pub fn has_area_view(role: Role) -> bool {
+    role == Role::AreaDirector
+}
+
+/// Works from the national figures instead of an office's pages: analysts, who are sent there
+/// from the office, dashboard and area pages.
+pub fn works_from_national_figures(role: Role) -> bool {
+    role == Role::Analyst
+}
+
+/// Creates, edits and disables user accounts: administrators.
+pub fn may_manage_users(role: Role) -> bool {
+    role.is_admin()
+}
+
+/// Creates and edits offices: administrators.
+pub fn may_manage_offices(role: Role) -> bool {
+    role.is_admin()
+}
+
+/// Sees and retries the background jobs: administrators.
+pub fn may_manage_jobs(role: Role) -> bool {
+    role.is_admin()
+}
+
+/// Changes the catalogue of document types: administrators.
+pub fn may_edit_catalogue(role: Role) -> bool {
+    role.is_admin()
+}
+
+/// Whether an administrator may save their own account with `new_role`, active or not: never
+/// so as to lose the administrator role or be disabled, which could leave nobody to undo it.
+pub fn may_save_own_account(new_role: Role, active: bool) -> bool {
+    new_role.is_admin() && active
 }
 
 /// Reads the audit log (and every read of it is itself audited, by the store).
@@ -287,6 +344,69 @@ mod tests {
             assert_eq!(may_hold_work(role), holds, "{role:?} holds work");
             assert_eq!(may_set_deadlines(role), deadlines, "{role:?} deadlines");
             assert_eq!(may_read_audit_log(role), audit, "{role:?} audit log");
+        }
+    }
+
+    #[test]
+    fn administration_national_figures_and_the_area_view_by_role() {
+        use Role as R;
+        // role, every office, area view, national figures only, users/offices/jobs/catalogue
+        let table = [
+            (R::Employee, false, false, false, false),
+            (R::Manager, false, false, false, false),
+            (R::AreaDirector, false, true, false, false),
+            (R::Analyst, false, false, true, false),
+            (R::Auditor, true, false, false, false),
+            (R::Admin, true, false, false, true),
+        ];
+        assert_eq!(table.len(), Role::ALL.len());
+        for (role, every, area, national, admin) in table {
+            assert_eq!(sees_every_office(role), every, "{role:?} every office");
+            assert_eq!(has_area_view(role), area, "{role:?} area view");
+            assert_eq!(
+                works_from_national_figures(role),
+                national,
+                "{role:?} national figures"
+            );
+            assert_eq!(may_manage_users(role), admin, "{role:?} users");
+            assert_eq!(may_manage_offices(role), admin, "{role:?} offices");
+            assert_eq!(may_manage_jobs(role), admin, "{role:?} jobs");
+            assert_eq!(may_edit_catalogue(role), admin, "{role:?} catalogue");
+        }
+    }
+
+    #[test]
+    fn own_queue_and_paper_log_by_role_and_place() {
+        use Role as R;
+        // role, own queue at own/area/other office, paper log at own/area/other office
+        let table = [
+            (R::Employee, [true, false, false], [true, false, false]),
+            (R::Manager, [true, false, false], [true, false, false]),
+            (R::AreaDirector, [false, false, false], [true, true, false]),
+            (R::Analyst, [false, false, false], [false, false, false]),
+            (R::Auditor, [false, false, false], [true, true, true]),
+            (R::Admin, [false, false, false], [false, false, false]),
+        ];
+        assert_eq!(table.len(), Role::ALL.len());
+        for (role, queue, paper) in table {
+            let scope = |r| Scope::for_user(r, Some(OWN), &AREA);
+            let got = by_place(role, |r, p| has_own_queue(r, &scope(r), office(p)));
+            assert_eq!(got, queue, "{role:?} own queue own/area/other");
+            let got = by_place(role, |r, p| may_read_paper_log(r, &scope(r), office(p)));
+            assert_eq!(got, paper, "{role:?} paper log own/area/other");
+        }
+    }
+
+    #[test]
+    fn an_administrator_keeps_their_own_role_and_access() {
+        for role in Role::ALL {
+            for active in [true, false] {
+                assert_eq!(
+                    may_save_own_account(role, active),
+                    role == Role::Admin && active,
+                    "{role:?} active {active}"
+                );
+            }
         }
     }
 

@@ -1,7 +1,8 @@
 //! Who is asking: a session cookie (browsers) or an `Authorization: Bearer` API token
 //! (scripts, scanners). The extractors here are the only way handlers learn the user.
 
-use crate::csrf::{cookie, CsrfToken};
+use crate::cookies;
+use crate::csrf::CsrfToken;
 use crate::error::Problem;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
@@ -49,7 +50,7 @@ pub(crate) async fn authenticate(
         .map(str::trim);
     let (user, via) = if let Some(token) = bearer {
         (state.store.token_user(token).await?, AuthVia::ApiToken)
-    } else if let Some(secret) = cookie(headers, SESSION_COOKIE) {
+    } else if let Some(secret) = cookies::read(headers, SESSION_COOKIE) {
         (state.store.session_user(&secret).await?, AuthVia::Session)
     } else {
         (None, AuthVia::Session)

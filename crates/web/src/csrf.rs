@@ -4,11 +4,12 @@
 //! `X-CSRF-Token` header) is HMAC(key, cookie), so a page of another site can neither read nor
 //! forge it. Requests authenticated by an API token carry no cookies and need no CSRF token.
 
+use crate::cookies;
 use crate::error::{PageError, Problem};
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -24,30 +25,6 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The token for this request's forms; templates put it in a hidden field.
 #[derive(Clone, Debug)]
 pub struct CsrfToken(pub String);
-
-/// The value of cookie `name` in the request, if sent.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-}
-
-/// A `Set-Cookie` value with the attributes every WorkTrack cookie has.
-pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> String {
-    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");
-    if let Some(age) = max_age {
-        c.push_str(&format!("; Max-Age={age}"));
-    }
-    if secure {
-        c.push_str("; Secure");
-    }
-    c
-}
 
 fn token_for(key: &[u8; 32], cookie_value: &str) -> String {
     let mut mac = match <Hmac<Sha256> as Mac>::new_from_slice(key) {
@@ -88,7 +65,8 @@ fn refuse(is_api: bool) -> Response {
 }
 
 pub async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let existing = cookie(req.headers(), CSRF_COOKIE).filter(|v| v.len() >= 32 && v.len() <= 64);
+    let existing =
+        cookies::read(req.headers(), CSRF_COOKIE).filter(|v| v.len() >= 32 && v.len() <= 64);
     let (cookie_value, is_new) = match existing {
         Some(v) => (v, false),
         None => {
@@ -110,7 +88,7 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     let is_api = req.uri().path().starts_with("/api/");
     // An API request without a session cookie carries no ambient credentials, so there is
     // nothing to forge: let it through to authentication, which answers 401.
-    let ambient = cookie(req.headers(), crate::auth::SESSION_COOKIE).is_some();
+    let ambient = cookies::read(req.headers(), crate::auth::SESSION_COOKIE).is_some();
     let mut req = req;
     if unsafe_method && !bearer && (ambient || !is_api) {
         if is_new {
@@ -124,12 +102,7 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         let given = match header_token {
             Some(t) => Some(t),
             None if !is_api => {
-                let is_form = req
-                    .headers()
-                    .get(header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-                if !is_form {
+                if !crate::form::is_urlencoded(req.headers()) {
                     None
                 } else {
                     let (parts, body) = req.into_parts();
@@ -159,15 +132,13 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     req.extensions_mut().insert(CsrfToken(token));
     let mut resp = next.run(req).await;
     if is_new {
-        let value = set_cookie(
+        cookies::set(
+            &mut resp,
             CSRF_COOKIE,
             &cookie_value,
             None,
             state.config.secure_cookies,
         );
-        if let Ok(v) = HeaderValue::from_str(&value) {
-            resp.headers_mut().append(header::SET_COOKIE, v);
-        }
     }
     resp
 }

@@ -11,10 +11,11 @@
 //! user at hand; [`finish`] renders them again with the signed-in user's navigation and sign-out
 //! button, so a person who followed a wrong link is never stranded.
 
-use crate::csrf::{cookie, set_cookie, CsrfToken};
+use crate::cookies;
+use crate::csrf::CsrfToken;
 use crate::state::AppState;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue};
+use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use base64::Engine;
@@ -86,21 +87,19 @@ fn redirect_with(state: &AppState, to: &str, flash: &Flash) -> Response {
     // of the `Location` header whatever happens.
     let to = worktrack_domain::links::same_site_path(to).unwrap_or("/");
     let mut resp = Redirect::to(to).into_response();
-    let value = set_cookie(
+    cookies::set(
+        &mut resp,
         FLASH_COOKIE,
         &seal(&state.flash_key, &text),
         Some(FLASH_MAX_AGE_SECS),
         state.config.secure_cookies,
     );
-    if let Ok(v) = HeaderValue::from_str(&value) {
-        resp.headers_mut().append(header::SET_COOKIE, v);
-    }
     resp
 }
 
 /// The message waiting for this request's page, if any.
 pub fn waiting(state: &AppState, headers: &axum::http::HeaderMap) -> Option<Flash> {
-    let text = cookie(headers, FLASH_COOKIE).and_then(|v| open(&state.flash_key, &v))?;
+    let text = cookies::read(headers, FLASH_COOKIE).and_then(|v| open(&state.flash_key, &v))?;
     if let Some(m) = text.strip_prefix('n') {
         Some(Flash::Notice(m.to_string()))
     } else {
@@ -117,7 +116,7 @@ pub struct ErrorPageParts {
 
 /// Clears a flash once a page has shown it, and gives error pages the user's navigation.
 pub async fn finish(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let had_flash = cookie(req.headers(), FLASH_COOKIE).is_some();
+    let had_flash = cookies::read(req.headers(), FLASH_COOKIE).is_some();
     let headers = req.headers().clone();
     let csrf = req
         .extensions()
@@ -149,10 +148,13 @@ pub async fn finish(State(state): State<AppState>, req: Request, next: Next) -> 
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     if had_flash && is_page && !resp.status().is_redirection() {
-        let value = set_cookie(FLASH_COOKIE, "", Some(0), state.config.secure_cookies);
-        if let Ok(v) = HeaderValue::from_str(&value) {
-            resp.headers_mut().append(header::SET_COOKIE, v);
-        }
+        cookies::set(
+            &mut resp,
+            FLASH_COOKIE,
+            "",
+            Some(0),
+            state.config.secure_cookies,
+        );
     }
     resp
 }

@@ -12,16 +12,19 @@ use serde::de::DeserializeOwned;
 
 pub struct Form<T>(pub T);
 
+/// Whether the request's body is an `application/x-www-form-urlencoded` form.
+pub fn is_urlencoded(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+}
+
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     type Rejection = PageError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, PageError> {
-        let is_form = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        if !is_form {
+        if !is_urlencoded(req.headers()) {
             return Err(PageError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "Invalid form",

@@ -6,6 +6,7 @@
 
 mod api;
 mod auth;
+mod cookies;
 mod csrf;
 mod error;
 mod flash;

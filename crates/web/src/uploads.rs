@@ -584,6 +584,110 @@ fn parse_checksum(h: &HeaderMap) -> Result<Option<Checksum>, Problem> {
     Ok(Some(checksum))
 }
 
+/// Opens the upload's encrypted part to append to it.
+async fn open_part(state: &AppState, upload: &Upload) -> Result<PartWriter, Response> {
+    let path = state.part_path(&upload.id);
+    let key = state.part_key(&upload.id).map_err(problem)?;
+    let opened = blocking(move || match PartWriter::open(&path, key.clone()) {
+        // A part written in plain text by an older version: start it again, encrypted.
+        Err(StoreError::Crypto(_)) => {
+            tracing::warn!("an upload part in an old format was started again");
+            std::fs::remove_file(&path)?;
+            PartWriter::create(&path, key)
+        }
+        other => other,
+    })
+    .await
+    .map_err(problem)?;
+    opened.map_err(|e| {
+        tracing::error!(error = %e, "cannot open an upload file");
+        problem(Problem::internal())
+    })
+}
+
+/// What one request's body brought.
+struct Received {
+    /// Plaintext received but not yet in a record: records are whole 64 KiB but for the last.
+    pending: Vec<u8>,
+    received: u64,
+    /// The body ended early (the connection broke, or a write failed).
+    broken: bool,
+    write_failed: bool,
+    /// The body holds more bytes than the upload announced.
+    too_long: bool,
+}
+
+/// Reads the body into the part, whole records at a time, feeding the checksum.
+async fn receive(
+    mut writer: PartWriter,
+    body: Body,
+    offset: u64,
+    length: u64,
+    checksum: &mut Option<Checksum>,
+    r: &mut Received,
+) -> Result<PartWriter, Response> {
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let Ok(chunk) = chunk else {
+            r.broken = true;
+            break;
+        };
+        if offset + r.received + chunk.len() as u64 > length {
+            r.too_long = true;
+            break;
+        }
+        match checksum {
+            Some(Checksum::Sha1(h, _)) => h.update(&chunk),
+            Some(Checksum::Sha256(h, _)) => h.update(&chunk),
+            None => {}
+        }
+        r.received += chunk.len() as u64;
+        r.pending.extend_from_slice(&chunk);
+        if let Some(records) = whole_records(&mut r.pending) {
+            let (w, written) = write_part(writer, records).await.map_err(problem)?;
+            writer = w;
+            if let Err(e) = written {
+                tracing::error!(error = %e, "cannot write an upload file");
+                r.broken = true;
+                r.write_failed = true;
+                break;
+            }
+        }
+    }
+    Ok(writer)
+}
+
+/// Keeps what was received (its last, partial record written) or rolls the part back to
+/// `start`, and syncs it; the part's offset afterwards.
+async fn settle(
+    mut writer: PartWriter,
+    start: PartState,
+    keep: bool,
+    pending: Vec<u8>,
+) -> Result<u64, Response> {
+    let (writer, synced) = blocking(move || {
+        let r = if keep {
+            if !pending.is_empty() {
+                if let Err(e) = writer.append(&pending) {
+                    tracing::error!(error = %e, "cannot write an upload file");
+                }
+            }
+            writer.sync()
+        } else {
+            // A chunk that cannot be verified, or that overruns the length, is not kept.
+            writer.rollback(start).and_then(|()| writer.sync())
+        };
+        (writer, r)
+    })
+    .await
+    .map_err(problem)?;
+    if let Err(e) = synced {
+        tracing::error!(error = %e, "cannot sync an upload file");
+        return Err(problem(Problem::internal()));
+    }
+    Ok(writer.state().offset)
+}
+
 /// Appends the request body at `offset` (which must be the current offset), checks the
 /// checksum, and takes the file in when it is complete.
 async fn append(
@@ -603,26 +707,7 @@ async fn append(
             "this upload is already complete",
         )));
     }
-    let path = state.part_path(&upload.id);
-    let key = state.part_key(&upload.id).map_err(problem)?;
-    let opened = {
-        let (path, key) = (path.clone(), key.clone());
-        blocking(move || match PartWriter::open(&path, key.clone()) {
-            // A part written in plain text by an older version: start it again, encrypted.
-            Err(StoreError::Crypto(_)) => {
-                tracing::warn!("an upload part in an old format was started again");
-                std::fs::remove_file(&path)?;
-                PartWriter::create(&path, key)
-            }
-            other => other,
-        })
-        .await
-        .map_err(problem)?
-    };
-    let mut writer = opened.map_err(|e| {
-        tracing::error!(error = %e, "cannot open an upload file");
-        problem(Problem::internal())
-    })?;
+    let mut writer = open_part(state, upload).await?;
     let start = writer.state();
     let current = start.offset.min(length);
     if offset != current {
@@ -647,42 +732,23 @@ async fn append(
         )));
     }
     let mut checksum = parse_checksum(headers).map_err(problem)?;
-    // Plaintext received but not yet in a record: records are whole 64 KiB but for the last.
-    let mut pending: Vec<u8> = Vec::with_capacity(RECORD_MAX);
-    let mut received: u64 = 0;
-    let mut broken = false;
-    let mut write_failed = false;
-    let mut too_long = false;
+    let mut r = Received {
+        pending: Vec::with_capacity(RECORD_MAX),
+        received: 0,
+        broken: false,
+        write_failed: false,
+        too_long: false,
+    };
     if has_body {
-        let mut stream = body.into_data_stream();
-        while let Some(chunk) = stream.next().await {
-            let Ok(chunk) = chunk else {
-                broken = true;
-                break;
-            };
-            if offset + received + chunk.len() as u64 > length {
-                too_long = true;
-                break;
-            }
-            match &mut checksum {
-                Some(Checksum::Sha1(h, _)) => h.update(&chunk),
-                Some(Checksum::Sha256(h, _)) => h.update(&chunk),
-                None => {}
-            }
-            received += chunk.len() as u64;
-            pending.extend_from_slice(&chunk);
-            if let Some(records) = whole_records(&mut pending) {
-                let (w, written) = write_part(writer, records).await.map_err(problem)?;
-                writer = w;
-                if let Err(e) = written {
-                    tracing::error!(error = %e, "cannot write an upload file");
-                    broken = true;
-                    write_failed = true;
-                    break;
-                }
-            }
-        }
+        writer = receive(writer, body, offset, length, &mut checksum, &mut r).await?;
     }
+    let Received {
+        pending,
+        broken,
+        write_failed,
+        too_long,
+        ..
+    } = r;
     let checksum_ok = match checksum {
         None => true,
         Some(Checksum::Sha1(h, expected)) => h.finalize().as_slice() == expected.as_slice(),
@@ -690,28 +756,8 @@ async fn append(
     };
     let keep =
         !too_long && (checksum_ok && !(broken && header_str(headers, "upload-checksum").is_some()));
-    let (writer, synced) = blocking(move || {
-        let r = if keep {
-            if !pending.is_empty() && !write_failed {
-                if let Err(e) = writer.append(&pending) {
-                    tracing::error!(error = %e, "cannot write an upload file");
-                }
-            }
-            writer.sync()
-        } else {
-            // A chunk that cannot be verified, or that overruns the length, is not kept.
-            writer.rollback(start).and_then(|()| writer.sync())
-        };
-        (writer, r)
-    })
-    .await
-    .map_err(problem)?;
-    if let Err(e) = synced {
-        tracing::error!(error = %e, "cannot sync an upload file");
-        return Err(problem(Problem::internal()));
-    }
-    let new_offset = writer.state().offset;
-    drop(writer);
+    let pending = if write_failed { Vec::new() } else { pending };
+    let new_offset = settle(writer, start, keep, pending).await?;
     if too_long {
         return Err(problem(Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use worktrack_domain::permit;
 use worktrack_domain::{
-    AreaName, OfficeCode, PersonName, Role, Skill, Ssn, SsnPolicy, TimeZone, Username,
+    AreaName, OfficeCode, PersonName, Skill, Ssn, SsnPolicy, TimeZone, Username,
 };
 use worktrack_store::{AuditRead, NewClaimant, NewOffice, NewUser};
 
@@ -108,7 +108,7 @@ pub async fn create_office(
     ApiUser(who): ApiUser,
     ApiJson(body): ApiJson<NewOfficeIn>,
 ) -> ApiResult<(StatusCode, Json<OfficeOut>)> {
-    if !who.role().is_admin() {
+    if !permit::may_manage_offices(who.role()) {
         return Err(Problem::forbidden("only administrators create offices"));
     }
     let new = NewOffice {
@@ -153,7 +153,7 @@ pub async fn list_users(
             }
             Some(office.id)
         }
-        None if who.role().is_admin() || who.role() == Role::Auditor => None,
+        None if permit::sees_every_office(who.role()) => None,
         None => Some(
             who.user
                 .office_id
@@ -173,7 +173,7 @@ pub async fn create_user(
     ApiUser(who): ApiUser,
     ApiJson(body): ApiJson<NewUserIn>,
 ) -> ApiResult<(StatusCode, Json<CreatedUserOut>)> {
-    if !who.role().is_admin() {
+    if !permit::may_manage_users(who.role()) {
         return Err(Problem::forbidden("only administrators create users"));
     }
     let offices = state.store.offices().await?;
@@ -244,8 +244,7 @@ pub async fn list_claimants(
     if !(1..=500).contains(&limit) {
         return Err(invalid("limit", "must be between 1 and 500"));
     }
-    let filters = crate::pages::work::list_filters(raw.as_deref());
-    crate::pages::audit_list_view(&state, &who, "claimant", None, filters).await?;
+    crate::pages::audit_list_query(&state, &who, "claimant", raw.as_deref()).await?;
     let office = match q.office.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(code) => Some(state.store.office_by_code(code).await?),
         None => None,

@@ -33,10 +33,7 @@ impl UserOut {
             username: u.username.clone(),
             display_name: u.display_name.clone(),
             role: u.role.as_str().to_string(),
-            office: u
-                .office_id
-                .and_then(|id| offices.iter().find(|o| o.id == id))
-                .map(|o| o.code.clone()),
+            office: crate::pages::office_code(u.office_id, offices),
             skills: u.skills.clone(),
             active: u.active,
         }

@@ -103,8 +103,7 @@ pub async fn list(
     if !(1..=500).contains(&limit) {
         return Err(Problem::validation("limit: must be between 1 and 500"));
     }
-    let filters = crate::pages::work::list_filters(raw.as_deref());
-    crate::pages::audit_list_view(&state, &who, "work", None, filters).await?;
+    crate::pages::audit_list_query(&state, &who, "work", raw.as_deref()).await?;
     let (office, _) =
         crate::pages::work::working_office(&state, &who, q.office.as_deref().unwrap_or(""))
             .await

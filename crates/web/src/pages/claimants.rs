@@ -94,11 +94,7 @@ async fn claimants_page(
         .into_iter()
         .take(PAGE_SIZE as usize)
         .map(|c| {
-            let code = offices
-                .iter()
-                .find(|o| o.id == c.office_id)
-                .map(|o| o.code.clone())
-                .unwrap_or_default();
+            let code = super::office_code(Some(c.office_id), &offices).unwrap_or_default();
             (c, code)
         })
         .collect();
@@ -130,8 +126,7 @@ pub async fn list(
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let filters = super::work::list_filters(raw.as_deref());
-    super::audit_list_view(&state, &who, "claimant", None, filters).await?;
+    super::audit_list_query(&state, &who, "claimant", raw.as_deref()).await?;
     let page = claimants_page(&state, &who, csrf, q, ClaimantForm::default(), None).await?;
     Ok(render(&page)?.into_response())
 }
@@ -235,12 +230,7 @@ pub async fn search(
     page.claimants = found
         .into_iter()
         .map(|c| {
-            let code = page
-                .offices
-                .iter()
-                .find(|o| o.id == c.office_id)
-                .map(|o| o.code.clone())
-                .unwrap_or_default();
+            let code = super::office_code(Some(c.office_id), &page.offices).unwrap_or_default();
             (c, code)
         })
         .collect();

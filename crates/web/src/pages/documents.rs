@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use worktrack_domain::{Role, Scope};
+use worktrack_domain::permit;
 use worktrack_pipeline::intake::Intake;
 use worktrack_store::{CustodyEvent, Document, DocumentFilter, Office, PageText, User};
 
@@ -141,8 +141,7 @@ pub async fn list(
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let filters = super::work::list_filters(raw.as_deref());
-    super::audit_list_view(&state, &who, "document", None, filters).await?;
+    super::audit_list_query(&state, &who, "document", raw.as_deref()).await?;
     let offices = offices_in_scope(&state, &who).await?;
     let mut error = None;
     // An office outside the user's scope is not found (and the attempt audited) before
@@ -530,13 +529,7 @@ pub async fn paper_log(
     Query(q): Query<PaperQuery>,
 ) -> Result<Response, PageError> {
     let office = state.store.office_by_code(&code).await?;
-    let allowed = match &who.viewer.scope {
-        Scope::Nothing => false,
-        s => s.permits(office.id),
-    } && matches!(
-        who.role(),
-        Role::Manager | Role::AreaDirector | Role::Auditor | Role::Employee
-    );
+    let allowed = permit::may_read_paper_log(who.role(), &who.viewer.scope, office.id);
     if !allowed {
         state
             .store

@@ -9,7 +9,8 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use worktrack_domain::{Role, Scope};
+use worktrack_domain::permit;
+use worktrack_domain::Scope;
 use worktrack_store::{Notification, Office, QueueQuery, QueueView};
 
 /// Items of one's own work shown on the home page.
@@ -85,7 +86,7 @@ pub async fn home(
             claimant_count = Some(store.claimant_count(o.id).await?);
         }
     }
-    let area_offices = if who.role() == Role::AreaDirector {
+    let area_offices = if permit::has_area_view(who.role()) {
         let ids = match &who.viewer.scope {
             worktrack_domain::Scope::Offices(ids) => ids.clone(),
             _ => Vec::new(),
@@ -104,7 +105,7 @@ pub async fn home(
     let mut my_work = Vec::new();
     let mut my_open = 0;
     if let (Some(o), true) = (&office, works) {
-        if matches!(who.role(), Role::Employee | Role::Manager) && who.viewer.scope.permits(o.id) {
+        if permit::has_own_queue(who.role(), &who.viewer.scope, o.id) {
             let today = o.today();
             let query = QueueQuery {
                 office_id: o.id,

@@ -8,6 +8,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use worktrack_domain::permit;
 use worktrack_store::{Job, JOB_DEAD};
 
 #[derive(Template)]
@@ -23,7 +24,10 @@ pub async fn list(
     PageUser(who): PageUser,
     Csrf(csrf): Csrf,
 ) -> Result<Response, PageError> {
-    require(who.role().is_admin(), "managing background jobs")?;
+    require(
+        permit::may_manage_jobs(who.role()),
+        "managing background jobs",
+    )?;
     let counts = state.store.job_counts().await?;
     let dead = state
         .store
@@ -48,7 +52,10 @@ pub async fn retry(
     PageUser(who): PageUser,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    require(who.role().is_admin(), "managing background jobs")?;
+    require(
+        permit::may_manage_jobs(who.role()),
+        "managing background jobs",
+    )?;
     state.store.retry_job(&who.viewer.actor, id).await?;
     state.intake.new_document.notify_one();
     Ok(Redirect::to("/jobs").into_response())

@@ -2,7 +2,7 @@
 
 use super::{render_status, Chrome};
 use crate::auth::{safe_next, Csrf, MaybeUser, SESSION_COOKIE};
-use crate::csrf::{cookie, set_cookie};
+use crate::cookies;
 use crate::error::PageError;
 use crate::form::Form;
 use crate::password::{hash_password, verify_password};
@@ -155,10 +155,13 @@ pub async fn login_submit(
         .audit_auth(&actor, "login", &username, &client)
         .await?;
     let mut resp = Redirect::to(&next).into_response();
-    let value = set_cookie(SESSION_COOKIE, &secret, None, state.config.secure_cookies);
-    if let Ok(v) = HeaderValue::from_str(&value) {
-        resp.headers_mut().append(header::SET_COOKIE, v);
-    }
+    cookies::set(
+        &mut resp,
+        SESSION_COOKIE,
+        &secret,
+        None,
+        state.config.secure_cookies,
+    );
     Ok(resp)
 }
 
@@ -168,7 +171,7 @@ pub async fn logout(
     MaybeUser(user): MaybeUser,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
+    if let Some(secret) = cookies::read(&headers, SESSION_COOKIE) {
         state.store.delete_session(&secret).await?;
     }
     if let Some(who) = user {
@@ -183,9 +186,12 @@ pub async fn logout(
             .await?;
     }
     let mut resp = Redirect::to("/login?signed_out=1").into_response();
-    let value = set_cookie(SESSION_COOKIE, "", Some(0), state.config.secure_cookies);
-    if let Ok(v) = HeaderValue::from_str(&value) {
-        resp.headers_mut().append(header::SET_COOKIE, v);
-    }
+    cookies::set(
+        &mut resp,
+        SESSION_COOKIE,
+        "",
+        Some(0),
+        state.config.secure_cookies,
+    );
     Ok(resp)
 }

@@ -21,7 +21,8 @@ use crate::routes::{get, post, Table};
 use crate::state::AppState;
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
-use worktrack_domain::{Role, Scope, TimeZone};
+use worktrack_domain::permit;
+use worktrack_domain::{Scope, TimeZone};
 
 pub fn routes() -> Table {
     Table::new()
@@ -139,21 +140,25 @@ impl Chrome {
             links.push(("/documents", "Documents"));
             links.push(("/profiling", "Profiling"));
             links.push(("/dashboard", "Dashboard"));
-            if role == Role::AreaDirector {
+            if permit::has_area_view(role) {
                 links.push(("/area", "Area"));
             }
             links.push(("/claimants", "Claimants"));
         }
-        if role == Role::Analyst {
+        if permit::works_from_national_figures(role) {
             links.push(("/national", "National figures"));
         }
         links.push(("/offices", "Offices"));
-        if role == Role::Admin {
+        if permit::may_manage_users(role) {
             links.push(("/users", "Users"));
+        }
+        if permit::may_edit_catalogue(role) {
             links.push(("/catalogue", "Catalogue"));
+        }
+        if permit::may_manage_jobs(role) {
             links.push(("/jobs", "Jobs"));
         }
-        if matches!(role, Role::Admin | Role::Auditor) {
+        if permit::may_read_audit_log(role) {
             links.push(("/audit", "Audit log"));
         }
         if who.viewer.scope != Scope::Nothing {
@@ -269,6 +274,13 @@ pub fn when(ms: i64, zone: Option<TimeZone>) -> String {
 }
 
 /// The time zone of `office`, for [`when`].
+/// The code of the office `office_id` names among `offices`, if any.
+pub fn office_code(office_id: Option<i64>, offices: &[worktrack_store::Office]) -> Option<String> {
+    office_id
+        .and_then(|id| offices.iter().find(|o| o.id == id))
+        .map(|o| o.code.clone())
+}
+
 pub fn zone_of(office: &worktrack_store::Office) -> Option<TimeZone> {
     TimeZone::parse(&office.time_zone).ok()
 }
@@ -287,6 +299,16 @@ pub fn require(allowed: bool, what: &str) -> Result<(), PageError> {
 /// Records an auditor's view of a list of people's work (`<what>.list_view`, with the filters
 /// it was opened with): the rule is `Role::list_views_audited`. Filters never hold an SSN (an
 /// SSN search is audited by the store as `claimant.search_ssn`).
+pub(crate) async fn audit_list_query(
+    state: &AppState,
+    who: &SignedIn,
+    what: &str,
+    raw: Option<&str>,
+) -> Result<(), worktrack_store::StoreError> {
+    audit_list_view(state, who, what, None, work::list_filters(raw)).await
+}
+
+/// Records that `who` opened a list (see [`audit_list_query`]), with `filters` as given.
 pub(crate) async fn audit_list_view(
     state: &AppState,
     who: &SignedIn,

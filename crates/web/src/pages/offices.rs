@@ -11,7 +11,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use worktrack_domain::{AreaName, OfficeCode, PersonName, Role, TimeZone, OFFICE_TIME_ZONES};
+use worktrack_domain::permit;
+use worktrack_domain::{AreaName, OfficeCode, PersonName, TimeZone, OFFICE_TIME_ZONES};
 use worktrack_store::{NewOffice, Office, OfficeUpdate, User};
 
 #[derive(Deserialize, Default, Clone)]
@@ -107,7 +108,7 @@ async fn offices_page(
     Ok(OfficesPage {
         chrome: Chrome::for_user(who, "Offices", csrf, "/offices").with_error(error),
         offices,
-        can_create: who.role().is_admin(),
+        can_create: permit::may_manage_offices(who.role()),
         form,
         zones: &OFFICE_TIME_ZONES,
     })
@@ -118,7 +119,7 @@ pub async fn list(
     PageUser(who): PageUser,
     Csrf(csrf): Csrf,
 ) -> Result<Response, PageError> {
-    if who.role() == Role::Analyst {
+    if permit::works_from_national_figures(who.role()) {
         // Analysts see every office with its figures, never its staff.
         return super::national::offices(&state, &who, csrf).await;
     }
@@ -136,7 +137,7 @@ pub async fn create(
     Csrf(csrf): Csrf,
     Form(form): Form<OfficeForm>,
 ) -> Result<Response, PageError> {
-    require(who.role().is_admin(), "creating offices")?;
+    require(permit::may_manage_offices(who.role()), "creating offices")?;
     let result = match form.new_office() {
         Ok(new) => state
             .store
@@ -196,7 +197,7 @@ async fn office_page(
         form: form.unwrap_or_else(|| OfficeForm::from_office(&office)),
         office,
         staff,
-        can_edit: who.role().is_admin(),
+        can_edit: permit::may_manage_offices(who.role()),
         in_scope,
         zones: &OFFICE_TIME_ZONES,
     })
@@ -231,7 +232,7 @@ pub async fn update(
     Path(code): Path<String>,
     Form(form): Form<OfficeForm>,
 ) -> Result<Response, PageError> {
-    require(who.role().is_admin(), "editing offices")?;
+    require(permit::may_manage_offices(who.role()), "editing offices")?;
     let result = match form.update() {
         Ok(up) => state
             .store

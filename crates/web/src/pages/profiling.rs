@@ -19,10 +19,11 @@ use worktrack_domain::catalogue::{
     apply_edit, Catalogue, DocumentType, ProfileCode, ProfileCodeEdit,
 };
 use worktrack_domain::extract::FieldKind;
+use worktrack_domain::permit;
 use worktrack_domain::workbench::{
     fields_for_type, parse_claimant_query, sure_threshold, sureness, Sureness,
 };
-use worktrack_domain::{Role, Scope};
+use worktrack_domain::Scope;
 use worktrack_store::{
     AutoAcceptState, Claimant, ClaimantSearch, ConfirmProfile, DocumentProfile, Office,
     ProfilingRow, StoreError,
@@ -155,7 +156,7 @@ async fn queue_page(
         sure_percent: percent(sure_threshold(auto.threshold)),
         precision_percent: precision,
         can_profile: who.role().may_write_business_data(),
-        can_switch_auto: worktrack_domain::permit::may_set_auto_accept(
+        can_switch_auto: permit::may_set_auto_accept(
             who.role(),
             who.viewer.is_own_office(office.id),
         ),
@@ -432,6 +433,186 @@ fn upright(rotation: i64, w: i64, h: i64) -> (i64, i64, String) {
     }
 }
 
+/// The outlines of what was read on page `page`: each field and SSN found with its box.
+fn outlines(profile: Option<&DocumentProfile>, page: i64) -> Vec<Outline> {
+    let Some(p) = profile else {
+        return Vec::new();
+    };
+    let fields = p
+        .fields
+        .iter()
+        .filter(|f| i64::from(f.page) == page)
+        .filter_map(|f| Some((format!("{}: {}", f.kind.label(), f.value), f.bbox?)));
+    let ssns = p
+        .ssns
+        .iter()
+        .filter(|s| i64::from(s.page) == page)
+        .filter_map(|s| Some((format!("SSN {}", s.masked), s.bbox?)));
+    fields
+        .chain(ssns)
+        .map(|(label, b)| Outline {
+            label,
+            x: b.left,
+            y: b.top,
+            w: b.width,
+            h: b.height,
+        })
+        .collect()
+}
+
+/// The document's pages as the workbench draws them: upright, with the outlines of what was
+/// read; a text-layer document (no boxes) shows its page images alone.
+async fn page_views(
+    state: &AppState,
+    id: i64,
+    profile: Option<&DocumentProfile>,
+    texts: &[worktrack_store::PageText],
+) -> Result<Vec<PageView>, PageError> {
+    let mut pages = Vec::new();
+    for t in texts.iter().filter(|t| t.width > 0 && t.height > 0) {
+        // The stored page image is the page as it arrived; OCR read it turned.
+        let (iw, ih) = if t.rotation == 90 || t.rotation == 270 {
+            (t.height, t.width)
+        } else {
+            (t.width, t.height)
+        };
+        let (w, h, transform) = upright(t.rotation, iw, ih);
+        pages.push(PageView {
+            page: t.page,
+            width: w,
+            height: h,
+            transform,
+            image_width: iw,
+            image_height: ih,
+            outlines: outlines(profile, t.page),
+        });
+    }
+    if pages.is_empty() {
+        for (p, kind, _) in state.store.page_images(id).await? {
+            if kind == "preview" {
+                pages.push(PageView {
+                    page: p,
+                    width: 0,
+                    height: 0,
+                    transform: String::new(),
+                    image_width: 0,
+                    image_height: 0,
+                    outlines: Vec::new(),
+                });
+            }
+        }
+    }
+    Ok(pages)
+}
+
+/// The form's fields for documents of `type_code`, with what was typed or read and a hint
+/// saying where it was read.
+fn field_inputs(
+    type_code: &str,
+    profile: Option<&DocumentProfile>,
+    values: &BTreeMap<String, String>,
+) -> Vec<FieldInput> {
+    fields_for_type(type_code)
+        .iter()
+        .map(|&kind| {
+            let found = profile.and_then(|p| p.field(kind));
+            let value = values.get(kind.key()).cloned().unwrap_or_default();
+            let hint = match found {
+                Some(f) => format!(
+                    "Read on page {} ({} sure){}",
+                    f.page,
+                    percent(f64::from(f.confidence)),
+                    if is_date_field(kind) {
+                        "; YYYY-MM-DD"
+                    } else {
+                        ""
+                    }
+                ),
+                None if is_date_field(kind) => "Not found; YYYY-MM-DD".into(),
+                None => "Not found".into(),
+            };
+            FieldInput {
+                key: kind.key(),
+                label: kind.label(),
+                value,
+                hint,
+                date: is_date_field(kind),
+            }
+        })
+        .collect()
+}
+
+/// The next document of the profiling queue after `id`, and where `id` stands in it.
+fn queue_position(queue: &[ProfilingRow], id: i64) -> (Option<i64>, String) {
+    let here = queue.iter().position(|r| r.document_id == id);
+    let next = match here {
+        Some(i) => queue.get(i + 1).map(|r| r.document_id),
+        None => queue.first().map(|r| r.document_id),
+    }
+    .filter(|n| *n != id);
+    let position = match here {
+        Some(i) => format!("{} of {} waiting", i + 1, queue.len()),
+        None => format!("{} waiting", queue.len()),
+    };
+    (next, position)
+}
+
+/// The top ranked suggestions of the catalogue's codes, offered as choices.
+fn suggestion_choices(
+    profile: Option<&DocumentProfile>,
+    catalogue: &Catalogue,
+    threshold: Option<f32>,
+) -> Vec<Choice> {
+    let ranked = profile.map(|p| p.ranked.clone()).unwrap_or_default();
+    let top = profile.and_then(|p| p.confidence);
+    ranked
+        .iter()
+        .take(4)
+        .enumerate()
+        .filter(|(_, (c, _))| catalogue.profile_code(c).is_some())
+        .map(|(i, (c, p))| {
+            // The top suggestion's calibrated confidence; the others' as ranked.
+            let confidence = match (i, top) {
+                (0, Some(t)) => t,
+                _ => f64::from(*p),
+            };
+            Choice {
+                code: c.clone(),
+                label: code_label(catalogue, Some(c)),
+                percent: percent(confidence),
+                sure: sureness(confidence, threshold),
+            }
+        })
+        .collect()
+}
+
+/// The form's code, claimant and field values: as typed (an SSN typed into a field masked),
+/// else as confirmed or read, with `prefill` as the code.
+fn form_values(
+    form: Option<(String, Option<i64>, BTreeMap<String, String>)>,
+    profile: Option<&DocumentProfile>,
+    prefill: Option<String>,
+) -> (String, Option<i64>, BTreeMap<String, String>) {
+    if let Some((code, claimant, values)) = form {
+        let values = values
+            .into_iter()
+            .map(|(k, v)| (k, worktrack_domain::mask_in_text(&v)))
+            .collect();
+        return (worktrack_domain::mask_in_text(&code), claimant, values);
+    }
+    let values: BTreeMap<String, String> = match profile {
+        Some(p) if p.profile_code.is_some() => p.profile_fields.clone(),
+        Some(p) => p
+            .fields
+            .iter()
+            .map(|f| (f.kind.key().to_string(), f.value.clone()))
+            .collect(),
+        None => BTreeMap::new(),
+    };
+    let claimant = profile.and_then(|p| p.claimant_id.or(p.suggested_claimant_id));
+    (prefill.unwrap_or_default(), claimant, values)
+}
+
 #[allow(clippy::too_many_arguments)] // one page's parts, gathered in one place
 async fn workbench_page(
     state: &AppState,
@@ -451,66 +632,7 @@ async fn workbench_page(
     let catalogue = state.store.catalogue().await?;
     let texts = state.store.page_texts(id).await?;
 
-    let mut pages = Vec::new();
-    for t in texts.iter().filter(|t| t.width > 0 && t.height > 0) {
-        let mut outlines = Vec::new();
-        if let Some(p) = &profile {
-            for f in p.fields.iter().filter(|f| i64::from(f.page) == t.page) {
-                if let Some(b) = f.bbox {
-                    outlines.push(Outline {
-                        label: format!("{}: {}", f.kind.label(), f.value),
-                        x: b.left,
-                        y: b.top,
-                        w: b.width,
-                        h: b.height,
-                    });
-                }
-            }
-            for s in p.ssns.iter().filter(|s| i64::from(s.page) == t.page) {
-                if let Some(b) = s.bbox {
-                    outlines.push(Outline {
-                        label: format!("SSN {}", s.masked),
-                        x: b.left,
-                        y: b.top,
-                        w: b.width,
-                        h: b.height,
-                    });
-                }
-            }
-        }
-        // The stored page image is the page as it arrived; OCR read it turned.
-        let (iw, ih) = if t.rotation == 90 || t.rotation == 270 {
-            (t.height, t.width)
-        } else {
-            (t.width, t.height)
-        };
-        let (w, h, transform) = upright(t.rotation, iw, ih);
-        pages.push(PageView {
-            page: t.page,
-            width: w,
-            height: h,
-            transform,
-            image_width: iw,
-            image_height: ih,
-            outlines,
-        });
-    }
-    // Text-layer pages have no boxes: show the page image alone.
-    if pages.is_empty() {
-        for (p, kind, _) in state.store.page_images(id).await? {
-            if kind == "preview" {
-                pages.push(PageView {
-                    page: p,
-                    width: 0,
-                    height: 0,
-                    transform: String::new(),
-                    image_width: 0,
-                    image_height: 0,
-                    outlines: Vec::new(),
-                });
-            }
-        }
-    }
+    let pages = page_views(state, id, profile.as_ref(), &texts).await?;
 
     let suggested = profile.as_ref().and_then(|p| p.suggested_code.clone());
     let confirmed = profile.as_ref().and_then(|p| p.profile_code.clone());
@@ -518,38 +640,11 @@ async fn workbench_page(
         .as_ref()
         .filter(|p| p.suggested_code.is_some())
         .map(|p| sureness(p.confidence.unwrap_or(0.0), auto.threshold));
-    let (code_value, claimant_value, values) = match form {
-        // What was typed goes back into the form, except an SSN typed into a field.
-        Some((code, claimant, values)) => (
-            worktrack_domain::mask_in_text(&code),
-            claimant,
-            values
-                .into_iter()
-                .map(|(k, v)| (k, worktrack_domain::mask_in_text(&v)))
-                .collect(),
-        ),
-        None => {
-            let values: BTreeMap<String, String> = match &profile {
-                Some(p) if p.profile_code.is_some() => p.profile_fields.clone(),
-                Some(p) => p
-                    .fields
-                    .iter()
-                    .map(|f| (f.kind.key().to_string(), f.value.clone()))
-                    .collect(),
-                None => BTreeMap::new(),
-            };
-            let claimant = profile
-                .as_ref()
-                .and_then(|p| p.claimant_id.or(p.suggested_claimant_id));
-            // Only a sure suggestion is pre-filled; an unsure one is offered as a choice.
-            let prefill = suggested.clone().filter(|_| sure == Some(Sureness::Sure));
-            (
-                confirmed.clone().or(prefill).unwrap_or_default(),
-                claimant,
-                values,
-            )
-        }
-    };
+    // Only a sure suggestion is pre-filled; an unsure one is offered as a choice.
+    let prefill = confirmed
+        .clone()
+        .or(suggested.clone().filter(|_| sure == Some(Sureness::Sure)));
+    let (code_value, claimant_value, values) = form_values(form, profile.as_ref(), prefill);
     // A code typed before a claimant search stays typed.
     let code_value = match searched.as_ref().map(|s| s.kept_code.trim()) {
         Some(kept) if !kept.is_empty() => worktrack_domain::mask_in_text(kept),
@@ -561,32 +656,7 @@ async fn workbench_page(
         .or(suggested.clone())
         .and_then(|c| catalogue.profile_code(&c).map(|p| p.document_type.clone()))
         .unwrap_or_default();
-    let mut fields = Vec::new();
-    for &kind in fields_for_type(&type_code) {
-        let found = profile.as_ref().and_then(|p| p.field(kind));
-        let value = values.get(kind.key()).cloned().unwrap_or_default();
-        let hint = match found {
-            Some(f) => format!(
-                "Read on page {} ({} sure){}",
-                f.page,
-                percent(f64::from(f.confidence)),
-                if is_date_field(kind) {
-                    "; YYYY-MM-DD"
-                } else {
-                    ""
-                }
-            ),
-            None if is_date_field(kind) => "Not found; YYYY-MM-DD".into(),
-            None => "Not found".into(),
-        };
-        fields.push(FieldInput {
-            key: kind.key(),
-            label: kind.label(),
-            value,
-            hint,
-            date: is_date_field(kind),
-        });
-    }
+    let fields = field_inputs(&type_code, profile.as_ref(), &values);
 
     // Claimants to choose from: the one chosen or matched, then what a search found.
     let mut claimants = Vec::new();
@@ -613,40 +683,8 @@ async fn workbench_page(
         .store
         .profiling_queue(&who.viewer, office.id, None, QUEUE_PAGE)
         .await?;
-    let here = queue.iter().position(|r| r.document_id == id);
-    let next = match here {
-        Some(i) => queue.get(i + 1).map(|r| r.document_id),
-        None => queue.first().map(|r| r.document_id),
-    }
-    .filter(|n| *n != id);
-    let position = match here {
-        Some(i) => format!("{} of {} waiting", i + 1, queue.len()),
-        None => format!("{} waiting", queue.len()),
-    };
-    let ranked = profile
-        .as_ref()
-        .map(|p| p.ranked.clone())
-        .unwrap_or_default();
-    let top = profile.as_ref().and_then(|p| p.confidence);
-    let choices = ranked
-        .iter()
-        .take(4)
-        .enumerate()
-        .filter(|(_, (c, _))| catalogue.profile_code(c).is_some())
-        .map(|(i, (c, p))| {
-            // The top suggestion's calibrated confidence; the others' as ranked.
-            let confidence = match (i, top) {
-                (0, Some(t)) => t,
-                _ => f64::from(*p),
-            };
-            Choice {
-                code: c.clone(),
-                label: code_label(&catalogue, Some(c)),
-                percent: percent(confidence),
-                sure: sureness(confidence, auto.threshold),
-            }
-        })
-        .collect();
+    let (next, position) = queue_position(&queue, id);
+    let choices = suggestion_choices(profile.as_ref(), &catalogue, auto.threshold);
     let title = format!("Profile document {}", doc.id);
     Ok(WorkbenchPage {
         chrome: Chrome::for_user(who, &title, csrf, "/profiling")
@@ -994,7 +1032,7 @@ async fn catalogue_page(
             .with_error(error),
         catalogue,
         active,
-        can_edit: who.role() == Role::Admin,
+        can_edit: permit::may_edit_catalogue(who.role()),
     })
 }
 
@@ -1030,7 +1068,10 @@ pub async fn save_code(
     Csrf(csrf): Csrf,
     Form(form): Form<ProfileCodeForm>,
 ) -> Result<Response, PageError> {
-    require(who.role() == Role::Admin, "changing the catalogue")?;
+    require(
+        permit::may_edit_catalogue(who.role()),
+        "changing the catalogue",
+    )?;
     let typed_days = form.deadline_days.as_deref().unwrap_or_default().trim();
     let days = match typed_days.parse::<i64>() {
         _ if typed_days.is_empty() => Ok(None),
@@ -1095,7 +1136,10 @@ pub async fn save_type(
     Csrf(csrf): Csrf,
     Form(form): Form<DocumentTypeForm>,
 ) -> Result<Response, PageError> {
-    require(who.role() == Role::Admin, "changing the catalogue")?;
+    require(
+        permit::may_edit_catalogue(who.role()),
+        "changing the catalogue",
+    )?;
     let t = DocumentType {
         code: form.code.trim().to_ascii_uppercase(),
         name: form.name.clone(),

@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use worktrack_domain::permit;
 use worktrack_domain::{PersonName, Role, Skill, Username};
 use worktrack_store::{NewUser, Office, User, UserUpdate};
 
@@ -44,11 +45,7 @@ impl UserForm {
             username: u.username.clone(),
             display_name: u.display_name.clone(),
             role: u.role.as_str().to_string(),
-            office: u
-                .office_id
-                .and_then(|id| offices.iter().find(|o| o.id == id))
-                .map(|o| o.code.clone())
-                .unwrap_or_default(),
+            office: super::office_code(u.office_id, offices).unwrap_or_default(),
             skills: u.skills.join(", "),
             active: u.active.then(|| "on".into()),
         }
@@ -198,7 +195,7 @@ pub async fn list(
     Csrf(csrf): Csrf,
     Query(q): Query<UsersQuery>,
 ) -> Result<Response, PageError> {
-    require(who.role().is_admin(), "managing users")?;
+    require(permit::may_manage_users(who.role()), "managing users")?;
     let form = UserForm {
         role: "employee".into(),
         ..UserForm::default()
@@ -221,7 +218,7 @@ pub async fn create(
     Csrf(csrf): Csrf,
     Form(form): Form<UserForm>,
 ) -> Result<Response, PageError> {
-    require(who.role().is_admin(), "managing users")?;
+    require(permit::may_manage_users(who.role()), "managing users")?;
     let offices = state.store.offices().await?;
     let password = generate_password();
     let attempt = async {
@@ -308,7 +305,7 @@ pub async fn show(
     Csrf(csrf): Csrf,
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
-    require(who.role().is_admin(), "managing users")?;
+    require(permit::may_manage_users(who.role()), "managing users")?;
     let user = state.store.user_by_username(&username).await?;
     let offices = state.store.offices().await?;
     let form = UserForm::from_user(&user, &offices);
@@ -330,7 +327,7 @@ pub async fn set_email(
     Path(username): Path<String>,
     Form(f): Form<EmailForm>,
 ) -> Result<Response, PageError> {
-    require(who.role().is_admin(), "managing users")?;
+    require(permit::may_manage_users(who.role()), "managing users")?;
     let user = state.store.user_by_username(&username).await?;
     let typed = f.email.trim();
     let parsed = if typed.is_empty() {
@@ -369,12 +366,14 @@ pub async fn update(
     Path(username): Path<String>,
     Form(form): Form<UserForm>,
 ) -> Result<Response, PageError> {
-    require(who.role().is_admin(), "managing users")?;
+    require(permit::may_manage_users(who.role()), "managing users")?;
     let user = state.store.user_by_username(&username).await?;
     let offices = state.store.offices().await?;
     let result = match form.parse(&offices) {
         Ok(p) => {
-            if user.id == who.user.id && (p.role != Role::Admin || form.active.is_none()) {
+            if user.id == who.user.id
+                && !permit::may_save_own_account(p.role, form.active.is_some())
+            {
                 Err(
                     "You cannot remove your own administrator role or disable yourself."
                         .to_string(),
@@ -417,7 +416,7 @@ pub async fn unlock(
     PageUser(who): PageUser,
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
-    require(who.role().is_admin(), "managing users")?;
+    require(permit::may_manage_users(who.role()), "managing users")?;
     state
         .store
         .unlock_sign_in(&who.viewer.actor, &username)
@@ -435,7 +434,7 @@ pub async fn reset_password(
     Csrf(csrf): Csrf,
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
-    require(who.role().is_admin(), "managing users")?;
+    require(permit::may_manage_users(who.role()), "managing users")?;
     let password = generate_password();
     let hash = hash_password(password.clone())
         .await
