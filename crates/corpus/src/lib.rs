@@ -380,9 +380,6 @@ impl fmt::Display for Summary {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Planning: every decision, from the seed, before any file is written.
-
 use appeals::*;
 use compose::*;
 use ctx::*;
