@@ -17,53 +17,15 @@ pub(crate) fn pay_stub(c: &mut Ctx, l: &mut Layout) {
     c.set("employer", employer);
     let street = c.street();
     let city = c.who.city;
-    let (days, frequency) = c.pick(&[
-        (7, "Weekly"),
-        (14, "Biweekly"),
-        (14, "Biweekly"),
-        (15, "Semi-monthly"),
-    ]);
+    let (days, frequency) = pay_frequency(c);
     let pay_date = c.date;
-    let (start, end) = if days == 15 {
-        let worked = add_days(pay_date, -c.range(3, 8));
-        let (y, m) = (worked.year(), worked.month() as u8);
-        if worked.day() <= 15 {
-            (ymd(y, m, 1), ymd(y, m, 15))
-        } else {
-            (ymd(y, m, 16), month_end(worked))
-        }
-    } else {
-        let end = add_days(pay_date, -c.range(3, 7));
-        (add_days(end, -(days - 1)), end)
-    };
+    let (start, end) = pay_period(c, days, pay_date);
     c.set("pay_period_start", iso(start));
     c.set("pay_period_end", iso(end));
     c.set("pay_date", iso(pay_date));
 
-    let rate = c.range(23, 56) * 50;
-    let hours = c.range(16, 40) * days / 7;
-    let regular = rate * hours;
-    let overtime_hours = if c.chance(0.3) { c.range(1, 8) } else { 0 };
-    let overtime = overtime_hours * rate * 3 / 2;
-    let gross = regular + overtime;
-    c.set("gross_pay", plain_money(gross));
-    let mut deductions = vec![
-        ("Federal income tax", gross * c.range(5, 12) / 100),
-        ("Social Security", gross * 62 / 1000),
-        ("Medicare", gross * 145 / 10_000),
-    ];
-    if c.chance(0.7) {
-        deductions.push(("State income tax", gross * c.range(2, 5) / 100));
-    }
-    if c.chance(0.5) {
-        deductions.push(("Health insurance", c.range(1_500, 9_000)));
-    }
-    if c.chance(0.3) {
-        deductions.push(("401(k)", gross * c.range(2, 6) / 100));
-    }
-    let total_deductions: i64 = deductions.iter().map(|(_, v)| v).sum();
-    let net = gross - total_deductions;
-    let periods = i64::from(pay_date.ordinal() - 1) / days + 1;
+    let pay = pay_amounts(c, days, pay_date);
+    c.set("gross_pay", plain_money(pay.gross));
 
     let (left, right) = (l.left, l.right);
     let title = c.pick(&[
@@ -119,7 +81,113 @@ pub(crate) fn pay_stub(c: &mut Ctx, l: &mut Layout) {
     l.row(size, cells);
     l.gap(6.0);
 
-    // Earnings on the left half, deductions on the right.
+    stub_table(l, &pay, amounts);
+    l.gap(4.0);
+    let bank = c.pick(&BANKS);
+    let account = c.range(1000, 9999);
+    let note = if c.chance(0.6) {
+        format!("Net pay deposited to {bank} account ending {account}")
+    } else {
+        "NON-NEGOTIABLE - THIS IS NOT A CHECK".to_owned()
+    };
+    l.line(plain, 7.5, &note);
+}
+
+/// Weekly, biweekly or semi-monthly: days in a period and how the stub says it.
+fn pay_frequency(c: &mut Ctx) -> (i64, &'static str) {
+    c.pick(&[
+        (7, "Weekly"),
+        (14, "Biweekly"),
+        (14, "Biweekly"),
+        (15, "Semi-monthly"),
+    ])
+}
+
+/// The period worked that `pay_date` pays for.
+fn pay_period(c: &mut Ctx, days: i64, pay_date: Date) -> (Date, Date) {
+    if days == 15 {
+        let worked = add_days(pay_date, -c.range(3, 8));
+        let (y, m) = (worked.year(), worked.month() as u8);
+        if worked.day() <= 15 {
+            (ymd(y, m, 1), ymd(y, m, 15))
+        } else {
+            (ymd(y, m, 16), month_end(worked))
+        }
+    } else {
+        let end = add_days(pay_date, -c.range(3, 7));
+        (add_days(end, -(days - 1)), end)
+    }
+}
+
+/// The money on a pay stub, in cents.
+struct Pay {
+    rate: i64,
+    hours: i64,
+    regular: i64,
+    overtime_hours: i64,
+    overtime: i64,
+    gross: i64,
+    deductions: Vec<(&'static str, i64)>,
+    total_deductions: i64,
+    net: i64,
+    /// Pay periods so far this year, for the year-to-date column.
+    periods: i64,
+}
+
+fn pay_amounts(c: &mut Ctx, days: i64, pay_date: Date) -> Pay {
+    let rate = c.range(23, 56) * 50;
+    let hours = c.range(16, 40) * days / 7;
+    let regular = rate * hours;
+    let overtime_hours = if c.chance(0.3) { c.range(1, 8) } else { 0 };
+    let overtime = overtime_hours * rate * 3 / 2;
+    let gross = regular + overtime;
+    let mut deductions = vec![
+        ("Federal income tax", gross * c.range(5, 12) / 100),
+        ("Social Security", gross * 62 / 1000),
+        ("Medicare", gross * 145 / 10_000),
+    ];
+    if c.chance(0.7) {
+        deductions.push(("State income tax", gross * c.range(2, 5) / 100));
+    }
+    if c.chance(0.5) {
+        deductions.push(("Health insurance", c.range(1_500, 9_000)));
+    }
+    if c.chance(0.3) {
+        deductions.push(("401(k)", gross * c.range(2, 6) / 100));
+    }
+    let total_deductions: i64 = deductions.iter().map(|(_, v)| v).sum();
+    Pay {
+        rate,
+        hours,
+        regular,
+        overtime_hours,
+        overtime,
+        gross,
+        deductions,
+        total_deductions,
+        net: gross - total_deductions,
+        periods: i64::from(pay_date.ordinal() - 1) / days + 1,
+    }
+}
+
+/// Earnings on the left half, deductions on the right, then the totals and net pay.
+fn stub_table(l: &mut Layout, pay: &Pay, amounts: Font) {
+    let Pay {
+        rate,
+        hours,
+        regular,
+        overtime_hours,
+        overtime,
+        gross,
+        ref deductions,
+        total_deductions,
+        net,
+        periods,
+    } = *pay;
+    let size = 8.5;
+    let (bold, plain) = (Font::HelveticaBold, Font::Helvetica);
+    let (left, right) = (l.left, l.right);
+    let mid = (left + right) / 2.0;
     let half = mid - 8.0;
     let mut earnings = vec![(
         "Regular".to_owned(),
@@ -183,15 +251,6 @@ pub(crate) fn pay_stub(c: &mut Ctx, l: &mut Layout) {
             rcell(right - 70.0, Font::CourierBold, dollars(net)),
         ],
     );
-    l.gap(4.0);
-    let bank = c.pick(&BANKS);
-    let account = c.range(1000, 9999);
-    let note = if c.chance(0.6) {
-        format!("Net pay deposited to {bank} account ending {account}")
-    } else {
-        "NON-NEGOTIABLE - THIS IS NOT A CHECK".to_owned()
-    };
-    l.line(plain, 7.5, &note);
 }
 
 pub(crate) fn bank_statement(c: &mut Ctx, l: &mut Layout) {
