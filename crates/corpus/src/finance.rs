@@ -312,6 +312,34 @@ pub(crate) fn bank_statement(c: &mut Ctx, l: &mut Layout) {
     }
     l.gap(8.0);
 
+    let (transactions, opening) = month_transactions(c, start, end);
+    let credits: i64 = transactions.iter().map(|t| t.2).filter(|v| *v > 0).sum();
+    let debits_total: i64 = transactions.iter().map(|t| t.2).filter(|v| *v < 0).sum();
+    let closing = opening + credits + debits_total;
+
+    l.band(bold, size, "ACCOUNT SUMMARY");
+    for (label, value) in [
+        ("Beginning balance", opening),
+        ("Deposits and other credits", credits),
+        ("Withdrawals and other debits", debits_total),
+        ("Ending balance", closing),
+    ] {
+        l.row(
+            size,
+            vec![
+                cell(left, font, label),
+                rcell(left + 300.0, font, dollars(value)),
+            ],
+        );
+    }
+    l.gap(6.0);
+    transaction_detail(l, transactions, opening);
+    running_head(l, &format!("{name}   Account {account}   {period}"));
+    page_footer(l, bank);
+}
+
+/// A month of credits and debits, and the opening balance that covers every debit kept.
+fn month_transactions(c: &mut Ctx, start: Date, end: Date) -> (Vec<(Date, String, i64)>, i64) {
     let mut transactions: Vec<(Date, String, i64)> = Vec::new();
     let day = |d: u8| ymd(start.year(), start.month() as u8, d);
     if c.chance(0.7) {
@@ -376,26 +404,14 @@ pub(crate) fn bank_statement(c: &mut Ctx, l: &mut Layout) {
         }
         covered
     });
-    let credits: i64 = transactions.iter().map(|t| t.2).filter(|v| *v > 0).sum();
-    let debits_total: i64 = transactions.iter().map(|t| t.2).filter(|v| *v < 0).sum();
-    let closing = opening + credits + debits_total;
+    (transactions, opening)
+}
 
-    l.band(bold, size, "ACCOUNT SUMMARY");
-    for (label, value) in [
-        ("Beginning balance", opening),
-        ("Deposits and other credits", credits),
-        ("Withdrawals and other debits", debits_total),
-        ("Ending balance", closing),
-    ] {
-        l.row(
-            size,
-            vec![
-                cell(left, font, label),
-                rcell(left + 300.0, font, dollars(value)),
-            ],
-        );
-    }
-    l.gap(6.0);
+/// Every transaction with the running balance, the column heads again on every page.
+fn transaction_detail(l: &mut Layout, transactions: Vec<(Date, String, i64)>, opening: i64) {
+    let size = 9.0;
+    let (font, bold) = (Font::Helvetica, Font::HelveticaBold);
+    let (left, right) = (l.left, l.right);
     l.band(bold, size, "TRANSACTION DETAIL");
     let head = |l: &mut Layout| {
         l.row(
@@ -431,6 +447,4 @@ pub(crate) fn bank_statement(c: &mut Ctx, l: &mut Layout) {
             ],
         );
     }
-    running_head(l, &format!("{name}   Account {account}   {period}"));
-    page_footer(l, bank);
 }
