@@ -4,7 +4,6 @@ use super::*;
 
 pub(crate) fn birth_record(c: &mut Ctx, l: &mut Layout) {
     c.name_style = c.pick(&[NameStyle::Upper, NameStyle::Natural]);
-    let city = c.who.city;
     let (width, height) = (l.width, l.height);
     l.mark(Mark::Frame {
         x: 28.0,
@@ -25,55 +24,67 @@ pub(crate) fn birth_record(c: &mut Ctx, l: &mut Layout) {
     let mother = format!("{} {}", c.pick(&FEMALE), c.pick(&LAST));
     let father = format!("{} {}", c.pick(&MALE), c.who.last);
     if c.chance(0.25) {
-        c.date_style = DateStyle::Long;
-        let church = format!("St. {} Catholic Church", c.pick(&SAINTS));
-        let font = Font::Times;
-        l.gap(20.0);
-        l.center(Font::TimesBold, 24.0, "Certificate of Baptism");
-        l.gap(6.0);
-        l.center(font, 13.0, &church);
-        l.center(font, 11.0, &format!("{}, {}", city.name, city.state));
-        l.gap(24.0);
-        l.center(font, 12.0, "This is to certify that");
-        let name = c.claimant();
-        l.center(Font::TimesBold, 16.0, &name);
-        l.center(font, 12.0, &format!("child of {father} and {mother},"));
-        let dob = c.dob();
-        l.center(
-            font,
-            12.0,
-            &format!("born in {}, {} on {dob},", city.name, city.state),
-        );
-        let baptized = add_days(c.who.dob, c.range(20, 300));
-        let priest = format!("{} {}", c.pick(&MALE), c.pick(&LAST));
-        l.center(font, 12.0, &format!("was baptized on {}", c.d(baptized)));
-        l.center(
-            font,
-            12.0,
-            &format!("according to the Rite of the Roman Catholic Church by the Rev. {priest}."),
-        );
-        l.gap(12.0);
-        let sponsors = format!(
-            "Sponsors: {} {} and {} {}",
-            c.pick(&MALE),
-            c.pick(&LAST),
-            c.pick(&FEMALE),
-            c.pick(&LAST)
-        );
-        l.center(font, 12.0, &sponsors);
-        l.gap(18.0);
-        l.center(
-            font,
-            11.0,
-            "As appears from the Baptismal Register of this Church.",
-        );
-        let dated = format!("Dated: {}", c.d(c.date));
-        l.center(font, 11.0, &dated);
-        l.gap(24.0);
-        let pastor = format!("Rev. {} {}, Pastor", c.pick(&MALE), c.pick(&LAST));
-        l.center(Font::TimesItalic, 13.0, &pastor);
-        return;
+        baptism(c, l, &mother, &father);
+    } else {
+        birth_certificate(c, l, mother, father);
     }
+}
+
+/// A church's certificate of baptism, which gives the date and place of birth.
+fn baptism(c: &mut Ctx, l: &mut Layout, mother: &str, father: &str) {
+    let city = c.who.city;
+    c.date_style = DateStyle::Long;
+    let church = format!("St. {} Catholic Church", c.pick(&SAINTS));
+    let font = Font::Times;
+    l.gap(20.0);
+    l.center(Font::TimesBold, 24.0, "Certificate of Baptism");
+    l.gap(6.0);
+    l.center(font, 13.0, &church);
+    l.center(font, 11.0, &format!("{}, {}", city.name, city.state));
+    l.gap(24.0);
+    l.center(font, 12.0, "This is to certify that");
+    let name = c.claimant();
+    l.center(Font::TimesBold, 16.0, &name);
+    l.center(font, 12.0, &format!("child of {father} and {mother},"));
+    let dob = c.dob();
+    l.center(
+        font,
+        12.0,
+        &format!("born in {}, {} on {dob},", city.name, city.state),
+    );
+    let baptized = add_days(c.who.dob, c.range(20, 300));
+    let priest = format!("{} {}", c.pick(&MALE), c.pick(&LAST));
+    l.center(font, 12.0, &format!("was baptized on {}", c.d(baptized)));
+    l.center(
+        font,
+        12.0,
+        &format!("according to the Rite of the Roman Catholic Church by the Rev. {priest}."),
+    );
+    l.gap(12.0);
+    let sponsors = format!(
+        "Sponsors: {} {} and {} {}",
+        c.pick(&MALE),
+        c.pick(&LAST),
+        c.pick(&FEMALE),
+        c.pick(&LAST)
+    );
+    l.center(font, 12.0, &sponsors);
+    l.gap(18.0);
+    l.center(
+        font,
+        11.0,
+        "As appears from the Baptismal Register of this Church.",
+    );
+    let dated = format!("Dated: {}", c.d(c.date));
+    l.center(font, 11.0, &dated);
+    l.gap(24.0);
+    let pastor = format!("Rev. {} {}, Pastor", c.pick(&MALE), c.pick(&LAST));
+    l.center(Font::TimesItalic, 13.0, &pastor);
+}
+
+/// A state's certificate of live birth.
+fn birth_certificate(c: &mut Ctx, l: &mut Layout, mother: String, father: String) {
+    let city = c.who.city;
     l.gap(10.0);
     l.center(
         Font::HelveticaBold,
