@@ -79,6 +79,49 @@ pub(crate) fn receipt(c: &mut Ctx, l: &mut Layout) {
     );
     l.line(font, size, &register);
     l.rule(0.5);
+    let (subtotal, taxed, count) = purchases(c, l, size, pharmacy);
+    let rate = c.pick(&[0, 400, 600, 625, 700, 825]);
+    let tax = (taxed * rate + 5_000) / 10_000;
+    let total = subtotal + tax;
+    c.set("total", plain_money(total));
+    l.gap(size * 0.5);
+    l.row(
+        size,
+        vec![
+            cell(left, font, "SUBTOTAL"),
+            rcell(right, font, money(subtotal)),
+        ],
+    );
+    let tax_label = format!("TAX {}.{:03}%", rate / 100, (rate % 100) * 10);
+    l.row(
+        size,
+        vec![cell(left, font, tax_label), rcell(right, font, money(tax))],
+    );
+    l.row(
+        size + 1.0,
+        vec![
+            cell(left, Font::CourierBold, "TOTAL"),
+            rcell(right, Font::CourierBold, money(total)),
+        ],
+    );
+    l.gap(size * 0.5);
+    tender(c, l, size, total);
+    l.line(font, size, &format!("ITEMS SOLD {count}"));
+    if pharmacy && c.chance(0.4) {
+        c.name_style = NameStyle::LastFirstUpper;
+        let name = c.claimant();
+        l.line(font, size, &format!("PATIENT: {name}"));
+    }
+    l.gap(size);
+    l.center(font, size, "THANK YOU");
+    l.center(font, size, "RETURNS WITH RECEIPT WITHIN 30 DAYS");
+}
+
+/// The prescriptions' copays and the items bought, one line each: (subtotal, taxed part,
+/// number of items), in cents.
+fn purchases(c: &mut Ctx, l: &mut Layout, size: f32, pharmacy: bool) -> (i64, i64, i64) {
+    let font = Font::Courier;
+    let (left, right) = (l.left, l.right);
     let mut subtotal = 0;
     let mut taxed = 0;
     let mut count = 0;
@@ -119,31 +162,13 @@ pub(crate) fn receipt(c: &mut Ctx, l: &mut Layout) {
         }
         count += quantity;
     }
-    let rate = c.pick(&[0, 400, 600, 625, 700, 825]);
-    let tax = (taxed * rate + 5_000) / 10_000;
-    let total = subtotal + tax;
-    c.set("total", plain_money(total));
-    l.gap(size * 0.5);
-    l.row(
-        size,
-        vec![
-            cell(left, font, "SUBTOTAL"),
-            rcell(right, font, money(subtotal)),
-        ],
-    );
-    let tax_label = format!("TAX {}.{:03}%", rate / 100, (rate % 100) * 10);
-    l.row(
-        size,
-        vec![cell(left, font, tax_label), rcell(right, font, money(tax))],
-    );
-    l.row(
-        size + 1.0,
-        vec![
-            cell(left, Font::CourierBold, "TOTAL"),
-            rcell(right, Font::CourierBold, money(total)),
-        ],
-    );
-    l.gap(size * 0.5);
+    (subtotal, taxed, count)
+}
+
+/// How it was paid: card, cash with change, or debit.
+fn tender(c: &mut Ctx, l: &mut Layout, size: f32, total: i64) {
+    let font = Font::Courier;
+    let (left, right) = (l.left, l.right);
     match c.range(0, 2) {
         0 => {
             let card = format!("VISA ****{:04}", c.range(1, 9999));
@@ -176,13 +201,4 @@ pub(crate) fn receipt(c: &mut Ctx, l: &mut Layout) {
             );
         }
     }
-    l.line(font, size, &format!("ITEMS SOLD {count}"));
-    if pharmacy && c.chance(0.4) {
-        c.name_style = NameStyle::LastFirstUpper;
-        let name = c.claimant();
-        l.line(font, size, &format!("PATIENT: {name}"));
-    }
-    l.gap(size);
-    l.center(font, size, "THANK YOU");
-    l.center(font, size, "RETURNS WITH RECEIPT WITHIN 30 DAYS");
 }
