@@ -19,6 +19,23 @@ pub(crate) fn form_8203(c: &mut Ctx, l: &mut Layout) {
         let ssn = c.second_ssn();
         c.row(l, &[("Spouse's name", spouse), ("Spouse's SSN", ssn)]);
     }
+    living_arrangements(c, l);
+    income_since(c, l);
+    resources(c, l);
+    c.band(l, "MEDICAL");
+    let medicaid = c.chance(0.8);
+    c.yes_no(
+        l,
+        "Do you have Medicaid or other health insurance?",
+        medicaid,
+    );
+    c.para(l, PERJURY);
+    let signer = c.who.name();
+    c.sign(l, "Signature", &signer);
+}
+
+/// Who the claimant lives with and what the home costs.
+fn living_arrangements(c: &mut Ctx, l: &mut Layout) {
     c.band(l, "LIVING ARRANGEMENTS");
     let alone = c.chance(0.4);
     c.yes_no(l, "Do you live alone?", alone);
@@ -56,6 +73,10 @@ pub(crate) fn form_8203(c: &mut Ctx, l: &mut Layout) {
         "Does anyone outside your household help pay for your food or shelter?",
         help,
     );
+}
+
+/// Income of every kind since the last redetermination.
+fn income_since(c: &mut Ctx, l: &mut Layout) {
     c.band(l, "INCOME");
     let since = add_days(c.date, -c.range(300, 700));
     let since = c.d(since);
@@ -95,6 +116,10 @@ pub(crate) fn form_8203(c: &mut Ctx, l: &mut Layout) {
         ],
         &income,
     );
+}
+
+/// Accounts, a vehicle, a burial policy.
+fn resources(c: &mut Ctx, l: &mut Layout) {
     c.band(l, "RESOURCES");
     let bank = c.pick(&BANKS);
     let mut resources = vec![vec![
@@ -143,16 +168,6 @@ pub(crate) fn form_8203(c: &mut Ctx, l: &mut Layout) {
         ],
         &resources,
     );
-    c.band(l, "MEDICAL");
-    let medicaid = c.chance(0.8);
-    c.yes_no(
-        l,
-        "Do you have Medicaid or other health insurance?",
-        medicaid,
-    );
-    c.para(l, PERJURY);
-    let signer = c.who.name();
-    c.sign(l, "Signature", &signer);
 }
 
 /// A job: employer, start, pay.
