@@ -282,47 +282,7 @@ pub(crate) fn form_3373(c: &mut Ctx, l: &mut Layout) {
         "Group home",
     ]);
     c.row(l, &[("Where do you live?", home.to_owned())]);
-    c.band(l, "SECTION B - INFORMATION ABOUT DAILY ACTIVITIES");
-    c.para(
-        l,
-        "Describe what you do from the time you wake up until going to bed.",
-    );
-    let n = c.range(3, 5) as usize;
-    let day = c.sentences(n, 8, |c, i| match i {
-        0 => format!(
-            "I wake up around {} and take my medicine.",
-            c.pick(&["6", "7", "8", "9"])
-        ),
-        1 => "I sit in my recliner most of the morning and watch TV.".to_owned(),
-        2 => format!(
-            "I have to lie down for {} hours in the afternoon because of the pain.",
-            c.range(1, 4)
-        ),
-        3 => "My daughter brings me lunch and helps me with my pills.".to_owned(),
-        4 => "Some days I cannot get out of bed at all.".to_owned(),
-        5 => "I try to walk to the mailbox but I have to stop and rest.".to_owned(),
-        6 => "I go to bed early but I wake up several times in the night.".to_owned(),
-        _ => "I do a few dishes sitting on a stool.".to_owned(),
-    });
-    c.answer(l, &day);
-    let cares = c.chance(0.2);
-    c.yes_no(
-        l,
-        "Do you take care of anyone else, such as children or parents?",
-        cares,
-    );
-    c.para(
-        l,
-        "What were you able to do before your illnesses, injuries, or conditions that you \
-         can't do now?",
-    );
-    let before = c.pick(&[
-        "Work full time, go fishing, play with my grandchildren, drive long distances.",
-        "Stand all day at work, clean my whole house, go to church every week.",
-        "Lift heavy boxes, mow the lawn, go shopping by myself.",
-    ]);
-    c.answer(l, before);
-    c.yes_no(l, "Does your condition affect your sleep?", true);
+    daily_activities(c, l);
     c.band(l, "PERSONAL CARE");
     c.para(
         l,
@@ -371,6 +331,58 @@ pub(crate) fn form_3373(c: &mut Ctx, l: &mut Layout) {
     c.band(l, "MONEY");
     let bills = c.chance(0.7);
     c.yes_no(l, "Are you able to pay bills and count change?", bills);
+    abilities(c, l);
+    let signer = c.who.name();
+    c.sign(l, "Signature", &signer);
+}
+
+/// Section B of SSA-3373: a day, caring for others, what the claimant can no longer do.
+fn daily_activities(c: &mut Ctx, l: &mut Layout) {
+    c.band(l, "SECTION B - INFORMATION ABOUT DAILY ACTIVITIES");
+    c.para(
+        l,
+        "Describe what you do from the time you wake up until going to bed.",
+    );
+    let n = c.range(3, 5) as usize;
+    let day = c.sentences(n, 8, |c, i| match i {
+        0 => format!(
+            "I wake up around {} and take my medicine.",
+            c.pick(&["6", "7", "8", "9"])
+        ),
+        1 => "I sit in my recliner most of the morning and watch TV.".to_owned(),
+        2 => format!(
+            "I have to lie down for {} hours in the afternoon because of the pain.",
+            c.range(1, 4)
+        ),
+        3 => "My daughter brings me lunch and helps me with my pills.".to_owned(),
+        4 => "Some days I cannot get out of bed at all.".to_owned(),
+        5 => "I try to walk to the mailbox but I have to stop and rest.".to_owned(),
+        6 => "I go to bed early but I wake up several times in the night.".to_owned(),
+        _ => "I do a few dishes sitting on a stool.".to_owned(),
+    });
+    c.answer(l, &day);
+    let cares = c.chance(0.2);
+    c.yes_no(
+        l,
+        "Do you take care of anyone else, such as children or parents?",
+        cares,
+    );
+    c.para(
+        l,
+        "What were you able to do before your illnesses, injuries, or conditions that you \
+         can't do now?",
+    );
+    let before = c.pick(&[
+        "Work full time, go fishing, play with my grandchildren, drive long distances.",
+        "Stand all day at work, clean my whole house, go to church every week.",
+        "Lift heavy boxes, mow the lawn, go shopping by myself.",
+    ]);
+    c.answer(l, before);
+    c.yes_no(l, "Does your condition affect your sleep?", true);
+}
+
+/// The abilities SSA-3373 asks about, and how far the claimant can walk.
+fn abilities(c: &mut Ctx, l: &mut Layout) {
     c.band(l, "INFORMATION ABOUT ABILITIES");
     c.para(
         l,
@@ -407,8 +419,6 @@ pub(crate) fn form_3373(c: &mut Ctx, l: &mut Layout) {
             distance.to_owned(),
         )],
     );
-    let signer = c.who.name();
-    c.sign(l, "Signature", &signer);
 }
 
 pub(crate) fn form_454(c: &mut Ctx, l: &mut Layout) {
