@@ -130,7 +130,7 @@ fn visit_note(c: &mut Ctx, l: &mut Layout, chart: &Chart, count: usize, visit: D
         "Headaches",
     ]);
     section(l, font, size, "Chief complaint:", complaint);
-    let hpi = history(c, &conditions, visit);
+    let hpi = history(c, conditions, visit);
     section(l, font, size, "History of present illness:", &hpi);
     l.line(bold, size, "Current medications:");
     let mut medicines = MEDICINES.to_vec();
