@@ -241,34 +241,8 @@ pub async fn queue_bench(args: QueueBenchArgs) -> anyhow::Result<ExitCode> {
     .await?;
 
     let v = Arc::new(viewer(&store, &manager).await?);
-    let query = QueueQuery {
-        office_id: office.id,
-        view: QueueView::Open,
-        workload: None,
-        assignee_id: None,
-        age: None,
-        after: None,
-        limit: crate::queue_bench::QUEUE_PAGE,
-        today: office.today(),
-    };
-    let (s1, v1, q1) = (store.clone(), v.clone(), query.clone());
-    let queue_floor = floor(secs, conns, move || {
-        let (s, v, q) = (s1.clone(), v1.clone(), q1.clone());
-        async move {
-            s.queue(&v, &q).await?;
-            Ok(())
-        }
-    })
-    .await?;
-    let (s2, v2, oid) = (store.clone(), v.clone(), office.id);
-    let search_floor = floor(secs, conns, move || {
-        let (s, v) = (s2.clone(), v2.clone());
-        async move {
-            s.search_work(&v, "earnings", Some(oid), false, 50).await?;
-            Ok(())
-        }
-    })
-    .await?;
+    let (queue_floor, search_floor) =
+        direct_floors(&store, v, office.id, office.today(), secs, conns).await?;
     running.stop().await?;
 
     let backend = if database_url.starts_with("sqlite") {
@@ -286,6 +260,46 @@ pub async fn queue_bench(args: QueueBenchArgs) -> anyhow::Result<ExitCode> {
         [&page, &api, &queue_floor, &search, &search_floor],
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The same queue query and search as the pages make, called on the store directly.
+async fn direct_floors(
+    store: &Store,
+    v: Arc<Viewer>,
+    office_id: i64,
+    today: time::Date,
+    secs: u64,
+    conns: usize,
+) -> anyhow::Result<(Figures, Figures)> {
+    let query = QueueQuery {
+        office_id,
+        view: QueueView::Open,
+        workload: None,
+        assignee_id: None,
+        age: None,
+        after: None,
+        limit: crate::queue_bench::QUEUE_PAGE,
+        today,
+    };
+    let (s1, v1, q1) = (store.clone(), v.clone(), query.clone());
+    let queue_floor = floor(secs, conns, move || {
+        let (s, v, q) = (s1.clone(), v1.clone(), q1.clone());
+        async move {
+            s.queue(&v, &q).await?;
+            Ok(())
+        }
+    })
+    .await?;
+    let (s2, v2, oid) = (store.clone(), v.clone(), office_id);
+    let search_floor = floor(secs, conns, move || {
+        let (s, v) = (s2.clone(), v2.clone());
+        async move {
+            s.search_work(&v, "earnings", Some(oid), false, 50).await?;
+            Ok(())
+        }
+    })
+    .await?;
+    Ok((queue_floor, search_floor))
 }
 
 /// The master key kept beside a reused demo, made on the first run.
