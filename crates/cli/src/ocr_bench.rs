@@ -89,6 +89,19 @@ struct Tally {
 }
 
 impl Tally {
+    /// The tally of `texts`, one per scan, read in `seconds`.
+    fn of(seconds: f64, scans: &[Truth], texts: &[String]) -> Self {
+        let mut tally = Tally {
+            seconds,
+            pages: scans.iter().map(|t| t.pages as usize).sum(),
+            ..Tally::default()
+        };
+        for (t, text) in scans.iter().zip(texts) {
+            tally.add(t, text);
+        }
+        tally
+    }
+
     fn add(&mut self, truth: &Truth, read: &str) {
         let (e, n) = char_errors(&truth.page_texts.join("\n"), read);
         self.errors += e;
@@ -382,40 +395,19 @@ pub async fn ocr_bench(args: OcrBenchArgs) -> anyhow::Result<ExitCode> {
         scans.len()
     );
     let product = product_path(&corpus, &scans, &dir, args.jobs).await?;
-    let mut wt = Tally {
-        seconds: product.seconds,
-        pages: scan_pages,
-        ..Tally::default()
-    };
-    for (t, text) in scans.iter().zip(&product.texts) {
-        wt.add(t, text);
-    }
+    let wt = Tally::of(product.seconds, &scans, &product.texts);
 
     eprintln!("OCRmyPDF: the same {} documents", scans.len());
     let started = Instant::now();
     let theirs = ocrmypdf_all(&corpus, &scans, args.jobs, &out).await?;
-    let mut om = Tally {
-        seconds: started.elapsed().as_secs_f64(),
-        pages: scan_pages,
-        ..Tally::default()
-    };
-    for (t, text) in scans.iter().zip(&theirs) {
-        om.add(t, text);
-    }
+    let om = Tally::of(started.elapsed().as_secs_f64(), &scans, &theirs);
 
     eprintln!("raw Tesseract: the same {scan_pages} pages");
     let scratch = dir.join("floor");
     std::fs::create_dir_all(&scratch)?;
     let started = Instant::now();
     let floor_texts = tesseract_floor(&corpus, &scans, args.jobs, &scratch).await?;
-    let mut floor = Tally {
-        seconds: started.elapsed().as_secs_f64(),
-        pages: scan_pages,
-        ..Tally::default()
-    };
-    for (t, text) in scans.iter().zip(&floor_texts) {
-        floor.add(t, text);
-    }
+    let floor = Tally::of(started.elapsed().as_secs_f64(), &scans, &floor_texts);
 
     ocr_report(&scans, args.jobs, &versions, [&wt, &om, &floor], &product);
 

@@ -215,30 +215,14 @@ pub async fn queue_bench(args: QueueBenchArgs) -> anyhow::Result<ExitCode> {
 
     let (secs, conns) = (args.seconds, args.connections);
     eprintln!("measuring ({secs} s per run, {conns} connections) ...");
-    let page = wrk(
-        &format!("{url}/work?office=S0001"),
-        &cookie,
-        secs,
-        conns,
-        &script,
-    )
-    .await?;
-    let api = wrk(
-        &format!("{url}/api/v1/work-items?office=S0001"),
-        &bearer,
-        secs,
-        conns,
-        &script,
-    )
-    .await?;
-    let search = wrk(
-        &format!("{url}/search?q=earnings&office=S0001"),
-        &cookie,
-        secs,
-        conns,
-        &script,
-    )
-    .await?;
+    let run = |path: &str, header: &str| {
+        let target = format!("{url}{path}");
+        let (header, script) = (header.to_owned(), script.clone());
+        async move { wrk(&target, &header, secs, conns, &script).await }
+    };
+    let page = run("/work?office=S0001", &cookie).await?;
+    let api = run("/api/v1/work-items?office=S0001", &bearer).await?;
+    let search = run("/search?q=earnings&office=S0001", &cookie).await?;
 
     let v = Arc::new(viewer(&store, &manager).await?);
     let (queue_floor, search_floor) =

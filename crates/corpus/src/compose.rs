@@ -177,24 +177,9 @@ pub(crate) fn form_footer(c: &mut Ctx, l: &mut Layout) {
     let (left, right) = (l.left, l.right);
     for (i, page) in l.pages.iter_mut().enumerate() {
         let baseline = page.height - 30.0;
-        page.marks.push(Mark::Text {
-            x: left,
-            baseline,
-            font: Font::Helvetica,
-            size: 7.5,
-            ink: Ink::Black,
-            text: text.clone(),
-        });
+        small_print(page, left, baseline, text.clone());
         if n > 1 {
-            let page_no = format!("Page {} of {n}", i + 1);
-            page.marks.push(Mark::Text {
-                x: right - Font::Helvetica.width(&page_no, 7.5),
-                baseline,
-                font: Font::Helvetica,
-                size: 7.5,
-                ink: Ink::Black,
-                text: page_no,
-            });
+            page_number(page, right, baseline, i, n);
         }
     }
 }
@@ -260,26 +245,30 @@ pub(crate) fn page_footer(l: &mut Layout, left_text: &str) {
     let (left, right) = (l.left, l.right);
     for (i, page) in l.pages.iter_mut().enumerate() {
         let baseline = page.height - 28.0;
-        let page_no = format!("Page {} of {n}", i + 1);
-        page.marks.push(Mark::Text {
-            x: right - Font::Helvetica.width(&page_no, 7.5),
-            baseline,
-            font: Font::Helvetica,
-            size: 7.5,
-            ink: Ink::Black,
-            text: page_no,
-        });
+        page_number(page, right, baseline, i, n);
         if !left_text.is_empty() {
-            page.marks.push(Mark::Text {
-                x: left,
-                baseline,
-                font: Font::Helvetica,
-                size: 7.5,
-                ink: Ink::Black,
-                text: left_text.to_owned(),
-            });
+            small_print(page, left, baseline, left_text.to_owned());
         }
     }
+}
+
+/// A line of footer text, Helvetica 7.5 in black, starting at `x`.
+fn small_print(page: &mut Page, x: f32, baseline: f32, text: String) {
+    page.marks.push(Mark::Text {
+        x,
+        baseline,
+        font: Font::Helvetica,
+        size: 7.5,
+        ink: Ink::Black,
+        text,
+    });
+}
+
+/// `Page i of n` (for the `i`th page, from 0) ending at `right`.
+fn page_number(page: &mut Page, right: f32, baseline: f32, i: usize, n: usize) {
+    let page_no = format!("Page {} of {n}", i + 1);
+    let x = right - Font::Helvetica.width(&page_no, 7.5);
+    small_print(page, x, baseline, page_no);
 }
 
 /// A letter: sender or letterhead, date, recipient, reference, body, signature.

@@ -96,6 +96,16 @@ impl<'r> Ctx<'r> {
         self.rng.gen_range(from..=to)
     }
 
+    /// A time of day as a clock prints it, `3:07 PM`.
+    pub(crate) fn clock_time(&mut self) -> String {
+        format!(
+            "{}:{:02} {}",
+            self.range(1, 12),
+            self.range(0, 59),
+            self.pick(&["AM", "PM"])
+        )
+    }
+
     pub(crate) fn set(&mut self, key: &str, value: impl Into<String>) {
         self.fields.insert(key.to_owned(), value.into());
     }

@@ -137,6 +137,20 @@ impl Ctx<'_> {
         all
     }
 
+    /// `n` medicines: name, who prescribed them and why.
+    pub(crate) fn medicines_table(&mut self, l: &mut Layout, n: usize) {
+        let medicines = self.medicine_rows(n);
+        self.table(
+            l,
+            &[
+                ("Name of medicine", 0.0),
+                ("Prescribed by", 220.0),
+                ("Reason", 390.0),
+            ],
+            &medicines,
+        );
+    }
+
     pub(crate) fn medicine_rows(&mut self, n: usize) -> Vec<Vec<String>> {
         let mut all = MEDICINES.to_vec();
         all.shuffle(self.rng);
@@ -233,16 +247,7 @@ pub(crate) fn form_3368(c: &mut Ctx, l: &mut Layout) {
     );
     c.band(l, "SECTION 5 - MEDICINES");
     let n = c.range(2, 5) as usize;
-    let medicines = c.medicine_rows(n);
-    c.table(
-        l,
-        &[
-            ("Name of medicine", 0.0),
-            ("Prescribed by", 220.0),
-            ("Reason", 390.0),
-        ],
-        &medicines,
-    );
+    c.medicines_table(l, n);
     c.band(l, "SECTION 6 - MEDICAL TREATMENT");
     for _ in 0..c.range(2, 3) {
         let (place, doctor) = (c.facility(), c.doctor());
@@ -486,16 +491,7 @@ pub(crate) fn form_454(c: &mut Ctx, l: &mut Layout) {
     );
     c.band(l, "PART IV - MEDICINES");
     let n = c.range(1, 4) as usize;
-    let medicines = c.medicine_rows(n);
-    c.table(
-        l,
-        &[
-            ("Name of medicine", 0.0),
-            ("Prescribed by", 220.0),
-            ("Reason", 390.0),
-        ],
-        &medicines,
-    );
+    c.medicines_table(l, n);
     c.band(l, "PART V - WORK ACTIVITY");
     let worked = c.chance(0.2);
     c.yes_no(l, &format!("Since {since}, have you worked?"), worked);

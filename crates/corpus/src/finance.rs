@@ -172,18 +172,9 @@ fn pay_amounts(c: &mut Ctx, days: i64, pay_date: Date) -> Pay {
 
 /// Earnings on the left half, deductions on the right, then the totals and net pay.
 fn stub_table(l: &mut Layout, pay: &Pay, amounts: Font) {
-    let Pay {
-        rate,
-        hours,
-        regular,
-        overtime_hours,
-        overtime,
-        gross,
-        ref deductions,
-        total_deductions,
-        net,
-        periods,
-    } = *pay;
+    let (rate, hours, overtime, gross) = (pay.rate, pay.hours, pay.overtime, pay.gross);
+    let (total_deductions, periods) = (pay.total_deductions, pay.periods);
+    let deductions = &pay.deductions;
     let size = 8.5;
     let (bold, plain) = (Font::HelveticaBold, Font::Helvetica);
     let (left, right) = (l.left, l.right);
@@ -193,13 +184,13 @@ fn stub_table(l: &mut Layout, pay: &Pay, amounts: Font) {
         "Regular".to_owned(),
         money(rate),
         hours.to_string(),
-        regular,
+        pay.regular,
     )];
     if overtime > 0 {
         earnings.push((
             "Overtime".to_owned(),
             money(rate * 3 / 2),
-            overtime_hours.to_string(),
+            pay.overtime_hours.to_string(),
             overtime,
         ));
     }
@@ -248,7 +239,7 @@ fn stub_table(l: &mut Layout, pay: &Pay, amounts: Font) {
         size + 1.5,
         vec![
             cell(mid, bold, "NET PAY"),
-            rcell(right - 70.0, Font::CourierBold, dollars(net)),
+            rcell(right - 70.0, Font::CourierBold, dollars(pay.net)),
         ],
     );
 }

@@ -93,31 +93,23 @@ fn visit_note(c: &mut Ctx, l: &mut Layout, chart: &Chart, count: usize, visit: D
     l.keep(size * 14.0);
     l.line(bold, size + 2.0, kind);
     let printed_visit = c.d(visit);
-    l.row(
-        size,
-        vec![
-            cell(left, bold, "Patient:"),
-            cell(left + 55.0, font, name.clone()),
-            cell(mid, bold, "DOB:"),
-            cell(mid + 55.0, font, dob.clone()),
+    let rows: [&[(f32, &str, f32, &str)]; 3] = [
+        &[(left, "Patient:", 55.0, name), (mid, "DOB:", 55.0, dob)],
+        &[
+            (left, "MRN:", 55.0, mrn),
+            (mid, "Date of service:", 90.0, &printed_visit),
         ],
-    );
-    l.row(
-        size,
-        vec![
-            cell(left, bold, "MRN:"),
-            cell(left + 55.0, font, mrn.clone()),
-            cell(mid, bold, "Date of service:"),
-            cell(mid + 90.0, font, printed_visit.clone()),
-        ],
-    );
-    l.row(
-        size,
-        vec![
-            cell(left, bold, "Provider:"),
-            cell(left + 55.0, font, provider.clone()),
-        ],
-    );
+        &[(left, "Provider:", 55.0, provider)],
+    ];
+    for row in rows {
+        let cells = row
+            .iter()
+            .flat_map(|&(x, label, dx, value)| {
+                [cell(x, bold, label), cell(x + dx, font, value.to_owned())]
+            })
+            .collect();
+        l.row(size, cells);
+    }
     l.gap(size * 0.5);
     let complaint = c.pick(&[
         "Follow-up of chronic conditions",

@@ -61,12 +61,7 @@ pub(crate) fn receipt(c: &mut Ctx, l: &mut Layout) {
         }
         style => print_date(date, style),
     };
-    let time = format!(
-        "{}:{:02} {}",
-        c.range(1, 12),
-        c.range(0, 59),
-        c.pick(&["AM", "PM"])
-    );
+    let time = c.clock_time();
     l.row(
         size,
         vec![cell(left, font, printed), rcell(right, font, time)],

@@ -117,12 +117,7 @@ fn birth_certificate(c: &mut Ctx, l: &mut Layout, mother: String, father: String
     c.row(l, &[("Child's name (first, middle, last)", name)]);
     let dob = c.dob();
     let sex = if c.who.female { "Female" } else { "Male" };
-    let time = format!(
-        "{}:{:02} {}",
-        c.range(1, 12),
-        c.range(0, 59),
-        c.pick(&["AM", "PM"])
-    );
+    let time = c.clock_time();
     c.row(
         l,
         &[
