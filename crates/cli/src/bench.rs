@@ -263,29 +263,16 @@ pub async fn intake_bench(args: IntakeBenchArgs) -> anyhow::Result<ExitCode> {
         .tempdir_in(&base_dir)
         .with_context(|| format!("cannot create a directory in {}", base_dir.display()))?;
     let data = tmp.path().join("data");
-    // An empty configuration file, so a worktrack.toml in the working directory plays no part.
-    let config_file = tmp.path().join("bench.toml");
-    std::fs::write(&config_file, "")?;
-    let mut key = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut key);
-    let config = Config::resolve(
-        Overrides {
-            listen: Some(("127.0.0.1:0".into(), Source::Flag)),
-            database_url: Some((
-                format!("sqlite://{}", data.join("worktrack.db").display()),
-                Source::Flag,
-            )),
-            data_dir: Some((data.clone(), Source::Flag)),
-            max_upload_bytes: Some((
-                large_size
-                    .max(small_size)
-                    .max(crate::config::DEFAULT_MAX_UPLOAD_BYTES),
-                Source::Flag,
-            )),
-            master_key: Some(key.iter().map(|b| format!("{b:02x}")).collect()),
-            ..Overrides::default()
-        },
-        Some(config_file),
+    let config = bench_config(
+        tmp.path(),
+        format!("sqlite://{}", data.join("worktrack.db").display()),
+        &data,
+        random_key(),
+        Some(
+            large_size
+                .max(small_size)
+                .max(crate::config::DEFAULT_MAX_UPLOAD_BYTES),
+        ),
     )?;
 
     eprintln!("generating the corpus in {} ...", tmp.path().display());
@@ -302,14 +289,89 @@ pub async fn intake_bench(args: IntakeBenchArgs) -> anyhow::Result<ExitCode> {
     };
 
     let store = server::open_store(&config).await?;
-    let intake = server::open_intake(&config, store.clone())?;
-    let running = server::start(
+    let running = start_server(&config, &store).await?;
+    let token = scanner_token(&store).await?;
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(600))
+        .build()?;
+    let url = running.url();
+
+    eprintln!("uploading {} small files ...", small.len());
+    let (intake_small, small_statuses) = upload_all(&client, &url, &token, &small).await?;
+    let hwm_before = memory();
+    eprintln!("uploading {} large files ...", large.len());
+    let (intake_large, _) = upload_all(&client, &url, &token, &large).await?;
+    let hwm_after = memory();
+    running.stop().await?;
+    store.close().await;
+
+    eprintln!("writing the same bytes with std::fs ...");
+    let (raw_small, raw_large) = {
+        let raw = tmp.path().join("raw");
+        tokio::task::spawn_blocking(move || {
+            Ok::<_, std::io::Error>((raw_writes(&small, &raw)?, raw_writes(&large, &raw)?))
+        })
+        .await??
+    };
+
+    print_report(
+        &args,
+        tmp.path(),
+        [&intake_small, &intake_large, &raw_small, &raw_large],
+        [hwm_before, hwm_after],
+        &small_statuses,
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The configuration of a benchmark's own server: in `dir`, with an empty configuration file
+/// so a worktrack.toml in the working directory plays no part, on a free port.
+pub(crate) fn bench_config(
+    dir: &Path,
+    database_url: String,
+    data: &Path,
+    master_key: String,
+    max_upload_bytes: Option<u64>,
+) -> anyhow::Result<Config> {
+    let config_file = dir.join("bench.toml");
+    std::fs::write(&config_file, "")?;
+    Config::resolve(
+        Overrides {
+            listen: Some(("127.0.0.1:0".into(), Source::Flag)),
+            database_url: Some((database_url, Source::Flag)),
+            data_dir: Some((data.to_path_buf(), Source::Flag)),
+            max_upload_bytes: max_upload_bytes.map(|b| (b, Source::Flag)),
+            master_key: Some(master_key),
+            ..Overrides::default()
+        },
+        Some(config_file),
+    )
+}
+
+/// A fresh master key, in hex.
+pub(crate) fn random_key() -> String {
+    let mut key = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut key);
+    key.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The server as `serve` starts it, on the benchmark's configuration.
+pub(crate) async fn start_server(
+    config: &Config,
+    store: &worktrack_store::Store,
+) -> anyhow::Result<server::Running> {
+    let intake = server::open_intake(config, store.clone())?;
+    server::start(
         &config.listen.value,
         intake,
-        server::web_config(&config),
+        server::web_config(config),
         config.worker_jobs.value,
     )
-    .await?;
+    .await
+}
+
+/// The benchmark's office, a scanner account in it and an API token for the uploads.
+async fn scanner_token(store: &worktrack_store::Store) -> anyhow::Result<String> {
     let actor = Actor::system("bench");
     let office = store
         .create_office(
@@ -351,36 +413,24 @@ pub async fn intake_bench(args: IntakeBenchArgs) -> anyhow::Result<ExitCode> {
         )
         .await?
         .secret;
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(600))
-        .build()?;
-    let url = running.url();
+    Ok(token)
+}
 
-    eprintln!("uploading {} small files ...", small.len());
-    let (intake_small, small_statuses) = upload_all(&client, &url, &token, &small).await?;
-    let hwm_before = memory();
-    eprintln!("uploading {} large files ...", large.len());
-    let (intake_large, _) = upload_all(&client, &url, &token, &large).await?;
-    let hwm_after = memory();
-    running.stop().await?;
-    store.close().await;
-
-    eprintln!("writing the same bytes with std::fs ...");
-    let (raw_small, raw_large) = {
-        let raw = tmp.path().join("raw");
-        tokio::task::spawn_blocking(move || {
-            Ok::<_, std::io::Error>((raw_writes(&small, &raw)?, raw_writes(&large, &raw)?))
-        })
-        .await??
-    };
-
+/// The table: intake and raw writes, small and large files, and memory.
+fn print_report(
+    args: &IntakeBenchArgs,
+    dir: &Path,
+    [intake_small, intake_large, raw_small, raw_large]: [&Phase; 4],
+    [hwm_before, hwm_after]: [(Option<u64>, Option<u64>); 2],
+    small_statuses: &[String],
+) {
     let cpus = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
     println!(
         "WorkTrack intake benchmark, {} UTC, {cpus} CPUs, SQLite and local blobs under {}",
         time::OffsetDateTime::now_utc().date(),
-        tmp.path().display()
+        dir.display()
     );
     println!(
         "{:<34} {:>5} {:>9} {:>8} {:>8} {:>8}",
@@ -403,16 +453,16 @@ pub async fn intake_bench(args: IntakeBenchArgs) -> anyhow::Result<ExitCode> {
     };
     row(
         format!("intake, small files ({} MB)", args.size_mb),
-        &intake_small,
+        intake_small,
         true,
     );
     row(
         format!("intake, large files ({} MB)", args.large_mb),
-        &intake_large,
+        intake_large,
         true,
     );
-    row("raw write + fsync, small files".into(), &raw_small, false);
-    row("raw write + fsync, large files".into(), &raw_large, false);
+    row("raw write + fsync, small files".into(), raw_small, false);
+    row("raw write + fsync, large files".into(), raw_large, false);
     println!(
         "peak RSS (VmHWM): {} before the large files, {} after (current RSS {})",
         mb(hwm_before.0),
@@ -428,5 +478,4 @@ pub async fn intake_bench(args: IntakeBenchArgs) -> anyhow::Result<ExitCode> {
         CHUNK / (1024 * 1024),
         small_statuses.first().map(String::as_str).unwrap_or("-")
     );
-    Ok(ExitCode::SUCCESS)
 }

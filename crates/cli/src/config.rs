@@ -507,57 +507,74 @@ impl Config {
     /// `worktrack config show`: every setting, where it came from, secrets masked.
     pub fn show(&self) -> String {
         let mut out = String::new();
-        let mut line = |k: &str, v: String, s: Source| {
+        let rows = [
+            self.server_rows(),
+            self.storage_rows(),
+            self.mail_rows(),
+            self.security_rows(),
+        ];
+        for (k, v, s) in rows.into_iter().flatten() {
             out.push_str(&format!("{k:<16} = {v:<50} # {s}\n"));
-        };
-        line("listen", self.listen.value.clone(), self.listen.source);
-        line(
-            "data_dir",
-            self.data_dir.value.display().to_string(),
-            self.data_dir.source,
-        );
-        line(
-            "database_url",
-            mask_url(&self.database_url.value),
-            self.database_url.source,
-        );
-        line(
-            "max_body_bytes",
-            self.max_body_bytes.value.to_string(),
-            self.max_body_bytes.source,
-        );
-        line(
-            "max_upload_bytes",
-            self.max_upload_bytes.value.to_string(),
-            self.max_upload_bytes.source,
-        );
-        line(
-            "public_url",
-            self.public_url
-                .value
-                .clone()
-                .unwrap_or_else(|| "(none)".into()),
-            self.public_url.source,
-        );
-        line("log", self.log.value.clone(), self.log.source);
+        }
+        out.push_str(&format!(
+            "# config file: {}\n",
+            shown_path(self.config_file.as_ref(), "(none)")
+        ));
+        out
+    }
+
+    /// Where the server listens, its data, database, limits and log.
+    fn server_rows(&self) -> Vec<ShownRow> {
+        vec![
+            ("listen", self.listen.value.clone(), self.listen.source),
+            (
+                "data_dir",
+                self.data_dir.value.display().to_string(),
+                self.data_dir.source,
+            ),
+            (
+                "database_url",
+                mask_url(&self.database_url.value),
+                self.database_url.source,
+            ),
+            (
+                "max_body_bytes",
+                self.max_body_bytes.value.to_string(),
+                self.max_body_bytes.source,
+            ),
+            (
+                "max_upload_bytes",
+                self.max_upload_bytes.value.to_string(),
+                self.max_upload_bytes.source,
+            ),
+            (
+                "public_url",
+                shown_or(self.public_url.value.clone(), "(none)"),
+                self.public_url.source,
+            ),
+            ("log", self.log.value.clone(), self.log.source),
+        ]
+    }
+
+    /// The blob store and its S3 settings.
+    fn storage_rows(&self) -> Vec<ShownRow> {
         let blobs = match self.blob_backend() {
             Ok(BlobBackend::Local(dir)) => format!("local ({})", dir.display()),
             _ => self.blob_store.value.clone(),
         };
-        line("blob_store", blobs, self.blob_store.source);
-        line(
-            "s3_endpoint",
-            self.s3_endpoint
-                .value
-                .clone()
-                .unwrap_or_else(|| "(none)".into()),
-            self.s3_endpoint.source,
-        );
-        line(
-            "s3_region",
-            self.s3_region.value.clone(),
-            self.s3_region.source,
-        );
+        let mut rows = vec![
+            ("blob_store", blobs, self.blob_store.source),
+            (
+                "s3_endpoint",
+                shown_or(self.s3_endpoint.value.clone(), "(none)"),
+                self.s3_endpoint.source,
+            ),
+            (
+                "s3_region",
+                self.s3_region.value.clone(),
+                self.s3_region.source,
+            ),
+        ];
         for (name, secret) in [
             ("s3_access_key", &self.s3_access_key),
             ("s3_secret_key", &self.s3_secret_key),
@@ -566,65 +583,69 @@ impl Config {
                 Some(_) => "********",
                 None => "(none)",
             };
-            line(name, shown.into(), secret.source);
+            rows.push((name, shown.into(), secret.source));
         }
-        line(
-            "smtp_url",
-            self.smtp_url
-                .value
-                .as_deref()
-                .map(mask_url)
-                .unwrap_or_else(|| "(none: no digest e-mail)".into()),
-            self.smtp_url.source,
-        );
-        line(
-            "mail_from",
-            self.mail_from
-                .value
-                .clone()
-                .unwrap_or_else(|| "(none)".into()),
-            self.mail_from.source,
-        );
-        line(
-            "smtp_ca_file",
-            self.smtp_ca_file
-                .value
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "(none: the system's CA certificates)".into()),
-            self.smtp_ca_file.source,
-        );
-        line(
-            "digest_hour",
-            self.digest_hour.value.to_string(),
-            self.digest_hour.source,
-        );
-        line(
-            "worker_jobs",
-            self.worker_jobs.value.to_string(),
-            self.worker_jobs.source,
-        );
-        line(
-            "trusted_proxies",
-            if self.trusted_proxies.value.is_empty() {
-                "(none: the peer is the client)".to_string()
-            } else {
-                self.trusted_proxies.value.clone()
-            },
-            self.trusted_proxies.source,
-        );
+        rows
+    }
+
+    /// The mail relay and the daily digest.
+    fn mail_rows(&self) -> Vec<ShownRow> {
+        vec![
+            (
+                "smtp_url",
+                shown_or(
+                    self.smtp_url.value.as_deref().map(mask_url),
+                    "(none: no digest e-mail)",
+                ),
+                self.smtp_url.source,
+            ),
+            (
+                "mail_from",
+                shown_or(self.mail_from.value.clone(), "(none)"),
+                self.mail_from.source,
+            ),
+            (
+                "smtp_ca_file",
+                shown_path(
+                    self.smtp_ca_file.value.as_ref(),
+                    "(none: the system's CA certificates)",
+                ),
+                self.smtp_ca_file.source,
+            ),
+            (
+                "digest_hour",
+                self.digest_hour.value.to_string(),
+                self.digest_hour.source,
+            ),
+        ]
+    }
+
+    /// Workers, proxies, TLS and the master key.
+    fn security_rows(&self) -> Vec<ShownRow> {
+        let mut rows = vec![
+            (
+                "worker_jobs",
+                self.worker_jobs.value.to_string(),
+                self.worker_jobs.source,
+            ),
+            (
+                "trusted_proxies",
+                if self.trusted_proxies.value.is_empty() {
+                    "(none: the peer is the client)".to_string()
+                } else {
+                    self.trusted_proxies.value.clone()
+                },
+                self.trusted_proxies.source,
+            ),
+        ];
         for (name, setting) in [("tls_cert", &self.tls_cert), ("tls_key", &self.tls_key)] {
-            line(
+            rows.push((
                 name,
-                setting
-                    .value
-                    .as_ref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| "(none)".into()),
+                shown_path(setting.value.as_ref(), "(none)"),
                 setting.source,
-            );
+            ));
         }
-        line(
+        rows.push((
             "tls_self_signed",
             if self.tls_self_signed.value {
                 format!(
@@ -635,14 +656,14 @@ impl Config {
                 "no".into()
             },
             self.tls_self_signed.source,
-        );
-        match &self.master_key {
-            Some(_) => line(
+        ));
+        rows.push(match &self.master_key {
+            Some(_) => (
                 "master_key",
                 "******** (WORKTRACK_MASTER_KEY)".into(),
                 Source::Env,
             ),
-            None => line(
+            None => (
                 "master_key",
                 format!(
                     "******** ({})",
@@ -650,16 +671,22 @@ impl Config {
                 ),
                 Source::Default,
             ),
-        }
-        out.push_str(&format!(
-            "# config file: {}\n",
-            self.config_file
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "(none)".into())
-        ));
-        out
+        });
+        rows
     }
+}
+
+/// One line of `config show`: name, value as shown, where it came from.
+type ShownRow = (&'static str, String, Source);
+
+/// A value, or what `config show` says when there is none.
+fn shown_or(value: Option<String>, none: &str) -> String {
+    value.unwrap_or_else(|| none.into())
+}
+
+/// A path, or what `config show` says when there is none.
+fn shown_path(path: Option<&PathBuf>, none: &str) -> String {
+    shown_or(path.map(|p| p.display().to_string()), none)
 }
 
 /// A database or mail relay URL with its password replaced by `****`. The user information ends at the

@@ -221,8 +221,16 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoReport> {
         offices.push(ensure_office(store, &actor, d, &mut report).await?);
     }
     let office_id = |code: &str| offices.iter().find(|o| o.code == code).map(|o| o.id);
+    let mut accounts = named_accounts(&office_id);
+    staff_accounts(&mut rng, &mut accounts, &office_id);
+    create_accounts(store, &actor, accounts, &hash, &mut report).await?;
+    create_claimants(store, &actor, &offices, &mut report).await?;
+    Ok(report)
+}
 
-    let mut accounts = vec![
+/// The accounts the demo logins name, one per role.
+fn named_accounts(office_id: &dyn Fn(&str) -> Option<i64>) -> Vec<Account> {
+    vec![
         Account {
             username: "demo.manager".into(),
             display_name: "Dana Whitfield".into(),
@@ -279,7 +287,15 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoReport> {
             office_id: office_id("TRN60"),
             skills: vec![],
         },
-    ];
+    ]
+}
+
+/// Generated managers and employees, up to each office's staff.
+fn staff_accounts(
+    rng: &mut StdRng,
+    accounts: &mut Vec<Account>,
+    office_id: &dyn Fn(&str) -> Option<i64>,
+) {
     for d in &OFFICES {
         let already = accounts
             .iter()
@@ -287,7 +303,7 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoReport> {
             .count();
         let managers = if d.staff >= 40 { 2 } else { 1 };
         for i in already..d.staff {
-            let (first, last) = name(&mut rng);
+            let (first, last) = name(rng);
             let role = if i < managers {
                 Role::Manager
             } else {
@@ -312,6 +328,16 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoReport> {
             });
         }
     }
+}
+
+/// The accounts not yet there, all with the demo password's hash.
+async fn create_accounts(
+    store: &Store,
+    actor: &Actor,
+    accounts: Vec<Account>,
+    hash: &str,
+    report: &mut DemoReport,
+) -> anyhow::Result<()> {
     let existing: HashSet<String> = store
         .users(None)
         .await?
@@ -325,21 +351,31 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoReport> {
         let skills = Skill::parse_list(&a.skills.join(","))?;
         store
             .create_user(
-                &actor,
+                actor,
                 &NewUser {
                     username: Username::parse(&a.username).with_context(|| a.username.clone())?,
                     display_name: PersonName::parse(&a.display_name)?,
                     role: a.role,
                     office_id: a.office_id,
                     skills,
-                    password_hash: hash.clone(),
+                    password_hash: hash.to_owned(),
                 },
             )
             .await?;
         report.users_created += 1;
     }
 
-    for (d, office) in OFFICES.iter().zip(&offices) {
+    Ok(())
+}
+
+/// Each office's claimants, with SSNs only from the never-issued 900-999 area.
+async fn create_claimants(
+    store: &Store,
+    actor: &Actor,
+    offices: &[Office],
+    report: &mut DemoReport,
+) -> anyhow::Result<()> {
+    for (d, office) in OFFICES.iter().zip(offices) {
         if store.claimant_count(office.id).await? >= d.claimants as i64 {
             continue;
         }
@@ -377,7 +413,7 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoReport> {
             }
         }
     }
-    Ok(report)
+    Ok(())
 }
 
 /// `worktrack demo [documents ...]`.

@@ -1062,54 +1062,28 @@ mod tests {
         let wall = SystemTime::now();
         let old = stamp(10, 60);
         let fresh = stamp(10, 0);
+        let watching =
+            |s: Stamp, seen: Option<(Stamp, Instant)>| is_stable(s, seen, now, wall, stable, false);
         // Once: the modification time alone decides.
         assert!(is_stable(old, None, now, wall, stable, true));
         assert!(!is_stable(fresh, None, now, wall, stable, true));
         // Watching: never on first sight; an old file on the second equal look.
         assert!(!is_stable(old, None, now, wall, stable, false));
-        assert!(is_stable(old, Some((old, now)), now, wall, stable, false));
+        assert!(watching(old, Some((old, now))));
         // A copy keeping an old modification time but still growing is not taken.
         let grown = Stamp { size: 20, ..old };
-        assert!(!is_stable(
-            grown,
-            Some((old, now)),
-            now,
-            wall,
-            stable,
-            false
-        ));
+        assert!(!watching(grown, Some((old, now))));
         // A fresh file: only after it was seen unchanged for the whole period.
         let since = now - Duration::from_secs(1);
-        assert!(!is_stable(
-            fresh,
-            Some((fresh, since)),
-            now,
-            wall,
-            stable,
-            false
-        ));
+        assert!(!watching(fresh, Some((fresh, since))));
         let since = now - Duration::from_secs(3);
-        assert!(is_stable(
-            fresh,
-            Some((fresh, since)),
-            now,
-            wall,
-            stable,
-            false
-        ));
+        assert!(watching(fresh, Some((fresh, since))));
         // A modification time in the future (clock skew) is judged by observation.
         let future = Stamp {
             size: 1,
             mtime: wall + Duration::from_secs(3600),
         };
-        assert!(is_stable(
-            future,
-            Some((future, since)),
-            now,
-            wall,
-            stable,
-            false
-        ));
+        assert!(watching(future, Some((future, since))));
     }
 
     #[test]

@@ -329,53 +329,51 @@ async fn run() -> anyhow::Result<ExitCode> {
     let quiet = matches!(cli.command, Command::Bench { .. } | Command::Profile { .. })
         && config.log.source == Source::Default;
     init_logging(if quiet { "warn" } else { &config.log.value });
-    // The benchmark makes its own data directory; it never opens the configured one.
-    if let Command::Bench {
-        command: bench::BenchCommand::Intake(args),
-    } = cli.command
-    {
-        return bench::intake_bench(args).await;
-    }
-    if let Command::Bench {
-        command: bench::BenchCommand::Ocr(args),
-    } = cli.command
-    {
-        return worktrack::ocr_bench::ocr_bench(args).await;
-    }
-    if let Command::Bench {
-        command: bench::BenchCommand::Queue(args),
-    } = cli.command
-    {
-        return worktrack::queue_bench::queue_bench(args).await;
-    }
-    // An evaluation with its own training corpus opens no database.
-    if let Command::Profile {
-        command: profile::ProfileCommand::Eval(args),
-    } = cli.command
-    {
-        if args.train.is_some() {
-            return profile::eval_command(args, None).await;
+    match cli.command {
+        // The benchmark makes its own data directory; it never opens the configured one.
+        Command::Bench { command } => bench_command(command).await,
+        Command::Profile {
+            command: profile::ProfileCommand::Eval(args),
+        } => profile_eval(&config, args).await,
+        // Generated documents go to a directory; no database is opened.
+        Command::Demo(demo::DemoArgs {
+            command: Some(demo::DemoCommand::Documents(args)),
+        }) => {
+            demo::documents(args).await?;
+            Ok(ExitCode::SUCCESS)
         }
-        let store = server::open_store(&config).await?;
-        let model = store.model().await?;
-        store.close().await;
-        return profile::eval_command(args, Some(model)).await;
+        command => with_store(&config, command).await,
     }
-    // Generated documents go to a directory; no database is opened.
-    if let Command::Demo(demo::DemoArgs {
-        command: Some(demo::DemoCommand::Documents(args)),
-    }) = cli.command
-    {
-        demo::documents(args).await?;
-        return Ok(ExitCode::SUCCESS);
+}
+
+async fn bench_command(command: bench::BenchCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        bench::BenchCommand::Intake(args) => bench::intake_bench(args).await,
+        bench::BenchCommand::Ocr(args) => worktrack::ocr_bench::ocr_bench(args).await,
+        bench::BenchCommand::Queue(args) => worktrack::queue_bench::queue_bench(args).await,
     }
+}
+
+/// An evaluation with its own training corpus opens no database.
+async fn profile_eval(config: &Config, args: profile::EvalArgs) -> anyhow::Result<ExitCode> {
+    if args.train.is_some() {
+        return profile::eval_command(args, None).await;
+    }
+    let store = server::open_store(config).await?;
+    let model = store.model().await?;
+    store.close().await;
+    profile::eval_command(args, Some(model)).await
+}
+
+/// The commands that open the configured database.
+async fn with_store(config: &Config, command: Command) -> anyhow::Result<ExitCode> {
     // The certificate is read (or generated) before anything starts: a bad one stops here.
-    let tls = match cli.command {
-        Command::Serve(_) => worktrack::tls::acceptor(&config)?,
+    let tls = match command {
+        Command::Serve(_) => worktrack::tls::acceptor(config)?,
         _ => None,
     };
-    let store = server::open_store(&config).await?;
-    if matches!(cli.command, Command::Serve(_) | Command::Demo(_)) {
+    let store = server::open_store(config).await?;
+    if matches!(command, Command::Serve(_) | Command::Demo(_)) {
         if let Some(password) = server::ensure_admin(&store).await? {
             println!("First run: created user \"admin\" with the one-time password {password}");
             println!(
@@ -383,130 +381,33 @@ async fn run() -> anyhow::Result<ExitCode> {
             );
         }
     }
-    match cli.command {
-        Command::Serve(args) => {
-            let intake = server::open_intake(&config, store.clone())?;
-            let hot_folders = folders::HotFolders::start(
-                &intake,
-                &args.hot_folder,
-                config.max_upload_bytes.value,
-            )
-            .await?;
-            let (acceptor, cert) = tls.unzip();
-            let running = server::start_with_tls(
-                &config.listen.value,
-                intake,
-                server::web_config(&config),
-                config.worker_jobs.value,
-                acceptor,
-            )
-            .await?;
-            let checkpoints = worktrack_store::CheckpointWriter::start(
-                store.clone(),
-                server::checkpoint_log(&config)?,
-                worktrack_store::CheckpointSchedule::default(),
-            );
-            if let Some(mailer) = config.mailer()? {
-                running.send_digests(
-                    store.clone(),
-                    mailer,
-                    worktrack_mail::digest::DigestSettings {
-                        hour: config.digest_hour.value,
-                        public_url: config.public_url.value.clone(),
-                    },
-                );
-            }
-            println!(
-                "WorkTrack is listening on {}/ ({} database)",
-                running.url(),
-                store.backend().name()
-            );
-            if let Some(cert) = cert {
-                println!(
-                    "Serving HTTPS with the certificate {} (trust it with e.g. curl --cacert {}).",
-                    cert.display(),
-                    cert.display()
-                );
-            }
-            folders::shutdown_signal().await?;
-            tracing::info!("shutting down");
-            running.stop().await?;
-            hot_folders.stop().await;
-            // After everything that appends to the audit log: the last checkpoint covers it all.
-            checkpoints.stop().await;
-            store.close().await;
-        }
-        Command::Worker { once, .. } => {
-            let intake = server::open_intake(&config, store.clone())?;
-            let name = format!("worker-{}", std::process::id());
-            let pool = worktrack_pipeline::jobs::Pool::new(config.worker_jobs.value);
-            if once {
-                let n = worktrack_pipeline::jobs::run_until_empty(&intake, &pool, &name)
-                    .await
-                    .map_err(|e| anyhow::anyhow!(e))?;
-                println!("ran {n} jobs");
-            } else {
-                let (tx, rx) = tokio::sync::watch::channel(false);
-                let worker =
-                    tokio::spawn(worktrack_pipeline::jobs::run_worker(intake, pool, name, rx));
-                let checkpoints = worktrack_store::CheckpointWriter::start(
-                    store.clone(),
-                    server::checkpoint_log(&config)?,
-                    worktrack_store::CheckpointSchedule::default(),
-                );
-                folders::shutdown_signal().await?;
-                let _ = tx.send(true);
-                worker.await?;
-                checkpoints.stop().await;
-            }
-        }
-        Command::Demo(_) => {
-            let report = demo::load(&store).await?;
-            println!(
-                "Demo data: {} offices, {} users, {} claimants created (training offices; SSNs only from the never-issued 900-999 area).",
-                report.offices_created, report.users_created, report.claimants_created
-            );
-            let intake = server::open_intake(&config, store.clone())?;
-            let documents = demo::load_documents(&intake, &config.data_dir.value).await?;
-            if documents > 0 {
-                println!(
-                    "Demo paper: {documents} generated documents taken in at TRN25; the server reads and profiles them (Profiling page)."
-                );
-            }
-            let work = demo::load_work(&store).await?;
-            if work > 0 {
-                println!(
-                    "Demo work: {work} work items received over the last eight weeks at the four demo offices (Work and Dashboard pages)."
-                );
-            }
-            println!("Demo logins (password \"{}\"):", demo::DEMO_PASSWORD);
-            for l in &demo::LOGINS {
-                println!("  {:<16} {}", l.username, l.what);
-            }
-        }
+    match command {
+        Command::Serve(args) => serve(config, store, args, tls).await?,
+        Command::Worker { once, .. } => worker(config, store, once).await?,
+        Command::Demo(_) => demo_load(config, &store).await?,
         Command::Admin { command } => admin(&store, command).await?,
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
-            let code = audit_verify(&store, &server::checkpoint_log(&config)?).await?;
+            let code = audit_verify(&store, &server::checkpoint_log(config)?).await?;
             store.close().await;
             return Ok(code);
         }
         Command::Watch(args) => {
-            let intake = server::open_intake(&config, store.clone())?;
+            let intake = server::open_intake(config, store.clone())?;
             let code = folders::watch_command(intake, args, config.max_upload_bytes.value).await?;
             store.close().await;
             return Ok(code);
         }
         Command::Import(args) => {
-            let intake = server::open_intake(&config, store.clone())?;
+            let intake = server::open_intake(config, store.clone())?;
             let code = folders::import_command(intake, args, config.max_upload_bytes.value).await?;
             store.close().await;
             return Ok(code);
         }
         Command::Fsck(args) => {
-            let intake = server::open_intake(&config, store.clone())?;
-            let uploads = server::web_config(&config).uploads_dir;
+            let intake = server::open_intake(config, store.clone())?;
+            let uploads = server::web_config(config).uploads_dir;
             let code = fsck::fsck_command(&intake, &uploads, args).await?;
             store.close().await;
             return Ok(code);
@@ -514,6 +415,118 @@ async fn run() -> anyhow::Result<ExitCode> {
         Command::Config { .. } | Command::Bench { .. } | Command::Profile { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `worktrack serve`: the web server, its worker, hot folders, checkpoints and digests, until
+/// a shutdown signal.
+async fn serve(
+    config: &Config,
+    store: worktrack_store::Store,
+    args: ServeArgs,
+    tls: Option<(worktrack_web::TlsAcceptor, PathBuf)>,
+) -> anyhow::Result<()> {
+    let intake = server::open_intake(config, store.clone())?;
+    let hot_folders =
+        folders::HotFolders::start(&intake, &args.hot_folder, config.max_upload_bytes.value)
+            .await?;
+    let (acceptor, cert) = tls.unzip();
+    let running = server::start_with_tls(
+        &config.listen.value,
+        intake,
+        server::web_config(config),
+        config.worker_jobs.value,
+        acceptor,
+    )
+    .await?;
+    let checkpoints = worktrack_store::CheckpointWriter::start(
+        store.clone(),
+        server::checkpoint_log(config)?,
+        worktrack_store::CheckpointSchedule::default(),
+    );
+    if let Some(mailer) = config.mailer()? {
+        running.send_digests(
+            store.clone(),
+            mailer,
+            worktrack_mail::digest::DigestSettings {
+                hour: config.digest_hour.value,
+                public_url: config.public_url.value.clone(),
+            },
+        );
+    }
+    println!(
+        "WorkTrack is listening on {}/ ({} database)",
+        running.url(),
+        store.backend().name()
+    );
+    if let Some(cert) = cert {
+        println!(
+            "Serving HTTPS with the certificate {} (trust it with e.g. curl --cacert {}).",
+            cert.display(),
+            cert.display()
+        );
+    }
+    folders::shutdown_signal().await?;
+    tracing::info!("shutting down");
+    running.stop().await?;
+    hot_folders.stop().await;
+    // After everything that appends to the audit log: the last checkpoint covers it all.
+    checkpoints.stop().await;
+    store.close().await;
+    Ok(())
+}
+
+/// `worktrack worker`: the jobs due now (`--once`), or jobs as they come until a shutdown
+/// signal.
+async fn worker(config: &Config, store: worktrack_store::Store, once: bool) -> anyhow::Result<()> {
+    let intake = server::open_intake(config, store.clone())?;
+    let name = format!("worker-{}", std::process::id());
+    let pool = worktrack_pipeline::jobs::Pool::new(config.worker_jobs.value);
+    if once {
+        let n = worktrack_pipeline::jobs::run_until_empty(&intake, &pool, &name)
+            .await
+            .map_err(|e| anyhow::anyhow!(e))?;
+        println!("ran {n} jobs");
+    } else {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        let worker = tokio::spawn(worktrack_pipeline::jobs::run_worker(intake, pool, name, rx));
+        let checkpoints = worktrack_store::CheckpointWriter::start(
+            store.clone(),
+            server::checkpoint_log(config)?,
+            worktrack_store::CheckpointSchedule::default(),
+        );
+        folders::shutdown_signal().await?;
+        let _ = tx.send(true);
+        worker.await?;
+        checkpoints.stop().await;
+    }
+    Ok(())
+}
+
+/// `worktrack demo`: offices, staff and claimants, generated paper and work items.
+async fn demo_load(config: &Config, store: &worktrack_store::Store) -> anyhow::Result<()> {
+    let report = demo::load(store).await?;
+    println!(
+        "Demo data: {} offices, {} users, {} claimants created (training offices; SSNs only from the never-issued 900-999 area).",
+        report.offices_created, report.users_created, report.claimants_created
+    );
+    let intake = server::open_intake(config, store.clone())?;
+    let documents = demo::load_documents(&intake, &config.data_dir.value).await?;
+    if documents > 0 {
+        println!(
+            "Demo paper: {documents} generated documents taken in at TRN25; the server reads and profiles them (Profiling page)."
+        );
+    }
+    let work = demo::load_work(store).await?;
+    if work > 0 {
+        println!(
+            "Demo work: {work} work items received over the last eight weeks at the four demo offices (Work and Dashboard pages)."
+        );
+    }
+    println!("Demo logins (password \"{}\"):", demo::DEMO_PASSWORD);
+    for l in &demo::LOGINS {
+        println!("  {:<16} {}", l.username, l.what);
+    }
+    Ok(())
 }
 
 /// `worktrack audit verify`: the chain, then every checkpoint against it; on success a new
@@ -585,143 +598,188 @@ async fn admin(store: &worktrack_store::Store, command: AdminCommand) -> anyhow:
             skills,
             password_stdin,
         } => {
-            let role: Role = role.parse()?;
-            let office_id = match office {
-                Some(code) => Some(
-                    store
-                        .office_by_code(&code)
-                        .await
-                        .map_err(|e| match e {
-                            StoreError::NotFound => anyhow::anyhow!("there is no office {code}"),
-                            other => other.into(),
-                        })?
-                        .id,
-                ),
-                None => None,
+            let new = NewUserArgs {
+                username,
+                name,
+                role,
+                office,
+                skills,
             };
-            let password = if password_stdin {
-                read_password_stdin()?
-            } else {
-                worktrack_web::generate_password()
-            };
-            let hash = worktrack_web::hash_password(password.clone())
-                .await
-                .map_err(|e| anyhow::anyhow!(e))?;
-            let user = store
-                .create_user(
-                    &actor,
-                    &NewUser {
-                        username: Username::parse(&username).context("--username")?,
-                        display_name: PersonName::parse(&name).context("--name")?,
-                        role,
-                        office_id,
-                        skills: Skill::parse_list(&skills).context("--skills")?,
-                        password_hash: hash,
-                    },
-                )
-                .await?;
-            if password_stdin {
-                println!("created user {}", user.username);
-            } else {
-                println!(
-                    "created user {} with the one-time password {password}",
-                    user.username
-                );
-            }
+            create_user(store, &actor, new, password_stdin).await
         }
         AdminCommand::Unlock { username } => {
             store
                 .unlock_sign_in(&actor, &username)
                 .await
-                .map_err(|e| match e {
-                    StoreError::NotFound => anyhow::anyhow!("there is no user {username}"),
-                    other => other.into(),
-                })?;
+                .map_err(|e| no_such_user(e, &username))?;
             println!("{username} can sign in again at once");
+            Ok(())
         }
         AdminCommand::ResetPassword {
             username,
             password_stdin,
-        } => {
-            let password = if password_stdin {
-                read_password_stdin()?
-            } else {
-                worktrack_web::generate_password()
-            };
-            let hash = worktrack_web::hash_password(password.clone())
-                .await
-                .map_err(|e| anyhow::anyhow!(e))?;
-            let user = store
-                .set_password_hash(&actor, &username, &hash)
-                .await
-                .map_err(|e| match e {
-                    StoreError::NotFound => anyhow::anyhow!("there is no user {username}"),
-                    other => other.into(),
-                })?;
-            if password_stdin {
-                println!(
-                    "password of {} set; their sessions have ended",
-                    user.username
-                );
-            } else {
-                println!("password of {} reset to the one-time password {password}; their sessions have ended", user.username);
-            }
-        }
+        } => reset_password(store, &actor, &username, password_stdin).await,
         AdminCommand::CreateToken {
             username,
             name,
             days,
-        } => {
-            if !(1..=365).contains(&days) {
-                bail!("--days must be between 1 and 365");
-            }
-            let user = store
-                .user_by_username(&username)
+        } => create_token(store, &actor, &username, &name, days).await,
+        AdminCommand::ListUsers { office } => list_users(store, office).await,
+    }
+}
+
+/// "there is no user …" for a missing user, the store's error otherwise.
+fn no_such_user(e: StoreError, username: &str) -> anyhow::Error {
+    match e {
+        StoreError::NotFound => anyhow::anyhow!("there is no user {username}"),
+        other => other.into(),
+    }
+}
+
+/// The password read from standard input, or a generated one-time password; and its hash.
+async fn new_password(password_stdin: bool) -> anyhow::Result<(String, String)> {
+    let password = if password_stdin {
+        read_password_stdin()?
+    } else {
+        worktrack_web::generate_password()
+    };
+    let hash = worktrack_web::hash_password(password.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!(e))?;
+    Ok((password, hash))
+}
+
+/// The text arguments of `admin create-user`.
+struct NewUserArgs {
+    username: String,
+    name: String,
+    role: String,
+    office: Option<String>,
+    skills: String,
+}
+
+async fn create_user(
+    store: &worktrack_store::Store,
+    actor: &Actor,
+    new: NewUserArgs,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    let role: Role = new.role.parse()?;
+    let office_id = match new.office {
+        Some(code) => Some(
+            store
+                .office_by_code(&code)
                 .await
                 .map_err(|e| match e {
-                    StoreError::NotFound => anyhow::anyhow!("there is no user {username}"),
+                    StoreError::NotFound => anyhow::anyhow!("there is no office {code}"),
                     other => other.into(),
-                })?;
-            let expires = worktrack_store::now_ms() + days * 24 * 3600 * 1000;
-            let issued = store
-                .create_api_token(&actor, &user, &name, expires)
-                .await?;
-            println!("{}", issued.secret);
-            eprintln!(
-                "token for {} created; it is shown only this once and expires in {days} days",
-                user.username
-            );
-        }
-        AdminCommand::ListUsers { office } => {
-            let offices = store.offices().await?;
-            let office_id = match office {
-                Some(code) => match offices.iter().find(|o| o.code.eq_ignore_ascii_case(&code)) {
-                    Some(o) => Some(o.id),
-                    None => bail!("there is no office {code}"),
-                },
-                None => None,
-            };
-            println!(
-                "{:<32} {:<28} {:<14} {:<7} {:<8} skills",
-                "username", "name", "role", "office", "status"
-            );
-            for u in store.users(office_id).await? {
-                let code = u
-                    .office_id
-                    .and_then(|id| offices.iter().find(|o| o.id == id))
-                    .map(|o| o.code.as_str())
-                    .unwrap_or("-");
-                println!(
-                    "{:<32} {:<28} {:<14} {:<7} {:<8} {}",
-                    u.username,
-                    u.display_name,
-                    u.role.as_str(),
-                    code,
-                    if u.active { "active" } else { "disabled" },
-                    u.skills.join(",")
-                );
-            }
-        }
+                })?
+                .id,
+        ),
+        None => None,
+    };
+    let (password, hash) = new_password(password_stdin).await?;
+    let user = store
+        .create_user(
+            actor,
+            &NewUser {
+                username: Username::parse(&new.username).context("--username")?,
+                display_name: PersonName::parse(&new.name).context("--name")?,
+                role,
+                office_id,
+                skills: Skill::parse_list(&new.skills).context("--skills")?,
+                password_hash: hash,
+            },
+        )
+        .await?;
+    if password_stdin {
+        println!("created user {}", user.username);
+    } else {
+        println!(
+            "created user {} with the one-time password {password}",
+            user.username
+        );
+    }
+    Ok(())
+}
+
+async fn reset_password(
+    store: &worktrack_store::Store,
+    actor: &Actor,
+    username: &str,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    let (password, hash) = new_password(password_stdin).await?;
+    let user = store
+        .set_password_hash(actor, username, &hash)
+        .await
+        .map_err(|e| no_such_user(e, username))?;
+    if password_stdin {
+        println!(
+            "password of {} set; their sessions have ended",
+            user.username
+        );
+    } else {
+        println!(
+            "password of {} reset to the one-time password {password}; their sessions have ended",
+            user.username
+        );
+    }
+    Ok(())
+}
+
+async fn create_token(
+    store: &worktrack_store::Store,
+    actor: &Actor,
+    username: &str,
+    name: &str,
+    days: i64,
+) -> anyhow::Result<()> {
+    if !(1..=365).contains(&days) {
+        bail!("--days must be between 1 and 365");
+    }
+    let user = store
+        .user_by_username(username)
+        .await
+        .map_err(|e| no_such_user(e, username))?;
+    let expires = worktrack_store::now_ms() + days * 24 * 3600 * 1000;
+    let issued = store.create_api_token(actor, &user, name, expires).await?;
+    println!("{}", issued.secret);
+    eprintln!(
+        "token for {} created; it is shown only this once and expires in {days} days",
+        user.username
+    );
+    Ok(())
+}
+
+async fn list_users(store: &worktrack_store::Store, office: Option<String>) -> anyhow::Result<()> {
+    let offices = store.offices().await?;
+    let office_id = match office {
+        Some(code) => match offices.iter().find(|o| o.code.eq_ignore_ascii_case(&code)) {
+            Some(o) => Some(o.id),
+            None => bail!("there is no office {code}"),
+        },
+        None => None,
+    };
+    println!(
+        "{:<32} {:<28} {:<14} {:<7} {:<8} skills",
+        "username", "name", "role", "office", "status"
+    );
+    for u in store.users(office_id).await? {
+        let code = u
+            .office_id
+            .and_then(|id| offices.iter().find(|o| o.id == id))
+            .map(|o| o.code.as_str())
+            .unwrap_or("-");
+        println!(
+            "{:<32} {:<28} {:<14} {:<7} {:<8} {}",
+            u.username,
+            u.display_name,
+            u.role.as_str(),
+            code,
+            if u.active { "active" } else { "disabled" },
+            u.skills.join(",")
+        );
     }
     Ok(())
 }

@@ -89,6 +89,19 @@ struct Tally {
 }
 
 impl Tally {
+    /// The tally of `texts`, one per scan, read in `seconds`.
+    fn of(seconds: f64, scans: &[Truth], texts: &[String]) -> Self {
+        let mut tally = Tally {
+            seconds,
+            pages: scans.iter().map(|t| t.pages as usize).sum(),
+            ..Tally::default()
+        };
+        for (t, text) in scans.iter().zip(texts) {
+            tally.add(t, text);
+        }
+        tally
+    }
+
     fn add(&mut self, truth: &Truth, read: &str) {
         let (e, n) = char_errors(&truth.page_texts.join("\n"), read);
         self.errors += e;
@@ -348,22 +361,7 @@ async fn tesseract_floor(
 }
 
 pub async fn ocr_bench(args: OcrBenchArgs) -> anyhow::Result<ExitCode> {
-    let version = run(
-        "ocrmypdf",
-        &["--version"],
-        RunOptions::with_timeout(Duration::from_secs(30)),
-    )
-    .await;
-    let Ok(version) = version else {
-        bail!("ocrmypdf is not installed: `apt-get install ocrmypdf` (Debian) or `pip install ocrmypdf`");
-    };
-    let tesseract = run(
-        "tesseract",
-        &["--version"],
-        RunOptions::with_timeout(Duration::from_secs(30)),
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("tesseract: {e}"))?;
+    let versions = tool_versions().await?;
     let tmp;
     let dir = match &args.dir {
         Some(d) => d.clone(),
@@ -391,48 +389,72 @@ pub async fn ocr_bench(args: OcrBenchArgs) -> anyhow::Result<ExitCode> {
     .map_err(|e| anyhow::anyhow!("generating the corpus: {e}"))?;
     let scans: Vec<Truth> = truths.iter().filter(|t| t.scanned).cloned().collect();
     let scan_pages: usize = scans.iter().map(|t| t.pages as usize).sum();
-    let turned = scans.iter().filter(|t| t.rotation != 0).count();
 
     eprintln!(
         "WorkTrack: taking in {} scanned documents ({scan_pages} pages) and running the jobs",
         scans.len()
     );
     let product = product_path(&corpus, &scans, &dir, args.jobs).await?;
-    let mut wt = Tally {
-        seconds: product.seconds,
-        pages: scan_pages,
-        ..Tally::default()
-    };
-    for (t, text) in scans.iter().zip(&product.texts) {
-        wt.add(t, text);
-    }
+    let wt = Tally::of(product.seconds, &scans, &product.texts);
 
     eprintln!("OCRmyPDF: the same {} documents", scans.len());
     let started = Instant::now();
     let theirs = ocrmypdf_all(&corpus, &scans, args.jobs, &out).await?;
-    let mut om = Tally {
-        seconds: started.elapsed().as_secs_f64(),
-        pages: scan_pages,
-        ..Tally::default()
-    };
-    for (t, text) in scans.iter().zip(&theirs) {
-        om.add(t, text);
-    }
+    let om = Tally::of(started.elapsed().as_secs_f64(), &scans, &theirs);
 
     eprintln!("raw Tesseract: the same {scan_pages} pages");
     let scratch = dir.join("floor");
     std::fs::create_dir_all(&scratch)?;
     let started = Instant::now();
     let floor_texts = tesseract_floor(&corpus, &scans, args.jobs, &scratch).await?;
-    let mut floor = Tally {
-        seconds: started.elapsed().as_secs_f64(),
-        pages: scan_pages,
-        ..Tally::default()
-    };
-    for (t, text) in scans.iter().zip(&floor_texts) {
-        floor.add(t, text);
-    }
+    let floor = Tally::of(started.elapsed().as_secs_f64(), &scans, &floor_texts);
 
+    ocr_report(&scans, args.jobs, &versions, [&wt, &om, &floor], &product);
+
+    profiling_report(&corpus, &truths, args.jobs, args.review_seconds).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `ocrmypdf --version` and `tesseract --version`: both must be installed.
+struct ToolVersions {
+    ocrmypdf: worktrack_pipeline::process::Output,
+    tesseract: worktrack_pipeline::process::Output,
+}
+
+async fn tool_versions() -> anyhow::Result<ToolVersions> {
+    let version = run(
+        "ocrmypdf",
+        &["--version"],
+        RunOptions::with_timeout(Duration::from_secs(30)),
+    )
+    .await;
+    let Ok(ocrmypdf) = version else {
+        bail!("ocrmypdf is not installed: `apt-get install ocrmypdf` (Debian) or `pip install ocrmypdf`");
+    };
+    let tesseract = run(
+        "tesseract",
+        &["--version"],
+        RunOptions::with_timeout(Duration::from_secs(30)),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("tesseract: {e}"))?;
+    Ok(ToolVersions {
+        ocrmypdf,
+        tesseract,
+    })
+}
+
+/// The OCR table: WorkTrack, OCRmyPDF and raw Tesseract on the same scans, then where
+/// WorkTrack's time went.
+fn ocr_report(
+    scans: &[Truth],
+    jobs: usize,
+    versions: &ToolVersions,
+    [wt, om, floor]: [&Tally; 3],
+    product: &ProductRun,
+) {
+    let scan_pages: usize = scans.iter().map(|t| t.pages as usize).sum();
+    let turned = scans.iter().filter(|t| t.rotation != 0).count();
     let dpis: std::collections::BTreeSet<u32> = scans.iter().filter_map(|t| t.dpi).collect();
     let formats: std::collections::BTreeSet<&str> =
         scans.iter().map(|t| t.format.as_str()).collect();
@@ -441,29 +463,30 @@ pub async fn ocr_bench(args: OcrBenchArgs) -> anyhow::Result<ExitCode> {
         scans.len(),
         dpis.iter().map(u32::to_string).collect::<Vec<_>>().join(" and "),
         formats.iter().copied().collect::<Vec<_>>().join(", "),
-        args.jobs
+        jobs
     );
     println!(
         "  {} / ocrmypdf {}",
-        tesseract
+        versions
+            .tesseract
             .stdout_lossy()
             .lines()
             .next()
             .unwrap_or("tesseract")
             .trim(),
-        version.stdout_lossy().trim()
+        versions.ocrmypdf.stdout_lossy().trim()
     );
     println!(
         "{:<54} {:>9} {:>10} {:>8} {:>14}",
         "", "seconds", "pages/min", "CER", "CER (upright)"
     );
     for (name, t) in [
-        ("WorkTrack: import + background jobs until ready", &wt),
+        ("WorkTrack: import + background jobs until ready", wt),
         (
             "ocrmypdf --output-type pdf -O1 --rotate-pages --skip-text",
-            &om,
+            om,
         ),
-        ("raw tesseract (floor: no orientation, no storage)", &floor),
+        ("raw tesseract (floor: no orientation, no storage)", floor),
     ] {
         println!(
             "{:<54} {:>9.1} {:>10.1} {:>7.2}% {:>13.2}%",
@@ -511,10 +534,17 @@ pub async fn ocr_bench(args: OcrBenchArgs) -> anyhow::Result<ExitCode> {
         "speed ratio (WorkTrack / OCRmyPDF): {:.2}x",
         wt.pages_per_minute() / om.pages_per_minute().max(1e-9)
     );
+}
 
-    // Profiling: the rest of the corpus (born-digital documents) is read, then the classifier
-    // learns from the first 70% in order, as confirmations arrive, and is measured on the rest.
-    let mut all = read_corpus(&corpus, truths.clone(), args.jobs).await?;
+/// Profiling: the rest of the corpus (born-digital documents) is read, then the classifier
+/// learns from the first 70% in order, as confirmations arrive, and is measured on the rest.
+async fn profiling_report(
+    corpus: &Path,
+    truths: &[Truth],
+    jobs: usize,
+    review_seconds: f64,
+) -> anyhow::Result<()> {
+    let mut all = read_corpus(corpus, truths.to_vec(), jobs).await?;
     let order: std::collections::HashMap<String, usize> = truths
         .iter()
         .enumerate()
@@ -550,14 +580,14 @@ pub async fn ocr_bench(args: OcrBenchArgs) -> anyhow::Result<ExitCode> {
     }
     // Claimant matching is not part of this measure: the generated claimants are not on file.
     let reviewed = 1.0 - e.auto_accept_rate;
-    let per_hour = 3600.0 / (args.review_seconds * reviewed.max(1e-9));
+    let per_hour = 3600.0 / (review_seconds * reviewed.max(1e-9));
     println!(
         "  at {:.0} s of human time per reviewed suggestion (assumed), one hour of human time profiles {:.0} documents ({:.0} without auto-accept)",
-        args.review_seconds,
+        review_seconds,
         per_hour,
-        3600.0 / args.review_seconds
+        3600.0 / review_seconds
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 #[cfg(test)]

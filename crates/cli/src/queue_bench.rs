@@ -3,11 +3,9 @@
 //! search for a common word, next to the same store calls made directly (the floor, without
 //! HTTP, sessions or templates) in the same run. It prints what it measured; it asserts nothing.
 
-use crate::config::{Config, Overrides, Source};
-use crate::server;
+use crate::{bench, server};
 use anyhow::{bail, Context};
-use rand::RngCore;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -178,35 +176,131 @@ pub async fn queue_bench(args: QueueBenchArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let data = dir.join("data");
-    let key_file = dir.join("bench-master-key");
-    let key = match std::fs::read_to_string(&key_file) {
-        Ok(k) => k.trim().to_string(),
-        Err(_) => {
-            let mut key = [0u8; 32];
-            rand::rngs::OsRng.fill_bytes(&mut key);
-            let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-            std::fs::write(&key_file, &hex)?;
-            hex
-        }
-    };
-    let config_file = dir.join("bench.toml");
-    std::fs::write(&config_file, "")?;
+    let key = persistent_key(&dir.join("bench-master-key"))?;
     let database_url = args
         .database_url
         .clone()
         .unwrap_or_else(|| format!("sqlite://{}", data.join("worktrack.db").display()));
-    let config = Config::resolve(
-        Overrides {
-            listen: Some(("127.0.0.1:0".into(), Source::Flag)),
-            database_url: Some((database_url.clone(), Source::Flag)),
-            data_dir: Some((data.clone(), Source::Flag)),
-            master_key: Some(key),
-            ..Overrides::default()
-        },
-        Some(config_file),
-    )?;
+    let config = bench::bench_config(&dir, database_url.clone(), &data, key, None)?;
     let store = server::open_store(&config).await?;
-    if !scale::present(&store).await? {
+    ensure_scale_demo(&store, &args, &dir).await?;
+    let office = store.office_by_code("S0001").await?;
+    let manager = store.user_by_username("scale.manager.1").await?;
+    let session = store.create_session(&manager).await?;
+    let token = store
+        .create_api_token(
+            &Actor::system("bench"),
+            &manager,
+            "bench",
+            worktrack_store::now_ms() + 3_600_000,
+        )
+        .await?
+        .secret;
+    let running = bench::start_server(&config, &store).await?;
+    let url = running.url();
+    let script = dir.join("wrk-report.lua");
+    std::fs::write(&script, WRK_SCRIPT)?;
+    let cookie = format!("Cookie: wt_session={session}");
+    let bearer = format!("Authorization: Bearer {token}");
+    let calendar = store.office_calendar(&office).await?;
+    let open_items: i64 = store
+        .queue_counts(
+            &viewer(&store, &manager).await?,
+            &office,
+            &calendar,
+            office.today(),
+        )
+        .await?
+        .open;
+
+    let (secs, conns) = (args.seconds, args.connections);
+    eprintln!("measuring ({secs} s per run, {conns} connections) ...");
+    let run = |path: &str, header: &str| {
+        let target = format!("{url}{path}");
+        let (header, script) = (header.to_owned(), script.clone());
+        async move { wrk(&target, &header, secs, conns, &script).await }
+    };
+    let page = run("/work?office=S0001", &cookie).await?;
+    let api = run("/api/v1/work-items?office=S0001", &bearer).await?;
+    let search = run("/search?q=earnings&office=S0001", &cookie).await?;
+
+    let v = Arc::new(viewer(&store, &manager).await?);
+    let (queue_floor, search_floor) =
+        direct_floors(&store, v, office.id, office.today(), secs, conns).await?;
+    running.stop().await?;
+
+    let backend = if database_url.starts_with("sqlite") {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    };
+    let sizes = scale::table_sizes(&store).await?;
+    store.close().await;
+    print_report(
+        &args,
+        backend,
+        sizes,
+        open_items,
+        [&page, &api, &queue_floor, &search, &search_floor],
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The same queue query and search as the pages make, called on the store directly.
+async fn direct_floors(
+    store: &Store,
+    v: Arc<Viewer>,
+    office_id: i64,
+    today: time::Date,
+    secs: u64,
+    conns: usize,
+) -> anyhow::Result<(Figures, Figures)> {
+    let query = QueueQuery {
+        office_id,
+        view: QueueView::Open,
+        workload: None,
+        assignee_id: None,
+        age: None,
+        after: None,
+        limit: crate::queue_bench::QUEUE_PAGE,
+        today,
+    };
+    let (s1, v1, q1) = (store.clone(), v.clone(), query.clone());
+    let queue_floor = floor(secs, conns, move || {
+        let (s, v, q) = (s1.clone(), v1.clone(), q1.clone());
+        async move {
+            s.queue(&v, &q).await?;
+            Ok(())
+        }
+    })
+    .await?;
+    let (s2, v2, oid) = (store.clone(), v.clone(), office_id);
+    let search_floor = floor(secs, conns, move || {
+        let (s, v) = (s2.clone(), v2.clone());
+        async move {
+            s.search_work(&v, "earnings", Some(oid), false, 50).await?;
+            Ok(())
+        }
+    })
+    .await?;
+    Ok((queue_floor, search_floor))
+}
+
+/// The master key kept beside a reused demo, made on the first run.
+fn persistent_key(key_file: &Path) -> anyhow::Result<String> {
+    Ok(match std::fs::read_to_string(key_file) {
+        Ok(k) => k.trim().to_string(),
+        Err(_) => {
+            let hex = bench::random_key();
+            std::fs::write(key_file, &hex)?;
+            hex
+        }
+    })
+}
+
+/// The scale demo, generated unless the data directory already has it.
+async fn ensure_scale_demo(store: &Store, args: &QueueBenchArgs, dir: &Path) -> anyhow::Result<()> {
+    if !scale::present(store).await? {
         eprintln!(
             "generating {} offices, {} work items, {} documents ...",
             args.offices, args.items, args.documents
@@ -217,7 +311,7 @@ pub async fn queue_bench(args: QueueBenchArgs) -> anyhow::Result<ExitCode> {
         let started = Instant::now();
         let today = time::OffsetDateTime::now_utc().date();
         let summary = scale::generate(
-            &store,
+            store,
             &ScaleSpec {
                 offices: args.offices,
                 items: args.items,
@@ -241,106 +335,22 @@ pub async fn queue_bench(args: QueueBenchArgs) -> anyhow::Result<ExitCode> {
     } else {
         eprintln!("reusing the scale demo in {}", dir.display());
     }
-    let office = store.office_by_code("S0001").await?;
-    let manager = store.user_by_username("scale.manager.1").await?;
-    let session = store.create_session(&manager).await?;
-    let token = store
-        .create_api_token(
-            &Actor::system("bench"),
-            &manager,
-            "bench",
-            worktrack_store::now_ms() + 3_600_000,
-        )
-        .await?
-        .secret;
-    let intake = server::open_intake(&config, store.clone())?;
-    let running = server::start(
-        &config.listen.value,
-        intake,
-        server::web_config(&config),
-        config.worker_jobs.value,
-    )
-    .await?;
-    let url = running.url();
-    let script = dir.join("wrk-report.lua");
-    std::fs::write(&script, WRK_SCRIPT)?;
-    let cookie = format!("Cookie: wt_session={session}");
-    let bearer = format!("Authorization: Bearer {token}");
-    let calendar = store.office_calendar(&office).await?;
-    let open_items: i64 = store
-        .queue_counts(
-            &viewer(&store, &manager).await?,
-            &office,
-            &calendar,
-            office.today(),
-        )
-        .await?
-        .open;
+    Ok(())
+}
 
+/// The table of the five runs and whether the goals are met.
+fn print_report(
+    args: &QueueBenchArgs,
+    backend: &str,
+    (items, docs, offices): (i64, i64, i64),
+    open_items: i64,
+    [page, api, queue_floor, search, search_floor]: [&Figures; 5],
+) {
     let (secs, conns) = (args.seconds, args.connections);
-    eprintln!("measuring ({secs} s per run, {conns} connections) ...");
-    let page = wrk(
-        &format!("{url}/work?office=S0001"),
-        &cookie,
-        secs,
-        conns,
-        &script,
-    )
-    .await?;
-    let api = wrk(
-        &format!("{url}/api/v1/work-items?office=S0001"),
-        &bearer,
-        secs,
-        conns,
-        &script,
-    )
-    .await?;
-    let search = wrk(
-        &format!("{url}/search?q=earnings&office=S0001"),
-        &cookie,
-        secs,
-        conns,
-        &script,
-    )
-    .await?;
-
-    let v = Arc::new(viewer(&store, &manager).await?);
-    let query = QueueQuery {
-        office_id: office.id,
-        view: QueueView::Open,
-        workload: None,
-        assignee_id: None,
-        age: None,
-        after: None,
-        limit: crate::queue_bench::QUEUE_PAGE,
-        today: office.today(),
-    };
-    let (s1, v1, q1) = (store.clone(), v.clone(), query.clone());
-    let queue_floor = floor(secs, conns, move || {
-        let (s, v, q) = (s1.clone(), v1.clone(), q1.clone());
-        async move {
-            s.queue(&v, &q).await?;
-            Ok(())
-        }
-    })
-    .await?;
-    let (s2, v2, oid) = (store.clone(), v.clone(), office.id);
-    let search_floor = floor(secs, conns, move || {
-        let (s, v) = (s2.clone(), v2.clone());
-        async move {
-            s.search_work(&v, "earnings", Some(oid), false, 50).await?;
-            Ok(())
-        }
-    })
-    .await?;
-    running.stop().await?;
-    let (items, docs, offices) = scale::table_sizes(&store).await?;
-    store.close().await;
-
     println!();
     println!(
         "Work queue benchmark: {offices} offices, {items} work items, {docs} documents ({} backend); office S0001 has {open_items} open items; {conns} connections, {secs} s per run, 2 wrk threads, on this machine ({} cores).",
-        if database_url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" },
+        backend,
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
     );
     println!();
@@ -352,11 +362,11 @@ pub async fn queue_bench(args: QueueBenchArgs) -> anyhow::Result<ExitCode> {
         "|{:-<46}|{:->11}|{:->9}|{:->9}|{:->9}|{:->8}|",
         "", "", "", "", "", ""
     );
-    row("queue page GET /work (HTML, session)", &page);
-    row("queue API GET /api/v1/work-items (token)", &api);
-    row("floor: the same queue query, direct", &queue_floor);
-    row("search page GET /search?q=earnings", &search);
-    row("floor: the same search, direct", &search_floor);
+    row("queue page GET /work (HTML, session)", page);
+    row("queue API GET /api/v1/work-items (token)", api);
+    row("floor: the same queue query, direct", queue_floor);
+    row("search page GET /search?q=earnings", search);
+    row("floor: the same search, direct", search_floor);
     println!();
     println!(
         "Goals: queue p99 <= 25 ms at >= 1000 req/s; search p95 <= 100 ms. Queue page {}, API {}; search {}.",
@@ -364,7 +374,6 @@ pub async fn queue_bench(args: QueueBenchArgs) -> anyhow::Result<ExitCode> {
         verdict(api.p99_ms <= 25.0 && api.rps >= 1000.0),
         verdict(search.p95_ms <= 100.0)
     );
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Rows on one queue page (as the page shows).

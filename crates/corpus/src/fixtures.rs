@@ -58,23 +58,29 @@ pub fn pdf(pages: &[(&str, u32, u32)]) -> Vec<u8> {
     out
 }
 
+/// Writers of 16- and 32-bit numbers in a TIFF's byte order (`MM`, big-endian, or `II`).
+pub fn byte_order(big_endian: bool) -> (impl Fn(u16) -> [u8; 2], impl Fn(u32) -> [u8; 4]) {
+    let u16b = move |v: u16| {
+        if big_endian {
+            v.to_be_bytes()
+        } else {
+            v.to_le_bytes()
+        }
+    };
+    let u32b = move |v: u32| {
+        if big_endian {
+            v.to_be_bytes()
+        } else {
+            v.to_le_bytes()
+        }
+    };
+    (u16b, u32b)
+}
+
 /// `jpeg` with an EXIF block carrying only an orientation, in the byte order asked for,
 /// inserted right after the start marker (where cameras put it).
 pub fn with_exif_orientation(jpeg: &[u8], orientation: u16, big_endian: bool) -> Vec<u8> {
-    let u16b = |v: u16| {
-        if big_endian {
-            v.to_be_bytes()
-        } else {
-            v.to_le_bytes()
-        }
-    };
-    let u32b = |v: u32| {
-        if big_endian {
-            v.to_be_bytes()
-        } else {
-            v.to_le_bytes()
-        }
-    };
+    let (u16b, u32b) = byte_order(big_endian);
     let mut tiff = Vec::new();
     tiff.extend_from_slice(if big_endian { b"MM" } else { b"II" });
     tiff.extend_from_slice(&u16b(42));

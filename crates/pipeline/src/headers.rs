@@ -351,20 +351,7 @@ mod props {
 
     /// A classic TIFF with one directory per page (width, height, and orientation on the first).
     fn tiff_bytes(big_endian: bool, pages: &[(u32, u32)], orientation: u16) -> Vec<u8> {
-        let u16b = |v: u16| {
-            if big_endian {
-                v.to_be_bytes()
-            } else {
-                v.to_le_bytes()
-            }
-        };
-        let u32b = |v: u32| {
-            if big_endian {
-                v.to_be_bytes()
-            } else {
-                v.to_le_bytes()
-            }
-        };
+        let (u16b, u32b) = worktrack_corpus::fixtures::byte_order(big_endian);
         let mut t = if big_endian {
             b"MM".to_vec()
         } else {
