@@ -857,16 +857,7 @@ impl Store {
         };
         let fields = valid_fields(&confirm.fields)?;
         if let Some(cid) = confirm.claimant_id {
-            let found = sqlx::query("SELECT office_id FROM claimants WHERE id = $1")
-                .bind(cid)
-                .fetch_optional(self.pool())
-                .await?;
-            let office: Option<i64> = found.map(|r| r.try_get(0)).transpose()?;
-            if office != Some(doc.office_id) {
-                return Err(StoreError::Invalid(
-                    "the claimant is not one of this office's claimants".into(),
-                ));
-            }
+            self.check_profile_claimant(cid, doc.office_id).await?;
         }
         let office = self.office_by_id(doc.office_id).await?;
         let received = time::Date::parse(
@@ -883,88 +874,18 @@ impl Store {
         let features = self.document_features(doc.id).await?;
 
         let mut tx = self.begin_write().await?;
-        let current = sqlx::query(&format!(
-            "SELECT suggested_code, raw_confidence, suggestion_correct, auto_accepted FROM document_profiles WHERE document_id = $1 {}",
-            if self.backend() == Backend::Postgres { "FOR UPDATE" } else { "" }
-        ))
-        .bind(doc.id)
-        .fetch_optional(&mut *tx.tx)
-        .await?;
-        let (suggested, raw, already_judged) = match &current {
-            Some(r) => (
-                r.try_get::<Option<String>, _>(0)?,
-                r.try_get::<Option<f64>, _>(1)?,
-                r.try_get::<Option<i64>, _>(2)?.is_some(),
-            ),
-            None => (None, None, false),
-        };
-        if current.is_none() {
-            sqlx::query("INSERT INTO document_profiles (document_id, office_id) VALUES ($1, $2)")
-                .bind(doc.id)
-                .bind(doc.office_id)
-                .execute(&mut *tx.tx)
-                .await?;
-        }
+        let (suggested, raw, already_judged) = self.lock_profile_row(&mut tx, doc).await?;
         let correct =
             (!auto && !already_judged).then(|| suggested.as_deref() == Some(code.code.as_str()));
-        let mut model_version = None;
-        if !auto {
-            // Serialise training: the newest model row is locked (PostgreSQL) or the writer
-            // lock is held (SQLite) until this transaction ends.
-            let row = sqlx::query(&format!(
-                "SELECT version, model FROM classifier_models ORDER BY version DESC LIMIT 1 {}",
-                if self.backend() == Backend::Postgres {
-                    "FOR UPDATE"
-                } else {
-                    ""
-                }
-            ))
-            .fetch_one(&mut *tx.tx)
-            .await?;
-            let version: i64 = row.try_get(0)?;
-            let cached = self
-                .inner_model_cache()
-                .lock()
-                .ok()
-                .and_then(|c| c.clone())
-                .filter(|m| m.version() as i64 == version);
-            let mut model = match cached {
-                Some(m) => (*m).clone(),
-                None => parse_model(&row.try_get::<String, _>(1)?)?,
-            };
-            for p in &catalogue.profile_codes {
-                model.add_label(&p.code);
-            }
-            if let (Some(correct), Some(raw)) = (correct, raw) {
-                if suggested.is_some() {
-                    model.record_outcome(raw as f32, correct);
-                }
-            }
-            model
-                .learn(&features, &code.code)
-                .map_err(|e| StoreError::Invalid(e.to_string()))?;
-            let new_version = model.version() as i64;
-            sqlx::query(
-                "INSERT INTO classifier_models (version, model, trained_on, created_at) VALUES ($1, $2, $3, $4)",
+        let model_version = if auto {
+            None
+        } else {
+            let outcome = raw.filter(|_| suggested.is_some()).zip(correct);
+            Some(
+                self.train_on_profile(&mut tx, &catalogue, &features, &code.code, outcome, doc.id)
+                    .await?,
             )
-            .bind(new_version)
-            .bind(to_json(&model)?)
-            .bind(doc.id)
-            .bind(now_ms())
-            .execute(&mut *tx.tx)
-            .await?;
-            sqlx::query("DELETE FROM classifier_models WHERE version < $1")
-                .bind(new_version - MODEL_VERSIONS_KEPT)
-                .execute(&mut *tx.tx)
-                .await?;
-            model_version = Some(new_version);
-            let model = Arc::new(model);
-            // Kept for the next suggestion; a rollback leaves a newer cache than the table,
-            // which `model()` notices by version and rereads.
-            if let Ok(mut cache) = self.inner_model_cache().lock() {
-                *cache = Some(model);
-            }
-        }
+        };
         sqlx::query(
             "UPDATE document_profiles SET profile_code = $1, claimant_id = $2, profile_fields = $3, due_on = $4, \
              suggestion_correct = COALESCE(suggestion_correct, $5), auto_accepted = $6, confirmed_by = $7, confirmed_at = $8 \
@@ -1022,6 +943,112 @@ impl Store {
         self.document_profile_unscoped(doc.id)
             .await?
             .ok_or(StoreError::NotFound)
+    }
+
+    /// Checks that claimant `claimant_id` is one of office `office_id`'s claimants.
+    async fn check_profile_claimant(&self, claimant_id: i64, office_id: i64) -> Result<()> {
+        let office: Option<i64> =
+            sqlx::query_scalar("SELECT office_id FROM claimants WHERE id = $1")
+                .bind(claimant_id)
+                .fetch_optional(self.pool())
+                .await?;
+        if office != Some(office_id) {
+            return Err(StoreError::Invalid(
+                "the claimant is not one of this office's claimants".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Locks the document's profile row (creating it when missing) and returns its
+    /// suggestion, the suggestion's raw confidence, and whether its correctness is recorded.
+    async fn lock_profile_row(
+        &self,
+        tx: &mut crate::db::WriteTx,
+        doc: &crate::Document,
+    ) -> Result<(Option<String>, Option<f64>, bool)> {
+        let current: Option<(Option<String>, Option<f64>, Option<i64>)> =
+            sqlx::query_as(&format!(
+                "SELECT suggested_code, raw_confidence, suggestion_correct FROM document_profiles WHERE document_id = $1 {}",
+                if self.backend() == Backend::Postgres { "FOR UPDATE" } else { "" }
+            ))
+            .bind(doc.id)
+            .fetch_optional(&mut *tx.tx)
+            .await?;
+        let Some((suggested, raw, judged)) = current else {
+            sqlx::query("INSERT INTO document_profiles (document_id, office_id) VALUES ($1, $2)")
+                .bind(doc.id)
+                .bind(doc.office_id)
+                .execute(&mut *tx.tx)
+                .await?;
+            return Ok((None, None, false));
+        };
+        Ok((suggested, raw, judged.is_some()))
+    }
+
+    /// Trains the newest model on a confirmed profile (and on the suggestion's `outcome`,
+    /// its raw confidence and correctness, when there was one to judge) and stores it as the
+    /// next version. Returns that version.
+    async fn train_on_profile(
+        &self,
+        tx: &mut crate::db::WriteTx,
+        catalogue: &Catalogue,
+        features: &Features,
+        code: &str,
+        outcome: Option<(f64, bool)>,
+        doc_id: i64,
+    ) -> Result<i64> {
+        // Serialise training: the newest model row is locked (PostgreSQL) or the writer
+        // lock is held (SQLite) until this transaction ends.
+        let (version, stored): (i64, String) = sqlx::query_as(&format!(
+            "SELECT version, model FROM classifier_models ORDER BY version DESC LIMIT 1 {}",
+            if self.backend() == Backend::Postgres {
+                "FOR UPDATE"
+            } else {
+                ""
+            }
+        ))
+        .fetch_one(&mut *tx.tx)
+        .await?;
+        let cached = self
+            .inner_model_cache()
+            .lock()
+            .ok()
+            .and_then(|c| c.clone())
+            .filter(|m| m.version() as i64 == version);
+        let mut model = match cached {
+            Some(m) => (*m).clone(),
+            None => parse_model(&stored)?,
+        };
+        for p in &catalogue.profile_codes {
+            model.add_label(&p.code);
+        }
+        if let Some((raw, correct)) = outcome {
+            model.record_outcome(raw as f32, correct);
+        }
+        model
+            .learn(features, code)
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let new_version = model.version() as i64;
+        sqlx::query(
+            "INSERT INTO classifier_models (version, model, trained_on, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(new_version)
+        .bind(to_json(&model)?)
+        .bind(doc_id)
+        .bind(now_ms())
+        .execute(&mut *tx.tx)
+        .await?;
+        sqlx::query("DELETE FROM classifier_models WHERE version < $1")
+            .bind(new_version - MODEL_VERSIONS_KEPT)
+            .execute(&mut *tx.tx)
+            .await?;
+        // Kept for the next suggestion; a rollback leaves a newer cache than the table,
+        // which `model()` notices by version and rereads.
+        if let Ok(mut cache) = self.inner_model_cache().lock() {
+            *cache = Some(Arc::new(model));
+        }
+        Ok(new_version)
     }
 
     // --- auto-accept -------------------------------------------------------------------------------
