@@ -615,41 +615,72 @@ impl Store {
     /// the rows in `wanted` (the rows checkpoints name).
     pub(crate) async fn walk_audit_chain(&self, wanted: &BTreeSet<i64>) -> Result<ChainWalk> {
         let head = self.audit_head().await?;
-        let key = chain_key(self.keys());
         let mut walk = ChainWalk {
             holds_through: 0,
             broken: None,
             hashes: BTreeMap::new(),
             head: head.clone(),
         };
-        let keyed_from = match head.keyed_from {
-            None => {
-                walk.broken = Some(ChainBreak {
-                    seq: 1,
-                    reason: "the audit head does not record where keyed chaining starts \
-                             (it was altered)"
-                        .into(),
-                });
+        let keyed_from = match self.authentic_keyed_from(&head).await? {
+            Ok(from) => from,
+            Err(b) => {
+                walk.broken = Some(b);
                 return Ok(walk);
             }
-            Some(from) => from,
         };
-        let mac = sqlx::query("SELECT keyed_mac FROM audit_head WHERE id = 1")
-            .fetch_one(self.pool())
-            .await?
-            .try_get::<Option<String>, _>(0)?
-            .unwrap_or_default();
-        if !keyed_from_authentic(self.keys(), keyed_from, &mac) {
-            walk.broken = Some(ChainBreak {
+        let prev = match self.walk_rows(&mut walk, keyed_from, wanted).await? {
+            Ok(prev) => prev,
+            Err(b) => {
+                walk.broken = Some(b);
+                return Ok(walk);
+            }
+        };
+        walk.broken = match head_break(&head, walk.holds_through, &prev) {
+            Some(b) => Some(b),
+            None => self.row_past_head(&head).await?,
+        };
+        Ok(walk)
+    }
+
+    /// Where keyed chaining starts, if the head records it and its record authenticates.
+    async fn authentic_keyed_from(
+        &self,
+        head: &AuditHead,
+    ) -> Result<std::result::Result<i64, ChainBreak>> {
+        let Some(keyed_from) = head.keyed_from else {
+            return Ok(Err(ChainBreak {
+                seq: 1,
+                reason: "the audit head does not record where keyed chaining starts \
+                         (it was altered)"
+                    .into(),
+            }));
+        };
+        let mac: Option<String> =
+            sqlx::query_scalar("SELECT keyed_mac FROM audit_head WHERE id = 1")
+                .fetch_one(self.pool())
+                .await?;
+        if !keyed_from_authentic(self.keys(), keyed_from, &mac.unwrap_or_default()) {
+            return Ok(Err(ChainBreak {
                 seq: 1,
                 reason: format!(
                     "the audit head's record that keyed chaining starts at row {keyed_from} \
                      does not authenticate (it was altered, or the master key is not the one \
                      the log was written with)"
                 ),
-            });
-            return Ok(walk);
+            }));
         }
+        Ok(Ok(keyed_from))
+    }
+
+    /// Checks the rows up to the head's, in order; returns the last row's hash, or the first
+    /// row that breaks the chain. `walk.holds_through` is the last row that holds.
+    async fn walk_rows(
+        &self,
+        walk: &mut ChainWalk,
+        keyed_from: i64,
+        wanted: &BTreeSet<i64>,
+    ) -> Result<std::result::Result<String, ChainBreak>> {
+        let key = chain_key(self.keys());
         let mut expected_seq = 1i64;
         let mut prev = GENESIS_HASH.to_string();
         // Read in pages so a long log never sits in memory whole. Rows past the head read
@@ -659,43 +690,16 @@ impl Store {
                 "SELECT * FROM audit_log WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT 1000",
             )
             .bind(expected_seq)
-            .bind(head.seq)
+            .bind(walk.head.seq)
             .fetch_all(self.pool())
             .await?;
             if rows.is_empty() {
-                break;
+                return Ok(Ok(prev));
             }
             for r in &rows {
                 let row = AuditRow::from_row(r)?;
-                if row.seq != expected_seq {
-                    walk.broken = Some(ChainBreak {
-                        seq: expected_seq,
-                        reason: format!(
-                            "missing (the log jumps from row {} to row {})",
-                            expected_seq - 1,
-                            row.seq
-                        ),
-                    });
-                    return Ok(walk);
-                }
-                if row.prev_hash != prev {
-                    walk.broken = Some(ChainBreak {
-                        seq: row.seq,
-                        reason: "its previous-hash does not match the row before it".into(),
-                    });
-                    return Ok(walk);
-                }
-                let hash = if row.seq < keyed_from {
-                    row.plain_hash(&prev)
-                } else {
-                    row.keyed_hash(&key, &prev)
-                };
-                if hash != row.hash {
-                    walk.broken = Some(ChainBreak {
-                        seq: row.seq,
-                        reason: "altered (its contents do not match its hash)".into(),
-                    });
-                    return Ok(walk);
+                if let Some(b) = row_break(&row, expected_seq, &prev, keyed_from, &key) {
+                    return Ok(Err(b));
                 }
                 if wanted.contains(&row.seq) {
                     walk.hashes.insert(row.seq, row.hash.clone());
@@ -705,44 +709,82 @@ impl Store {
                 expected_seq += 1;
             }
         }
-        let last = expected_seq - 1;
-        if head.seq != last {
-            walk.broken = Some(ChainBreak {
-                seq: last + 1,
-                reason: format!(
-                    "missing (the head records {} rows but the log ends at row {last})",
-                    head.seq
-                ),
-            });
-            return Ok(walk);
-        }
-        if head.hash != prev {
-            walk.broken = Some(ChainBreak {
-                seq: last,
-                reason: "the head's hash is not this row's (the head was altered)".into(),
-            });
-            return Ok(walk);
-        }
-        // A row past the head is an append committed since (the head has moved on with it),
-        // or a row left behind when the head was set back.
-        let beyond: Option<i64> = sqlx::query("SELECT MIN(seq) FROM audit_log WHERE seq > $1")
-            .bind(head.seq)
-            .fetch_one(self.pool())
-            .await?
-            .try_get(0)?;
+    }
+
+    /// A row past the head is an append committed since (the head has moved on with it),
+    /// or a row left behind when the head was set back.
+    async fn row_past_head(&self, head: &AuditHead) -> Result<Option<ChainBreak>> {
+        let beyond: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(seq) FROM audit_log WHERE seq > $1")
+                .bind(head.seq)
+                .fetch_one(self.pool())
+                .await?;
         if let Some(row) = beyond {
             if self.audit_head().await?.seq < row {
-                walk.broken = Some(ChainBreak {
+                return Ok(Some(ChainBreak {
                     seq: row,
                     reason: format!(
                         "past the head (the head records {} rows but row {row} exists)",
                         head.seq
                     ),
-                });
+                }));
             }
         }
-        Ok(walk)
+        Ok(None)
     }
+}
+
+/// Why `row` breaks the chain, if it does: it should be row `expected_seq`, follow `prev`, and
+/// hash to its stored hash (plain before `keyed_from`, keyed from it on).
+fn row_break(
+    row: &AuditRow,
+    expected_seq: i64,
+    prev: &str,
+    keyed_from: i64,
+    key: &[u8; 32],
+) -> Option<ChainBreak> {
+    if row.seq != expected_seq {
+        return Some(ChainBreak {
+            seq: expected_seq,
+            reason: format!(
+                "missing (the log jumps from row {} to row {})",
+                expected_seq - 1,
+                row.seq
+            ),
+        });
+    }
+    if row.prev_hash != prev {
+        return Some(ChainBreak {
+            seq: row.seq,
+            reason: "its previous-hash does not match the row before it".into(),
+        });
+    }
+    let hash = if row.seq < keyed_from {
+        row.plain_hash(prev)
+    } else {
+        row.keyed_hash(key, prev)
+    };
+    (hash != row.hash).then(|| ChainBreak {
+        seq: row.seq,
+        reason: "altered (its contents do not match its hash)".into(),
+    })
+}
+
+/// Whether the head disagrees with the log that ends at row `last` with hash `prev`.
+fn head_break(head: &AuditHead, last: i64, prev: &str) -> Option<ChainBreak> {
+    if head.seq != last {
+        return Some(ChainBreak {
+            seq: last + 1,
+            reason: format!(
+                "missing (the head records {} rows but the log ends at row {last})",
+                head.seq
+            ),
+        });
+    }
+    (head.hash != prev).then(|| ChainBreak {
+        seq: last,
+        reason: "the head's hash is not this row's (the head was altered)".into(),
+    })
 }
 
 #[cfg(test)]
