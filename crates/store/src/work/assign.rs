@@ -343,6 +343,43 @@ impl Store {
             self.check_assignee(conn, to, item.office_id, &item.workload)
                 .await?;
         }
+        let change = self
+            .status_change(&office, item, action, next, assignee)
+            .await?;
+        set_status(conn, item.id, item.status, next, &change).await?;
+        let assignee_after = match change.assignee {
+            Some(a) => a,
+            None => item.assignee_id,
+        };
+        self.record_move(conn, viewer, item, action, next, assignee_after, note)
+            .await?;
+        if let (Some(Some(to)), true) = (change.assignee, action == Action::Assign) {
+            if Some(to) != me {
+                notify(
+                    conn,
+                    to,
+                    Some(item.id),
+                    &format!(
+                        "{} assigned work item {} to you: {}.",
+                        viewer.actor.label, item.id, item.title
+                    ),
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// What a move of `item` to `next` also changes besides its status: the assignee, the
+    /// completion date, and on leaving or resuming from waiting the pause and the due date.
+    async fn status_change(
+        &self,
+        office: &Office,
+        item: &WorkItem,
+        action: Action,
+        next: Status,
+        assignee: Option<Option<i64>>,
+    ) -> Result<StatusChange> {
         let today = office.today();
         let mut change = StatusChange {
             assignee,
@@ -357,7 +394,7 @@ impl Store {
                 change.waiting_since = Some(Some(today));
             }
             Action::Resume => {
-                let calendar = self.office_calendar(&office).await?;
+                let calendar = self.office_calendar(office).await?;
                 let since = item
                     .waiting_since
                     .as_deref()
@@ -375,17 +412,27 @@ impl Store {
                 ));
                 change.waiting_since = Some(None);
             }
-            // A transfer has returned above.
+            // A transfer does not change the item here (see `transfer`).
             Action::Transfer => {}
         }
         if change.completed_on.is_some() || next == Status::Completed {
             change.completed_on = Some(today);
         }
-        set_status(conn, item.id, item.status, next, &change).await?;
-        let assignee_after = match change.assignee {
-            Some(a) => a,
-            None => item.assignee_id,
-        };
+        Ok(change)
+    }
+
+    /// Writes a move of `item` to its history and the audit log.
+    #[allow(clippy::too_many_arguments)]
+    async fn record_move(
+        &self,
+        conn: &mut AnyConnection,
+        viewer: &Viewer,
+        item: &WorkItem,
+        action: Action,
+        next: Status,
+        assignee_after: Option<i64>,
+        note: &str,
+    ) -> Result<()> {
         history(
             conn,
             &viewer.actor,
@@ -411,20 +458,6 @@ impl Store {
             },
         )
         .await?;
-        if let (Some(Some(to)), true) = (change.assignee, action == Action::Assign) {
-            if Some(to) != me {
-                notify(
-                    conn,
-                    to,
-                    Some(item.id),
-                    &format!(
-                        "{} assigned work item {} to you: {}.",
-                        viewer.actor.label, item.id, item.title
-                    ),
-                )
-                .await?;
-            }
-        }
         Ok(())
     }
 
