@@ -225,6 +225,26 @@ pub struct Notification {
     pub read: bool,
 }
 
+from_row!(SavedView { id, name, query });
+
+from_row!(HistoryEntry {
+    at,
+    actor,
+    action,
+    from_status,
+    to_status,
+    assignee,
+    note
+});
+
+from_row!(Leave {
+    id,
+    user_id,
+    first_day,
+    last_day,
+    note
+});
+
 /// A saved view: a name and the queue's query string.
 #[derive(Debug, Clone, Serialize)]
 pub struct SavedView {

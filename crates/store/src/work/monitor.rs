@@ -5,7 +5,7 @@ use super::*;
 impl Store {
     /// Open work per person of the office.
     pub async fn office_load(&self, office: &Office, today: Date) -> Result<Vec<Load>> {
-        let rows = sqlx::query(
+        let rows: Vec<(i64, String, i64, f64, i64, i64)> = sqlx::query_as(
             "SELECT u.id, u.display_name, \
              (SELECT COUNT(*) FROM work_items w WHERE w.assignee_id = u.id AND w.open = 1), \
              (SELECT COALESCE(SUM(COALESCE(r.effort, 1.0)), 0.0) FROM work_items w LEFT JOIN workload_rules r ON r.workload = w.workload \
@@ -18,18 +18,17 @@ impl Store {
         .bind(today.to_string())
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Load {
-                    user_id: r.try_get(0)?,
-                    name: r.try_get(1)?,
-                    open: r.try_get(2)?,
-                    effort: r.try_get(3)?,
-                    overdue: r.try_get(4)?,
-                    away: r.try_get::<i64, _>(5)? > 0,
-                })
+        Ok(rows
+            .into_iter()
+            .map(|(user_id, name, open, effort, overdue, away)| Load {
+                user_id,
+                name,
+                open,
+                effort,
+                overdue,
+                away: away > 0,
             })
-            .collect()
+            .collect())
     }
 
     /// `(received_on, due_on, completed_on)` of the office's items received on or after `from`
@@ -39,17 +38,14 @@ impl Store {
         office_id: i64,
         from: Date,
     ) -> Result<Vec<(String, String, Option<String>, String)>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT received_on, due_on, completed_on, status FROM work_items WHERE office_id = $1 \
              AND (open = 1 OR completed_on >= $2)",
         )
         .bind(office_id)
         .bind(from.to_string())
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
-            .collect()
+        .await?)
     }
 
     /// Per office of the list: open, overdue, due today, completed since `since`, and active staff.
@@ -61,7 +57,7 @@ impl Store {
     ) -> Result<Vec<(i64, i64, i64, i64, i64, i64)>> {
         let mut out = Vec::new();
         for id in office_ids {
-            let r = sqlx::query(
+            let (open, overdue, due_today, completed, staff): (i64, i64, i64, i64, i64) = sqlx::query_as(
                 "SELECT \
                  (SELECT COUNT(*) FROM work_items WHERE office_id = $1 AND open = 1), \
                  (SELECT COUNT(*) FROM work_items WHERE office_id = $1 AND open = 1 AND status <> 'waiting' AND due_on < $2), \
@@ -74,14 +70,7 @@ impl Store {
             .bind(since.to_string())
             .fetch_one(self.pool())
             .await?;
-            out.push((
-                *id,
-                r.try_get(0)?,
-                r.try_get(1)?,
-                r.try_get(2)?,
-                r.try_get(3)?,
-                r.try_get(4)?,
-            ));
+            out.push((*id, open, overdue, due_today, completed, staff));
         }
         Ok(out)
     }
@@ -89,7 +78,7 @@ impl Store {
     /// Today's paper of an office: received today, uploaded today, and of those uploaded today
     /// how many are profiled and how many still wait.
     pub async fn paper_today(&self, office_id: i64, today: Date) -> Result<(i64, i64, i64, i64)> {
-        let r = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT \
              (SELECT COUNT(*) FROM documents WHERE office_id = $1 AND received_on = $2), \
              (SELECT COUNT(*) FROM documents WHERE office_id = $1 AND uploaded_on = $2), \
@@ -99,53 +88,51 @@ impl Store {
         .bind(office_id)
         .bind(today.to_string())
         .fetch_one(self.pool())
-        .await?;
-        Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))
+        .await?)
     }
 
     /// Documents of the office waiting to be profiled (stored, neither confirmed nor accepted
     /// automatically), for the count beside *Profiling* in the navigation.
     pub async fn documents_to_profile(&self, office_id: i64) -> Result<i64> {
-        let r = sqlx::query(
+        Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM documents WHERE office_id = $1 AND profile_status NOT IN ('confirmed', 'auto') AND status = 'stored'",
         )
         .bind(office_id)
         .fetch_one(self.pool())
-        .await?;
-        Ok(r.try_get(0)?)
+        .await?)
     }
 
     // --- notifications and saved views ---------------------------------------------------------------
 
     pub async fn notifications(&self, user_id: i64, limit: i64) -> Result<Vec<Notification>> {
-        let rows = sqlx::query(
+        let rows: Vec<(i64, Option<i64>, String, i64, Option<i64>)> = sqlx::query_as(
             "SELECT id, work_item_id, message, created_at, read_at FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
         )
         .bind(user_id)
         .bind(limit.clamp(1, 500))
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Notification {
-                    id: r.try_get(0)?,
-                    work_item_id: r.try_get(1)?,
-                    message: r.try_get(2)?,
-                    created_at: r.try_get(3)?,
-                    read: r.try_get::<Option<i64>, _>(4)?.is_some(),
-                })
-            })
-            .collect()
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, work_item_id, message, created_at, read_at)| Notification {
+                    id,
+                    work_item_id,
+                    message,
+                    created_at,
+                    read: read_at.is_some(),
+                },
+            )
+            .collect())
     }
 
     pub async fn unread_notifications(&self, user_id: i64) -> Result<i64> {
-        let r = sqlx::query(
+        Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
         )
         .bind(user_id)
         .fetch_one(self.pool())
-        .await?;
-        Ok(r.try_get(0)?)
+        .await?)
     }
 
     pub async fn mark_notifications_read(&self, user_id: i64) -> Result<()> {
@@ -159,20 +146,12 @@ impl Store {
     }
 
     pub async fn saved_views(&self, user_id: i64) -> Result<Vec<SavedView>> {
-        let rows =
-            sqlx::query("SELECT id, name, query FROM saved_views WHERE user_id = $1 ORDER BY name")
-                .bind(user_id)
-                .fetch_all(self.pool())
-                .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(SavedView {
-                    id: r.try_get(0)?,
-                    name: r.try_get(1)?,
-                    query: r.try_get(2)?,
-                })
-            })
-            .collect()
+        Ok(sqlx::query_as(
+            "SELECT id, name, query FROM saved_views WHERE user_id = $1 ORDER BY name",
+        )
+        .bind(user_id)
+        .fetch_all(self.pool())
+        .await?)
     }
 
     /// Saves (or replaces) a named view of the queue for `user_id`.

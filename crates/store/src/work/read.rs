@@ -59,50 +59,33 @@ impl Store {
     }
 
     pub async fn work_item_history(&self, id: i64) -> Result<Vec<HistoryEntry>> {
-        let rows = sqlx::query(
-            "SELECT h.at, h.actor, h.action, h.from_status, h.to_status, u.display_name, h.note \
+        Ok(sqlx::query_as(
+            "SELECT h.at, h.actor, h.action, h.from_status, h.to_status, u.display_name AS assignee, h.note \
              FROM work_item_history h LEFT JOIN users u ON u.id = h.assignee_id WHERE h.work_item_id = $1 ORDER BY h.id",
         )
         .bind(id)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(HistoryEntry {
-                    at: r.try_get(0)?,
-                    actor: r.try_get(1)?,
-                    action: r.try_get(2)?,
-                    from_status: r.try_get(3)?,
-                    to_status: r.try_get(4)?,
-                    assignee: r.try_get(5)?,
-                    note: r.try_get(6)?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// Ids of the item's documents, oldest first.
     pub async fn work_item_document_ids(&self, id: i64) -> Result<Vec<i64>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_scalar(
             "SELECT document_id FROM work_item_documents WHERE work_item_id = $1 ORDER BY document_id",
         )
         .bind(id)
         .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| r.try_get::<i64, _>(0))
-            .collect::<std::result::Result<_, _>>()?)
+        .await?)
     }
 
     /// The work item a document belongs to, if any.
     pub async fn work_item_of_document(&self, doc_id: i64) -> Result<Option<i64>> {
-        let row =
-            sqlx::query("SELECT work_item_id FROM work_item_documents WHERE document_id = $1")
-                .bind(doc_id)
-                .fetch_optional(self.pool())
-                .await?;
-        Ok(row.map(|r| r.try_get(0)).transpose()?)
+        Ok(sqlx::query_scalar(
+            "SELECT work_item_id FROM work_item_documents WHERE document_id = $1",
+        )
+        .bind(doc_id)
+        .fetch_optional(self.pool())
+        .await?)
     }
 
     /// Open items of a claimant (for linking a document by hand).

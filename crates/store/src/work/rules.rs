@@ -5,7 +5,7 @@ use super::*;
 impl Store {
     /// The workloads with their skill, effort and deadlines (the office's own where set).
     pub async fn workload_rules(&self, office_id: i64) -> Result<Vec<WorkloadRule>> {
-        let rows = sqlx::query(
+        let rows: Vec<(String, String, Option<String>, Option<f64>, Option<i64>, Option<i64>)> = sqlx::query_as(
             "SELECT w.code, w.name, r.skill, r.effort, r.deadline_days, p.days \
              FROM workloads w LEFT JOIN workload_rules r ON r.workload = w.code \
              LEFT JOIN deadline_policies p ON p.workload = w.code AND p.office_id = $1 ORDER BY w.name",
@@ -13,22 +13,20 @@ impl Store {
         .bind(office_id)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                let code: String = r.try_get(0)?;
-                let (skill, effort) = work::default_workload_rule(&code);
-                Ok(WorkloadRule {
-                    name: r.try_get(1)?,
-                    skill: r
-                        .try_get::<Option<String>, _>(2)?
-                        .or_else(|| skill.map(str::to_string)),
-                    effort: r.try_get::<Option<f64>, _>(3)?.unwrap_or(effort),
-                    deadline_days: r.try_get::<Option<i64>, _>(4)?.unwrap_or(10),
-                    office_days: r.try_get(5)?,
+        Ok(rows
+            .into_iter()
+            .map(|(code, name, skill, effort, deadline_days, office_days)| {
+                let (default_skill, default_effort) = work::default_workload_rule(&code);
+                WorkloadRule {
+                    name,
+                    skill: skill.or_else(|| default_skill.map(str::to_string)),
+                    effort: effort.unwrap_or(default_effort),
+                    deadline_days: deadline_days.unwrap_or(10),
+                    office_days,
                     workload: code,
-                })
+                }
             })
-            .collect()
+            .collect())
     }
 
     pub(super) async fn workload_rule(
@@ -163,7 +161,7 @@ impl Store {
             ));
         }
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO leave (user_id, first_day, last_day, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(user_id)
@@ -174,7 +172,6 @@ impl Store {
         .bind(now_ms())
         .fetch_one(&mut *tx.tx)
         .await?;
-        let id: i64 = row.try_get(0)?;
         audit::append(
             &mut tx.tx,
             self.keys(),
@@ -200,24 +197,13 @@ impl Store {
 
     /// Leave of an office's staff that has not ended before `today`.
     pub async fn leave(&self, office_id: i64, today: Date) -> Result<Vec<Leave>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT l.id, l.user_id, l.first_day, l.last_day, l.note FROM leave l JOIN users u ON u.id = l.user_id \
              WHERE u.office_id = $1 AND l.last_day >= $2 ORDER BY l.first_day, l.id",
         )
         .bind(office_id)
         .bind(today.to_string())
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Leave {
-                    id: r.try_get(0)?,
-                    user_id: r.try_get(1)?,
-                    first_day: r.try_get(2)?,
-                    last_day: r.try_get(3)?,
-                    note: r.try_get(4)?,
-                })
-            })
-            .collect()
+        .await?)
     }
 }
