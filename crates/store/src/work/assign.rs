@@ -10,7 +10,7 @@ impl Store {
         office_id: i64,
         today: Date,
     ) -> Result<Vec<Candidate>> {
-        let rows = sqlx::query(
+        let rows: Vec<(i64, i64, i64, f64)> = sqlx::query_as(
             "SELECT u.id, u.last_assigned_at, \
              (SELECT COUNT(*) FROM leave l WHERE l.user_id = u.id AND l.first_day <= $2 AND l.last_day >= $2), \
              (SELECT COALESCE(SUM(COALESCE(r.effort, 1.0)), 0.0) FROM work_items w LEFT JOIN workload_rules r ON r.workload = w.workload \
@@ -21,30 +21,26 @@ impl Store {
         .bind(today.to_string())
         .fetch_all(&mut *conn)
         .await?;
-        let skills = sqlx::query(
+        let skills: Vec<(i64, String)> = sqlx::query_as(
             "SELECT s.user_id, s.skill FROM user_skills s JOIN users u ON u.id = s.user_id WHERE u.office_id = $1",
         )
         .bind(office_id)
         .fetch_all(&mut *conn)
         .await?;
-        let mut out = Vec::new();
-        for r in &rows {
-            let id: i64 = r.try_get(0)?;
-            let mut user_skills = Vec::new();
-            for s in &skills {
-                if s.try_get::<i64, _>(0)? == id {
-                    user_skills.push(s.try_get::<String, _>(1)?);
-                }
-            }
-            out.push(Candidate {
+        Ok(rows
+            .into_iter()
+            .map(|(id, last_assigned_at, away, open_effort)| Candidate {
                 user_id: id,
-                skills: user_skills,
-                last_assigned_at: r.try_get(1)?,
-                away: r.try_get::<i64, _>(2)? > 0,
-                open_effort: r.try_get::<f64, _>(3)?,
-            });
-        }
-        Ok(out)
+                skills: skills
+                    .iter()
+                    .filter(|(user, _)| *user == id)
+                    .map(|(_, skill)| skill.clone())
+                    .collect(),
+                last_assigned_at,
+                away: away > 0,
+                open_effort,
+            })
+            .collect())
     }
 
     /// Hands a new item out by the office's rule, if it has one and someone can take it.
@@ -518,13 +514,13 @@ impl Store {
             &format!("to {} (work item {new_id}): {note}", dest.code),
         )
         .await?;
-        let docs =
-            sqlx::query("SELECT document_id FROM work_item_documents WHERE work_item_id = $1")
-                .bind(item.id)
-                .fetch_all(&mut *conn)
-                .await?;
-        for d in &docs {
-            let doc_id: i64 = d.try_get(0)?;
+        let docs: Vec<i64> = sqlx::query_scalar(
+            "SELECT document_id FROM work_item_documents WHERE work_item_id = $1",
+        )
+        .bind(item.id)
+        .fetch_all(&mut *conn)
+        .await?;
+        for &doc_id in &docs {
             sqlx::query("UPDATE work_item_documents SET work_item_id = $1 WHERE document_id = $2")
                 .bind(new_id)
                 .bind(doc_id)
@@ -554,16 +550,16 @@ impl Store {
             },
         )
         .await?;
-        let managers = sqlx::query(
+        let managers: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM users WHERE office_id = $1 AND role = 'manager' AND active = 1",
         )
         .bind(dest.id)
         .fetch_all(&mut *conn)
         .await?;
-        for m in &managers {
+        for m in managers {
             notify(
                 conn,
-                m.try_get(0)?,
+                m,
                 Some(new_id),
                 &format!(
                     "{} transferred work item {new_id} to your office: {}.",
@@ -616,13 +612,12 @@ impl Store {
             sql.push_str(" FOR UPDATE SKIP LOCKED");
         }
         let mut tx = self.begin_write().await?;
-        let Some(row) = bind_all(sqlx::query(&sql), &args)
+        let Some(id): Option<i64> = sqlx::query_scalar_with(&sql, arguments(&args)?)
             .fetch_optional(&mut *tx.tx)
             .await?
         else {
             return Ok(None);
         };
-        let id: i64 = row.try_get(0)?;
         let changed = set_status(
             &mut tx.tx,
             id,

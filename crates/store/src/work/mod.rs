@@ -394,17 +394,18 @@ enum Arg {
     S(String),
 }
 
-fn bind_all<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    args: &'q [Arg],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+/// `args` as the arguments of a query (`sqlx::query_with` and its kin), in order.
+fn arguments(args: &[Arg]) -> Result<sqlx::any::AnyArguments<'_>> {
+    use sqlx::Arguments;
+    let mut out = sqlx::any::AnyArguments::default();
     for a in args {
-        q = match a {
-            Arg::I(n) => q.bind(*n),
-            Arg::S(s) => q.bind(s.as_str()),
-        };
+        match a {
+            Arg::I(n) => out.add(*n),
+            Arg::S(s) => out.add(s.as_str()),
+        }
+        .map_err(sqlx::Error::Encode)?;
     }
-    q
+    Ok(out)
 }
 
 /// What a new item is made of.
@@ -531,7 +532,7 @@ async fn set_status(
     args.push(Arg::S(from.as_str().into()));
     let n = args.len();
     sql.push_str(&format!(" WHERE id = ${} AND status = ${n}", n - 1));
-    let done = bind_all(sqlx::query(&sql), &args)
+    let done = sqlx::query_with(&sql, arguments(&args)?)
         .execute(&mut *conn)
         .await?;
     if done.rows_affected() == 0 {

@@ -179,10 +179,9 @@ impl Store {
                 format!("SELECT COALESCE(json_agg(q ORDER BY q.due_on, q.id), '[]')::text FROM ({sql}) q")
             }
         };
-        let json: String = bind_all(sqlx::query(&sql), &args)
+        let json: String = sqlx::query_scalar_with(&sql, arguments(&args)?)
             .fetch_one(self.pool())
-            .await?
-            .try_get(0)?;
+            .await?;
         let mut items = items_from_json(&json)?;
         let next = if items.len() as i64 > limit {
             items.truncate(limit as usize);
@@ -234,18 +233,19 @@ impl Store {
                 ", (SELECT COUNT(*) FROM work_items WHERE office_id = $1 AND open = 1{conds})"
             ));
         }
-        let row = bind_all(sqlx::query(&sql), &args)
-            .fetch_one(self.pool())
-            .await?;
-        let get = |i: usize| row.try_get::<i64, _>(i);
-        let aging = [get(5)?, get(6)?, get(7)?, get(8)?];
+        type Counts = (i64, i64, i64, i64, i64, i64, i64, i64, i64);
+        let (unassigned, due_today, overdue, waiting, mine, a0, a1, a2, a3): Counts =
+            sqlx::query_as_with(&sql, arguments(&args)?)
+                .fetch_one(self.pool())
+                .await?;
+        let aging = [a0, a1, a2, a3];
         Ok(QueueCounts {
             open: aging.iter().sum(),
-            unassigned: get(0)?,
-            due_today: get(1)?,
-            overdue: get(2)?,
-            waiting: get(3)?,
-            mine: get(4)?,
+            unassigned,
+            due_today,
+            overdue,
+            waiting,
+            mine,
             aging,
         })
     }
