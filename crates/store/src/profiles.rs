@@ -843,7 +843,7 @@ impl Store {
         };
         let fields = valid_fields(&confirm.fields)?;
         if let Some(cid) = confirm.claimant_id {
-            self.check_profile_claimant(cid, doc.office_id).await?;
+            self.check_claimant_office(cid, doc.office_id).await?;
         }
         let office = self.office_by_id(doc.office_id).await?;
         let received = time::Date::parse(
@@ -929,21 +929,6 @@ impl Store {
         self.document_profile_unscoped(doc.id)
             .await?
             .ok_or(StoreError::NotFound)
-    }
-
-    /// Checks that claimant `claimant_id` is one of office `office_id`'s claimants.
-    async fn check_profile_claimant(&self, claimant_id: i64, office_id: i64) -> Result<()> {
-        let office: Option<i64> =
-            sqlx::query_scalar("SELECT office_id FROM claimants WHERE id = $1")
-                .bind(claimant_id)
-                .fetch_optional(self.pool())
-                .await?;
-        if office != Some(office_id) {
-            return Err(StoreError::Invalid(
-                "the claimant is not one of this office's claimants".into(),
-            ));
-        }
-        Ok(())
     }
 
     /// Locks the document's profile row (creating it when missing) and returns its

@@ -53,16 +53,17 @@ impl Store {
         self.item_unscoped(&mut conn, id).await
     }
 
-    pub(super) async fn check_claimant_office(
+    /// Checks that claimant `claimant_id` is one of office `office_id`'s claimants.
+    pub(crate) async fn check_claimant_office(
         &self,
         claimant_id: i64,
         office_id: i64,
     ) -> Result<()> {
-        let found = sqlx::query("SELECT office_id FROM claimants WHERE id = $1")
-            .bind(claimant_id)
-            .fetch_optional(self.pool())
-            .await?;
-        let office: Option<i64> = found.map(|r| r.try_get(0)).transpose()?;
+        let office: Option<i64> =
+            sqlx::query_scalar("SELECT office_id FROM claimants WHERE id = $1")
+                .bind(claimant_id)
+                .fetch_optional(self.pool())
+                .await?;
         if office != Some(office_id) {
             return Err(StoreError::Invalid(
                 "the claimant is not one of this office's claimants".into(),
@@ -86,16 +87,17 @@ impl Store {
         deadline_days: u32,
         calendar: &Calendar,
     ) -> Result<i64> {
-        if let Some(existing) =
-            sqlx::query("SELECT work_item_id FROM work_item_documents WHERE document_id = $1")
-                .bind(doc.id)
-                .fetch_optional(&mut *conn)
-                .await?
+        if let Some(existing) = sqlx::query_scalar(
+            "SELECT work_item_id FROM work_item_documents WHERE document_id = $1",
+        )
+        .bind(doc.id)
+        .fetch_optional(&mut *conn)
+        .await?
         {
-            return Ok(existing.try_get(0)?);
+            return Ok(existing);
         }
         let joined = match claimant_id {
-            Some(cid) => sqlx::query(
+            Some(cid) => sqlx::query_scalar(
                 "SELECT id FROM work_items WHERE claimant_id = $1 AND workload = $2 AND office_id = $3 AND open = 1 \
                  ORDER BY id LIMIT 1",
             )
@@ -103,18 +105,16 @@ impl Store {
             .bind(workload)
             .bind(office.id)
             .fetch_optional(&mut *conn)
-            .await?
-            .map(|r| r.try_get::<i64, _>(0))
-            .transpose()?,
+            .await?,
             None => None,
         };
         let id = match joined {
             Some(id) => {
-                let status: String = sqlx::query("SELECT status FROM work_items WHERE id = $1")
-                    .bind(id)
-                    .fetch_one(&mut *conn)
-                    .await?
-                    .try_get(0)?;
+                let status: String =
+                    sqlx::query_scalar("SELECT status FROM work_items WHERE id = $1")
+                        .bind(id)
+                        .fetch_one(&mut *conn)
+                        .await?;
                 history(
                     conn,
                     actor,
@@ -179,35 +179,27 @@ impl Store {
         office_id: i64,
         workload: &str,
     ) -> Result<Option<u32>> {
-        let row = sqlx::query(
+        let days: Option<i64> = sqlx::query_scalar(
             "SELECT days FROM deadline_policies WHERE office_id = $1 AND workload = $2",
         )
         .bind(office_id)
         .bind(workload)
         .fetch_optional(self.pool())
         .await?;
-        Ok(row
-            .map(|r| r.try_get::<i64, _>(0))
-            .transpose()?
-            .map(|d| d.clamp(0, 365) as u32))
+        Ok(days.map(|d| d.clamp(0, 365) as u32))
     }
 
     /// Rewrites the item's search entry: title, workload and its documents' masked text.
     pub(super) async fn index_item(&self, conn: &mut AnyConnection, id: i64) -> Result<()> {
-        let row = sqlx::query(
+        let (office_id, title, workload): (i64, String, String) = sqlx::query_as(
             "SELECT w.office_id, w.title, COALESCE(l.name, w.workload) FROM work_items w \
              LEFT JOIN workloads l ON l.code = w.workload WHERE w.id = $1",
         )
         .bind(id)
         .fetch_one(&mut *conn)
         .await?;
-        let office_id: i64 = row.try_get(0)?;
-        let mut body = format!(
-            "{} {}",
-            row.try_get::<String, _>(1)?,
-            row.try_get::<String, _>(2)?
-        );
-        let texts = sqlx::query(
+        let mut body = format!("{title} {workload}");
+        let texts: Vec<String> = sqlx::query_scalar(
             "SELECT t.text FROM page_texts t JOIN work_item_documents d ON d.document_id = t.document_id \
              WHERE d.work_item_id = $1 ORDER BY t.document_id, t.page",
         )
@@ -219,7 +211,7 @@ impl Store {
                 break;
             }
             body.push('\n');
-            body.push_str(&t.try_get::<String, _>(0)?);
+            body.push_str(t);
         }
         write_search_row(conn, self.backend(), id, office_id, &body).await
     }

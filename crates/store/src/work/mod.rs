@@ -430,7 +430,7 @@ async fn insert_item(
 ) -> Result<i64> {
     let due = due_date(f.calendar, f.received_on, f.deadline_days, 0);
     let now = now_ms();
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO work_items (office_id, workload, claimant_id, title, priority, status, open, received_on, \
          deadline_days, due_on, created_at, created_by, updated_at, transferred_from) \
          VALUES ($1, $2, $3, $4, $5, 'new', 1, $6, $7, $8, $9, $10, $9, $11) RETURNING id",
@@ -448,7 +448,6 @@ async fn insert_item(
     .bind(f.transferred_from)
     .fetch_one(&mut *conn)
     .await?;
-    let id: i64 = row.try_get(0)?;
     history(
         conn,
         actor,
@@ -545,20 +544,15 @@ async fn set_status(
 
 /// The newest move of item `id` if it is a completion: when, and by whom.
 async fn last_completion(conn: &mut AnyConnection, id: i64) -> Result<Option<(i64, Option<i64>)>> {
-    let row = sqlx::query(
+    let row: Option<(i64, Option<i64>, String)> = sqlx::query_as(
         "SELECT at, actor_id, action FROM work_item_history WHERE work_item_id = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    let action: String = row.try_get(2)?;
-    if action != Action::Complete.as_str() {
-        return Ok(None);
-    }
-    Ok(Some((row.try_get(0)?, row.try_get(1)?)))
+    Ok(row
+        .filter(|(_, _, action)| action == Action::Complete.as_str())
+        .map(|(at, actor_id, _)| (at, actor_id)))
 }
 
 #[allow(clippy::too_many_arguments)]
