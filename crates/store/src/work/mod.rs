@@ -274,6 +274,13 @@ fn parse_date(s: &str) -> Option<Date> {
     Date::parse(s, &time::format_description::well_known::Iso8601::DATE).ok()
 }
 
+impl<'r> sqlx::FromRow<'r, AnyRow> for WorkItem {
+    fn from_row(r: &'r AnyRow) -> std::result::Result<WorkItem, sqlx::Error> {
+        item_from_row(r)
+    }
+}
+
+/// A work item from a row of [`ITEM_COLUMNS`] (and perhaps more).
 fn item_from_row(r: &AnyRow) -> std::result::Result<WorkItem, sqlx::Error> {
     let status: String = r.try_get("status")?;
     let priority: i64 = r.try_get("priority")?;

@@ -8,14 +8,13 @@ impl Store {
         conn: &mut AnyConnection,
         id: i64,
     ) -> Result<WorkItem> {
-        let row = sqlx::query(&format!(
+        sqlx::query_as(&format!(
             "SELECT {ITEM_COLUMNS} {ITEM_FROM} WHERE w.id = $1"
         ))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
-        .ok_or(StoreError::NotFound)?;
-        Ok(item_from_row(&row)?)
+        .ok_or(StoreError::NotFound)
     }
 
     /// One work item, if in the viewer's scope. Opening it is a view of the claimant's case and
@@ -90,16 +89,12 @@ impl Store {
 
     /// Open items of a claimant (for linking a document by hand).
     pub async fn open_items_of_claimant(&self, claimant_id: i64) -> Result<Vec<WorkItem>> {
-        let rows = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {ITEM_COLUMNS} {ITEM_FROM} WHERE w.claimant_id = $1 AND w.open = 1 ORDER BY w.due_on, w.id"
         ))
         .bind(claimant_id)
         .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(item_from_row)
-            .collect::<std::result::Result<_, _>>()?)
+        .await?)
     }
 
     /// A page of one office's queue. Queue rows carry no claimant names or SSNs (the item's own
