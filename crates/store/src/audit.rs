@@ -226,6 +226,12 @@ pub struct AuditHead {
     pub keyed_from: Option<i64>,
 }
 
+from_row!(AuditHead {
+    seq,
+    hash,
+    keyed_from
+});
+
 /// What a walk of the chain found.
 pub(crate) struct ChainWalk {
     /// The last row up to which the chain holds (0 when none does).
@@ -264,11 +270,10 @@ pub(crate) async fn append(
 ) -> Result<i64> {
     // The UPDATE takes the head's row lock (PostgreSQL) or the write lock (SQLite) first, so
     // concurrent appends are serialised and each sees the previous hash.
-    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-        .fetch_one(&mut *conn)
-        .await?;
-    let seq: i64 = head.try_get(0)?;
-    let prev_hash: String = head.try_get(1)?;
+    let (seq, prev_hash): (i64, String) =
+        sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+            .fetch_one(&mut *conn)
+            .await?;
     let mut row = AuditRow {
         seq,
         at: now_ms(),
@@ -541,14 +546,13 @@ impl Store {
         let mut tx = self.begin_write().await?;
         // The condition is checked again after the row lock, so of several servers starting
         // at once exactly one records the boundary.
-        let marked = sqlx::query(
+        let marked: Option<i64> = sqlx::query_scalar(
             "UPDATE audit_head SET keyed_from = seq + 1 WHERE id = 1 AND keyed_from IS NULL \
              RETURNING keyed_from",
         )
         .fetch_optional(&mut *tx.tx)
         .await?;
-        if let Some(row) = marked {
-            let from: i64 = row.try_get(0)?;
+        if let Some(from) = marked {
             sqlx::query("UPDATE audit_head SET keyed_mac = $1 WHERE id = 1")
                 .bind(keyed_from_mac(self.keys(), from))
                 .execute(&mut *tx.tx)
@@ -578,26 +582,21 @@ impl Store {
 
     /// The head of the chain: its last row's number and hash, and where keyed chaining starts.
     pub async fn audit_head(&self) -> Result<AuditHead> {
-        let head = sqlx::query("SELECT seq, hash, keyed_from FROM audit_head WHERE id = 1")
-            .fetch_one(self.pool())
-            .await?;
-        Ok(AuditHead {
-            seq: head.try_get(0)?,
-            hash: head.try_get(1)?,
-            keyed_from: head.try_get(2)?,
-        })
+        Ok(
+            sqlx::query_as("SELECT seq, hash, keyed_from FROM audit_head WHERE id = 1")
+                .fetch_one(self.pool())
+                .await?,
+        )
     }
 
     /// The hash stored for row `seq`, if there is such a row.
     pub(crate) async fn audit_row_hash(&self, seq: i64) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT hash FROM audit_log WHERE seq = $1")
-            .bind(seq)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(match row {
-            Some(r) => Some(r.try_get(0)?),
-            None => None,
-        })
+        Ok(
+            sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+                .bind(seq)
+                .fetch_optional(self.pool())
+                .await?,
+        )
     }
 
     /// Walks the whole chain; returns the number of rows when it holds, or the first break.

@@ -207,15 +207,11 @@ impl Store {
 
     /// The ids of the offices in the same area as office `office_id` (itself included).
     pub async fn area_office_ids(&self, office_id: i64) -> Result<Vec<i64>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_scalar(
             "SELECT id FROM offices WHERE area = (SELECT area FROM offices WHERE id = $1) ORDER BY id",
         )
         .bind(office_id)
         .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| r.try_get::<i64, _>(0))
-            .collect::<std::result::Result<_, _>>()?)
+        .await?)
     }
 }
