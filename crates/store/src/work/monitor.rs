@@ -105,7 +105,9 @@ impl Store {
     // --- notifications and saved views ---------------------------------------------------------------
 
     pub async fn notifications(&self, user_id: i64, limit: i64) -> Result<Vec<Notification>> {
-        let rows: Vec<(i64, Option<i64>, String, i64, Option<i64>)> = sqlx::query_as(
+        /// `(id, work_item_id, message, created_at, read_at)`.
+        type Row = (i64, Option<i64>, String, i64, Option<i64>);
+        let rows: Vec<Row> = sqlx::query_as(
             "SELECT id, work_item_id, message, created_at, read_at FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
         )
         .bind(user_id)

@@ -5,7 +5,16 @@ use super::*;
 impl Store {
     /// The workloads with their skill, effort and deadlines (the office's own where set).
     pub async fn workload_rules(&self, office_id: i64) -> Result<Vec<WorkloadRule>> {
-        let rows: Vec<(String, String, Option<String>, Option<f64>, Option<i64>, Option<i64>)> = sqlx::query_as(
+        /// `(code, name, skill, effort, deadline_days, office_days)`.
+        type Row = (
+            String,
+            String,
+            Option<String>,
+            Option<f64>,
+            Option<i64>,
+            Option<i64>,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
             "SELECT w.code, w.name, r.skill, r.effort, r.deadline_days, p.days \
              FROM workloads w LEFT JOIN workload_rules r ON r.workload = w.code \
              LEFT JOIN deadline_policies p ON p.workload = w.code AND p.office_id = $1 ORDER BY w.name",
