@@ -7,7 +7,6 @@
 use crate::db::Store;
 use crate::error::Result;
 use crate::offices::Office;
-use sqlx::Row;
 use std::collections::HashMap;
 use time::Date;
 use worktrack_domain::aggregate::Figures;
@@ -29,12 +28,51 @@ fn bucket_of(aging: &[(Option<String>, Option<String>)], day: &str) -> Option<us
     })
 }
 
+/// Each office's days (by office id), the latest of their todays and the earliest start of
+/// their weeks (`None` when there are no offices).
+type Days = (HashMap<i64, OfficeDays>, String, Option<String>);
+
+/// Figures by office id.
+type ByOffice = HashMap<i64, Figures>;
+
 impl Store {
     /// The figures of each of `offices` (in their order): open work, overdue, completed in the
     /// last [`WEEK_DAYS`] days and on time, documents received in those days and how they were
     /// profiled, aging buckets of the open work, and the number of staff (for the small-group
     /// rule).
     pub async fn office_figures(&self, offices: &[Office]) -> Result<Vec<(Office, Figures)>> {
+        let (days, latest_today, earliest_since) = self.office_days(offices).await?;
+        let mut figures: ByOffice = offices
+            .iter()
+            .map(|o| {
+                (
+                    o.id,
+                    Figures {
+                        offices: 1,
+                        ..Figures::default()
+                    },
+                )
+            })
+            .collect();
+        let Some(since) = earliest_since else {
+            return Ok(Vec::new());
+        };
+        self.add_open_work(&mut figures, &days).await?;
+        self.add_overdue(&mut figures, &days, &latest_today).await?;
+        self.add_completed(&mut figures, &days, &since).await?;
+        self.add_documents(&mut figures, &days, &since).await?;
+        self.add_people(&mut figures).await?;
+        Ok(offices
+            .iter()
+            .map(|o| {
+                let f = figures.remove(&o.id).unwrap_or_default();
+                (o.clone(), f)
+            })
+            .collect())
+    }
+
+    /// Each office's today, week and aging buckets, from its own date and calendar.
+    async fn office_days(&self, offices: &[Office]) -> Result<Days> {
         let mut days: HashMap<i64, OfficeDays> = HashMap::with_capacity(offices.len());
         let mut latest_today = String::new();
         let mut earliest_since: Option<String> = None;
@@ -65,126 +103,128 @@ impl Store {
                 },
             );
         }
-        let mut figures: HashMap<i64, Figures> = offices
-            .iter()
-            .map(|o| {
-                (
-                    o.id,
-                    Figures {
-                        offices: 1,
-                        ..Figures::default()
-                    },
-                )
-            })
-            .collect();
-        let Some(since) = earliest_since else {
-            return Ok(Vec::new());
-        };
+        Ok((days, latest_today, earliest_since))
+    }
 
-        // Open work by the day it was received: the aging buckets, whose sum is the open work.
-        let rows = sqlx::query(
+    /// Open work by the day it was received: the aging buckets, whose sum is the open work.
+    async fn add_open_work(
+        &self,
+        figures: &mut ByOffice,
+        days: &HashMap<i64, OfficeDays>,
+    ) -> Result<()> {
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
             "SELECT office_id, received_on, COUNT(*) FROM work_items WHERE open = 1 \
              GROUP BY office_id, received_on",
         )
         .fetch_all(self.pool())
         .await?;
-        for r in &rows {
-            let id: i64 = r.try_get(0)?;
+        for (id, day, n) in rows {
             let (Some(f), Some(d)) = (figures.get_mut(&id), days.get(&id)) else {
                 continue;
             };
-            let day: String = r.try_get(1)?;
-            let n: i64 = r.try_get(2)?;
             f.open += n;
             if let Some(b) = bucket_of(&d.aging, &day) {
                 f.aging[b] += n;
             }
         }
+        Ok(())
+    }
 
-        // Overdue: open, not waiting on someone else, due before the office's today.
-        let rows = sqlx::query(
+    /// Overdue: open, not waiting on someone else, due before the office's today.
+    async fn add_overdue(
+        &self,
+        figures: &mut ByOffice,
+        days: &HashMap<i64, OfficeDays>,
+        latest_today: &str,
+    ) -> Result<()> {
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
             "SELECT office_id, due_on, COUNT(*) FROM work_items \
              WHERE open = 1 AND status <> 'waiting' AND due_on < $1 GROUP BY office_id, due_on",
         )
-        .bind(&latest_today)
+        .bind(latest_today)
         .fetch_all(self.pool())
         .await?;
-        for r in &rows {
-            let id: i64 = r.try_get(0)?;
+        for (id, due, n) in rows {
             let (Some(f), Some(d)) = (figures.get_mut(&id), days.get(&id)) else {
                 continue;
             };
-            let due: String = r.try_get(1)?;
             if due < d.today {
-                f.overdue += r.try_get::<i64, _>(2)?;
+                f.overdue += n;
             }
         }
+        Ok(())
+    }
 
-        // Completed this week, and of those by their due date.
-        let rows = sqlx::query(
+    /// Completed this week, and of those by their due date.
+    async fn add_completed(
+        &self,
+        figures: &mut ByOffice,
+        days: &HashMap<i64, OfficeDays>,
+        since: &str,
+    ) -> Result<()> {
+        let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
             "SELECT office_id, completed_on, COUNT(*), \
              SUM(CASE WHEN completed_on <= due_on THEN 1 ELSE 0 END) FROM work_items \
              WHERE completed_on >= $1 AND status = 'completed' GROUP BY office_id, completed_on",
         )
-        .bind(&since)
+        .bind(since)
         .fetch_all(self.pool())
         .await?;
-        for r in &rows {
-            let id: i64 = r.try_get(0)?;
+        for (id, day, completed, on_time) in rows {
             let (Some(f), Some(d)) = (figures.get_mut(&id), days.get(&id)) else {
                 continue;
             };
-            let day: String = r.try_get(1)?;
             if day >= d.since && day <= d.today {
-                f.completed_week += r.try_get::<i64, _>(2)?;
-                f.completed_on_time += r.try_get::<i64, _>(3)?;
+                f.completed_week += completed;
+                f.completed_on_time += on_time;
             }
         }
+        Ok(())
+    }
 
-        // Documents received this week (a duplicate is the same paper again, not counted), how
-        // many are profiled, and how many of those automatically.
-        let rows = sqlx::query(
+    /// Documents received this week (a duplicate is the same paper again, not counted), how
+    /// many are profiled, and how many of those automatically.
+    async fn add_documents(
+        &self,
+        figures: &mut ByOffice,
+        days: &HashMap<i64, OfficeDays>,
+        since: &str,
+    ) -> Result<()> {
+        let rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(
             "SELECT office_id, received_on, COUNT(*), \
              SUM(CASE WHEN profile_status IN ('confirmed', 'auto') THEN 1 ELSE 0 END), \
              SUM(CASE WHEN profile_status = 'auto' THEN 1 ELSE 0 END) FROM documents \
              WHERE received_on >= $1 AND status <> 'duplicate' GROUP BY office_id, received_on",
         )
-        .bind(&since)
+        .bind(since)
         .fetch_all(self.pool())
         .await?;
-        for r in &rows {
-            let id: i64 = r.try_get(0)?;
+        for (id, day, received, profiled, auto) in rows {
             let (Some(f), Some(d)) = (figures.get_mut(&id), days.get(&id)) else {
                 continue;
             };
-            let day: String = r.try_get(1)?;
             if day >= d.since && day <= d.today {
-                f.documents_received += r.try_get::<i64, _>(2)?;
-                f.documents_profiled += r.try_get::<i64, _>(3)?;
-                f.documents_auto += r.try_get::<i64, _>(4)?;
+                f.documents_received += received;
+                f.documents_profiled += profiled;
+                f.documents_auto += auto;
             }
         }
+        Ok(())
+    }
 
-        // Staff who hold work, for the small-group rule.
-        let rows = sqlx::query(
+    /// Staff who hold work, for the small-group rule.
+    async fn add_people(&self, figures: &mut ByOffice) -> Result<()> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT office_id, COUNT(*) FROM users WHERE active = 1 AND office_id IS NOT NULL \
              AND role IN ('employee', 'manager') GROUP BY office_id",
         )
         .fetch_all(self.pool())
         .await?;
-        for r in &rows {
-            let id: i64 = r.try_get(0)?;
+        for (id, people) in rows {
             if let Some(f) = figures.get_mut(&id) {
-                f.people = r.try_get(1)?;
+                f.people = people;
             }
         }
-
-        Ok(offices
-            .iter()
-            .map(|o| {
-                let f = figures.remove(&o.id).unwrap_or_default();
-                (o.clone(), f)
-            })
-            .collect())
+        Ok(())
     }
 }

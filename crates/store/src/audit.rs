@@ -226,6 +226,12 @@ pub struct AuditHead {
     pub keyed_from: Option<i64>,
 }
 
+from_row!(AuditHead {
+    seq,
+    hash,
+    keyed_from
+});
+
 /// What a walk of the chain found.
 pub(crate) struct ChainWalk {
     /// The last row up to which the chain holds (0 when none does).
@@ -264,11 +270,10 @@ pub(crate) async fn append(
 ) -> Result<i64> {
     // The UPDATE takes the head's row lock (PostgreSQL) or the write lock (SQLite) first, so
     // concurrent appends are serialised and each sees the previous hash.
-    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-        .fetch_one(&mut *conn)
-        .await?;
-    let seq: i64 = head.try_get(0)?;
-    let prev_hash: String = head.try_get(1)?;
+    let (seq, prev_hash): (i64, String) =
+        sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+            .fetch_one(&mut *conn)
+            .await?;
     let mut row = AuditRow {
         seq,
         at: now_ms(),
@@ -541,14 +546,13 @@ impl Store {
         let mut tx = self.begin_write().await?;
         // The condition is checked again after the row lock, so of several servers starting
         // at once exactly one records the boundary.
-        let marked = sqlx::query(
+        let marked: Option<i64> = sqlx::query_scalar(
             "UPDATE audit_head SET keyed_from = seq + 1 WHERE id = 1 AND keyed_from IS NULL \
              RETURNING keyed_from",
         )
         .fetch_optional(&mut *tx.tx)
         .await?;
-        if let Some(row) = marked {
-            let from: i64 = row.try_get(0)?;
+        if let Some(from) = marked {
             sqlx::query("UPDATE audit_head SET keyed_mac = $1 WHERE id = 1")
                 .bind(keyed_from_mac(self.keys(), from))
                 .execute(&mut *tx.tx)
@@ -578,26 +582,21 @@ impl Store {
 
     /// The head of the chain: its last row's number and hash, and where keyed chaining starts.
     pub async fn audit_head(&self) -> Result<AuditHead> {
-        let head = sqlx::query("SELECT seq, hash, keyed_from FROM audit_head WHERE id = 1")
-            .fetch_one(self.pool())
-            .await?;
-        Ok(AuditHead {
-            seq: head.try_get(0)?,
-            hash: head.try_get(1)?,
-            keyed_from: head.try_get(2)?,
-        })
+        Ok(
+            sqlx::query_as("SELECT seq, hash, keyed_from FROM audit_head WHERE id = 1")
+                .fetch_one(self.pool())
+                .await?,
+        )
     }
 
     /// The hash stored for row `seq`, if there is such a row.
     pub(crate) async fn audit_row_hash(&self, seq: i64) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT hash FROM audit_log WHERE seq = $1")
-            .bind(seq)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(match row {
-            Some(r) => Some(r.try_get(0)?),
-            None => None,
-        })
+        Ok(
+            sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+                .bind(seq)
+                .fetch_optional(self.pool())
+                .await?,
+        )
     }
 
     /// Walks the whole chain; returns the number of rows when it holds, or the first break.
@@ -615,41 +614,72 @@ impl Store {
     /// the rows in `wanted` (the rows checkpoints name).
     pub(crate) async fn walk_audit_chain(&self, wanted: &BTreeSet<i64>) -> Result<ChainWalk> {
         let head = self.audit_head().await?;
-        let key = chain_key(self.keys());
         let mut walk = ChainWalk {
             holds_through: 0,
             broken: None,
             hashes: BTreeMap::new(),
             head: head.clone(),
         };
-        let keyed_from = match head.keyed_from {
-            None => {
-                walk.broken = Some(ChainBreak {
-                    seq: 1,
-                    reason: "the audit head does not record where keyed chaining starts \
-                             (it was altered)"
-                        .into(),
-                });
+        let keyed_from = match self.authentic_keyed_from(&head).await? {
+            Ok(from) => from,
+            Err(b) => {
+                walk.broken = Some(b);
                 return Ok(walk);
             }
-            Some(from) => from,
         };
-        let mac = sqlx::query("SELECT keyed_mac FROM audit_head WHERE id = 1")
-            .fetch_one(self.pool())
-            .await?
-            .try_get::<Option<String>, _>(0)?
-            .unwrap_or_default();
-        if !keyed_from_authentic(self.keys(), keyed_from, &mac) {
-            walk.broken = Some(ChainBreak {
+        let prev = match self.walk_rows(&mut walk, keyed_from, wanted).await? {
+            Ok(prev) => prev,
+            Err(b) => {
+                walk.broken = Some(b);
+                return Ok(walk);
+            }
+        };
+        walk.broken = match head_break(&head, walk.holds_through, &prev) {
+            Some(b) => Some(b),
+            None => self.row_past_head(&head).await?,
+        };
+        Ok(walk)
+    }
+
+    /// Where keyed chaining starts, if the head records it and its record authenticates.
+    async fn authentic_keyed_from(
+        &self,
+        head: &AuditHead,
+    ) -> Result<std::result::Result<i64, ChainBreak>> {
+        let Some(keyed_from) = head.keyed_from else {
+            return Ok(Err(ChainBreak {
+                seq: 1,
+                reason: "the audit head does not record where keyed chaining starts \
+                         (it was altered)"
+                    .into(),
+            }));
+        };
+        let mac: Option<String> =
+            sqlx::query_scalar("SELECT keyed_mac FROM audit_head WHERE id = 1")
+                .fetch_one(self.pool())
+                .await?;
+        if !keyed_from_authentic(self.keys(), keyed_from, &mac.unwrap_or_default()) {
+            return Ok(Err(ChainBreak {
                 seq: 1,
                 reason: format!(
                     "the audit head's record that keyed chaining starts at row {keyed_from} \
                      does not authenticate (it was altered, or the master key is not the one \
                      the log was written with)"
                 ),
-            });
-            return Ok(walk);
+            }));
         }
+        Ok(Ok(keyed_from))
+    }
+
+    /// Checks the rows up to the head's, in order; returns the last row's hash, or the first
+    /// row that breaks the chain. `walk.holds_through` is the last row that holds.
+    async fn walk_rows(
+        &self,
+        walk: &mut ChainWalk,
+        keyed_from: i64,
+        wanted: &BTreeSet<i64>,
+    ) -> Result<std::result::Result<String, ChainBreak>> {
+        let key = chain_key(self.keys());
         let mut expected_seq = 1i64;
         let mut prev = GENESIS_HASH.to_string();
         // Read in pages so a long log never sits in memory whole. Rows past the head read
@@ -659,43 +689,16 @@ impl Store {
                 "SELECT * FROM audit_log WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT 1000",
             )
             .bind(expected_seq)
-            .bind(head.seq)
+            .bind(walk.head.seq)
             .fetch_all(self.pool())
             .await?;
             if rows.is_empty() {
-                break;
+                return Ok(Ok(prev));
             }
             for r in &rows {
                 let row = AuditRow::from_row(r)?;
-                if row.seq != expected_seq {
-                    walk.broken = Some(ChainBreak {
-                        seq: expected_seq,
-                        reason: format!(
-                            "missing (the log jumps from row {} to row {})",
-                            expected_seq - 1,
-                            row.seq
-                        ),
-                    });
-                    return Ok(walk);
-                }
-                if row.prev_hash != prev {
-                    walk.broken = Some(ChainBreak {
-                        seq: row.seq,
-                        reason: "its previous-hash does not match the row before it".into(),
-                    });
-                    return Ok(walk);
-                }
-                let hash = if row.seq < keyed_from {
-                    row.plain_hash(&prev)
-                } else {
-                    row.keyed_hash(&key, &prev)
-                };
-                if hash != row.hash {
-                    walk.broken = Some(ChainBreak {
-                        seq: row.seq,
-                        reason: "altered (its contents do not match its hash)".into(),
-                    });
-                    return Ok(walk);
+                if let Some(b) = row_break(&row, expected_seq, &prev, keyed_from, &key) {
+                    return Ok(Err(b));
                 }
                 if wanted.contains(&row.seq) {
                     walk.hashes.insert(row.seq, row.hash.clone());
@@ -705,44 +708,82 @@ impl Store {
                 expected_seq += 1;
             }
         }
-        let last = expected_seq - 1;
-        if head.seq != last {
-            walk.broken = Some(ChainBreak {
-                seq: last + 1,
-                reason: format!(
-                    "missing (the head records {} rows but the log ends at row {last})",
-                    head.seq
-                ),
-            });
-            return Ok(walk);
-        }
-        if head.hash != prev {
-            walk.broken = Some(ChainBreak {
-                seq: last,
-                reason: "the head's hash is not this row's (the head was altered)".into(),
-            });
-            return Ok(walk);
-        }
-        // A row past the head is an append committed since (the head has moved on with it),
-        // or a row left behind when the head was set back.
-        let beyond: Option<i64> = sqlx::query("SELECT MIN(seq) FROM audit_log WHERE seq > $1")
-            .bind(head.seq)
-            .fetch_one(self.pool())
-            .await?
-            .try_get(0)?;
+    }
+
+    /// A row past the head is an append committed since (the head has moved on with it),
+    /// or a row left behind when the head was set back.
+    async fn row_past_head(&self, head: &AuditHead) -> Result<Option<ChainBreak>> {
+        let beyond: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(seq) FROM audit_log WHERE seq > $1")
+                .bind(head.seq)
+                .fetch_one(self.pool())
+                .await?;
         if let Some(row) = beyond {
             if self.audit_head().await?.seq < row {
-                walk.broken = Some(ChainBreak {
+                return Ok(Some(ChainBreak {
                     seq: row,
                     reason: format!(
                         "past the head (the head records {} rows but row {row} exists)",
                         head.seq
                     ),
-                });
+                }));
             }
         }
-        Ok(walk)
+        Ok(None)
     }
+}
+
+/// Why `row` breaks the chain, if it does: it should be row `expected_seq`, follow `prev`, and
+/// hash to its stored hash (plain before `keyed_from`, keyed from it on).
+fn row_break(
+    row: &AuditRow,
+    expected_seq: i64,
+    prev: &str,
+    keyed_from: i64,
+    key: &[u8; 32],
+) -> Option<ChainBreak> {
+    if row.seq != expected_seq {
+        return Some(ChainBreak {
+            seq: expected_seq,
+            reason: format!(
+                "missing (the log jumps from row {} to row {})",
+                expected_seq - 1,
+                row.seq
+            ),
+        });
+    }
+    if row.prev_hash != prev {
+        return Some(ChainBreak {
+            seq: row.seq,
+            reason: "its previous-hash does not match the row before it".into(),
+        });
+    }
+    let hash = if row.seq < keyed_from {
+        row.plain_hash(prev)
+    } else {
+        row.keyed_hash(key, prev)
+    };
+    (hash != row.hash).then(|| ChainBreak {
+        seq: row.seq,
+        reason: "altered (its contents do not match its hash)".into(),
+    })
+}
+
+/// Whether the head disagrees with the log that ends at row `last` with hash `prev`.
+fn head_break(head: &AuditHead, last: i64, prev: &str) -> Option<ChainBreak> {
+    if head.seq != last {
+        return Some(ChainBreak {
+            seq: last + 1,
+            reason: format!(
+                "missing (the head records {} rows but the log ends at row {last})",
+                head.seq
+            ),
+        });
+    }
+    (head.hash != prev).then(|| ChainBreak {
+        seq: last,
+        reason: "the head's hash is not this row's (the head was altered)".into(),
+    })
 }
 
 #[cfg(test)]

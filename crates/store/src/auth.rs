@@ -32,6 +32,16 @@ fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+from_row!(ApiToken {
+    id,
+    name,
+    prefix,
+    created_at,
+    expires_at,
+    revoked_at,
+    last_used_at
+});
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ApiToken {
     pub id: i64,
@@ -134,7 +144,7 @@ impl Store {
         let secret = format!("wt_{}", new_secret());
         let prefix: String = secret.chars().take(10).collect();
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -146,7 +156,6 @@ impl Store {
         .bind(expires_at)
         .fetch_one(&mut *tx.tx)
         .await?;
-        let id: i64 = row.try_get(0)?;
         audit::append(
             &mut tx.tx,
             self.keys(),
@@ -176,26 +185,13 @@ impl Store {
     }
 
     pub async fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, name, prefix, created_at, expires_at, revoked_at, last_used_at \
              FROM api_tokens WHERE user_id = $1 ORDER BY id DESC",
         )
         .bind(user_id)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ApiToken {
-                    id: r.try_get(0)?,
-                    name: r.try_get(1)?,
-                    prefix: r.try_get(2)?,
-                    created_at: r.try_get(3)?,
-                    expires_at: r.try_get(4)?,
-                    revoked_at: r.try_get(5)?,
-                    last_used_at: r.try_get(6)?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// Revokes one of `user`'s tokens.

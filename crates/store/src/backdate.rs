@@ -5,7 +5,6 @@
 
 use crate::db::Store;
 use crate::error::{Result, StoreError};
-use sqlx::Row;
 use time::Date;
 
 impl Store {
@@ -22,14 +21,12 @@ impl Store {
             return Err(StoreError::Invalid("no times to date the item at".into()));
         };
         let mut tx = self.begin_write().await?;
-        let training: Option<i64> = sqlx::query(
+        let training: Option<i64> = sqlx::query_scalar(
             "SELECT o.training FROM work_items w JOIN offices o ON o.id = w.office_id WHERE w.id = $1",
         )
         .bind(id)
         .fetch_optional(&mut *tx.tx)
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()?;
+        .await?;
         match training {
             None => return Err(StoreError::NotFound),
             Some(0) => {
@@ -39,14 +36,12 @@ impl Store {
             }
             Some(_) => {}
         }
-        let rows: Vec<i64> =
-            sqlx::query("SELECT id FROM work_item_history WHERE work_item_id = $1 ORDER BY id")
-                .bind(id)
-                .fetch_all(&mut *tx.tx)
-                .await?
-                .iter()
-                .map(|r| r.try_get(0))
-                .collect::<std::result::Result<_, _>>()?;
+        let rows: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM work_item_history WHERE work_item_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx.tx)
+        .await?;
         for (row, at) in rows.iter().zip(times) {
             sqlx::query("UPDATE work_item_history SET at = $1 WHERE id = $2")
                 .bind(*at)

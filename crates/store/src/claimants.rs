@@ -186,15 +186,14 @@ impl Store {
 
     /// The full SSN of a claimant `viewer` may see; the reveal is audited.
     pub async fn reveal_ssn(&self, viewer: &Viewer, id: i64) -> Result<String> {
-        let row = sqlx::query("SELECT office_id, ssn_cipher FROM claimants WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let office_id: i64 = row.try_get(0)?;
+        let (office_id, cipher): (i64, Vec<u8>) =
+            sqlx::query_as("SELECT office_id, ssn_cipher FROM claimants WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?
+                .ok_or(StoreError::NotFound)?;
         self.check_scope(viewer, office_id, "claimant", &id.to_string())
             .await?;
-        let cipher: Vec<u8> = row.try_get(1)?;
         let digits = self.keys().decrypt_ssn_digits(&cipher)?;
         self.audit(
             &viewer.actor,
@@ -454,10 +453,11 @@ impl Store {
 
     /// How many claimants each office has (for the admin and the demo loader; no personal data).
     pub async fn claimant_count(&self, office_id: i64) -> Result<i64> {
-        let row = sqlx::query("SELECT COUNT(*) FROM claimants WHERE office_id = $1")
-            .bind(office_id)
-            .fetch_one(self.pool())
-            .await?;
-        Ok(row.try_get(0)?)
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM claimants WHERE office_id = $1")
+                .bind(office_id)
+                .fetch_one(self.pool())
+                .await?,
+        )
     }
 }

@@ -4,7 +4,7 @@ use crate::error::{Result, StoreError};
 use crate::keys::Keys;
 use crate::refcache::RefCache;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -332,12 +332,9 @@ impl Store {
         )
         .execute(&mut *tx.tx)
         .await?;
-        let applied: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations")
+        let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
             .fetch_all(&mut *tx.tx)
-            .await?
-            .iter()
-            .map(|r| r.try_get::<i64, _>(0))
-            .collect::<std::result::Result<_, _>>()?;
+            .await?;
         for (version, sqlite_sql, pg_sql) in MIGRATIONS {
             if applied.contains(version) {
                 continue;

@@ -30,6 +30,14 @@ pub struct DigestItem {
     pub assignee: Option<String>,
 }
 
+from_row!(DigestItem {
+    id,
+    workload,
+    due_on,
+    priority,
+    assignee
+});
+
 /// One manager's digest for one office day.
 #[derive(Debug, Clone)]
 pub struct Digest {
@@ -155,20 +163,19 @@ impl Store {
     /// the most overdue first.
     async fn overdue_items(&self, office_id: i64, today: Date) -> Result<(i64, Vec<DigestItem>)> {
         let today = today.to_string();
-        let total: i64 = sqlx::query(
+        let total: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM work_items WHERE office_id = $1 AND open = 1 \
              AND due_on < $2 AND status <> 'waiting'",
         )
         .bind(office_id)
         .bind(&today)
         .fetch_one(self.pool())
-        .await?
-        .try_get(0)?;
+        .await?;
         if total == 0 {
             return Ok((0, Vec::new()));
         }
-        let rows = sqlx::query(
-            "SELECT w.id, k.name AS workload, w.due_on, w.priority, u.display_name \
+        let items = sqlx::query_as(
+            "SELECT w.id, k.name AS workload, w.due_on, w.priority, u.display_name AS assignee \
              FROM work_items w JOIN workloads k ON k.code = w.workload \
              LEFT JOIN users u ON u.id = w.assignee_id \
              WHERE w.office_id = $1 AND w.open = 1 AND w.due_on < $2 AND w.status <> 'waiting' \
@@ -179,18 +186,6 @@ impl Store {
         .bind(DIGEST_ITEMS)
         .fetch_all(self.pool())
         .await?;
-        let items = rows
-            .iter()
-            .map(|r| {
-                Ok(DigestItem {
-                    id: r.try_get(0)?,
-                    workload: r.try_get(1)?,
-                    due_on: r.try_get(2)?,
-                    priority: r.try_get(3)?,
-                    assignee: r.try_get(4)?,
-                })
-            })
-            .collect::<std::result::Result<_, sqlx::Error>>()?;
         Ok((total, items))
     }
 

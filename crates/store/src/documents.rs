@@ -8,7 +8,6 @@ use crate::error::{Result, StoreError};
 use crate::offices::Office;
 use crate::{Actor, Viewer};
 use serde::Serialize;
-use sqlx::any::AnyRow;
 use sqlx::Row;
 use worktrack_domain::Scope;
 
@@ -138,45 +137,35 @@ const DOC_COLUMNS: &str = "id, office_id, blob_hash, filename, size, media_type,
     attention_code, attention_reason, duplicate_of, received_on, uploaded_at, uploaded_on, uploaded_by, \
     source, original_evidence, return_by, custody, previews";
 
-fn document_from_row(r: &AnyRow) -> std::result::Result<Document, sqlx::Error> {
-    Ok(Document {
-        id: r.try_get("id")?,
-        office_id: r.try_get("office_id")?,
-        blob_hash: r.try_get("blob_hash")?,
-        filename: r.try_get("filename")?,
-        size: r.try_get("size")?,
-        media_type: r.try_get("media_type")?,
-        pages: r.try_get("pages")?,
-        status: r.try_get("status")?,
-        attention_code: r.try_get("attention_code")?,
-        attention_reason: r.try_get("attention_reason")?,
-        duplicate_of: r.try_get("duplicate_of")?,
-        received_on: r.try_get("received_on")?,
-        uploaded_at: r.try_get("uploaded_at")?,
-        uploaded_on: r.try_get("uploaded_on")?,
-        uploaded_by: r.try_get("uploaded_by")?,
-        source: r.try_get("source")?,
-        original_evidence: r.try_get::<i64, _>("original_evidence")? != 0,
-        return_by: r.try_get("return_by")?,
-        custody: r.try_get("custody")?,
-        previews: r.try_get("previews")?,
-    })
-}
+from_row!(Document {
+    id, office_id, blob_hash, filename, size, media_type, pages, status, attention_code,
+    attention_reason, duplicate_of, received_on, uploaded_at, uploaded_on, uploaded_by, source,
+    return_by, custody, previews,
+} flags { original_evidence });
 
-fn upload_from_row(r: &AnyRow) -> std::result::Result<Upload, sqlx::Error> {
-    Ok(Upload {
-        id: r.try_get("id")?,
-        office_id: r.try_get("office_id")?,
-        user_id: r.try_get("user_id")?,
-        length: r.try_get("length")?,
-        filename: r.try_get("filename")?,
-        received_on: r.try_get("received_on")?,
-        original_evidence: r.try_get::<i64, _>("original_evidence")? != 0,
-        created_at: r.try_get("created_at")?,
-        expires_at: r.try_get("expires_at")?,
-        document_id: r.try_get("document_id")?,
-    })
-}
+from_row!(Upload {
+    id, office_id, user_id, length, filename, received_on, created_at, expires_at, document_id,
+} flags { original_evidence });
+
+from_row!(CustodyEvent {
+    action,
+    note,
+    actor,
+    at
+});
+
+from_row!(PaperRow { received_on, uploaded_on, status } flags { original_evidence });
+
+from_row!(PageText {
+    page,
+    source,
+    status,
+    rotation,
+    text,
+    words,
+    width,
+    height
+});
 
 fn office_filter(scope: &Scope) -> Option<String> {
     match scope {
@@ -213,13 +202,13 @@ impl Store {
         .bind(now)
         .execute(&mut *tx.tx)
         .await?;
-        let first: Option<i64> =
-            sqlx::query("SELECT MIN(id) FROM documents WHERE office_id = $1 AND blob_hash = $2")
-                .bind(new.office_id)
-                .bind(&new.blob_hash)
-                .fetch_one(&mut *tx.tx)
-                .await?
-                .try_get(0)?;
+        let first: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(id) FROM documents WHERE office_id = $1 AND blob_hash = $2",
+        )
+        .bind(new.office_id)
+        .bind(&new.blob_hash)
+        .fetch_one(&mut *tx.tx)
+        .await?;
         let status = match (&new.attention, first) {
             (Some(_), _) => STATUS_ATTENTION,
             (None, Some(_)) => STATUS_DUPLICATE,
@@ -230,7 +219,7 @@ impl Store {
         } else {
             "pending"
         };
-        let row = sqlx::query(&format!(
+        let row: Document = sqlx::query_as(&format!(
             "INSERT INTO documents (office_id, blob_hash, filename, size, media_type, pages, status, \
              attention_code, attention_reason, duplicate_of, received_on, uploaded_at, uploaded_on, uploaded_by, \
              source, source_key, original_evidence, return_by, custody, previews) VALUES \
@@ -260,7 +249,7 @@ impl Store {
         .fetch_one(&mut *tx.tx)
         .await
         .map_err(|e| StoreError::on_unique(e, "this file was already taken in"))?;
-        let doc = document_from_row(&row)?;
+        let doc = row;
         if doc.previews == "pending" {
             // The document's background work, queued in the same transaction as the document:
             // reading its text (which makes the page images from the same decoding), and the
@@ -307,13 +296,13 @@ impl Store {
     }
 
     pub async fn document_by_source_key(&self, key: &str) -> Result<Option<Document>> {
-        let row = sqlx::query(&format!(
+        let row: Option<Document> = sqlx::query_as(&format!(
             "SELECT {DOC_COLUMNS} FROM documents WHERE source_key = $1"
         ))
         .bind(key)
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.as_ref().map(document_from_row).transpose()?)
+        Ok(row)
     }
 
     /// One document, if `viewer` may see it (audited as a view).
@@ -337,14 +326,14 @@ impl Store {
 
     /// A document without scope checks, for background work on the server itself.
     pub async fn document_unscoped(&self, id: i64) -> Result<Document> {
-        let row = sqlx::query(&format!(
+        let row: Document = sqlx::query_as(&format!(
             "SELECT {DOC_COLUMNS} FROM documents WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(self.pool())
         .await?
         .ok_or(StoreError::NotFound)?;
-        Ok(document_from_row(&row)?)
+        Ok(row)
     }
 
     /// Documents in `viewer`'s scope matching `filter`, newest first, `limit` before `before_id`.
@@ -388,18 +377,14 @@ impl Store {
             add("uploaded_by =", Value::Int(u));
         }
         sql.push_str(&format!(" ORDER BY id DESC LIMIT ${}", values.len() + 2));
-        let mut q = sqlx::query(&sql).bind(before_id.unwrap_or(i64::MAX));
+        let mut q = sqlx::query_as(&sql).bind(before_id.unwrap_or(i64::MAX));
         for v in values {
             q = match v {
                 Value::Int(i) => q.bind(i),
                 Value::Text(t) => q.bind(t),
             };
         }
-        let rows = q.bind(limit.clamp(1, 500)).fetch_all(self.pool()).await?;
-        Ok(rows
-            .iter()
-            .map(document_from_row)
-            .collect::<std::result::Result<_, _>>()?)
+        Ok(q.bind(limit.clamp(1, 500)).fetch_all(self.pool()).await?)
     }
 }
 
@@ -492,28 +477,18 @@ impl Store {
     }
 
     pub async fn custody_events(&self, doc_id: i64) -> Result<Vec<CustodyEvent>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT action, note, actor, at FROM custody_events WHERE document_id = $1 ORDER BY id",
         )
         .bind(doc_id)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(CustodyEvent {
-                    action: r.try_get(0)?,
-                    note: r.try_get(1)?,
-                    actor: r.try_get(2)?,
-                    at: r.try_get(3)?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// Received and uploaded dates of an office's documents received or uploaded in
     /// `[from, to]` (ISO dates), for the paper log.
     pub async fn paper_rows(&self, office: &Office, from: &str, to: &str) -> Result<Vec<PaperRow>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT received_on, uploaded_on, status, original_evidence FROM documents WHERE office_id = $1 \
              AND ((received_on >= $2 AND received_on <= $3) OR (uploaded_on >= $2 AND uploaded_on <= $3))",
         )
@@ -521,46 +496,28 @@ impl Store {
         .bind(from)
         .bind(to)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(PaperRow {
-                    received_on: r.try_get(0)?,
-                    uploaded_on: r.try_get(1)?,
-                    status: r.try_get(2)?,
-                    original_evidence: r.try_get::<i64, _>(3)? != 0,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// Original evidence of an office still held (not yet returned or retained).
     pub async fn evidence_held(&self, office: &Office) -> Result<Vec<Document>> {
-        let rows = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {DOC_COLUMNS} FROM documents WHERE office_id = $1 AND original_evidence = 1 \
              AND custody = 'held' ORDER BY return_by, id"
         ))
         .bind(office.id)
         .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(document_from_row)
-            .collect::<std::result::Result<_, _>>()?)
+        .await?)
     }
 
     /// Closure days (nationwide and the office's own), as ISO dates.
     pub async fn closure_days(&self, office_id: i64) -> Result<Vec<String>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_scalar(
             "SELECT day FROM closures WHERE office_id IS NULL OR office_id = $1 ORDER BY day",
         )
         .bind(office_id)
         .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| r.try_get::<String, _>(0))
-            .collect::<std::result::Result<_, _>>()?)
+        .await?)
     }
 
     /// Adds a closure day (an office's, or nationwide when `office_id` is None).
@@ -627,12 +584,12 @@ impl Store {
     }
 
     pub async fn upload(&self, id: &str) -> Result<Upload> {
-        let row = sqlx::query("SELECT * FROM uploads WHERE id = $1")
+        let row: Upload = sqlx::query_as("SELECT * FROM uploads WHERE id = $1")
             .bind(id)
             .fetch_optional(self.pool())
             .await?
             .ok_or(StoreError::NotFound)?;
-        Ok(upload_from_row(&row)?)
+        Ok(row)
     }
 
     pub async fn touch_upload(&self, id: &str, expires_at: i64) -> Result<()> {
@@ -666,14 +623,12 @@ impl Store {
 
     /// Ids of uploads past their expiry (their partial files are to be removed).
     pub async fn expired_uploads(&self) -> Result<Vec<String>> {
-        let rows = sqlx::query("SELECT id FROM uploads WHERE expires_at < $1")
-            .bind(now_ms())
-            .fetch_all(self.pool())
-            .await?;
-        Ok(rows
-            .iter()
-            .map(|r| r.try_get::<String, _>(0))
-            .collect::<std::result::Result<_, _>>()?)
+        Ok(
+            sqlx::query_scalar("SELECT id FROM uploads WHERE expires_at < $1")
+                .bind(now_ms())
+                .fetch_all(self.pool())
+                .await?,
+        )
     }
 
     // --- page images and integrity -------------------------------------------------------
@@ -730,26 +685,20 @@ impl Store {
 
     /// `(page, kind, blob_hash)` of a document's page images.
     pub async fn page_images(&self, doc_id: i64) -> Result<Vec<(i64, String, String)>> {
-        let rows = sqlx::query("SELECT page, kind, blob_hash FROM page_images WHERE document_id = $1 ORDER BY page, kind")
+        Ok(sqlx::query_as("SELECT page, kind, blob_hash FROM page_images WHERE document_id = $1 ORDER BY page, kind")
             .bind(doc_id)
             .fetch_all(self.pool())
-            .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-            .collect()
+            .await?)
     }
 
     /// Every blob a row refers to: `(hash, what refers to it)`.
     pub async fn referenced_blobs(&self) -> Result<Vec<(String, String)>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT blob_hash, 'document ' || CAST(id AS TEXT) FROM documents \
              UNION ALL SELECT blob_hash, 'page image of document ' || CAST(document_id AS TEXT) FROM page_images",
         )
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-            .collect()
+        .await?)
     }
 }
 
@@ -848,36 +797,21 @@ impl Store {
     }
 
     pub async fn text_status(&self, doc_id: i64) -> Result<String> {
-        let row = sqlx::query("SELECT text_status FROM documents WHERE id = $1")
+        sqlx::query_scalar("SELECT text_status FROM documents WHERE id = $1")
             .bind(doc_id)
             .fetch_optional(self.pool())
             .await?
-            .ok_or(StoreError::NotFound)?;
-        Ok(row.try_get(0)?)
+            .ok_or(StoreError::NotFound)
     }
 
     /// The stored page texts of a document, in page order.
     pub async fn page_texts(&self, doc_id: i64) -> Result<Vec<PageText>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT page, source, status, rotation, text, words, width, height FROM page_texts \
              WHERE document_id = $1 ORDER BY page",
         )
         .bind(doc_id)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(PageText {
-                    page: r.try_get(0)?,
-                    source: r.try_get(1)?,
-                    status: r.try_get(2)?,
-                    rotation: r.try_get(3)?,
-                    text: r.try_get(4)?,
-                    words: r.try_get(5)?,
-                    width: r.try_get(6)?,
-                    height: r.try_get(7)?,
-                })
-            })
-            .collect()
+        .await?)
     }
 }

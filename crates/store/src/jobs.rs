@@ -62,7 +62,7 @@ impl Store {
     ) -> Result<i64> {
         let mut tx = self.begin_write().await?;
         let now = now_ms();
-        let row = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO jobs (kind, payload, state, attempts, max_attempts, run_at, created_at) \
              VALUES ($1, $2, 'queued', 0, $3, $4, $4) RETURNING id",
         )
@@ -73,7 +73,7 @@ impl Store {
         .fetch_one(&mut *tx.tx)
         .await?;
         tx.commit().await?;
-        Ok(row.try_get(0)?)
+        Ok(id)
     }
 
     /// Takes the next job that is due (or whose worker's lease ran out) for `worker`, holding
@@ -183,12 +183,11 @@ impl Store {
 
     /// Counts of jobs per state, for the operations page and metrics.
     pub async fn job_counts(&self) -> Result<Vec<(String, i64)>> {
-        let rows = sqlx::query("SELECT state, COUNT(*) FROM jobs GROUP BY state ORDER BY state")
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-            .collect()
+        Ok(
+            sqlx::query_as("SELECT state, COUNT(*) FROM jobs GROUP BY state ORDER BY state")
+                .fetch_all(self.pool())
+                .await?,
+        )
     }
 
     /// Puts a dead letter back in the queue with fresh attempts.

@@ -12,6 +12,9 @@
 //! It must not know of HTTP or HTML, run external programs, or decide a rule the domain crate
 //! states: it asks the domain and enforces the answer.
 
+#[macro_use]
+mod rows;
+
 mod aggregates;
 mod audit;
 mod auth;

@@ -5,8 +5,6 @@ use crate::db::{now_ms, Store};
 use crate::error::{Result, StoreError};
 use crate::Actor;
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 use worktrack_domain::{AreaName, OfficeCode, PersonName, TimeZone};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -63,23 +61,9 @@ impl Office {
     }
 }
 
-fn office_from_row(r: &AnyRow) -> std::result::Result<Office, sqlx::Error> {
-    Ok(Office {
-        id: r.try_get("id")?,
-        code: r.try_get("code")?,
-        name: r.try_get("name")?,
-        area: r.try_get("area")?,
-        time_zone: r.try_get("time_zone")?,
-        dc_area: r.try_get::<i64, _>("dc_area")? != 0,
-        training: r.try_get::<i64, _>("training")? != 0,
-        headcount: r.try_get("headcount")?,
-        upload_within_days: r.try_get("upload_within_days")?,
-        auto_accept: r.try_get::<i64, _>("auto_accept")? != 0,
-        assignment_rule: r.try_get("assignment_rule")?,
-        keep_what_you_take: r.try_get::<i64, _>("keep_what_you_take")? != 0,
-        created_at: r.try_get("created_at")?,
-    })
-}
+from_row!(Office {
+    id, code, name, area, time_zone, headcount, upload_within_days, assignment_rule, created_at,
+} flags { dc_area, training, auto_accept, keep_what_you_take });
 
 fn check_numbers(headcount: i64, upload_within_days: i64) -> Result<()> {
     if !(0..=100_000).contains(&headcount) {
@@ -100,7 +84,7 @@ impl Store {
         check_numbers(new.headcount, new.upload_within_days)?;
         let mut tx = self.begin_write().await?;
         tx.reference_changed();
-        let row = sqlx::query(
+        let office: Office = sqlx::query_as(
             "INSERT INTO offices (code, name, area, time_zone, dc_area, training, headcount, created_at, \
              upload_within_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *",
         )
@@ -116,22 +100,8 @@ impl Store {
         .fetch_one(&mut *tx.tx)
         .await
         .map_err(|e| StoreError::on_unique(e, &format!("office {} already exists", new.code)))?;
-        let office = office_from_row(&row)?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
-            actor,
-            Event {
-                action: "office.create",
-                target_type: "office",
-                target_id: office.code.clone(),
-                office_id: Some(office.id),
-                detail: serde_json::to_value(&office).unwrap_or_default(),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(office)
+        self.commit_office_change(tx, actor, "office.create", office)
+            .await
     }
 
     pub async fn update_office(
@@ -143,7 +113,7 @@ impl Store {
         check_numbers(up.headcount, up.upload_within_days)?;
         let mut tx = self.begin_write().await?;
         tx.reference_changed();
-        let row = sqlx::query(
+        let office: Office = sqlx::query_as(
             "UPDATE offices SET name = $1, area = $2, time_zone = $3, dc_area = $4, training = $5, \
              headcount = $6, upload_within_days = $8 WHERE code = $7 RETURNING *",
         )
@@ -158,13 +128,24 @@ impl Store {
         .fetch_optional(&mut *tx.tx)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let office = office_from_row(&row)?;
+        self.commit_office_change(tx, actor, "office.update", office)
+            .await
+    }
+
+    /// Audits a created or changed office (with all its settings) and commits.
+    async fn commit_office_change(
+        &self,
+        mut tx: crate::db::WriteTx,
+        actor: &Actor,
+        action: &str,
+        office: Office,
+    ) -> Result<Office> {
         audit::append(
             &mut tx.tx,
             self.keys(),
             actor,
             Event {
-                action: "office.update",
+                action,
                 target_type: "office",
                 target_id: office.code.clone(),
                 office_id: Some(office.id),
@@ -177,45 +158,35 @@ impl Store {
     }
 
     pub async fn offices(&self) -> Result<Vec<Office>> {
-        let rows = sqlx::query("SELECT * FROM offices ORDER BY code")
+        Ok(sqlx::query_as("SELECT * FROM offices ORDER BY code")
             .fetch_all(self.pool())
-            .await?;
-        Ok(rows
-            .iter()
-            .map(office_from_row)
-            .collect::<std::result::Result<_, _>>()?)
+            .await?)
     }
 
     /// The offices with these ids, by code.
     pub async fn office_by_code(&self, code: &str) -> Result<Office> {
-        let row = sqlx::query("SELECT * FROM offices WHERE code = $1")
+        sqlx::query_as("SELECT * FROM offices WHERE code = $1")
             .bind(code.to_ascii_uppercase())
             .fetch_optional(self.pool())
             .await?
-            .ok_or(StoreError::NotFound)?;
-        Ok(office_from_row(&row)?)
+            .ok_or(StoreError::NotFound)
     }
 
     pub async fn office_by_id(&self, id: i64) -> Result<Office> {
-        let row = sqlx::query("SELECT * FROM offices WHERE id = $1")
+        sqlx::query_as("SELECT * FROM offices WHERE id = $1")
             .bind(id)
             .fetch_optional(self.pool())
             .await?
-            .ok_or(StoreError::NotFound)?;
-        Ok(office_from_row(&row)?)
+            .ok_or(StoreError::NotFound)
     }
 
     /// The ids of the offices in the same area as office `office_id` (itself included).
     pub async fn area_office_ids(&self, office_id: i64) -> Result<Vec<i64>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_scalar(
             "SELECT id FROM offices WHERE area = (SELECT area FROM offices WHERE id = $1) ORDER BY id",
         )
         .bind(office_id)
         .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| r.try_get::<i64, _>(0))
-            .collect::<std::result::Result<_, _>>()?)
+        .await?)
     }
 }

@@ -93,6 +93,18 @@ impl DocumentProfile {
     }
 }
 
+from_row!(ProfilingRow {
+    document_id,
+    office_id,
+    filename,
+    received_on,
+    pages,
+    suggested_code,
+    confidence,
+    attention,
+    suggested_claimant_id,
+});
+
 /// A document waiting for a person, with its suggestion, for the workbench's lists.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProfilingRow {
@@ -258,10 +270,9 @@ impl Store {
     pub(crate) async fn ensure_catalogue(&self, default: &Catalogue) -> Result<()> {
         let mut tx = self.begin_write().await?;
         tx.reference_changed();
-        let n: i64 = sqlx::query("SELECT COUNT(*) FROM profile_codes")
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM profile_codes")
             .fetch_one(&mut *tx.tx)
-            .await?
-            .try_get(0)?;
+            .await?;
         if n > 0 {
             return Ok(());
         }
@@ -311,52 +322,47 @@ impl Store {
     /// The catalogue; with `include_inactive`, also the codes an administrator switched off
     /// (second element: whether each profile code is active).
     pub async fn catalogue_entries(&self) -> Result<(Catalogue, Vec<bool>)> {
-        let workloads = sqlx::query("SELECT code, name FROM workloads ORDER BY name")
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(Workload {
-                    code: r.try_get(0)?,
-                    name: r.try_get(1)?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let document_types =
-            sqlx::query("SELECT code, name, form_numbers FROM document_types ORDER BY code")
+        let workloads: Vec<(String, String)> =
+            sqlx::query_as("SELECT code, name FROM workloads ORDER BY name")
                 .fetch_all(self.pool())
-                .await?
-                .iter()
-                .map(|r| {
-                    let forms: String = r.try_get(2)?;
-                    Ok(DocumentType {
-                        code: r.try_get(0)?,
-                        name: r.try_get(1)?,
-                        form_numbers: forms
-                            .split(',')
-                            .map(str::trim)
-                            .filter(|f| !f.is_empty())
-                            .map(String::from)
-                            .collect(),
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-        let rows = sqlx::query(
+                .await?;
+        let workloads = workloads
+            .into_iter()
+            .map(|(code, name)| Workload { code, name })
+            .collect();
+        let document_types: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT code, name, form_numbers FROM document_types ORDER BY code")
+                .fetch_all(self.pool())
+                .await?;
+        let document_types = document_types
+            .into_iter()
+            .map(|(code, name, forms)| DocumentType {
+                code,
+                name,
+                form_numbers: forms
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|f| !f.is_empty())
+                    .map(String::from)
+                    .collect(),
+            })
+            .collect();
+        let rows: Vec<(String, String, String, String, i64, i64)> = sqlx::query_as(
             "SELECT code, name, document_type, workload, deadline_days, active FROM profile_codes ORDER BY position, code",
         )
         .fetch_all(self.pool())
         .await?;
         let mut active = Vec::new();
         let mut profile_codes = Vec::new();
-        for r in &rows {
+        for (code, name, document_type, workload, deadline_days, is_active) in rows {
             profile_codes.push(ProfileCode {
-                code: r.try_get(0)?,
-                name: r.try_get(1)?,
-                document_type: r.try_get(2)?,
-                workload: r.try_get(3)?,
-                deadline_days: r.try_get::<i64, _>(4)?.clamp(0, 365) as u32,
+                code,
+                name,
+                document_type,
+                workload,
+                deadline_days: deadline_days.clamp(0, 365) as u32,
             });
-            active.push(r.try_get::<i64, _>(5)? != 0);
+            active.push(is_active != 0);
         }
         Ok((
             Catalogue {
@@ -476,10 +482,9 @@ impl Store {
 
     async fn newest_model_version(&self) -> Result<i64> {
         Ok(
-            sqlx::query("SELECT COALESCE(MAX(version), 0) FROM classifier_models")
+            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM classifier_models")
                 .fetch_one(self.pool())
-                .await?
-                .try_get(0)?,
+                .await?,
         )
     }
 
@@ -491,11 +496,12 @@ impl Store {
                 return Ok(m.clone());
             }
         }
-        let row = sqlx::query("SELECT model FROM classifier_models WHERE version = $1")
-            .bind(version)
-            .fetch_one(self.pool())
-            .await?;
-        let mut model = parse_model(&row.try_get::<String, _>(0)?)?;
+        let stored: String =
+            sqlx::query_scalar("SELECT model FROM classifier_models WHERE version = $1")
+                .bind(version)
+                .fetch_one(self.pool())
+                .await?;
+        let mut model = parse_model(&stored)?;
         for p in self.catalogue().await?.profile_codes {
             model.add_label(&p.code);
         }
@@ -516,13 +522,12 @@ impl Store {
             .map(|t| t.text)
             .collect::<Vec<_>>()
             .join("\n");
-        let forms: Vec<String> =
-            sqlx::query("SELECT form_numbers FROM document_profiles WHERE document_id = $1")
+        let forms: Option<Option<String>> =
+            sqlx::query_scalar("SELECT form_numbers FROM document_profiles WHERE document_id = $1")
                 .bind(doc_id)
                 .fetch_optional(self.pool())
-                .await?
-                .map(|r| json_or(r.try_get(0).ok(), Vec::new()))
-                .unwrap_or_default();
+                .await?;
+        let forms: Vec<String> = json_or(forms.flatten(), Vec::new());
         Ok(classifier::features(&text, &forms))
     }
 
@@ -591,16 +596,15 @@ impl Store {
         doc_id: i64,
         nth: usize,
     ) -> Result<Option<(i64, String, String)>> {
-        let Some(row) =
-            sqlx::query("SELECT office_id, ssns FROM document_profiles WHERE document_id = $1")
+        let Some((office_id, ssns)): Option<(i64, Option<String>)> =
+            sqlx::query_as("SELECT office_id, ssns FROM document_profiles WHERE document_id = $1")
                 .bind(doc_id)
                 .fetch_optional(self.pool())
                 .await?
         else {
             return Ok(None);
         };
-        let office_id: i64 = row.try_get(0)?;
-        let ssns: Vec<StoredSsn> = json_or(row.try_get(1)?, Vec::new());
+        let ssns: Vec<StoredSsn> = json_or(ssns, Vec::new());
         Ok(ssns.into_iter().nth(nth).map(|s| {
             (
                 office_id,
@@ -613,27 +617,28 @@ impl Store {
     /// The claimant of the document's office that extraction points to: by the first SSN's
     /// blind index, else by name and date of birth together.
     pub async fn match_claimant(&self, doc_id: i64) -> Result<Option<i64>> {
-        let Some(row) = sqlx::query(
-            "SELECT office_id, ssns, fields FROM document_profiles WHERE document_id = $1",
-        )
-        .bind(doc_id)
-        .fetch_optional(self.pool())
-        .await?
+        let Some((office_id, ssns, fields)): Option<(i64, Option<String>, Option<String>)> =
+            sqlx::query_as(
+                "SELECT office_id, ssns, fields FROM document_profiles WHERE document_id = $1",
+            )
+            .bind(doc_id)
+            .fetch_optional(self.pool())
+            .await?
         else {
             return Ok(None);
         };
-        let office_id: i64 = row.try_get(0)?;
-        let ssns: Vec<StoredSsn> = json_or(row.try_get(1)?, Vec::new());
-        let fields: Vec<Field> = json_or(row.try_get(2)?, Vec::new());
+        let ssns: Vec<StoredSsn> = json_or(ssns, Vec::new());
+        let fields: Vec<Field> = json_or(fields, Vec::new());
         if let Some(first) = ssns.first() {
-            let found =
-                sqlx::query("SELECT id FROM claimants WHERE office_id = $1 AND ssn_index = $2")
-                    .bind(office_id)
-                    .bind(&first.index)
-                    .fetch_optional(self.pool())
-                    .await?;
-            if let Some(r) = found {
-                return Ok(Some(r.try_get(0)?));
+            let found: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM claimants WHERE office_id = $1 AND ssn_index = $2",
+            )
+            .bind(office_id)
+            .bind(&first.index)
+            .fetch_optional(self.pool())
+            .await?;
+            if found.is_some() {
+                return Ok(found);
             }
         }
         let value = |k: FieldKind| fields.iter().find(|f| f.kind == k).map(|f| f.value.clone());
@@ -641,7 +646,7 @@ impl Store {
             value(FieldKind::ClaimantName),
             value(FieldKind::DateOfBirth),
         ) {
-            let found = sqlx::query(
+            let found: Vec<i64> = sqlx::query_scalar(
                 "SELECT id FROM claimants WHERE office_id = $1 AND LOWER(full_name) = LOWER($2) AND date_of_birth = $3",
             )
             .bind(office_id)
@@ -651,7 +656,7 @@ impl Store {
             .await?;
             // Two people of the same name and birthday: leave it to a person.
             if found.len() == 1 {
-                return Ok(Some(found[0].try_get(0)?));
+                return Ok(found.first().copied());
             }
         }
         Ok(None)
@@ -691,12 +696,11 @@ impl Store {
     }
 
     pub async fn profile_status(&self, doc_id: i64) -> Result<String> {
-        let row = sqlx::query("SELECT profile_status FROM documents WHERE id = $1")
+        sqlx::query_scalar("SELECT profile_status FROM documents WHERE id = $1")
             .bind(doc_id)
             .fetch_optional(self.pool())
             .await?
-            .ok_or(StoreError::NotFound)?;
-        Ok(row.try_get(0)?)
+            .ok_or(StoreError::NotFound)
     }
 
     pub async fn set_profile_status(&self, doc_id: i64, status: &str) -> Result<()> {
@@ -751,8 +755,8 @@ impl Store {
         self.check_scope(viewer, office_id, "office", &office_id.to_string())
             .await?;
         let (after_day, after_id) = after.unwrap_or(("", 0));
-        let rows = sqlx::query(
-            "SELECT d.id, d.office_id, d.filename, d.received_on, d.pages, p.suggested_code, p.confidence, \
+        Ok(sqlx::query_as(
+            "SELECT d.id AS document_id, d.office_id, d.filename, d.received_on, d.pages, p.suggested_code, p.confidence, \
              p.attention, p.suggested_claimant_id FROM documents d JOIN document_profiles p ON p.document_id = d.id \
              WHERE d.office_id = $1 AND d.profile_status = 'suggested' AND (d.received_on > $2 OR (d.received_on = $2 AND d.id > $3)) \
              ORDER BY d.received_on, d.id LIMIT $4",
@@ -762,35 +766,17 @@ impl Store {
         .bind(after_id)
         .bind(limit)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ProfilingRow {
-                    document_id: r.try_get(0)?,
-                    office_id: r.try_get(1)?,
-                    filename: r.try_get(2)?,
-                    received_on: r.try_get(3)?,
-                    pages: r.try_get(4)?,
-                    suggested_code: r.try_get(5)?,
-                    confidence: r.try_get(6)?,
-                    attention: r.try_get(7)?,
-                    suggested_claimant_id: r.try_get(8)?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// Counts of an office's documents by profiling state.
     pub async fn profile_counts(&self, office_id: i64) -> Result<Vec<(String, i64)>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT profile_status, COUNT(*) FROM documents WHERE office_id = $1 GROUP BY profile_status ORDER BY profile_status",
         )
         .bind(office_id)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-            .collect()
+        .await?)
     }
 
     // --- confirmation ----------------------------------------------------------------------------
@@ -857,16 +843,7 @@ impl Store {
         };
         let fields = valid_fields(&confirm.fields)?;
         if let Some(cid) = confirm.claimant_id {
-            let found = sqlx::query("SELECT office_id FROM claimants WHERE id = $1")
-                .bind(cid)
-                .fetch_optional(self.pool())
-                .await?;
-            let office: Option<i64> = found.map(|r| r.try_get(0)).transpose()?;
-            if office != Some(doc.office_id) {
-                return Err(StoreError::Invalid(
-                    "the claimant is not one of this office's claimants".into(),
-                ));
-            }
+            self.check_claimant_office(cid, doc.office_id).await?;
         }
         let office = self.office_by_id(doc.office_id).await?;
         let received = time::Date::parse(
@@ -883,88 +860,18 @@ impl Store {
         let features = self.document_features(doc.id).await?;
 
         let mut tx = self.begin_write().await?;
-        let current = sqlx::query(&format!(
-            "SELECT suggested_code, raw_confidence, suggestion_correct, auto_accepted FROM document_profiles WHERE document_id = $1 {}",
-            if self.backend() == Backend::Postgres { "FOR UPDATE" } else { "" }
-        ))
-        .bind(doc.id)
-        .fetch_optional(&mut *tx.tx)
-        .await?;
-        let (suggested, raw, already_judged) = match &current {
-            Some(r) => (
-                r.try_get::<Option<String>, _>(0)?,
-                r.try_get::<Option<f64>, _>(1)?,
-                r.try_get::<Option<i64>, _>(2)?.is_some(),
-            ),
-            None => (None, None, false),
-        };
-        if current.is_none() {
-            sqlx::query("INSERT INTO document_profiles (document_id, office_id) VALUES ($1, $2)")
-                .bind(doc.id)
-                .bind(doc.office_id)
-                .execute(&mut *tx.tx)
-                .await?;
-        }
+        let (suggested, raw, already_judged) = self.lock_profile_row(&mut tx, doc).await?;
         let correct =
             (!auto && !already_judged).then(|| suggested.as_deref() == Some(code.code.as_str()));
-        let mut model_version = None;
-        if !auto {
-            // Serialise training: the newest model row is locked (PostgreSQL) or the writer
-            // lock is held (SQLite) until this transaction ends.
-            let row = sqlx::query(&format!(
-                "SELECT version, model FROM classifier_models ORDER BY version DESC LIMIT 1 {}",
-                if self.backend() == Backend::Postgres {
-                    "FOR UPDATE"
-                } else {
-                    ""
-                }
-            ))
-            .fetch_one(&mut *tx.tx)
-            .await?;
-            let version: i64 = row.try_get(0)?;
-            let cached = self
-                .inner_model_cache()
-                .lock()
-                .ok()
-                .and_then(|c| c.clone())
-                .filter(|m| m.version() as i64 == version);
-            let mut model = match cached {
-                Some(m) => (*m).clone(),
-                None => parse_model(&row.try_get::<String, _>(1)?)?,
-            };
-            for p in &catalogue.profile_codes {
-                model.add_label(&p.code);
-            }
-            if let (Some(correct), Some(raw)) = (correct, raw) {
-                if suggested.is_some() {
-                    model.record_outcome(raw as f32, correct);
-                }
-            }
-            model
-                .learn(&features, &code.code)
-                .map_err(|e| StoreError::Invalid(e.to_string()))?;
-            let new_version = model.version() as i64;
-            sqlx::query(
-                "INSERT INTO classifier_models (version, model, trained_on, created_at) VALUES ($1, $2, $3, $4)",
+        let model_version = if auto {
+            None
+        } else {
+            let outcome = raw.filter(|_| suggested.is_some()).zip(correct);
+            Some(
+                self.train_on_profile(&mut tx, &catalogue, &features, &code.code, outcome, doc.id)
+                    .await?,
             )
-            .bind(new_version)
-            .bind(to_json(&model)?)
-            .bind(doc.id)
-            .bind(now_ms())
-            .execute(&mut *tx.tx)
-            .await?;
-            sqlx::query("DELETE FROM classifier_models WHERE version < $1")
-                .bind(new_version - MODEL_VERSIONS_KEPT)
-                .execute(&mut *tx.tx)
-                .await?;
-            model_version = Some(new_version);
-            let model = Arc::new(model);
-            // Kept for the next suggestion; a rollback leaves a newer cache than the table,
-            // which `model()` notices by version and rereads.
-            if let Ok(mut cache) = self.inner_model_cache().lock() {
-                *cache = Some(model);
-            }
-        }
+        };
         sqlx::query(
             "UPDATE document_profiles SET profile_code = $1, claimant_id = $2, profile_fields = $3, due_on = $4, \
              suggestion_correct = COALESCE(suggestion_correct, $5), auto_accepted = $6, confirmed_by = $7, confirmed_at = $8 \
@@ -1024,11 +931,102 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
+    /// Locks the document's profile row (creating it when missing) and returns its
+    /// suggestion, the suggestion's raw confidence, and whether its correctness is recorded.
+    async fn lock_profile_row(
+        &self,
+        tx: &mut crate::db::WriteTx,
+        doc: &crate::Document,
+    ) -> Result<(Option<String>, Option<f64>, bool)> {
+        let current: Option<(Option<String>, Option<f64>, Option<i64>)> =
+            sqlx::query_as(&format!(
+                "SELECT suggested_code, raw_confidence, suggestion_correct FROM document_profiles WHERE document_id = $1 {}",
+                if self.backend() == Backend::Postgres { "FOR UPDATE" } else { "" }
+            ))
+            .bind(doc.id)
+            .fetch_optional(&mut *tx.tx)
+            .await?;
+        let Some((suggested, raw, judged)) = current else {
+            sqlx::query("INSERT INTO document_profiles (document_id, office_id) VALUES ($1, $2)")
+                .bind(doc.id)
+                .bind(doc.office_id)
+                .execute(&mut *tx.tx)
+                .await?;
+            return Ok((None, None, false));
+        };
+        Ok((suggested, raw, judged.is_some()))
+    }
+
+    /// Trains the newest model on a confirmed profile (and on the suggestion's `outcome`,
+    /// its raw confidence and correctness, when there was one to judge) and stores it as the
+    /// next version. Returns that version.
+    async fn train_on_profile(
+        &self,
+        tx: &mut crate::db::WriteTx,
+        catalogue: &Catalogue,
+        features: &Features,
+        code: &str,
+        outcome: Option<(f64, bool)>,
+        doc_id: i64,
+    ) -> Result<i64> {
+        // Serialise training: the newest model row is locked (PostgreSQL) or the writer
+        // lock is held (SQLite) until this transaction ends.
+        let (version, stored): (i64, String) = sqlx::query_as(&format!(
+            "SELECT version, model FROM classifier_models ORDER BY version DESC LIMIT 1 {}",
+            if self.backend() == Backend::Postgres {
+                "FOR UPDATE"
+            } else {
+                ""
+            }
+        ))
+        .fetch_one(&mut *tx.tx)
+        .await?;
+        let cached = self
+            .inner_model_cache()
+            .lock()
+            .ok()
+            .and_then(|c| c.clone())
+            .filter(|m| m.version() as i64 == version);
+        let mut model = match cached {
+            Some(m) => (*m).clone(),
+            None => parse_model(&stored)?,
+        };
+        for p in &catalogue.profile_codes {
+            model.add_label(&p.code);
+        }
+        if let Some((raw, correct)) = outcome {
+            model.record_outcome(raw as f32, correct);
+        }
+        model
+            .learn(features, code)
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let new_version = model.version() as i64;
+        sqlx::query(
+            "INSERT INTO classifier_models (version, model, trained_on, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(new_version)
+        .bind(to_json(&model)?)
+        .bind(doc_id)
+        .bind(now_ms())
+        .execute(&mut *tx.tx)
+        .await?;
+        sqlx::query("DELETE FROM classifier_models WHERE version < $1")
+            .bind(new_version - MODEL_VERSIONS_KEPT)
+            .execute(&mut *tx.tx)
+            .await?;
+        // Kept for the next suggestion; a rollback leaves a newer cache than the table,
+        // which `model()` notices by version and rereads.
+        if let Ok(mut cache) = self.inner_model_cache().lock() {
+            *cache = Some(Arc::new(model));
+        }
+        Ok(new_version)
+    }
+
     // --- auto-accept -------------------------------------------------------------------------------
 
     /// `(confidence, correct)` of the office's newest documents that a person confirmed.
     pub async fn office_outcomes(&self, office_id: i64) -> Result<Vec<(f32, bool)>> {
-        let rows = sqlx::query(
+        let rows: Vec<(f64, i64)> = sqlx::query_as(
             "SELECT confidence, suggestion_correct FROM document_profiles WHERE office_id = $1 \
              AND suggestion_correct IS NOT NULL AND confidence IS NOT NULL AND auto_accepted = 0 \
              ORDER BY confirmed_at DESC LIMIT $2",
@@ -1037,9 +1035,10 @@ impl Store {
         .bind(PRECISION_WINDOW)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get::<f64, _>(0)? as f32, r.try_get::<i64, _>(1)? != 0)))
-            .collect()
+        Ok(rows
+            .into_iter()
+            .map(|(confidence, correct)| (confidence as f32, correct != 0))
+            .collect())
     }
 
     pub async fn auto_accept_state(&self, office: &Office) -> Result<AutoAcceptState> {

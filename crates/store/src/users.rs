@@ -366,9 +366,8 @@ impl Store {
     }
 
     pub async fn count_users(&self) -> Result<i64> {
-        let row = sqlx::query("SELECT COUNT(*) FROM users")
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(self.pool())
-            .await?;
-        Ok(row.try_get(0)?)
+            .await?)
     }
 }
