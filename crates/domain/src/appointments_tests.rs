@@ -68,7 +68,8 @@ fn schedules_with_overrides_leave_closures_and_holidays_give_the_expected_slots(
         shift: Shift::OFF,
     }];
     // (date, Ana on leave, first slot, last slot, number of slots)
-    let table: [(Date, bool, Option<(&str, &str)>, usize); 6] = [
+    type Row = (Date, bool, Option<(&'static str, &'static str)>, usize);
+    let table: [Row; 6] = [
         // Monday: the standard 8:30-17:00 day; the last 30-minute slot starts 16:30.
         (
             date!(2027 - 03 - 01),
@@ -395,7 +396,8 @@ fn types_with_bad_settings_are_refused() {
         capacity: 2,
     };
     assert!(AppointmentType::parse(&good).is_ok());
-    let cases: [(fn(&mut TypeSpec), &str); 7] = [
+    type Change = fn(&mut TypeSpec);
+    let cases: [(Change, &str); 7] = [
         (
             |s| s.duration_min = -30,
             "The duration must be between 5 and 480",
