@@ -238,7 +238,7 @@ pub struct Busy {
 pub struct DayBook {
     pub servers: Vec<Server>,
     pub busy: Vec<Busy>,
-    /// In-person appointments of the type (start and end, ms), each holding a room or desk.
+    /// In-person appointments of the type, each holding a room or desk ([`room_span`]).
     pub rooms_held: Vec<(i64, i64)>,
 }
 
@@ -283,7 +283,6 @@ fn who_can(
     minute: u32,
     start_ms: i64,
 ) -> Result<Vec<i64>, AppointmentError> {
-    let end_ms = start_ms + i64::from(kind.duration_min) * MINUTE_MS;
     let first = minute.checked_sub(kind.buffer_before_min);
     let last = minute + kind.duration_min + kind.buffer_after_min;
     let skilled: Vec<&Server> = book
@@ -322,16 +321,13 @@ fn who_can(
         let held = book
             .rooms_held
             .iter()
-            .filter(|r| overlaps(**r, (start_ms, end_ms)))
+            .filter(|r| overlaps(**r, room_span(kind, start_ms)))
             .count();
         if held >= kind.capacity as usize {
             return Err(AppointmentError::Full);
         }
     }
-    let with_buffers = (
-        start_ms - i64::from(kind.buffer_before_min) * MINUTE_MS,
-        end_ms + i64::from(kind.buffer_after_min) * MINUTE_MS,
-    );
+    let with_buffers = busy_span(kind, start_ms);
     let free: Vec<i64> = on_duty
         .into_iter()
         .filter(|s| {
@@ -454,12 +450,38 @@ pub fn check_booking(
     })
 }
 
-/// The time an appointment of `kind` at `start_ms` keeps its employee from other appointments.
+/// The time an appointment of `kind` at `start_ms` keeps its employee from other appointments:
+/// its buffers included, widened to whole grid cells (so the cells the database holds for it,
+/// [`cells`], and the overlaps seen here are the same thing).
 pub fn busy_span(kind: &AppointmentType, start_ms: i64) -> (i64, i64) {
+    let cell = i64::from(GRID_MINUTES) * MINUTE_MS;
+    let from = start_ms - i64::from(kind.buffer_before_min) * MINUTE_MS;
+    let to = start_ms + i64::from(kind.duration_min + kind.buffer_after_min) * MINUTE_MS;
+    (from.div_euclid(cell) * cell, ceil_cell(to))
+}
+
+fn ceil_cell(ms: i64) -> i64 {
+    let cell = i64::from(GRID_MINUTES) * MINUTE_MS;
+    -((-ms).div_euclid(cell)) * cell
+}
+
+/// The time an in-person appointment of `kind` at `start_ms` holds a room or desk: the
+/// appointment itself, to whole grid cells.
+pub fn room_span(kind: &AppointmentType, start_ms: i64) -> (i64, i64) {
     (
-        start_ms - i64::from(kind.buffer_before_min) * MINUTE_MS,
-        start_ms + i64::from(kind.duration_min + kind.buffer_after_min) * MINUTE_MS,
+        start_ms,
+        ceil_cell(start_ms + i64::from(kind.duration_min) * MINUTE_MS),
     )
+}
+
+/// The grid cells (their start, ms) that the span `from_ms..to_ms` touches.
+pub fn cells(from_ms: i64, to_ms: i64) -> Vec<i64> {
+    let cell = i64::from(GRID_MINUTES) * MINUTE_MS;
+    let first = from_ms.div_euclid(cell) * cell;
+    (0..)
+        .map(|i| first + i * cell)
+        .take_while(|c| *c < to_ms)
+        .collect()
 }
 
 /// Where an appointment stands.

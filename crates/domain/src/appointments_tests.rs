@@ -481,3 +481,23 @@ fn accommodations_in_words() {
         );
     }
 }
+
+#[test]
+fn busy_time_is_whole_cells_so_the_database_and_the_rules_agree() {
+    let kind = kind("phone", 20, 5, 5, 0);
+    let nine = 1_800_000_000_000 / 900_000 * 900_000; // on the grid
+    let (from, to) = busy_span(&kind, nine);
+    assert_eq!(
+        (from, to),
+        (nine - 900_000, nine + 1_800_000),
+        "8:45 to 9:30"
+    );
+    assert_eq!(cells(from, to), [nine - 900_000, nine, nine + 900_000]);
+    // The next start whose cells are free is 9:45: 9:30 would need the 9:15 cell for its buffer.
+    let (a, _) = busy_span(&kind, nine + 1_800_000);
+    assert!(a < to);
+    let (b, _) = busy_span(&kind, nine + 2_700_000);
+    assert_eq!(b, to);
+    assert!(cells(0, 0).is_empty());
+    assert_eq!(cells(1, 2), [0]);
+}
