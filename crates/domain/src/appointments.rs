@@ -12,6 +12,7 @@
 
 use crate::calendar::Calendar;
 use crate::names::{Skill, TimeZone};
+use crate::role::Role;
 use crate::schedule::{minute_of_day, Day, WorkMode};
 use serde::Serialize;
 use std::fmt;
@@ -318,12 +319,16 @@ fn who_can(
         return Err(AppointmentError::OutsideHours);
     }
     if kind.channel == Channel::InPerson {
-        let held = book
-            .rooms_held
-            .iter()
-            .filter(|r| overlaps(**r, room_span(kind, start_ms)))
-            .count();
-        if held >= kind.capacity as usize {
+        let (from, to) = room_span(kind, start_ms);
+        let cell = i64::from(GRID_MINUTES) * MINUTE_MS;
+        let full = cells(from, to).into_iter().any(|c| {
+            book.rooms_held
+                .iter()
+                .filter(|r| overlaps(**r, (c, c + cell)))
+                .count()
+                >= kind.capacity as usize
+        });
+        if full {
             return Err(AppointmentError::Full);
         }
     }
@@ -666,6 +671,23 @@ impl Accommodations {
         }
         out
     }
+}
+
+/// Who may book, move and complete appointments: the office's staff (scope is checked by the
+/// store).
+pub fn may_book(role: Role) -> bool {
+    matches!(role, Role::Employee | Role::Manager)
+}
+
+/// Who may set up the office's appointment types.
+pub fn may_manage_types(role: Role) -> bool {
+    role == Role::Manager
+}
+
+/// Who may see appointments (each naming a claimant; every view is audited): the office's
+/// staff, the area's director and auditors. Analysts never see a person.
+pub fn may_view(role: Role) -> bool {
+    !matches!(role, Role::Analyst | Role::Admin)
 }
 
 /// The wall-clock time of a minute of the day (for labels).

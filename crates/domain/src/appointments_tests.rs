@@ -501,3 +501,54 @@ fn busy_time_is_whole_cells_so_the_database_and_the_rules_agree() {
     assert!(cells(0, 0).is_empty());
     assert_eq!(cells(1, 2), [0]);
 }
+
+#[test]
+fn capacity_counts_rooms_cell_by_cell() {
+    let calendar = Calendar::new(false, []);
+    let d = date!(2027 - 03 - 02);
+    let office = Office {
+        tz: ny(),
+        calendar: &calendar,
+        now_ms: monday_morning(),
+    };
+    let mut two_rooms = kind("in_person", 30, 0, 0, 0);
+    two_rooms.capacity = 2;
+    let day = Day::Works(shift(WorkMode::Office, time!(9:00), time!(12:00)));
+    let servers = (1..=4).map(|i| server(i, &["ssi"], day)).collect();
+    // One visit 9:00-9:30 and one 9:30-10:00: at 9:15-9:45 only one room is ever in use.
+    let book = DayBook {
+        servers,
+        busy: vec![],
+        rooms_held: vec![
+            (at(d, time!(9:00)), at(d, time!(9:30))),
+            (at(d, time!(9:30)), at(d, time!(10:00))),
+        ],
+    };
+    assert!(check_booking(&office, &two_rooms, at(d, time!(9:15)), None, &book).is_ok());
+    let mut three = book.clone();
+    three
+        .rooms_held
+        .push((at(d, time!(9:30)), at(d, time!(9:45))));
+    assert_eq!(
+        check_booking(&office, &two_rooms, at(d, time!(9:15)), None, &three),
+        Err(AppointmentError::Full)
+    );
+}
+
+#[test]
+fn who_books_manages_and_sees() {
+    // (role, books, manages types, sees appointments)
+    let table = [
+        (Role::Employee, true, false, true),
+        (Role::Manager, true, true, true),
+        (Role::AreaDirector, false, false, true),
+        (Role::Analyst, false, false, false),
+        (Role::Auditor, false, false, true),
+        (Role::Admin, false, false, false),
+    ];
+    for (role, books, manages, sees) in table {
+        assert_eq!(may_book(role), books, "{role:?}");
+        assert_eq!(may_manage_types(role), manages, "{role:?}");
+        assert_eq!(may_view(role), sees, "{role:?}");
+    }
+}

@@ -6,6 +6,7 @@
 //! the telework day and the simulator call; nothing else decides it.
 
 use crate::calendar::Calendar;
+use crate::role::Role;
 use serde::Serialize;
 use std::fmt;
 use time::{Date, Time, Weekday};
@@ -255,6 +256,22 @@ pub fn day_of(
     }
 }
 
+/// Who may set an employee's week and dated overrides, and decide the changes they ask for:
+/// the managers of their office (scope is checked by the store).
+pub fn may_edit_schedules(role: Role) -> bool {
+    role == Role::Manager
+}
+
+/// Who has a schedule: the people who serve the office's work and appointments.
+pub fn has_schedule(role: Role) -> bool {
+    matches!(role, Role::Employee | Role::Manager)
+}
+
+/// Who may ask for a change to their own schedule (a swapped telework day, a training day).
+pub fn may_request_change(role: Role) -> bool {
+    has_schedule(role)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,6 +330,24 @@ mod tests {
             day_of(&week, &[sat], false, &calendar, date!(2027 - 03 - 06)),
             Day::Closed
         );
+    }
+
+    #[test]
+    fn who_edits_and_who_asks() {
+        // (role, edits others' schedules, has one, may ask for a change)
+        let table = [
+            (Role::Employee, false, true, true),
+            (Role::Manager, true, true, true),
+            (Role::AreaDirector, false, false, false),
+            (Role::Analyst, false, false, false),
+            (Role::Auditor, false, false, false),
+            (Role::Admin, false, false, false),
+        ];
+        for (role, edits, has, asks) in table {
+            assert_eq!(may_edit_schedules(role), edits, "{role:?}");
+            assert_eq!(has_schedule(role), has, "{role:?}");
+            assert_eq!(may_request_change(role), asks, "{role:?}");
+        }
     }
 
     #[test]
