@@ -542,6 +542,8 @@ impl Store {
             let slot =
                 match rules::check_booking(&at, &kind.kind, new.start_ms, new.staff_id, &book) {
                     Ok(slot) => slot,
+                    // Whoever could serve it was taken by a booking that won the race.
+                    Err(_) if !tried.is_empty() => return Err(self.taken(&kind, tz).await),
                     Err(AppointmentError::Taken) => return Err(self.taken(&kind, tz).await),
                     Err(e) => return Err(invalid(e)),
                 };
