@@ -14,6 +14,7 @@
 
 pub mod access;
 pub mod aggregate;
+pub mod appointments;
 pub mod calendar;
 pub mod catalogue;
 pub mod classifier;
@@ -23,6 +24,7 @@ pub mod names;
 pub mod permit;
 pub mod reading;
 pub mod role;
+pub mod schedule;
 pub mod ssn;
 pub mod throttle;
 pub mod work;

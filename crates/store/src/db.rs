@@ -79,6 +79,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0012_audit_keyed.sql"),
         include_str!("../migrations/postgres/0012_audit_keyed.sql"),
     ),
+    (
+        13,
+        include_str!("../migrations/sqlite/0013_schedules_appointments.sql"),
+        include_str!("../migrations/postgres/0013_schedules_appointments.sql"),
+    ),
 ];
 
 struct Inner {

@@ -16,6 +16,7 @@
 mod rows;
 
 mod aggregates;
+mod appointments;
 mod audit;
 mod auth;
 mod backdate;
@@ -34,10 +35,14 @@ pub mod private;
 mod profiles;
 mod refcache;
 mod s3;
+mod schedules;
 mod users;
 mod work;
 
 pub use aggregates::WEEK_DAYS;
+pub use appointments::{
+    local_label, Appointment, AppointmentEvent, AppointmentKind, NewAppointment,
+};
 pub use audit::{
     AuditFilter, AuditHead, AuditPage, AuditRead, AuditRow, ChainBreak, Event as AuditEvent,
     GENESIS_HASH,
@@ -66,6 +71,7 @@ pub use profiles::{
 };
 pub use refcache::REFERENCE_TTL;
 pub use s3::S3Config;
+pub use schedules::{ScheduleRequest, StaffDays};
 pub use users::{NewUser, User, UserUpdate};
 pub use work::{
     HistoryEntry, Leave, Load, MoveInput, NewWorkItem, Notification, QueueCounts, QueuePage,

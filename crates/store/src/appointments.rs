@@ -1,0 +1,1044 @@
+//! Appointments: the types an office offers, the free slots its schedules leave, booking,
+//! moves (reschedule, cancel, no-show, completed) with who and why, and the day lists.
+//!
+//! Double booking is impossible by construction: a booked appointment holds one row in
+//! `appointment_cells` for every 15-minute cell of its employee's busy time (buffers included)
+//! and, in person, one row in `appointment_rooms` per cell for a room or desk; both tables'
+//! primary keys refuse a second holder whatever the application does. Booking reads the day,
+//! asks the domain for the slot ([`worktrack_domain::appointments::check_booking`]) and inserts
+//! the cells in one transaction; when another booking won the race the insert fails and the
+//! caller is told the slot is taken and which one is next.
+
+use crate::audit::{self, Event};
+use crate::db::now_ms;
+use crate::error::{Result, StoreError};
+use crate::offices::Office;
+use crate::schedules::StaffDays;
+use crate::{Store, Viewer};
+use serde_json::json;
+use std::collections::HashMap;
+use time::Date;
+use worktrack_domain::appointments::{
+    self as rules, appointment_move, busy_span, cells, room_span, Accommodations, AppointmentError,
+    AppointmentMove, AppointmentState, AppointmentType, Busy, Channel, DayBook, Server, Slot,
+    TypeSpec, GRID_MINUTES,
+};
+use worktrack_domain::{Skill, TimeZone};
+
+const CELL_MS: i64 = GRID_MINUTES as i64 * 60_000;
+
+/// An appointment type as an office has set it up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppointmentKind {
+    pub id: i64,
+    pub office_id: i64,
+    pub name: String,
+    pub kind: AppointmentType,
+    pub active: bool,
+}
+
+/// One appointment, with the names staff see (never shown to analysts).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Appointment {
+    pub id: i64,
+    pub office_id: i64,
+    pub type_id: i64,
+    pub type_name: String,
+    pub claimant_id: i64,
+    pub claimant_name: String,
+    pub staff_id: i64,
+    pub staff_name: String,
+    pub channel: Channel,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub contact: String,
+    pub workload: String,
+    pub accommodations: Accommodations,
+    pub work_item_id: Option<i64>,
+    pub state: AppointmentState,
+    pub created_at: i64,
+}
+
+/// What a booking asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAppointment {
+    pub type_id: i64,
+    pub claimant_id: i64,
+    pub start_ms: i64,
+    /// Who should serve it; anyone free when `None`.
+    pub staff_id: Option<i64>,
+    /// The phone number to call, or the video link; empty for in person.
+    pub contact: String,
+    pub workload: String,
+    pub accommodations: Accommodations,
+    pub work_item_id: Option<i64>,
+}
+
+/// One line of an appointment's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppointmentEvent {
+    pub action: String,
+    pub note: String,
+    pub from_start_ms: Option<i64>,
+    pub to_start_ms: Option<i64>,
+    pub actor: String,
+    pub at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct KindRow {
+    id: i64,
+    office_id: i64,
+    name: String,
+    channel: String,
+    duration_min: i64,
+    buffer_before_min: i64,
+    buffer_after_min: i64,
+    min_notice_min: i64,
+    horizon_days: i64,
+    skills: String,
+    capacity: i64,
+    active: i64,
+}
+
+const KIND_COLUMNS: &str = "id, office_id, name, channel, duration_min, buffer_before_min, \
+    buffer_after_min, min_notice_min, horizon_days, skills, capacity, active";
+
+impl KindRow {
+    fn into_kind(self) -> Result<AppointmentKind> {
+        let spec = TypeSpec {
+            channel: self.channel,
+            duration_min: self.duration_min,
+            buffer_before_min: self.buffer_before_min,
+            buffer_after_min: self.buffer_after_min,
+            min_notice_min: self.min_notice_min,
+            horizon_days: self.horizon_days,
+            skills: Skill::parse_list(&self.skills)
+                .map_err(|e| StoreError::Invalid(e.to_string()))?,
+            capacity: self.capacity,
+        };
+        Ok(AppointmentKind {
+            id: self.id,
+            office_id: self.office_id,
+            name: self.name,
+            kind: AppointmentType::parse(&spec).map_err(invalid)?,
+            active: self.active != 0,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct AppointmentRow {
+    id: i64,
+    office_id: i64,
+    type_id: i64,
+    type_name: String,
+    claimant_id: i64,
+    claimant_name: String,
+    staff_id: i64,
+    staff_name: String,
+    channel: String,
+    start_ms: i64,
+    end_ms: i64,
+    contact: String,
+    workload: String,
+    accommodations: String,
+    work_item_id: Option<i64>,
+    state: String,
+    created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    action: String,
+    note: String,
+    from_start_ms: Option<i64>,
+    to_start_ms: Option<i64>,
+    actor: Option<String>,
+    at: i64,
+}
+
+const APPOINTMENT_SELECT: &str = "SELECT a.id, a.office_id, a.type_id, t.name AS type_name, \
+    a.claimant_id, c.full_name AS claimant_name, a.staff_id, u.display_name AS staff_name, \
+    a.channel, a.start_ms, a.end_ms, a.contact, a.workload, a.accommodations, a.work_item_id, \
+    a.state, a.created_at FROM appointments a JOIN appointment_types t ON t.id = a.type_id \
+    JOIN claimants c ON c.id = a.claimant_id JOIN users u ON u.id = a.staff_id";
+
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct StoredAccommodations {
+    #[serde(default)]
+    interpreter: Option<String>,
+    #[serde(default)]
+    sign_language: bool,
+    #[serde(default)]
+    accessible_room: bool,
+    #[serde(default)]
+    large_print: bool,
+    #[serde(default)]
+    companion: bool,
+}
+
+fn accommodations_json(a: &Accommodations) -> String {
+    json!({
+        "interpreter": a.interpreter,
+        "sign_language": a.sign_language,
+        "accessible_room": a.accessible_room,
+        "large_print": a.large_print,
+        "companion": a.companion,
+    })
+    .to_string()
+}
+
+impl AppointmentRow {
+    fn into_appointment(self) -> Result<Appointment> {
+        let a: StoredAccommodations = serde_json::from_str(&self.accommodations)
+            .map_err(|_| StoreError::Invalid("stored accommodations are not readable".into()))?;
+        Ok(Appointment {
+            id: self.id,
+            office_id: self.office_id,
+            type_id: self.type_id,
+            type_name: self.type_name,
+            claimant_id: self.claimant_id,
+            claimant_name: self.claimant_name,
+            staff_id: self.staff_id,
+            staff_name: self.staff_name,
+            channel: Channel::parse(&self.channel).map_err(invalid)?,
+            start_ms: self.start_ms,
+            end_ms: self.end_ms,
+            contact: self.contact,
+            workload: self.workload,
+            accommodations: Accommodations {
+                interpreter: a.interpreter,
+                sign_language: a.sign_language,
+                accessible_room: a.accessible_room,
+                large_print: a.large_print,
+                companion: a.companion,
+            },
+            work_item_id: self.work_item_id,
+            state: AppointmentState::parse(&self.state)
+                .ok_or_else(|| StoreError::Invalid("an appointment has an unknown state".into()))?,
+            created_at: self.created_at,
+        })
+    }
+}
+
+fn invalid(e: AppointmentError) -> StoreError {
+    StoreError::Invalid(e.to_string())
+}
+
+fn office_tz(office: &Office) -> Result<TimeZone> {
+    TimeZone::parse(&office.time_zone).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+/// `ms` on the office's wall clock, e.g. `Tue 2 Mar 2027 10:15 EST`.
+pub fn local_label(tz: TimeZone, ms: i64) -> String {
+    let t = tz.local_time(ms);
+    format!(
+        "{} {} {} {} {:02}:{:02} {}",
+        &t.weekday().to_string()[..3],
+        t.day(),
+        &t.month().to_string()[..3],
+        t.year(),
+        t.hour(),
+        t.minute(),
+        tz.abbreviation(ms)
+    )
+}
+
+/// The contact as typed: a US phone number for phone, an `https://` link for video, nothing
+/// needed in person.
+fn checked_contact(channel: Channel, contact: &str) -> Result<String> {
+    let contact = contact.trim();
+    match channel {
+        Channel::Phone => {
+            let digits: String = contact.chars().filter(char::is_ascii_digit).collect();
+            let digits = digits
+                .strip_prefix('1')
+                .filter(|d| d.len() == 10)
+                .unwrap_or(&digits);
+            if digits.len() == 10
+                && contact
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || " ()-.+".contains(c))
+            {
+                Ok(format!(
+                    "({}) {}-{}",
+                    &digits[..3],
+                    &digits[3..6],
+                    &digits[6..]
+                ))
+            } else {
+                Err(StoreError::Invalid(
+                    "give the phone number to call, ten digits".into(),
+                ))
+            }
+        }
+        Channel::Video => {
+            if contact.starts_with("https://") && contact.len() <= 300 && !contact.contains(' ') {
+                Ok(contact.to_string())
+            } else {
+                Err(StoreError::Invalid(
+                    "give the video link, starting https://".into(),
+                ))
+            }
+        }
+        Channel::InPerson => Ok(String::new()),
+    }
+}
+
+impl Store {
+    /// Sets up an appointment type for `office_id` (its managers).
+    pub async fn create_appointment_type(
+        &self,
+        viewer: &Viewer,
+        office_id: i64,
+        name: &str,
+        spec: &TypeSpec,
+    ) -> Result<AppointmentKind> {
+        let office = self.office_by_id(office_id).await?;
+        self.check_scope(viewer, office.id, "office", &office.code)
+            .await?;
+        if !rules::may_manage_types(viewer.role) {
+            return Err(StoreError::Forbidden(
+                "only the office's managers set up appointment types".into(),
+            ));
+        }
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 80 {
+            return Err(StoreError::Invalid(
+                "give the type a name of at most 80 characters".into(),
+            ));
+        }
+        let kind = AppointmentType::parse(spec).map_err(invalid)?;
+        let skills: Vec<&str> = kind.skills.iter().map(Skill::as_str).collect();
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO appointment_types (office_id, name, channel, duration_min, buffer_before_min, \
+             buffer_after_min, min_notice_min, horizon_days, skills, capacity, active, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11) RETURNING id",
+        )
+        .bind(office.id)
+        .bind(name)
+        .bind(kind.channel.as_str())
+        .bind(i64::from(kind.duration_min))
+        .bind(i64::from(kind.buffer_before_min))
+        .bind(i64::from(kind.buffer_after_min))
+        .bind(i64::from(kind.min_notice_min))
+        .bind(i64::from(kind.horizon_days))
+        .bind(skills.join(" "))
+        .bind(i64::from(kind.capacity))
+        .bind(now_ms())
+        .fetch_one(&mut *tx.tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, "the office already has a type of that name"))?;
+        audit::append(
+            &mut tx.tx,
+            self.keys(),
+            &viewer.actor,
+            Event {
+                action: "appointment_type.create",
+                target_type: "appointment_type",
+                target_id: id.to_string(),
+                office_id: Some(office.id),
+                detail: json!({ "name": name, "channel": kind.channel.as_str(), "duration_min": kind.duration_min }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(AppointmentKind {
+            id,
+            office_id: office.id,
+            name: name.to_string(),
+            kind,
+            active: true,
+        })
+    }
+
+    /// The appointment types of `office_id`, by name.
+    pub async fn appointment_types(
+        &self,
+        viewer: &Viewer,
+        office_id: i64,
+    ) -> Result<Vec<AppointmentKind>> {
+        self.check_scope(viewer, office_id, "office", &office_id.to_string())
+            .await?;
+        let rows: Vec<KindRow> = sqlx::query_as(&format!(
+            "SELECT {KIND_COLUMNS} FROM appointment_types WHERE office_id = $1 ORDER BY name"
+        ))
+        .bind(office_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(KindRow::into_kind).collect()
+    }
+
+    /// One appointment type `viewer` may see.
+    pub async fn appointment_type(&self, viewer: &Viewer, id: i64) -> Result<AppointmentKind> {
+        let row: KindRow = sqlx::query_as(&format!(
+            "SELECT {KIND_COLUMNS} FROM appointment_types WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        self.check_scope(viewer, row.office_id, "appointment_type", &id.to_string())
+            .await?;
+        row.into_kind()
+    }
+
+    /// Everything about `date` that `kind`'s availability depends on.
+    async fn day_book(
+        &self,
+        kind: &AppointmentKind,
+        tz: TimeZone,
+        date: Date,
+        staff: &[StaffDays],
+    ) -> Result<DayBook> {
+        let from = rules::instant_at(tz, date, 0).unwrap_or(0) - 6 * 3_600_000;
+        let to = from + 36 * 3_600_000;
+        let busy: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT c.staff_id, c.cell_ms FROM appointment_cells c JOIN users u ON u.id = c.staff_id \
+             WHERE u.office_id = $1 AND c.cell_ms >= $2 AND c.cell_ms < $3",
+        )
+        .bind(kind.office_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(self.pool())
+        .await?;
+        let rooms: Vec<(i64,)> = sqlx::query_as(
+            "SELECT cell_ms FROM appointment_rooms WHERE type_id = $1 AND cell_ms >= $2 AND cell_ms < $3",
+        )
+        .bind(kind.id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(DayBook {
+            servers: staff
+                .iter()
+                .map(|s| Server {
+                    staff_id: s.user_id,
+                    skills: s.skills.clone(),
+                    day: s.on(date),
+                })
+                .collect(),
+            busy: busy
+                .into_iter()
+                .map(|(staff_id, cell)| Busy {
+                    staff_id,
+                    from_ms: cell,
+                    to_ms: cell + CELL_MS,
+                })
+                .collect(),
+            rooms_held: rooms.into_iter().map(|(c,)| (c, c + CELL_MS)).collect(),
+        })
+    }
+
+    /// The office, its clock and calendar, for a search or booking of `kind` now.
+    async fn booking_office(&self, kind: &AppointmentKind) -> Result<(Office, TimeZone)> {
+        let office = self.office_by_id(kind.office_id).await?;
+        let tz = office_tz(&office)?;
+        Ok((office, tz))
+    }
+
+    /// The free slots of type `type_id` on `date`.
+    pub async fn availability(
+        &self,
+        viewer: &Viewer,
+        type_id: i64,
+        date: Date,
+    ) -> Result<Vec<Slot>> {
+        let kind = self.appointment_type(viewer, type_id).await?;
+        let (office, tz) = self.booking_office(&kind).await?;
+        let calendar = self.office_calendar_cached(&office).await?;
+        let staff = self.staff_days(&office, date, date).await?;
+        let book = self.day_book(&kind, tz, date, &staff).await?;
+        let at = rules::Office {
+            tz,
+            calendar: &calendar,
+            now_ms: now_ms(),
+        };
+        Ok(rules::slots(&at, &kind.kind, date, &book))
+    }
+
+    /// The first free slot of type `type_id` from now (`None` when nothing is free before the
+    /// last day people may book).
+    pub async fn next_available(&self, viewer: &Viewer, type_id: i64) -> Result<Option<Slot>> {
+        let kind = self.appointment_type(viewer, type_id).await?;
+        self.next_free(&kind).await
+    }
+
+    async fn next_free(&self, kind: &AppointmentKind) -> Result<Option<Slot>> {
+        let (office, tz) = self.booking_office(kind).await?;
+        let calendar = self.office_calendar_cached(&office).await?;
+        let at = rules::Office {
+            tz,
+            calendar: &calendar,
+            now_ms: now_ms(),
+        };
+        let mut date = at.today();
+        let last = at.last_date(&kind.kind);
+        // A week of schedules at a time: one query per week, not per day.
+        while date <= last {
+            let until = std::cmp::min(last, date.saturating_add(time::Duration::days(6)));
+            let staff = self.staff_days(&office, date, until).await?;
+            let mut d = date;
+            while d <= until {
+                if calendar.is_business_day(d) {
+                    let book = self.day_book(kind, tz, d, &staff).await?;
+                    if let Some(slot) = rules::slots(&at, &kind.kind, d, &book).into_iter().next() {
+                        return Ok(Some(slot));
+                    }
+                }
+                d = match d.next_day() {
+                    Some(n) => n,
+                    None => return Ok(None),
+                };
+            }
+            date = match until.next_day() {
+                Some(n) => n,
+                None => return Ok(None),
+            };
+        }
+        Ok(None)
+    }
+
+    /// Books an appointment. When another booking took the time first, the answer is a
+    /// conflict naming the next free time.
+    pub async fn book_appointment(
+        &self,
+        viewer: &Viewer,
+        new: &NewAppointment,
+    ) -> Result<Appointment> {
+        let kind = self.appointment_type(viewer, new.type_id).await?;
+        if !rules::may_book(viewer.role) {
+            return Err(StoreError::Forbidden(
+                "only the office's staff book appointments".into(),
+            ));
+        }
+        if !kind.active {
+            return Err(StoreError::Invalid(
+                "this appointment type is no longer offered".into(),
+            ));
+        }
+        self.check_booking_parts(&kind, new).await?;
+        let contact = checked_contact(kind.kind.channel, &new.contact)?;
+        let workload = new.workload.trim();
+        if workload.is_empty() || workload.len() > 60 {
+            return Err(StoreError::Invalid("give the reason (the workload)".into()));
+        }
+        let (office, tz) = self.booking_office(&kind).await?;
+        let calendar = self.office_calendar_cached(&office).await?;
+        let date = tz.local_date(new.start_ms);
+        let staff = self.staff_days(&office, date, date).await?;
+        let mut tried: Vec<i64> = Vec::new();
+        loop {
+            let mut book = self.day_book(&kind, tz, date, &staff).await?;
+            book.servers.retain(|s| !tried.contains(&s.staff_id));
+            let at = rules::Office {
+                tz,
+                calendar: &calendar,
+                now_ms: now_ms(),
+            };
+            let slot =
+                match rules::check_booking(&at, &kind.kind, new.start_ms, new.staff_id, &book) {
+                    Ok(slot) => slot,
+                    // Whoever could serve it was taken by a booking that won the race.
+                    Err(_) if !tried.is_empty() => return Err(self.taken(&kind, tz).await),
+                    Err(AppointmentError::Taken) => return Err(self.taken(&kind, tz).await),
+                    Err(e) => return Err(invalid(e)),
+                };
+            let staff_id = least_busy(&slot, &book);
+            match self
+                .insert_booking(viewer, &kind, new, &contact, workload, staff_id, &slot)
+                .await
+            {
+                Ok(id) => return self.appointment_unaudited(id).await,
+                Err(StoreError::Conflict(_)) if new.staff_id.is_none() => {
+                    tried.push(staff_id);
+                    if tried.len() > staff.len() {
+                        return Err(self.taken(&kind, tz).await);
+                    }
+                }
+                Err(StoreError::Conflict(_)) => return Err(self.taken(&kind, tz).await),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// The answer to a booking that lost its time: taken, and the next free time.
+    async fn taken(&self, kind: &AppointmentKind, tz: TimeZone) -> StoreError {
+        match self.next_free(kind).await {
+            Ok(Some(next)) => StoreError::Conflict(format!(
+                "that time has just been taken; the next free time is {}",
+                local_label(tz, next.start_ms)
+            )),
+            _ => StoreError::Conflict(
+                "that time has just been taken, and no other time is free".into(),
+            ),
+        }
+    }
+
+    /// The claimant and work item of a booking belong to the type's office.
+    async fn check_booking_parts(
+        &self,
+        kind: &AppointmentKind,
+        new: &NewAppointment,
+    ) -> Result<()> {
+        let claimant_office: Option<i64> =
+            sqlx::query_scalar("SELECT office_id FROM claimants WHERE id = $1")
+                .bind(new.claimant_id)
+                .fetch_optional(self.pool())
+                .await?;
+        if claimant_office != Some(kind.office_id) {
+            return Err(StoreError::Invalid(
+                "no claimant of this office has that record".into(),
+            ));
+        }
+        if let Some(item) = new.work_item_id {
+            let item_office: Option<i64> =
+                sqlx::query_scalar("SELECT office_id FROM work_items WHERE id = $1")
+                    .bind(item)
+                    .fetch_optional(self.pool())
+                    .await?;
+            if item_office != Some(kind.office_id) {
+                return Err(StoreError::Invalid(
+                    "no work item of this office has that number".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Inserts the appointment and the cells that hold its time, in one transaction; a
+    /// conflict when any cell is already held.
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_booking(
+        &self,
+        viewer: &Viewer,
+        kind: &AppointmentKind,
+        new: &NewAppointment,
+        contact: &str,
+        workload: &str,
+        staff_id: i64,
+        slot: &Slot,
+    ) -> Result<i64> {
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO appointments (office_id, type_id, claimant_id, staff_id, channel, start_ms, end_ms, \
+             contact, workload, accommodations, work_item_id, state, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'booked', $12, $13, $13) RETURNING id",
+        )
+        .bind(kind.office_id)
+        .bind(kind.id)
+        .bind(new.claimant_id)
+        .bind(staff_id)
+        .bind(kind.kind.channel.as_str())
+        .bind(slot.start_ms)
+        .bind(slot.end_ms)
+        .bind(contact)
+        .bind(workload)
+        .bind(accommodations_json(&new.accommodations))
+        .bind(new.work_item_id)
+        .bind(viewer.actor.user_id)
+        .bind(now)
+        .fetch_one(&mut *tx.tx)
+        .await?;
+        hold_cells(&mut tx.tx, kind, id, staff_id, slot.start_ms).await?;
+        add_event(
+            &mut tx.tx,
+            id,
+            "booked",
+            "",
+            None,
+            Some(slot.start_ms),
+            viewer,
+        )
+        .await?;
+        audit::append(
+            &mut tx.tx,
+            self.keys(),
+            &viewer.actor,
+            Event {
+                action: "appointment.create",
+                target_type: "appointment",
+                target_id: id.to_string(),
+                office_id: Some(kind.office_id),
+                detail: json!({
+                    "type": kind.id,
+                    "claimant": new.claimant_id,
+                    "staff": staff_id,
+                    "start_ms": slot.start_ms,
+                }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn appointment_unaudited(&self, id: i64) -> Result<Appointment> {
+        let row: AppointmentRow = sqlx::query_as(&format!("{APPOINTMENT_SELECT} WHERE a.id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        row.into_appointment()
+    }
+
+    /// One appointment and its history, if `viewer` may see it; the view is audited.
+    pub async fn appointment(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+    ) -> Result<(Appointment, Vec<AppointmentEvent>)> {
+        let appointment = self.appointment_unaudited(id).await?;
+        self.check_scope(
+            viewer,
+            appointment.office_id,
+            "appointment",
+            &id.to_string(),
+        )
+        .await?;
+        if !rules::may_view(viewer.role) {
+            return Err(StoreError::Forbidden(
+                "appointments name people: this role does not see them".into(),
+            ));
+        }
+        let events: Vec<EventRow> = sqlx::query_as(
+            "SELECT e.action, e.note, e.from_start_ms, e.to_start_ms, u.display_name AS actor, e.at \
+                 FROM appointment_events e LEFT JOIN users u ON u.id = e.actor_id \
+                 WHERE e.appointment_id = $1 ORDER BY e.id",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        self.audit(
+            &viewer.actor,
+            Event {
+                action: "appointment.view",
+                target_type: "appointment",
+                target_id: id.to_string(),
+                office_id: Some(appointment.office_id),
+                detail: json!({ "claimant": appointment.claimant_id }),
+            },
+        )
+        .await?;
+        let events = events
+            .into_iter()
+            .map(|e| AppointmentEvent {
+                action: e.action,
+                note: e.note,
+                from_start_ms: e.from_start_ms,
+                to_start_ms: e.to_start_ms,
+                actor: e.actor.unwrap_or_else(|| "WorkTrack".into()),
+                at: e.at,
+            })
+            .collect();
+        Ok((appointment, events))
+    }
+
+    /// Reschedules (to `new_start_ms`), cancels, marks a no-show or completes an appointment,
+    /// with the reason in its history.
+    pub async fn move_appointment(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        mv: AppointmentMove,
+        note: &str,
+        new_start_ms: Option<i64>,
+    ) -> Result<Appointment> {
+        let current = self.appointment_unaudited(id).await?;
+        self.check_scope(viewer, current.office_id, "appointment", &id.to_string())
+            .await?;
+        if !rules::may_book(viewer.role) {
+            return Err(StoreError::Forbidden(
+                "only the office's staff change appointments".into(),
+            ));
+        }
+        let note = note.trim();
+        if note.chars().count() > 300 {
+            return Err(StoreError::Invalid(
+                "the reason is longer than 300 characters".into(),
+            ));
+        }
+        let next = appointment_move(current.state, mv, current.start_ms, now_ms(), note)
+            .map_err(invalid)?;
+        if mv == AppointmentMove::Reschedule {
+            let start =
+                new_start_ms.ok_or_else(|| StoreError::Invalid("give the new time".into()))?;
+            return self.reschedule(viewer, &current, start, note).await;
+        }
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE appointments SET state = $1, updated_at = $2 WHERE id = $3 AND state = 'booked'",
+        )
+        .bind(next.as_str())
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx.tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::Conflict(
+                "someone changed this appointment just now; look again".into(),
+            ));
+        }
+        release_cells(&mut tx.tx, id).await?;
+        add_event(&mut tx.tx, id, mv.as_str(), note, None, None, viewer).await?;
+        audit::append(
+            &mut tx.tx,
+            self.keys(),
+            &viewer.actor,
+            Event {
+                action: "appointment.move",
+                target_type: "appointment",
+                target_id: id.to_string(),
+                office_id: Some(current.office_id),
+                detail: json!({ "move": mv.as_str(), "state": next.as_str() }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.appointment_unaudited(id).await
+    }
+
+    /// Moves a booked appointment to `start_ms` with the same employee when free (else anyone
+    /// free): its old cells are given back and the new ones held in one transaction.
+    async fn reschedule(
+        &self,
+        viewer: &Viewer,
+        current: &Appointment,
+        start_ms: i64,
+        note: &str,
+    ) -> Result<Appointment> {
+        let kind = self.appointment_type(viewer, current.type_id).await?;
+        let (office, tz) = self.booking_office(&kind).await?;
+        let calendar = self.office_calendar_cached(&office).await?;
+        let date = tz.local_date(start_ms);
+        let staff = self.staff_days(&office, date, date).await?;
+        let mut book = self.day_book(&kind, tz, date, &staff).await?;
+        // Its own time does not stand in its way.
+        let (from, to) = busy_span(&kind.kind, current.start_ms);
+        let own = cells(from, to);
+        book.busy
+            .retain(|b| !(b.staff_id == current.staff_id && own.contains(&b.from_ms)));
+        let (rf, rt) = room_span(&kind.kind, current.start_ms);
+        let own_rooms = cells(rf, rt);
+        if let Some(pos) = book
+            .rooms_held
+            .iter()
+            .position(|r| own_rooms.contains(&r.0))
+        {
+            book.rooms_held.remove(pos);
+        }
+        let at = rules::Office {
+            tz,
+            calendar: &calendar,
+            now_ms: now_ms(),
+        };
+        let slot = rules::check_booking(&at, &kind.kind, start_ms, None, &book).map_err(invalid)?;
+        let staff_id = if slot.staff_ids.contains(&current.staff_id) {
+            current.staff_id
+        } else {
+            least_busy(&slot, &book)
+        };
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE appointments SET start_ms = $1, end_ms = $2, staff_id = $3, updated_at = $4 \
+             WHERE id = $5 AND state = 'booked' AND start_ms = $6",
+        )
+        .bind(slot.start_ms)
+        .bind(slot.end_ms)
+        .bind(staff_id)
+        .bind(now_ms())
+        .bind(current.id)
+        .bind(current.start_ms)
+        .execute(&mut *tx.tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::Conflict(
+                "someone changed this appointment just now; look again".into(),
+            ));
+        }
+        release_cells(&mut tx.tx, current.id).await?;
+        let held = hold_cells(&mut tx.tx, &kind, current.id, staff_id, slot.start_ms).await;
+        if let Err(e) = held {
+            drop(tx);
+            return Err(match e {
+                StoreError::Conflict(_) => self.taken(&kind, tz).await,
+                other => other,
+            });
+        }
+        add_event(
+            &mut tx.tx,
+            current.id,
+            "reschedule",
+            note,
+            Some(current.start_ms),
+            Some(slot.start_ms),
+            viewer,
+        )
+        .await?;
+        audit::append(
+            &mut tx.tx,
+            self.keys(),
+            &viewer.actor,
+            Event {
+                action: "appointment.move",
+                target_type: "appointment",
+                target_id: current.id.to_string(),
+                office_id: Some(current.office_id),
+                detail: json!({ "move": "reschedule", "from_ms": current.start_ms, "to_ms": slot.start_ms }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.appointment_unaudited(current.id).await
+    }
+
+    /// The office's appointments from `from_ms` to `to_ms` (only `staff_id`'s when given), by
+    /// start; the list view is audited (it names claimants).
+    pub async fn appointments(
+        &self,
+        viewer: &Viewer,
+        office_id: i64,
+        staff_id: Option<i64>,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<Appointment>> {
+        self.check_scope(viewer, office_id, "office", &office_id.to_string())
+            .await?;
+        if !rules::may_view(viewer.role) {
+            return Err(StoreError::Forbidden(
+                "appointments name people: this role does not see them".into(),
+            ));
+        }
+        let rows: Vec<AppointmentRow> = sqlx::query_as(&format!(
+            "{APPOINTMENT_SELECT} WHERE a.office_id = $1 AND ($2 = 0 OR a.staff_id = $2) \
+             AND a.start_ms >= $3 AND a.start_ms < $4 ORDER BY a.start_ms, a.id LIMIT 1000"
+        ))
+        .bind(office_id)
+        .bind(staff_id.unwrap_or(0))
+        .bind(from_ms)
+        .bind(to_ms)
+        .fetch_all(self.pool())
+        .await?;
+        if !rows.is_empty() {
+            self.audit(
+                &viewer.actor,
+                Event {
+                    action: "appointment.list_view",
+                    target_type: "office",
+                    target_id: office_id.to_string(),
+                    office_id: Some(office_id),
+                    detail: json!({ "staff": staff_id, "from_ms": from_ms, "to_ms": to_ms, "count": rows.len() }),
+                },
+            )
+            .await?;
+        }
+        rows.into_iter()
+            .map(AppointmentRow::into_appointment)
+            .collect()
+    }
+}
+
+/// Of the people free for `slot`, the one with the least booked time that day.
+fn least_busy(slot: &Slot, book: &DayBook) -> i64 {
+    let mut load: HashMap<i64, usize> = HashMap::new();
+    for b in &book.busy {
+        *load.entry(b.staff_id).or_default() += 1;
+    }
+    slot.staff_ids
+        .iter()
+        .copied()
+        .min_by_key(|id| (load.get(id).copied().unwrap_or(0), *id))
+        .unwrap_or_default()
+}
+
+/// Holds the cells of appointment `id`'s time (and, in person, a room for each of its cells);
+/// a conflict when another appointment holds one.
+async fn hold_cells(
+    conn: &mut sqlx::AnyConnection,
+    kind: &AppointmentKind,
+    id: i64,
+    staff_id: i64,
+    start_ms: i64,
+) -> Result<()> {
+    let taken = |e| StoreError::on_unique(e, "that time has just been taken");
+    let (from, to) = busy_span(&kind.kind, start_ms);
+    for cell in cells(from, to) {
+        sqlx::query(
+            "INSERT INTO appointment_cells (staff_id, cell_ms, appointment_id) VALUES ($1, $2, $3)",
+        )
+        .bind(staff_id)
+        .bind(cell)
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map_err(taken)?;
+    }
+    if kind.kind.channel != Channel::InPerson {
+        return Ok(());
+    }
+    let (from, to) = room_span(&kind.kind, start_ms);
+    for cell in cells(from, to) {
+        let used: Vec<i64> = sqlx::query_scalar(
+            "SELECT room FROM appointment_rooms WHERE type_id = $1 AND cell_ms = $2",
+        )
+        .bind(kind.id)
+        .bind(cell)
+        .fetch_all(&mut *conn)
+        .await?;
+        let room = (0..i64::from(kind.kind.capacity))
+            .find(|r| !used.contains(r))
+            .ok_or_else(|| StoreError::Conflict("every room is in use".into()))?;
+        sqlx::query("INSERT INTO appointment_rooms (type_id, cell_ms, room, appointment_id) VALUES ($1, $2, $3, $4)")
+            .bind(kind.id)
+            .bind(cell)
+            .bind(room)
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .map_err(taken)?;
+    }
+    Ok(())
+}
+
+async fn release_cells(conn: &mut sqlx::AnyConnection, id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM appointment_cells WHERE appointment_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM appointment_rooms WHERE appointment_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn add_event(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    action: &str,
+    note: &str,
+    from_start_ms: Option<i64>,
+    to_start_ms: Option<i64>,
+    viewer: &Viewer,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO appointment_events (appointment_id, action, note, from_start_ms, to_start_ms, actor_id, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(action)
+    .bind(note)
+    .bind(from_start_ms)
+    .bind(to_start_ms)
+    .bind(viewer.actor.user_id)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
