@@ -85,7 +85,6 @@ pub struct AppointmentEvent {
     pub at: i64,
 }
 
-#[derive(sqlx::FromRow)]
 struct KindRow {
     id: i64,
     office_id: i64,
@@ -100,6 +99,21 @@ struct KindRow {
     capacity: i64,
     active: i64,
 }
+
+from_row!(KindRow {
+    id,
+    office_id,
+    name,
+    channel,
+    duration_min,
+    buffer_before_min,
+    buffer_after_min,
+    min_notice_min,
+    horizon_days,
+    skills,
+    capacity,
+    active
+});
 
 const KIND_COLUMNS: &str = "id, office_id, name, channel, duration_min, buffer_before_min, \
     buffer_after_min, min_notice_min, horizon_days, skills, capacity, active";
@@ -127,7 +141,6 @@ impl KindRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
 struct AppointmentRow {
     id: i64,
     office_id: i64,
@@ -148,7 +161,26 @@ struct AppointmentRow {
     created_at: i64,
 }
 
-#[derive(sqlx::FromRow)]
+from_row!(AppointmentRow {
+    id,
+    office_id,
+    type_id,
+    type_name,
+    claimant_id,
+    claimant_name,
+    staff_id,
+    staff_name,
+    channel,
+    start_ms,
+    end_ms,
+    contact,
+    workload,
+    accommodations,
+    work_item_id,
+    state,
+    created_at
+});
+
 struct EventRow {
     action: String,
     note: String,
@@ -157,6 +189,15 @@ struct EventRow {
     actor: Option<String>,
     at: i64,
 }
+
+from_row!(EventRow {
+    action,
+    note,
+    from_start_ms,
+    to_start_ms,
+    actor,
+    at
+});
 
 const APPOINTMENT_SELECT: &str = "SELECT a.id, a.office_id, a.type_id, t.name AS type_name, \
     a.claimant_id, c.full_name AS claimant_name, a.staff_id, u.display_name AS staff_name, \

@@ -45,7 +45,6 @@ impl StaffDays {
     }
 }
 
-#[derive(sqlx::FromRow)]
 struct ShiftRow {
     user_id: i64,
     weekday: i64,
@@ -54,7 +53,14 @@ struct ShiftRow {
     end_minute: i64,
 }
 
-#[derive(sqlx::FromRow)]
+from_row!(ShiftRow {
+    user_id,
+    weekday,
+    mode,
+    start_minute,
+    end_minute
+});
+
 struct OverrideRow {
     user_id: i64,
     day: String,
@@ -63,7 +69,14 @@ struct OverrideRow {
     end_minute: i64,
 }
 
-#[derive(sqlx::FromRow)]
+from_row!(OverrideRow {
+    user_id,
+    day,
+    mode,
+    start_minute,
+    end_minute
+});
+
 struct RequestRow {
     id: i64,
     user_id: i64,
@@ -76,6 +89,19 @@ struct RequestRow {
     decision_note: Option<String>,
     created_at: i64,
 }
+
+from_row!(RequestRow {
+    id,
+    user_id,
+    day,
+    mode,
+    start_minute,
+    end_minute,
+    note,
+    status,
+    decision_note,
+    created_at
+});
 
 pub(crate) fn parse_day(s: &str) -> Result<Date> {
     Date::parse(s, &time::format_description::well_known::Iso8601::DATE)
