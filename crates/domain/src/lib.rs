@@ -1,7 +1,8 @@
 //! WorkTrack's domain: the types and rules of the product, as pure functions with table tests.
 //!
 //! It owns: roles and the offices each may see (`role`, `access`); names, codes, e-mail
-//! addresses, passwords and office time zones (`names`); SSN validity and masking (`ssn`); the
+//! addresses, passwords and office time zones (`names`); SSN validity and masking (`ssn`); the states of documents, profiles and jobs
+//! (`states`); work schedules (`schedule`) and appointments (`appointments`); the
 //! business-day calendar and federal holidays (`calendar`); the document catalogue (`catalogue`);
 //! field extraction and the classifier that profiles documents (`extract`, `classifier`,
 //! `workbench`); work items' states, moves, priorities and deadlines (`work`); analysts' figures
@@ -26,6 +27,7 @@ pub mod reading;
 pub mod role;
 pub mod schedule;
 pub mod ssn;
+pub mod states;
 pub mod throttle;
 pub mod work;
 pub mod workbench;

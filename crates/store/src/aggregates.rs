@@ -10,6 +10,7 @@ use crate::offices::Office;
 use std::collections::HashMap;
 use time::Date;
 use worktrack_domain::aggregate::Figures;
+use worktrack_domain::states::{DocumentStatus, ProfileStatus};
 use worktrack_domain::work::AgeBucket;
 
 /// Days counted as "this week": today and the six before it.
@@ -190,12 +191,15 @@ impl Store {
         days: &HashMap<i64, OfficeDays>,
         since: &str,
     ) -> Result<()> {
-        let rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(
+        let rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(&format!(
             "SELECT office_id, received_on, COUNT(*), \
-             SUM(CASE WHEN profile_status IN ('confirmed', 'auto') THEN 1 ELSE 0 END), \
-             SUM(CASE WHEN profile_status = 'auto' THEN 1 ELSE 0 END) FROM documents \
-             WHERE received_on >= $1 AND status <> 'duplicate' GROUP BY office_id, received_on",
-        )
+             SUM(CASE WHEN profile_status IN ({profiled}) THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN profile_status = '{auto}' THEN 1 ELSE 0 END) FROM documents \
+             WHERE received_on >= $1 AND status <> '{duplicate}' GROUP BY office_id, received_on",
+            profiled = ProfileStatus::profiled_sql(),
+            auto = ProfileStatus::AutoAccepted.as_str(),
+            duplicate = DocumentStatus::Duplicate.as_str(),
+        ))
         .bind(since)
         .fetch_all(self.pool())
         .await?;

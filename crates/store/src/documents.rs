@@ -9,6 +9,7 @@ use crate::offices::Office;
 use crate::{Actor, Viewer};
 use serde::Serialize;
 use sqlx::Row;
+use worktrack_domain::states::DocumentStatus;
 use worktrack_domain::Scope;
 
 /// Where a document came from.
@@ -32,9 +33,9 @@ impl Source {
     }
 }
 
-pub const STATUS_STORED: &str = "stored";
-pub const STATUS_DUPLICATE: &str = "duplicate";
-pub const STATUS_ATTENTION: &str = "needs_attention";
+pub const STATUS_STORED: &str = DocumentStatus::Stored.as_str();
+pub const STATUS_DUPLICATE: &str = DocumentStatus::Duplicate.as_str();
+pub const STATUS_ATTENTION: &str = DocumentStatus::NeedsAttention.as_str();
 /// How long after take-in the page images' fallback job comes due: a reading that starts
 /// within this time makes the page images itself, from its own decoding of each page.
 pub const PAGE_IMAGES_FALLBACK_MS: i64 = 60_000;

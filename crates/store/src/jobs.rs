@@ -9,11 +9,12 @@ use crate::Actor;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use worktrack_domain::states::JobState;
 
-pub const JOB_QUEUED: &str = "queued";
-pub const JOB_RUNNING: &str = "running";
-pub const JOB_DONE: &str = "done";
-pub const JOB_DEAD: &str = "dead";
+pub const JOB_QUEUED: &str = JobState::Queued.as_str();
+pub const JOB_RUNNING: &str = JobState::Running.as_str();
+pub const JOB_DONE: &str = JobState::Done.as_str();
+pub const JOB_DEAD: &str = JobState::Dead.as_str();
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Job {

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use worktrack_domain::catalogue::{Catalogue, DocumentType, ProfileCode, Workload};
 use worktrack_domain::classifier::{self, Features, Model, Suggestion};
 use worktrack_domain::extract::{BoxOnPage, Extraction, Field, FieldKind};
+use worktrack_domain::states::ProfileStatus;
 use worktrack_domain::{mask_last_four, Calendar};
 
 /// Model versions kept besides the newest (older ones are rebuilt from confirmed profiles).
@@ -32,11 +33,11 @@ pub const AUTO_ACCEPT_MIN_SUPPORT: usize = 50;
 const PRECISION_WINDOW: i64 = 2000;
 
 /// Profiling states of a document (`documents.profile_status`).
-pub const PROFILE_NONE: &str = "none";
-pub const PROFILE_PENDING: &str = "pending";
-pub const PROFILE_SUGGESTED: &str = "suggested";
-pub const PROFILE_CONFIRMED: &str = "confirmed";
-pub const PROFILE_AUTO: &str = "auto_accepted";
+pub const PROFILE_NONE: &str = ProfileStatus::None.as_str();
+pub const PROFILE_PENDING: &str = ProfileStatus::Pending.as_str();
+pub const PROFILE_SUGGESTED: &str = ProfileStatus::Suggested.as_str();
+pub const PROFILE_CONFIRMED: &str = ProfileStatus::Confirmed.as_str();
+pub const PROFILE_AUTO: &str = ProfileStatus::AutoAccepted.as_str();
 
 /// An SSN found on a page, as stored: never the number.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -1403,3 +1403,37 @@ async fn home_is_the_persons_day_with_counts_in_the_navigation() {
     assert!(html.contains("id=\"unread-empty\""));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn documents_accepted_automatically_count_as_profiled_not_waiting() {
+    let app = spawn_app().await;
+    app.stop_workers().await;
+    let cast = app.cast().await;
+    let mut ids = Vec::new();
+    for name in ["one.pdf", "two.pdf", "three.pdf"] {
+        ids.push(take_in_letter(&app, &cast.a, name, &format!("Letter {name}")).await);
+    }
+    let set = |id: i64, status: &'static str| {
+        let url = app.database_url.clone();
+        async move {
+            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
+                .await
+                .unwrap();
+            sqlx::query("UPDATE documents SET profile_status = $1 WHERE id = $2")
+                .bind(status)
+                .bind(id)
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        }
+    };
+    set(ids[0], worktrack_store::PROFILE_CONFIRMED).await;
+    set(ids[1], worktrack_store::PROFILE_AUTO).await;
+    assert_eq!(app.store.documents_to_profile(cast.a.id).await.unwrap(), 1);
+    let (received, uploaded, profiled, waiting) = app
+        .store
+        .paper_today(cast.a.id, cast.a.today())
+        .await
+        .unwrap();
+    assert_eq!((received, uploaded, profiled, waiting), (3, 3, 2, 1));
+}

@@ -1,6 +1,7 @@
 //! Monitoring (load, dates, summaries, today's paper), notifications and saved views.
 
 use super::*;
+use worktrack_domain::states::{DocumentStatus, ProfileStatus};
 
 impl Store {
     /// Open work per person of the office.
@@ -78,13 +79,15 @@ impl Store {
     /// Today's paper of an office: received today, uploaded today, and of those uploaded today
     /// how many are profiled and how many still wait.
     pub async fn paper_today(&self, office_id: i64, today: Date) -> Result<(i64, i64, i64, i64)> {
-        Ok(sqlx::query_as(
+        let profiled = ProfileStatus::profiled_sql();
+        let stored = DocumentStatus::Stored.as_str();
+        Ok(sqlx::query_as(&format!(
             "SELECT \
              (SELECT COUNT(*) FROM documents WHERE office_id = $1 AND received_on = $2), \
              (SELECT COUNT(*) FROM documents WHERE office_id = $1 AND uploaded_on = $2), \
-             (SELECT COUNT(*) FROM documents WHERE office_id = $1 AND uploaded_on = $2 AND profile_status IN ('confirmed', 'auto')), \
-             (SELECT COUNT(*) FROM documents WHERE office_id = $1 AND profile_status NOT IN ('confirmed', 'auto') AND status = 'stored')",
-        )
+             (SELECT COUNT(*) FROM documents WHERE office_id = $1 AND uploaded_on = $2 AND profile_status IN ({profiled})), \
+             (SELECT COUNT(*) FROM documents WHERE office_id = $1 AND profile_status NOT IN ({profiled}) AND status = '{stored}')",
+        ))
         .bind(office_id)
         .bind(today.to_string())
         .fetch_one(self.pool())
@@ -94,9 +97,11 @@ impl Store {
     /// Documents of the office waiting to be profiled (stored, neither confirmed nor accepted
     /// automatically), for the count beside *Profiling* in the navigation.
     pub async fn documents_to_profile(&self, office_id: i64) -> Result<i64> {
-        Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM documents WHERE office_id = $1 AND profile_status NOT IN ('confirmed', 'auto') AND status = 'stored'",
-        )
+        Ok(sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM documents WHERE office_id = $1 AND profile_status NOT IN ({}) AND status = '{}'",
+            ProfileStatus::profiled_sql(),
+            DocumentStatus::Stored.as_str()
+        ))
         .bind(office_id)
         .fetch_one(self.pool())
         .await?)
