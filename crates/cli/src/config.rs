@@ -574,6 +574,16 @@ impl Config {
                 self.s3_region.value.clone(),
                 self.s3_region.source,
             ),
+            (
+                "s3_virtual_hosted",
+                self.s3_virtual_hosted.value.to_string(),
+                self.s3_virtual_hosted.source,
+            ),
+            (
+                "s3_ca_file",
+                shown_path(self.s3_ca_file.value.as_ref(), "(none: the system's roots)"),
+                self.s3_ca_file.source,
+            ),
         ];
         for (name, secret) in [
             ("s3_access_key", &self.s3_access_key),

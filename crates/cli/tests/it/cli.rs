@@ -141,6 +141,8 @@ fn config_show_follows_precedence_and_masks_secrets() {
     );
     assert!(line("database_url").contains("postgres://wt:****@db/wt"));
     assert!(line("data_dir").ends_with("# default"));
+    assert!(line("s3_virtual_hosted").contains("false"), "{text}");
+    assert!(line("s3_ca_file").contains("(none: the system's roots)"));
     assert!(
         !text.contains("envpass") && !text.contains("filepass") && !text.contains("abab"),
         "{text}"
