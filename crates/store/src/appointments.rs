@@ -741,11 +741,7 @@ impl Store {
             &id.to_string(),
         )
         .await?;
-        if !rules::may_view(viewer.role) {
-            return Err(StoreError::Forbidden(
-                "appointments name people: this role does not see them".into(),
-            ));
-        }
+        may_view(viewer)?;
         let events: Vec<EventRow> = sqlx::query_as(
             "SELECT e.action, e.note, e.from_start_ms, e.to_start_ms, u.display_name AS actor, e.at \
                  FROM appointment_events e LEFT JOIN users u ON u.id = e.actor_id \
@@ -821,9 +817,7 @@ impl Store {
         .await?
         .rows_affected();
         if changed == 0 {
-            return Err(StoreError::Conflict(
-                "someone changed this appointment just now; look again".into(),
-            ));
+            return Err(changed_meanwhile());
         }
         release_cells(&mut tx.tx, id).await?;
         add_event(&mut tx.tx, id, mv.as_str(), note, None, None, viewer).await?;
@@ -899,9 +893,7 @@ impl Store {
         .await?
         .rows_affected();
         if changed == 0 {
-            return Err(StoreError::Conflict(
-                "someone changed this appointment just now; look again".into(),
-            ));
+            return Err(changed_meanwhile());
         }
         release_cells(&mut tx.tx, current.id).await?;
         let held = hold_cells(&mut tx.tx, &kind, current.id, staff_id, slot.start_ms).await;
@@ -951,11 +943,7 @@ impl Store {
     ) -> Result<Vec<Appointment>> {
         self.check_scope(viewer, office_id, "office", &office_id.to_string())
             .await?;
-        if !rules::may_view(viewer.role) {
-            return Err(StoreError::Forbidden(
-                "appointments name people: this role does not see them".into(),
-            ));
-        }
+        may_view(viewer)?;
         let rows: Vec<AppointmentRow> = sqlx::query_as(&format!(
             "{APPOINTMENT_SELECT} WHERE a.office_id = $1 AND ($2 = 0 OR a.staff_id = $2) \
              AND a.start_ms >= $3 AND a.start_ms < $4 ORDER BY a.start_ms, a.id LIMIT 1000"
@@ -983,6 +971,22 @@ impl Store {
             .map(AppointmentRow::into_appointment)
             .collect()
     }
+}
+
+/// Appointments name claimants: only the roles the domain lets see them do.
+fn may_view(viewer: &Viewer) -> Result<()> {
+    if rules::may_view(viewer.role) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden(
+            "appointments name people: this role does not see them".into(),
+        ))
+    }
+}
+
+/// Another change reached the appointment between reading and writing it.
+fn changed_meanwhile() -> StoreError {
+    StoreError::Conflict("someone changed this appointment just now; look again".into())
 }
 
 /// Of the people free for `slot`, the one with the least booked time that day.
