@@ -232,8 +232,7 @@ fn accommodations_json(a: &Accommodations) -> String {
 
 impl AppointmentRow {
     fn into_appointment(self) -> Result<Appointment> {
-        let a: StoredAccommodations = serde_json::from_str(&self.accommodations)
-            .map_err(|_| StoreError::Invalid("stored accommodations are not readable".into()))?;
+        let accommodations = parse_accommodations(&self.accommodations)?;
         Ok(Appointment {
             id: self.id,
             office_id: self.office_id,
@@ -248,19 +247,26 @@ impl AppointmentRow {
             end_ms: self.end_ms,
             contact: self.contact,
             workload: self.workload,
-            accommodations: Accommodations {
-                interpreter: a.interpreter,
-                sign_language: a.sign_language,
-                accessible_room: a.accessible_room,
-                large_print: a.large_print,
-                companion: a.companion,
-            },
+            accommodations,
             work_item_id: self.work_item_id,
             state: AppointmentState::parse(&self.state)
                 .ok_or_else(|| StoreError::Invalid("an appointment has an unknown state".into()))?,
             created_at: self.created_at,
         })
     }
+}
+
+/// Accommodations as stored (JSON).
+pub(crate) fn parse_accommodations(s: &str) -> Result<Accommodations> {
+    let a: StoredAccommodations = serde_json::from_str(s)
+        .map_err(|_| StoreError::Invalid("stored accommodations are not readable".into()))?;
+    Ok(Accommodations {
+        interpreter: a.interpreter,
+        sign_language: a.sign_language,
+        accessible_room: a.accessible_room,
+        large_print: a.large_print,
+        companion: a.companion,
+    })
 }
 
 fn invalid(e: AppointmentError) -> StoreError {
@@ -718,7 +724,7 @@ impl Store {
         Ok(id)
     }
 
-    async fn appointment_unaudited(&self, id: i64) -> Result<Appointment> {
+    pub(crate) async fn appointment_unaudited(&self, id: i64) -> Result<Appointment> {
         let row: AppointmentRow = sqlx::query_as(&format!("{APPOINTMENT_SELECT} WHERE a.id = $1"))
             .bind(id)
             .fetch_optional(self.pool())
@@ -1063,7 +1069,7 @@ async fn release_cells(conn: &mut sqlx::AnyConnection, id: i64) -> Result<()> {
     Ok(())
 }
 
-async fn add_event(
+pub(crate) async fn add_event(
     conn: &mut sqlx::AnyConnection,
     id: i64,
     action: &str,

@@ -16,6 +16,7 @@
 mod rows;
 
 mod aggregates;
+mod appointment_work;
 mod appointments;
 mod audit;
 mod auth;

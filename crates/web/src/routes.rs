@@ -26,6 +26,7 @@ pub struct On {
 pub enum Verb {
     Get,
     Post,
+    Put,
     Delete,
     Head,
     Patch,
@@ -37,6 +38,7 @@ impl Verb {
         match self {
             Verb::Get => "GET",
             Verb::Post => "POST",
+            Verb::Put => "PUT",
             Verb::Delete => "DELETE",
             Verb::Head => "HEAD",
             Verb::Patch => "PATCH",
@@ -48,6 +50,7 @@ impl Verb {
         match self {
             Verb::Get => MethodFilter::GET,
             Verb::Post => MethodFilter::POST,
+            Verb::Put => MethodFilter::PUT,
             Verb::Delete => MethodFilter::DELETE,
             Verb::Head => MethodFilter::HEAD,
             Verb::Patch => MethodFilter::PATCH,
@@ -103,6 +106,16 @@ impl On {
     {
         self.methods.push(Verb::Post);
         self.router = self.router.post(handler);
+        self
+    }
+
+    pub fn put<H, T>(mut self, handler: H) -> On
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.methods.push(Verb::Put);
+        self.router = self.router.put(handler);
         self
     }
 

@@ -6,6 +6,7 @@
 
 mod api;
 mod appointments;
+mod appointments_api;
 mod audit;
 mod auth;
 mod browser;

@@ -37,7 +37,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 use worktrack_domain::work::Priority;
 use worktrack_domain::{PersonName, Role};
-use worktrack_store::{Actor, NewClaimant, NewWorkItem};
+use worktrack_store::{Actor, NewAppointment, NewClaimant, NewWorkItem, Office};
 
 const ROLES: [(&str, Role); 6] = [
     ("employee.a", Role::Employee),
@@ -150,6 +150,20 @@ const EXPECTED: &[Entry] = &[
     ("POST", "/work/views/{id}/delete", "yyyyyy", "nnnnnn", 'f'),
     ("POST", "/work/{id}", "yyynfn", "nnnnfn", 'f'),
     ("POST", "/logout", "llllll", "-", 'f'),
+    // Schedules and appointments.
+    ("GET", "/api/v1/appointment-types/{id}/availability", "yyynyn", "nnnnyn", 'u'),
+    ("GET", "/api/v1/appointment-types/{id}/next-available", "yyynyn", "nnnnyn", 'u'),
+    ("GET", "/api/v1/appointments/{id}", "yyynyn", "nnnnyn", 'u'),
+    ("GET", "/api/v1/offices/{code}/appointment-types", "yyynyn", "nnnnyn", 'u'),
+    ("GET", "/api/v1/offices/{code}/appointments", "yyynyn", "nnnnyn", 'u'),
+    ("GET", "/api/v1/users/{username}/schedule", "yyynyn", "nnnnyn", 'u'),
+    ("POST", "/api/v1/appointments", "yyfnfn", "nnnnfn", 'u'),
+    ("POST", "/api/v1/appointments/{id}/moves", "yyfnfn", "nnnnfn", 'u'),
+    ("POST", "/api/v1/offices/{code}/appointment-types", "fyfnfn", "nnnnfn", 'u'),
+    ("POST", "/api/v1/schedule-requests", "yyffff", "-", 'u'),
+    ("POST", "/api/v1/schedule-requests/{id}/decision", "fyfnfn", "nnnnfn", 'u'),
+    ("POST", "/api/v1/users/{username}/schedule/overrides", "fyfnfn", "nnnnfn", 'u'),
+    ("PUT", "/api/v1/users/{username}/schedule", "fyfnfn", "nnnnfn", 'u'),
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -245,6 +259,39 @@ fn request(method: &str, path: &str) -> (&'static str, Body) {
         ("POST", "/api/v1/documents") => ("", Body::Multipart),
         ("POST", "/api/v1/uploads") | ("POST", "/api/v1/uploads/") => ("", Body::TusCreate),
         ("PATCH", "/api/v1/uploads/{id}") => ("", Body::TusPatch),
+        ("GET", "/api/v1/appointment-types/{id}/availability") => ("date=2027-01-12", Body::None),
+        ("GET", "/api/v1/offices/{code}/appointments") => ("from=2027-01-11&to=2027-01-15", Body::None),
+        ("POST", "/api/v1/appointments") => (
+            "",
+            Body::Json(json!({"type_id": "{appt_type}", "claimant_id": "{claimant}",
+                "start_ms": "{start}", "contact": "555 010 0199", "workload": "initial_disability"})),
+        ),
+        ("POST", "/api/v1/appointments/{id}/moves") => (
+            "",
+            Body::Json(json!({"move": "cancel", "note": "matrix"})),
+        ),
+        ("POST", "/api/v1/offices/{code}/appointment-types") => (
+            "",
+            Body::Json(json!({"name": "Matrix {n}", "channel": "phone", "duration_min": 30, "horizon_days": 30})),
+        ),
+        ("PUT", "/api/v1/users/{username}/schedule") => (
+            "",
+            Body::Json(json!({"days": [
+                {"mode": "office", "start": "08:30", "end": "17:00"},
+                {"mode": "office", "start": "08:30", "end": "17:00"},
+                {"mode": "telework", "start": "08:30", "end": "17:00"},
+                {"mode": "office", "start": "08:30", "end": "17:00"},
+                {"mode": "office", "start": "08:30", "end": "17:00"},
+                {"mode": "off"}, {"mode": "off"}]})),
+        ),
+        ("POST", "/api/v1/users/{username}/schedule/overrides") | ("POST", "/api/v1/schedule-requests") => (
+            "",
+            Body::Json(json!({"date": "2027-01-12", "mode": "telework", "start": "08:00", "end": "16:00", "note": "matrix"})),
+        ),
+        ("POST", "/api/v1/schedule-requests/{id}/decision") => (
+            "",
+            Body::Json(json!({"decision": "approve"})),
+        ),
         _ => ("", Body::None),
     }
 }
@@ -260,6 +307,9 @@ struct Objects {
     claimant: i64,
     document: i64,
     item: i64,
+    /// A phone appointment type of the office, and an appointment of it.
+    appt_type: i64,
+    appointment: i64,
 }
 
 struct Matrix {
@@ -268,6 +318,8 @@ struct Matrix {
     other: Objects,
     /// The dead job the retry route names.
     job: i64,
+    /// A free time to book (11:00 on the next business day).
+    start_ms: i64,
     n: AtomicU32,
     /// Names an analyst was shown (there must be none).
     seen_by_analyst: std::sync::Mutex<Vec<String>>,
@@ -303,6 +355,53 @@ async fn work_item(app: &TestApp, office: &str, by: &str) -> i64 {
         .await
         .unwrap()
         .id
+}
+
+/// A phone appointment type of `office` (anyone serves it) and an appointment of it booked by
+/// `by` for `claimant_id`, at 10:00 on the office's next business day.
+async fn appointment(app: &TestApp, office: &Office, by: &str, claimant_id: i64) -> (i64, i64) {
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&app.database_url)
+        .await
+        .unwrap();
+    let type_id: i64 = sqlx::query_scalar(
+        "INSERT INTO appointment_types (office_id, name, channel, duration_min, buffer_before_min, \
+         buffer_after_min, min_notice_min, horizon_days, skills, capacity, active, created_at) \
+         VALUES ($1, 'Matrix phone', 'phone', 30, 0, 0, 0, 60, '', 0, 1, 0) RETURNING id",
+    )
+    .bind(office.id)
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    let start_ms = next_business_ms(app, office, 10 * 60).await;
+    let booked = app
+        .store
+        .book_appointment(
+            &viewer(app, by).await,
+            &NewAppointment {
+                type_id,
+                claimant_id,
+                start_ms,
+                staff_id: None,
+                contact: "555 010 0199".into(),
+                workload: "initial_disability".into(),
+                accommodations: Default::default(),
+                work_item_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    (type_id, booked.id)
+}
+
+/// `minute` of the office's next business day after today, as Unix milliseconds.
+async fn next_business_ms(app: &TestApp, office: &Office, minute: u32) -> i64 {
+    let calendar = app.store.office_calendar(office).await.unwrap();
+    let mut d = office.today().next_day().unwrap();
+    while !calendar.is_business_day(d) {
+        d = d.next_day().unwrap();
+    }
+    let tz = worktrack_domain::TimeZone::parse(&office.time_zone).unwrap();
+    worktrack_domain::appointments::instant_at(tz, d, minute).unwrap()
 }
 
 /// An upload form: a one-page PDF showing `text`, received at `office`.
@@ -354,6 +453,7 @@ async fn objects(
         .await
         .unwrap()
         .id;
+    let (appt_type, appointment) = appointment(app, &o, employee, claimant).await;
     Objects {
         office,
         area,
@@ -362,6 +462,8 @@ async fn objects(
         claimant,
         document: upload_document(app, office, employee).await,
         item: work_item(app, office, employee).await,
+        appt_type,
+        appointment,
     }
 }
 
@@ -426,6 +528,21 @@ impl Matrix {
             self.tus_create(o.office, o.employee).await
         } else if path.starts_with("/jobs/") {
             self.job.to_string()
+        } else if path.starts_with("/api/v1/appointment-types/{id}") {
+            o.appt_type.to_string()
+        } else if path.starts_with("/appointments/{id}")
+            || path.starts_with("/api/v1/appointments/{id}")
+        {
+            o.appointment.to_string()
+        } else if path.starts_with("/api/v1/schedule-requests/{id}") {
+            let day = time::macros::date!(2027 - 01 - 13);
+            let shift = worktrack_domain::schedule::Shift::OFF;
+            self.app
+                .store
+                .request_schedule_change(&viewer(&self.app, o.target).await, day, shift, "matrix")
+                .await
+                .unwrap()
+                .to_string()
         } else {
             String::new()
         };
@@ -482,6 +599,9 @@ impl Matrix {
                 .replace("{area}", o.area)
                 .replace("{user}", o.target)
                 .replace("{n}", &n.to_string())
+                .replace("\"{appt_type}\"", &o.appt_type.to_string())
+                .replace("\"{claimant}\"", &o.claimant.to_string())
+                .replace("\"{start}\"", &self.start_ms.to_string())
                 .replace(
                     "{ssn}",
                     &format!("957-{:02}-{:04}", 10 + n / 10000, n % 10000),
@@ -622,11 +742,18 @@ async fn every_route_answers_each_role_and_office_as_the_matrix_says() {
         .execute(&mut conn)
         .await
         .unwrap();
+    let start_ms = next_business_ms(
+        &app,
+        &app.store.office_by_code("AAA").await.unwrap(),
+        11 * 60,
+    )
+    .await;
     let m = Matrix {
         app,
         own,
         other,
         job,
+        start_ms,
         n: AtomicU32::new(100),
         seen_by_analyst: Default::default(),
     };

@@ -563,7 +563,7 @@ async fn last_completion(conn: &mut AnyConnection, id: i64) -> Result<Option<(i6
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn history(
+pub(crate) async fn history(
     conn: &mut AnyConnection,
     actor: &Actor,
     id: i64,

@@ -1,7 +1,10 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI 3.1 document at
 //! `/api/v1/openapi.json`, generated from the handlers and types below.
 
+mod appointment_json;
+mod appointments;
 mod handlers;
+mod schedules;
 mod types;
 mod work;
 
@@ -46,6 +49,46 @@ pub fn routes() -> Table {
         .route("/work-items", get(work::list))
         .route("/work-items/next", post(work::next))
         .route("/work-items/{id}/actions", post(work::act))
+        .merge(appointment_routes())
+}
+
+fn appointment_routes() -> Table {
+    Table::new()
+        .route(
+            "/appointment-types/{id}/next-available",
+            get(appointments::next_available),
+        )
+        .route(
+            "/appointment-types/{id}/availability",
+            get(appointments::availability),
+        )
+        .route("/appointments", post(appointments::book))
+        .route("/appointments/{id}", get(appointments::get_appointment))
+        .route(
+            "/appointments/{id}/moves",
+            post(appointments::move_appointment),
+        )
+        .route(
+            "/offices/{code}/appointments",
+            get(appointments::office_appointments),
+        )
+        .route(
+            "/offices/{code}/appointment-types",
+            get(appointments::list_types).post(appointments::create_type),
+        )
+        .route(
+            "/users/{username}/schedule",
+            get(schedules::get_schedule).put(schedules::put_week),
+        )
+        .route(
+            "/users/{username}/schedule/overrides",
+            post(schedules::post_override),
+        )
+        .route("/schedule-requests", post(schedules::post_request))
+        .route(
+            "/schedule-requests/{id}/decision",
+            post(schedules::post_decision),
+        )
 }
 
 pub(crate) async fn api_not_found() -> Problem {
@@ -122,6 +165,19 @@ pub async fn problems_only(req: axum::extract::Request, next: axum::middleware::
         work::list,
         work::next,
         work::act,
+        appointments::next_available,
+        appointments::availability,
+        appointments::book,
+        appointments::get_appointment,
+        appointments::office_appointments,
+        appointments::move_appointment,
+        appointments::list_types,
+        appointments::create_type,
+        schedules::get_schedule,
+        schedules::put_week,
+        schedules::post_override,
+        schedules::post_request,
+        schedules::post_decision,
         crate::uploads::multipart_upload,
     ),
     components(schemas(Problem)),
