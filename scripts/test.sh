@@ -62,9 +62,11 @@ fi
 
 # --- pip: tuspy for the tus client tests (crates/cli/tests/clients/tus_upload.py), schemathesis
 # for the generated API probe (crates/cli/tests/it/probe.rs), aiosmtpd for the mail relay with
-# STARTTLS and AUTH of the digest tests (crates/cli/tests/clients/smtp_relay.py) ------------------
-pip_wanted=(tuspy==1.1.0 schemathesis==4.32.5 aiosmtpd==1.4.6)
+# STARTTLS and AUTH of the digest tests (crates/cli/tests/clients/smtp_relay.py), icalendar to
+# read the appointment calendars and feeds (crates/cli/tests/it/calendar.rs) ---------------------
+pip_wanted=(tuspy==1.1.0 schemathesis==4.32.5 aiosmtpd==1.4.6 icalendar==7.3.0)
 if ! python3 -c 'import tusclient' >/dev/null 2>&1 ||
+  [[ "$(python3 -c 'import icalendar; print(icalendar.__version__)' 2>/dev/null)" != 7.3.0 ]] ||
   [[ "$(python3 -c 'import aiosmtpd; print(aiosmtpd.__version__)' 2>/dev/null)" != 1.4.6 ]] ||
   [[ "$(schemathesis --version 2>/dev/null)" != *4.32.5* ]]; then
   pip_install() { python3 -m pip install --quiet --disable-pip-version-check "$@" "${pip_wanted[@]}" >>"$log" 2>&1; }

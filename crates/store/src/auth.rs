@@ -22,13 +22,13 @@ const SESSION_MAX_MS: i64 = 12 * 60 * 60 * 1000;
 /// `last_seen_at` is written at most this often, so page views are not all writes.
 const SESSION_TOUCH_MS: i64 = 60 * 1000;
 
-fn new_secret() -> String {
+pub(crate) fn new_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn secret_hash(secret: &str) -> String {
+pub(crate) fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 

@@ -22,6 +22,7 @@ mod audit;
 mod auth;
 mod backdate;
 mod blobs;
+mod calendar_feeds;
 mod checkpoints;
 mod claimants;
 mod db;
@@ -50,6 +51,7 @@ pub use audit::{
 };
 pub use auth::{ApiToken, IssuedToken, THROTTLE_WINDOW_MS};
 pub use blobs::{BlobInfo, BlobRef, BlobStore};
+pub use calendar_feeds::{CalendarFeed, FeedContent, FEED_AHEAD_DAYS, FEED_PAST_DAYS};
 pub use checkpoints::{
     format_ms, write_audit_checkpoint, AuditVerification, Checkpoint, CheckpointLog,
     CheckpointSchedule, CheckpointWriter, CheckpointsRead, StoredCheckpoint, CHECKPOINT_FILE,

@@ -6,6 +6,7 @@
 
 mod api;
 mod auth;
+mod calendar;
 mod cookies;
 mod csrf;
 mod error;
@@ -70,6 +71,7 @@ fn table() -> Table {
         .route("/static/{name}", get(ops::static_file))
         .route("/static/fonts/{name}", get(ops::font_file))
         .route("/logout", post(pages::login::logout))
+        .merge(calendar::routes())
 }
 
 /// Serves until `shutdown` completes.

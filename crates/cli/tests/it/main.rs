@@ -13,6 +13,7 @@ mod browser;
 mod browser_flows;
 mod browser_queue;
 mod browser_workbench;
+mod calendar;
 mod cli;
 mod demo_realism;
 mod digest;

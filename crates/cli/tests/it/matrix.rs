@@ -150,19 +150,27 @@ const EXPECTED: &[Entry] = &[
     ("POST", "/work/views/{id}/delete", "yyyyyy", "nnnnnn", 'f'),
     ("POST", "/work/{id}", "yyynfn", "nnnnfn", 'f'),
     ("POST", "/logout", "llllll", "-", 'f'),
-    // Schedules and appointments.
+    // Schedules, appointments and calendars.
+    ("DELETE", "/api/v1/calendar-feeds/{id}", "yyyyyy", "nnnnnn", 'u'),
     ("GET", "/api/v1/appointment-types/{id}/availability", "yyynyn", "nnnnyn", 'u'),
     ("GET", "/api/v1/appointment-types/{id}/next-available", "yyynyn", "nnnnyn", 'u'),
     ("GET", "/api/v1/appointments/{id}", "yyynyn", "nnnnyn", 'u'),
+    ("GET", "/api/v1/appointments/{id}/calendar.ics", "yyynyn", "nnnnyn", 'u'),
     ("GET", "/api/v1/offices/{code}/appointment-types", "yyynyn", "nnnnyn", 'u'),
     ("GET", "/api/v1/offices/{code}/appointments", "yyynyn", "nnnnyn", 'u'),
     ("GET", "/api/v1/users/{username}/schedule", "yyynyn", "nnnnyn", 'u'),
+    ("GET", "/appointments/{id}/calendar.ics", "yyynyn", "nnnnyn", 'l'),
+    ("GET", "/calendar", "yyffff", "yyffff", 'l'),
+    ("GET", "/calendar/{key}", "nnnnnn", "nnnnnn", 'n'),
     ("POST", "/api/v1/appointments", "yyfnfn", "nnnnfn", 'u'),
     ("POST", "/api/v1/appointments/{id}/moves", "yyfnfn", "nnnnfn", 'u'),
+    ("POST", "/api/v1/calendar-feeds", "yyffff", "-", 'u'),
     ("POST", "/api/v1/offices/{code}/appointment-types", "fyfnfn", "nnnnfn", 'u'),
     ("POST", "/api/v1/schedule-requests", "yyffff", "-", 'u'),
     ("POST", "/api/v1/schedule-requests/{id}/decision", "fyfnfn", "nnnnfn", 'u'),
     ("POST", "/api/v1/users/{username}/schedule/overrides", "fyfnfn", "nnnnfn", 'u'),
+    ("POST", "/calendar", "yyffff", "yyffff", 'f'),
+    ("POST", "/calendar/{id}/revoke", "yyffff", "nnffff", 'f'),
     ("PUT", "/api/v1/users/{username}/schedule", "fyfnfn", "nnnnfn", 'u'),
 ];
 
@@ -404,6 +412,22 @@ async fn next_business_ms(app: &TestApp, office: &Office, minute: u32) -> i64 {
     worktrack_domain::appointments::instant_at(tz, d, minute).unwrap()
 }
 
+/// A calendar feed of `username`'s (written directly: not every role may make one).
+async fn calendar_feed(app: &TestApp, username: &str, n: u32) -> i64 {
+    let user = app.store.user_by_username(username).await.unwrap();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&app.database_url)
+        .await
+        .unwrap();
+    sqlx::query_scalar(
+        "INSERT INTO calendar_feeds (user_id, key_hash, created_at) VALUES ($1, $2, 0) RETURNING id",
+    )
+    .bind(user.id)
+    .bind(format!("matrix-{username}-{n}"))
+    .fetch_one(&mut conn)
+    .await
+    .unwrap()
+}
+
 /// An upload form: a one-page PDF showing `text`, received at `office`.
 fn upload_form(office: &str, text: &str) -> reqwest::multipart::Form {
     reqwest::multipart::Form::new()
@@ -543,6 +567,12 @@ impl Matrix {
                 .await
                 .unwrap()
                 .to_string()
+        } else if path.starts_with("/api/v1/calendar-feeds/{id}")
+            || path.starts_with("/calendar/{id}")
+        {
+            calendar_feed(&self.app, owner, self.next())
+                .await
+                .to_string()
         } else {
             String::new()
         };
@@ -550,6 +580,7 @@ impl Matrix {
             .replace("{code}", o.office)
             .replace("{username}", o.target)
             .replace("{name}", "page-1.jpg")
+            .replace("{key}", "not-a-key.ics")
     }
 
     async fn tus_create(&self, office: &str, by: &str) -> String {

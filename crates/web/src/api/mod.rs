@@ -3,6 +3,7 @@
 
 mod appointment_json;
 mod appointments;
+mod calendar_feeds;
 mod handlers;
 mod schedules;
 mod types;
@@ -64,6 +65,12 @@ fn appointment_routes() -> Table {
         )
         .route("/appointments", post(appointments::book))
         .route("/appointments/{id}", get(appointments::get_appointment))
+        .route(
+            "/appointments/{id}/calendar.ics",
+            get(calendar_feeds::appointment_ics),
+        )
+        .route("/calendar-feeds", post(calendar_feeds::create_feed))
+        .route("/calendar-feeds/{id}", delete(calendar_feeds::delete_feed))
         .route(
             "/appointments/{id}/moves",
             post(appointments::move_appointment),
@@ -178,6 +185,9 @@ pub async fn problems_only(req: axum::extract::Request, next: axum::middleware::
         schedules::post_override,
         schedules::post_request,
         schedules::post_decision,
+        calendar_feeds::appointment_ics,
+        calendar_feeds::create_feed,
+        calendar_feeds::delete_feed,
         crate::uploads::multipart_upload,
     ),
     components(schemas(Problem)),
