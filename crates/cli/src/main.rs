@@ -444,6 +444,11 @@ async fn serve(
         worktrack_store::CheckpointSchedule::default(),
     );
     if let Some(mailer) = config.mailer()? {
+        running.send_reminders(
+            store.clone(),
+            mailer.clone(),
+            std::time::Duration::from_secs(60),
+        );
         running.send_digests(
             store.clone(),
             mailer,

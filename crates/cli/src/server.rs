@@ -169,6 +169,21 @@ impl Running {
         ));
     }
 
+    /// Sends appointment reminders through `mailer` every `every`, until the server stops.
+    pub fn send_reminders(
+        &self,
+        store: Store,
+        mailer: worktrack_mail::Mailer,
+        every: std::time::Duration,
+    ) {
+        tokio::spawn(worktrack_mail::reminders::run_reminders(
+            store,
+            mailer,
+            every,
+            self.workers.subscribe(),
+        ));
+    }
+
     /// Stops the in-process job worker (the server keeps answering).
     pub fn stop_workers(&self) {
         let _ = self.workers.send(true);

@@ -1,5 +1,5 @@
-//! E-mail out of WorkTrack: the managers' daily digest ([`digest`]) and the [`Mailer`] that
-//! hands it to the office's mail relay.
+//! E-mail out of WorkTrack: the managers' daily digest ([`digest`]), appointment reminders
+//! ([`reminders`]) and the [`Mailer`] that hands them to the office's mail relay.
 //!
 //! The SMTP conversation, STARTTLS, implicit TLS, AUTH, dot-stuffing and the message format
 //! (RFC 5322 headers, RFC 2047 encoded words, body transfer encoding) are the maintained
@@ -19,6 +19,7 @@
 //! given to [`Mailer::new`] (a private relay's own CA or self-signed certificate).
 
 pub mod digest;
+pub mod reminders;
 
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;

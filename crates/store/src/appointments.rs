@@ -599,7 +599,10 @@ impl Store {
                 .insert_booking(viewer, &kind, new, &contact, workload, staff_id, &slot)
                 .await
             {
-                Ok(id) => return self.appointment_unaudited(id).await,
+                Ok(id) => {
+                    self.queue_reminders(id).await?;
+                    return self.appointment_unaudited(id).await;
+                }
                 Err(StoreError::Conflict(_)) if new.staff_id.is_none() => {
                     tried.push(staff_id);
                     if tried.len() > staff.len() {
@@ -934,6 +937,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.queue_reminders(current.id).await?;
         self.appointment_unaudited(current.id).await
     }
 

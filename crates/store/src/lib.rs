@@ -36,6 +36,7 @@ pub mod parts;
 pub mod private;
 mod profiles;
 mod refcache;
+mod reminders;
 mod s3;
 mod schedules;
 mod users;
@@ -73,6 +74,7 @@ pub use profiles::{
     PROFILE_PENDING, PROFILE_SUGGESTED,
 };
 pub use refcache::REFERENCE_TTL;
+pub use reminders::{DueReminder, Letter, REMINDER_LEAD_MS};
 pub use s3::S3Config;
 pub use schedules::{ScheduleRequest, StaffDays};
 pub use users::{NewUser, User, UserUpdate};

@@ -12,6 +12,7 @@ mod csrf;
 mod error;
 mod flash;
 mod form;
+mod letters;
 mod ops;
 mod pages;
 mod password;
@@ -72,6 +73,7 @@ fn table() -> Table {
         .route("/static/fonts/{name}", get(ops::font_file))
         .route("/logout", post(pages::login::logout))
         .merge(calendar::routes())
+        .merge(letters::routes())
 }
 
 /// Serves until `shutdown` completes.

@@ -14,22 +14,22 @@ use worktrack_store::{Actor, NewWorkItem, Office, Viewer};
 
 /// One message the sink accepted.
 #[derive(Debug, Clone)]
-struct Received {
-    from: String,
-    to: String,
-    data: String,
+pub(crate) struct Received {
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) data: String,
 }
 
 /// A minimal SMTP server on 127.0.0.1: accepts every message, or, while `refuse` is set,
 /// answers RCPT with 451 (try again later).
-struct Sink {
+pub(crate) struct Sink {
     addr: std::net::SocketAddr,
     received: Arc<Mutex<Vec<Received>>>,
     refuse: Arc<Mutex<bool>>,
 }
 
 impl Sink {
-    async fn start() -> Sink {
+    pub(crate) async fn start() -> Sink {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let received = Arc::new(Mutex::new(Vec::new()));
@@ -98,7 +98,7 @@ impl Sink {
         }
     }
 
-    fn mailer(&self) -> Mailer {
+    pub(crate) fn mailer(&self) -> Mailer {
         Mailer::new(
             &format!("smtp://{}", self.addr),
             EmailAddress::parse("worktrack@field.example.gov").unwrap(),
@@ -107,7 +107,7 @@ impl Sink {
         .unwrap()
     }
 
-    fn messages(&self) -> Vec<Received> {
+    pub(crate) fn messages(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
     }
 }

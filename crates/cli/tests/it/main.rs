@@ -28,6 +28,7 @@ mod page_frame;
 mod page_images;
 mod probe;
 mod profiling;
+mod reminders;
 mod s3_https;
 mod scoping;
 mod screenshots;

@@ -150,7 +150,7 @@ const EXPECTED: &[Entry] = &[
     ("POST", "/work/views/{id}/delete", "yyyyyy", "nnnnnn", 'f'),
     ("POST", "/work/{id}", "yyynfn", "nnnnfn", 'f'),
     ("POST", "/logout", "llllll", "-", 'f'),
-    // Schedules, appointments and calendars.
+    // Schedules, appointments, calendars and reminder letters.
     ("DELETE", "/api/v1/calendar-feeds/{id}", "yyyyyy", "nnnnnn", 'u'),
     ("GET", "/api/v1/appointment-types/{id}/availability", "yyynyn", "nnnnyn", 'u'),
     ("GET", "/api/v1/appointment-types/{id}/next-available", "yyynyn", "nnnnyn", 'u'),
@@ -162,6 +162,7 @@ const EXPECTED: &[Entry] = &[
     ("GET", "/appointments/{id}/calendar.ics", "yyynyn", "nnnnyn", 'l'),
     ("GET", "/calendar", "yyffff", "yyffff", 'l'),
     ("GET", "/calendar/{key}", "nnnnnn", "nnnnnn", 'n'),
+    ("GET", "/offices/{code}/letters", "fyfnfn", "nnnnfn", 'l'),
     ("POST", "/api/v1/appointments", "yyfnfn", "nnnnfn", 'u'),
     ("POST", "/api/v1/appointments/{id}/moves", "yyfnfn", "nnnnfn", 'u'),
     ("POST", "/api/v1/calendar-feeds", "yyffff", "-", 'u'),
@@ -171,6 +172,7 @@ const EXPECTED: &[Entry] = &[
     ("POST", "/api/v1/users/{username}/schedule/overrides", "fyfnfn", "nnnnfn", 'u'),
     ("POST", "/calendar", "yyffff", "yyffff", 'f'),
     ("POST", "/calendar/{id}/revoke", "yyffff", "nnffff", 'f'),
+    ("POST", "/offices/{code}/letters", "fyfnfn", "nnnnfn", 'f'),
     ("PUT", "/api/v1/users/{username}/schedule", "fyfnfn", "nnnnfn", 'u'),
 ];
 
@@ -300,6 +302,7 @@ fn request(method: &str, path: &str) -> (&'static str, Body) {
             "",
             Body::Json(json!({"decision": "approve"})),
         ),
+        ("POST", "/offices/{code}/letters") => ("", form("ids=")),
         _ => ("", Body::None),
     }
 }

@@ -1,0 +1,81 @@
+//! Appointment reminders by e-mail. Each round claims the reminders that are due (one sender
+//! wins each claim, so several servers send each once), sends them, and records them sent; a
+//! send the relay refuses gives the claim back for the next round. The message names the
+//! appointment by type, time and number only: no claimant's name or SSN goes by e-mail.
+
+use crate::digest::RoundReport;
+use crate::Mailer;
+use std::time::Duration;
+use worktrack_domain::appointments::Channel;
+use worktrack_domain::TimeZone;
+use worktrack_store::{DueReminder, Store};
+
+/// How many reminders one round claims at most.
+const ROUND_LIMIT: i64 = 200;
+
+/// The subject and body of reminder `r`.
+pub fn compose(r: &DueReminder) -> (String, String) {
+    let when = TimeZone::parse(&r.time_zone)
+        .map(|tz| worktrack_store::local_label(tz, r.start_ms))
+        .unwrap_or_else(|_| worktrack_store::format_ms(r.start_ms));
+    let channel = Channel::parse(&r.channel)
+        .map(|c| c.label().to_lowercase())
+        .unwrap_or_else(|_| r.channel.clone());
+    let subject = format!("Reminder: {} appointment {when}", r.type_name);
+    let body = format!(
+        "{},\n\nYou have a {channel} appointment ({}) on {when}, at the {} office's time.\n\n\
+         Open WorkTrack for the details: appointment {}.\n\n\
+         You get this because the appointment is yours to serve. It names the claimant by appointment number only.\n",
+        r.display_name, r.type_name, r.office_name, r.appointment_id
+    );
+    (subject, body)
+}
+
+/// Sends the reminders due at `at_ms`.
+pub async fn send_due(
+    store: &Store,
+    mailer: &Mailer,
+    at_ms: i64,
+) -> Result<RoundReport, worktrack_store::StoreError> {
+    let mut report = RoundReport::default();
+    for r in store.claim_due_reminders(at_ms, ROUND_LIMIT).await? {
+        let (subject, body) = compose(&r);
+        match mailer.send(&r.email, &subject, &body).await {
+            Ok(()) => {
+                store.reminder_sent(r.id).await?;
+                report.sent += 1;
+            }
+            Err(e) => {
+                tracing::warn!(reminder = r.id, error = %e, "reminder not sent; trying again next round");
+                store.release_reminder(r.id, "the relay refused it").await?;
+                report.failed += 1;
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Sends due reminders every `every` until `stop` turns true.
+pub async fn run_reminders(
+    store: Store,
+    mailer: Mailer,
+    every: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        match send_due(&store, &mailer, worktrack_store::now_ms()).await {
+            Ok(r) if r.sent > 0 || r.failed > 0 => {
+                tracing::info!(sent = r.sent, failed = r.failed, "appointment reminders")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "reminders unavailable this round"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => {}
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! Appointment reminders, queued in the database when an appointment is booked or moved: to
+//! the employee by e-mail when they have an address, due a day before the appointment (at once
+//! when it is sooner), and to the claimant as a letter to print, due at once (claimant records
+//! hold no e-mail address, and a letter takes days).
+//!
+//! Senders claim an e-mail before sending it (`UPDATE … WHERE claimed_at IS NULL`: one server
+//! wins), so several servers send each reminder once; a reminder whose appointment is no longer
+//! booked is closed unsent. Letters are listed for the office to print and marked printed.
+
+use crate::appointments::parse_accommodations;
+use crate::db::now_ms;
+use crate::error::Result;
+use crate::offices::Office;
+use crate::{Store, Viewer};
+use serde_json::json;
+use worktrack_domain::appointments::Accommodations;
+
+/// How long before an appointment its reminders are due.
+pub const REMINDER_LEAD_MS: i64 = 24 * 3_600_000;
+
+/// A reminder due to go out, with what its message says. The claimant is named only by
+/// record number: a reminder names no person beyond its recipient.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueReminder {
+    pub id: i64,
+    pub appointment_id: i64,
+    /// `employee` or `claimant`.
+    pub recipient: String,
+    pub email: String,
+    pub display_name: String,
+    pub type_name: String,
+    pub channel: String,
+    pub start_ms: i64,
+    pub time_zone: String,
+    pub office_name: String,
+}
+
+from_row!(DueReminder {
+    id,
+    appointment_id,
+    recipient,
+    email,
+    display_name,
+    type_name,
+    channel,
+    start_ms,
+    time_zone,
+    office_name
+});
+
+/// A letter to print for a claimant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Letter {
+    pub id: i64,
+    pub appointment_id: i64,
+    pub claimant_name: String,
+    pub type_name: String,
+    pub channel: String,
+    pub start_ms: i64,
+    pub contact: String,
+    pub accommodations: Accommodations,
+}
+
+struct LetterRow {
+    id: i64,
+    appointment_id: i64,
+    claimant_name: String,
+    type_name: String,
+    channel: String,
+    start_ms: i64,
+    contact: String,
+    accommodations: String,
+}
+
+from_row!(LetterRow {
+    id,
+    appointment_id,
+    claimant_name,
+    type_name,
+    channel,
+    start_ms,
+    contact,
+    accommodations
+});
+
+impl Store {
+    /// Queues (or re-queues, after a reschedule) the reminders of appointment `id`.
+    pub async fn queue_reminders(&self, id: i64) -> Result<()> {
+        let row: Option<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT a.start_ms, u.email FROM appointments a JOIN users u ON u.id = a.staff_id \
+             WHERE a.id = $1 AND a.state = 'booked'",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some((start_ms, staff_email)) = row else {
+            return Ok(());
+        };
+        let now = now_ms();
+        // E-mail a day ahead (at once when sooner); a letter takes days: print it today.
+        let email_due = (start_ms - REMINDER_LEAD_MS).max(now);
+        let mut tx = self.begin_write().await?;
+        let mut queue = vec![("claimant", "letter", now)];
+        if staff_email.is_some_and(|e| !e.trim().is_empty()) {
+            queue.push(("employee", "email", email_due));
+        }
+        sqlx::query(
+            "DELETE FROM appointment_reminders WHERE appointment_id = $1 AND recipient = 'employee'",
+        )
+        .bind(id)
+        .execute(&mut *tx.tx)
+        .await?;
+        for (recipient, via, due) in queue {
+            sqlx::query(
+                "INSERT INTO appointment_reminders (appointment_id, recipient, via, due_ms) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (appointment_id, recipient) DO UPDATE SET \
+                 via = excluded.via, due_ms = excluded.due_ms, claimed_at = NULL, sent_at = NULL, \
+                 failure = NULL",
+            )
+            .bind(id)
+            .bind(recipient)
+            .bind(via)
+            .bind(due)
+            .execute(&mut *tx.tx)
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// Claims the e-mail reminders due at `at_ms` for this sender (each is claimed by one
+    /// sender only); those whose appointment is no longer booked are closed unsent.
+    pub async fn claim_due_reminders(&self, at_ms: i64, limit: i64) -> Result<Vec<DueReminder>> {
+        let ids: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT r.id, a.state FROM appointment_reminders r JOIN appointments a ON a.id = r.appointment_id \
+             JOIN users u ON u.id = a.staff_id \
+             WHERE r.via = 'email' AND r.sent_at IS NULL AND r.claimed_at IS NULL AND r.due_ms <= $1 \
+             AND COALESCE(u.email, '') <> '' \
+             ORDER BY r.due_ms, r.id LIMIT $2",
+        )
+        .bind(at_ms)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        let mut claimed = Vec::new();
+        for (id, state) in ids {
+            let booked = state == "booked";
+            let won = sqlx::query(
+                "UPDATE appointment_reminders SET claimed_at = $1, failure = $2 \
+                 WHERE id = $3 AND claimed_at IS NULL AND sent_at IS NULL",
+            )
+            .bind(now_ms())
+            .bind((!booked).then_some("not sent: the appointment is no longer booked"))
+            .bind(id)
+            .execute(self.pool())
+            .await?
+            .rows_affected()
+                == 1;
+            if won && booked {
+                claimed.push(id);
+            }
+        }
+        let mut out = Vec::new();
+        for id in claimed {
+            let r: DueReminder = sqlx::query_as(
+                "SELECT r.id, r.appointment_id, r.recipient, COALESCE(u.email, '') AS email, u.display_name, t.name AS type_name, \
+                 a.channel, a.start_ms, o.time_zone, o.name AS office_name FROM appointment_reminders r \
+                 JOIN appointments a ON a.id = r.appointment_id JOIN users u ON u.id = a.staff_id \
+                 JOIN appointment_types t ON t.id = a.type_id JOIN offices o ON o.id = a.office_id \
+                 WHERE r.id = $1",
+            )
+            .bind(id)
+            .fetch_one(self.pool())
+            .await?;
+            out.push(r);
+        }
+        Ok(out)
+    }
+
+    /// Records a claimed reminder as sent.
+    pub async fn reminder_sent(&self, id: i64) -> Result<()> {
+        sqlx::query("UPDATE appointment_reminders SET sent_at = $1, failure = NULL WHERE id = $2")
+            .bind(now_ms())
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Gives a claimed reminder back for the next round (the relay refused it).
+    pub async fn release_reminder(&self, id: i64, failure: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE appointment_reminders SET claimed_at = NULL, failure = $1 WHERE id = $2 AND sent_at IS NULL",
+        )
+        .bind(failure)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The letters `office` has to print now: due, unprinted, for appointments still booked
+    /// and still to come. The list names claimants: only the office's managers read it, and the
+    /// view is audited.
+    pub async fn letters_to_print(&self, viewer: &Viewer, office: &Office) -> Result<Vec<Letter>> {
+        self.check_letters(viewer, office).await?;
+        let now = now_ms();
+        let rows: Vec<LetterRow> = sqlx::query_as(
+            "SELECT r.id, r.appointment_id, c.full_name AS claimant_name, t.name AS type_name, a.channel, \
+             a.start_ms, a.contact, a.accommodations FROM appointment_reminders r \
+             JOIN appointments a ON a.id = r.appointment_id JOIN claimants c ON c.id = a.claimant_id \
+             JOIN appointment_types t ON t.id = a.type_id \
+             WHERE a.office_id = $1 AND r.via = 'letter' AND r.sent_at IS NULL AND r.due_ms <= $2 \
+             AND a.state = 'booked' AND a.start_ms > $2 ORDER BY a.start_ms, r.id LIMIT 500",
+        )
+        .bind(office.id)
+        .bind(now)
+        .fetch_all(self.pool())
+        .await?;
+        let letters = rows
+            .into_iter()
+            .map(|r| {
+                Ok(Letter {
+                    id: r.id,
+                    appointment_id: r.appointment_id,
+                    claimant_name: r.claimant_name,
+                    type_name: r.type_name,
+                    channel: r.channel,
+                    start_ms: r.start_ms,
+                    contact: r.contact,
+                    accommodations: parse_accommodations(&r.accommodations)?,
+                })
+            })
+            .collect::<Result<Vec<Letter>>>()?;
+        if !letters.is_empty() {
+            self.audit(
+                &viewer.actor,
+                crate::audit::Event {
+                    action: "appointment.letters_view",
+                    target_type: "office",
+                    target_id: office.code.clone(),
+                    office_id: Some(office.id),
+                    detail: json!({ "count": letters.len() }),
+                },
+            )
+            .await?;
+        }
+        Ok(letters)
+    }
+
+    /// Marks letters `ids` of `office` printed (those not of the office are left alone).
+    pub async fn letters_printed(
+        &self,
+        viewer: &Viewer,
+        office: &Office,
+        ids: &[i64],
+    ) -> Result<u64> {
+        self.check_letters(viewer, office).await?;
+        let mut tx = self.begin_write().await?;
+        let mut n = 0;
+        for id in ids {
+            n += sqlx::query(
+                "UPDATE appointment_reminders SET sent_at = $1 WHERE id = $2 AND via = 'letter' \
+                 AND sent_at IS NULL AND appointment_id IN (SELECT id FROM appointments WHERE office_id = $3)",
+            )
+            .bind(now_ms())
+            .bind(id)
+            .bind(office.id)
+            .execute(&mut *tx.tx)
+            .await?
+            .rows_affected();
+        }
+        crate::audit::append(
+            &mut tx.tx,
+            self.keys(),
+            &viewer.actor,
+            crate::audit::Event {
+                action: "appointment.letters_printed",
+                target_type: "office",
+                target_id: office.code.clone(),
+                office_id: Some(office.id),
+                detail: json!({ "letters": ids }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    async fn check_letters(&self, viewer: &Viewer, office: &Office) -> Result<()> {
+        self.check_scope(viewer, office.id, "office", &office.code)
+            .await?;
+        if !worktrack_domain::appointments::may_manage_types(viewer.role) {
+            return Err(crate::error::StoreError::Forbidden(
+                "the office's managers print the reminder letters".into(),
+            ));
+        }
+        Ok(())
+    }
+}
