@@ -10,6 +10,7 @@ mod appointments_api;
 mod audit;
 mod auth;
 mod browser;
+mod browser_calendar;
 mod browser_flows;
 mod browser_queue;
 mod browser_workbench;
