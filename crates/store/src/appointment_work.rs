@@ -23,6 +23,11 @@ impl Store {
         let current = self.appointment_unaudited(id).await?;
         self.check_scope(viewer, current.office_id, "appointment", &id.to_string())
             .await?;
+        if !worktrack_domain::appointments::may_book(viewer.role) {
+            return Err(StoreError::Forbidden(
+                "only the office's staff change appointments".into(),
+            ));
+        }
         appointment_move(
             current.state,
             AppointmentMove::Complete,

@@ -444,6 +444,17 @@ async fn appointments_api_completion_starts_or_updates_a_work_item() {
         .execute(&mut conn)
         .await
         .unwrap();
+    // An area director may not complete it, and no work item is made.
+    let (status, _) = call(
+        &app,
+        "director.north",
+        Method::POST,
+        &format!("/api/v1/appointments/{}/moves", ids[0]),
+        Some(json!({"move": "complete", "work_item": "create"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(count(&app, "work_items").await, 0);
     let (status, done) = call(
         &app,
         "employee.a",
