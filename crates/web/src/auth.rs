@@ -133,13 +133,35 @@ pub struct Csrf(pub String);
 impl<S: Send + Sync> FromRequestParts<S> for Csrf {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Csrf(
-            parts
-                .extensions
-                .get::<CsrfToken>()
-                .map(|t| t.0.clone())
-                .unwrap_or_default(),
-        ))
+        Ok(Csrf(csrf_token(parts)))
+    }
+}
+
+fn csrf_token(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<CsrfToken>()
+        .map(|t| t.0.clone())
+        .unwrap_or_default()
+}
+
+/// What a page handler starts from, in one extractor: the server's state, the page's user
+/// (anyone else is sent to sign in, as by [`PageUser`]) and the CSRF token for its forms.
+pub struct PageRequest {
+    pub state: AppState,
+    pub who: SignedIn,
+    pub csrf: String,
+}
+
+impl FromRequestParts<AppState> for PageRequest {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let PageUser(who) = PageUser::from_request_parts(parts, state).await?;
+        Ok(PageRequest {
+            state: state.clone(),
+            who,
+            csrf: csrf_token(parts),
+        })
     }
 }
 

@@ -6,6 +6,7 @@ use super::ApiJson;
 use crate::auth::{ApiUser, AuthVia};
 use crate::error::Problem;
 use crate::pages::claimants::parse_birth_date;
+use crate::pages::offices::office_to_open;
 use crate::pages::tokens::expiry_in_days;
 use crate::password::{generate_password, hash_password};
 use crate::state::AppState;
@@ -24,6 +25,16 @@ type ApiResult<T> = Result<T, Problem>;
 
 fn invalid(field: &str, e: impl std::fmt::Display) -> Problem {
     Problem::validation(format!("{field}: {e}"))
+}
+
+/// A list's `limit` parameter: `default` when absent, refused outside 1..=`max`.
+pub(super) fn page_limit(asked: Option<i64>, default: i64, max: i64) -> ApiResult<i64> {
+    let limit = asked.unwrap_or(default);
+    if (1..=max).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(invalid("limit", format!("must be between 1 and {max}")))
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "account",
@@ -50,22 +61,6 @@ pub async fn list_offices(
     ))
 }
 
-/// The office `code`, when the caller may open it (otherwise not found, and audited as such).
-async fn office_in_reach(
-    state: &AppState,
-    who: &crate::auth::SignedIn,
-    code: &str,
-) -> ApiResult<worktrack_store::Office> {
-    let office = state.store.office_by_code(code).await?;
-    if !who.viewer.may_open_office(office.id) {
-        state
-            .store
-            .check_scope(&who.viewer, office.id, "office", &office.code)
-            .await?;
-    }
-    Ok(office)
-}
-
 #[utoipa::path(get, path = "/api/v1/offices/{code}", tag = "offices",
     params(("code" = String, Path, description = "Office code")),
     responses((status = 200, body = OfficeOut), (status = 404, body = Problem)))]
@@ -74,7 +69,7 @@ pub async fn get_office(
     ApiUser(who): ApiUser,
     Path(code): Path<String>,
 ) -> ApiResult<Json<OfficeOut>> {
-    let office = office_in_reach(&state, &who, &code).await?;
+    let office = office_to_open(&state, &who, &code).await?;
     Ok(Json(OfficeOut::from(&office)))
 }
 
@@ -87,7 +82,7 @@ pub async fn get_reading(
     ApiUser(who): ApiUser,
     Path(code): Path<String>,
 ) -> ApiResult<Json<ReadingOut>> {
-    let office = office_in_reach(&state, &who, &code).await?;
+    let office = office_to_open(&state, &who, &code).await?;
     let progress = state.store.reading_progress(&[office.id]).await?;
     let (office_pages, all_pages) = progress.pages_waiting();
     Ok(Json(ReadingOut {
@@ -143,16 +138,7 @@ pub async fn list_users(
     }
     let offices = state.store.offices().await?;
     let office_id = match q.office.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(code) => {
-            let office = state.store.office_by_code(code).await?;
-            if !who.viewer.may_open_office(office.id) {
-                state
-                    .store
-                    .check_scope(&who.viewer, office.id, "office", &office.code)
-                    .await?;
-            }
-            Some(office.id)
-        }
+        Some(code) => Some(office_to_open(&state, &who, code).await?.id),
         None if permit::sees_every_office(who.role()) => None,
         None => Some(
             who.user
@@ -240,10 +226,7 @@ pub async fn list_claimants(
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
     Query(q): Query<ClaimantsQuery>,
 ) -> ApiResult<Json<ClaimantPage>> {
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=500).contains(&limit) {
-        return Err(invalid("limit", "must be between 1 and 500"));
-    }
+    let limit = page_limit(q.limit, 100, 500)?;
     crate::pages::audit_list_query(&state, &who, "claimant", raw.as_deref()).await?;
     let office = match q.office.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(code) => Some(state.store.office_by_code(code).await?),
@@ -411,10 +394,7 @@ pub async fn list_audit(
             "only auditors and administrators read the audit log",
         ));
     }
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(invalid("limit", "must be between 1 and 1000"));
-    }
+    let limit = page_limit(q.limit, 100, 1000)?;
     let rows = state
         .store
         .read_audit_log(

@@ -142,11 +142,7 @@ impl ClaimantOut {
     pub fn new(c: &Claimant, offices: &[Office]) -> ClaimantOut {
         ClaimantOut {
             id: c.id,
-            office: offices
-                .iter()
-                .find(|o| o.id == c.office_id)
-                .map(|o| o.code.clone())
-                .unwrap_or_default(),
+            office: crate::pages::office_code(Some(c.office_id), offices).unwrap_or_default(),
             full_name: c.full_name.clone(),
             date_of_birth: c.date_of_birth.clone(),
             ssn: c.ssn_masked.clone(),

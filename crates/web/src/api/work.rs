@@ -99,10 +99,7 @@ pub async fn list(
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
     Query(q): Query<WorkQuery>,
 ) -> ApiResult<Json<WorkPage>> {
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=500).contains(&limit) {
-        return Err(Problem::validation("limit: must be between 1 and 500"));
-    }
+    let limit = super::handlers::page_limit(q.limit, 50, 500)?;
     crate::pages::audit_list_query(&state, &who, "work", raw.as_deref()).await?;
     let (office, _) =
         crate::pages::work::working_office(&state, &who, q.office.as_deref().unwrap_or(""))

@@ -2,16 +2,15 @@
 //! and object, in sentences, a page at a time (keyset: older and newer).
 
 use super::{render, render_status, require, when, Chrome};
-use crate::auth::{Csrf, PageUser};
+use crate::auth::PageRequest;
 use crate::error::PageError;
-use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use worktrack_domain::{permit, TimeZone};
-use worktrack_store::{AuditFilter, AuditPage as Page, AuditRead, AuditRow};
+use worktrack_store::{AuditFilter, AuditPage as Page, AuditRead, AuditRow, StoreError};
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -180,9 +179,7 @@ fn some(s: &str) -> Option<String> {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, PageError> {
     require(
@@ -242,27 +239,18 @@ pub async fn list(
     };
     let rows = state.store.read_audit_log(&who.viewer, &read).await?;
     let base = serde_urlencoded::to_string(&q).unwrap_or_default();
-    let link = |key: &str, seq: i64| format!("/audit?{base}&{key}={seq}");
-    let mut older = None;
-    let mut newer = None;
-    if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
-        if !state
-            .store
-            .audit_search(&filter, Page::Before(last.seq), 1)
-            .await?
-            .is_empty()
-        {
-            older = Some(link("before", last.seq));
-        }
-        if !state
-            .store
-            .audit_search(&filter, Page::After(first.seq), 1)
-            .await?
-            .is_empty()
-        {
-            newer = Some(link("after", first.seq));
-        }
-    }
+    // A link to the rows `page` names, when the log holds one there.
+    let link_to = async |page: Page, key: &str, seq: i64| -> Result<Option<String>, StoreError> {
+        let any = !state.store.audit_search(&filter, page, 1).await?.is_empty();
+        Ok(any.then(|| format!("/audit?{base}&{key}={seq}")))
+    };
+    let (older, newer) = match (rows.first(), rows.last()) {
+        (Some(first), Some(last)) => (
+            link_to(Page::Before(last.seq), "before", last.seq).await?,
+            link_to(Page::After(first.seq), "after", first.seq).await?,
+        ),
+        _ => (None, None),
+    };
     let entries = rows
         .iter()
         .map(|r| Entry {

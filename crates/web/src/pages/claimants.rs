@@ -3,12 +3,12 @@
 //! never in a URL).
 
 use super::{render, render_status, Chrome};
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::form::Form;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -18,14 +18,11 @@ use worktrack_store::{Claimant, NewClaimant, Office};
 const PAGE_SIZE: i64 = 50;
 
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct ClaimantForm {
-    #[serde(default)]
     pub office: String,
-    #[serde(default)]
     pub full_name: String,
-    #[serde(default)]
     pub ssn: String,
-    #[serde(default)]
     pub date_of_birth: String,
 }
 
@@ -100,12 +97,7 @@ async fn claimants_page(
         .collect();
     let mut form = form;
     if form.office.is_empty() {
-        form.office = who
-            .user
-            .office_id
-            .and_then(|id| offices.iter().find(|o| o.id == id))
-            .map(|o| o.code.clone())
-            .unwrap_or_default();
+        form.office = super::office_code(who.user.office_id, &offices).unwrap_or_default();
     }
     Ok(ClaimantsPage {
         chrome: Chrome::for_user(who, "Claimants", csrf, "/claimants").with_error(error),
@@ -120,9 +112,7 @@ async fn claimants_page(
 }
 
 pub async fn list(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
@@ -132,9 +122,7 @@ pub async fn list(
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Form(form): Form<ClaimantForm>,
 ) -> Result<Response, PageError> {
     // A refusal of access (another office, or a role that may not add claimants) is the
@@ -200,9 +188,7 @@ pub struct SearchForm {
 }
 
 pub async fn search(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Form(form): Form<SearchForm>,
 ) -> Result<Response, PageError> {
     let q = ListQuery {
@@ -272,18 +258,14 @@ async fn claimant_page(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     Ok(render(&claimant_page(&state, &who, csrf, id, false).await?)?.into_response())
 }
 
 pub async fn reveal(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     Ok(render(&claimant_page(&state, &who, csrf, id, true).await?)?.into_response())

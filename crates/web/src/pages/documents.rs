@@ -2,13 +2,13 @@
 //! its download, and the paper log of an office.
 
 use super::{render, render_status, when, zone_of, Chrome};
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::form::Form;
 use crate::state::AppState;
 use askama::Template;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -50,14 +50,6 @@ async fn offices_in_scope(state: &AppState, who: &SignedIn) -> Result<Vec<Office
         .collect())
 }
 
-fn office_code(offices: &[Office], id: i64) -> String {
-    offices
-        .iter()
-        .find(|o| o.id == id)
-        .map(|o| o.code.clone())
-        .unwrap_or_default()
-}
-
 #[derive(Template)]
 #[template(path = "upload.html")]
 pub struct UploadPage {
@@ -69,9 +61,7 @@ pub struct UploadPage {
 }
 
 pub async fn upload_page(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
 ) -> Result<Response, PageError> {
     super::require(who.role().may_write_business_data(), "uploading documents")?;
     let offices = offices_in_scope(&state, &who).await?;
@@ -135,9 +125,7 @@ fn valid_date(s: &str) -> Option<String> {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
@@ -215,7 +203,7 @@ pub async fn list(
         .into_iter()
         .take(PAGE_SIZE as usize)
         .map(|doc| DocRow {
-            office: office_code(&offices, doc.office_id),
+            office: super::office_code(Some(doc.office_id), &offices).unwrap_or_default(),
             uploaded: when(
                 doc.uploaded_at,
                 offices
@@ -264,9 +252,7 @@ pub struct DocumentPage {
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let page = document_page(&state, &who, csrf, id, None).await?;
@@ -328,18 +314,15 @@ async fn document_page(
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct CustodyForm {
-    #[serde(default)]
     action: String,
-    #[serde(default)]
     note: String,
 }
 
 pub async fn custody(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(id): Path<i64>,
     Form(form): Form<CustodyForm>,
 ) -> Result<Response, PageError> {
@@ -426,8 +409,7 @@ fn rand_suffix() -> String {
 }
 
 pub async fn content(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
+    PageRequest { state, who, .. }: PageRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let doc = state.store.document(&who.viewer, id).await?;
@@ -457,8 +439,7 @@ pub async fn content(
 }
 
 pub async fn page_image(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
+    PageRequest { state, who, .. }: PageRequest,
     Path((id, name)): Path<(i64, String)>,
 ) -> Result<Response, PageError> {
     // Page images are JPEG; those made before were PNG, at the same names: the type is read
@@ -522,9 +503,7 @@ pub struct PaperQuery {
 }
 
 pub async fn paper_log(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(code): Path<String>,
     Query(q): Query<PaperQuery>,
 ) -> Result<Response, PageError> {

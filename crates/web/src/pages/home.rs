@@ -3,11 +3,10 @@
 
 use super::work::{row, Row};
 use super::{render, when, Chrome};
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::State;
 use axum::response::Html;
 use worktrack_domain::permit;
 use worktrack_domain::Scope;
@@ -67,9 +66,7 @@ pub struct HomePage {
 }
 
 pub async fn home(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
 ) -> Result<Html<String>, PageError> {
     let store = &state.store;
     let office = match who.user.office_id {

@@ -2,11 +2,10 @@
 //! dead letters with their error and a button to run them again.
 
 use super::{render, require, when, Chrome};
-use crate::auth::{Csrf, PageUser};
+use crate::auth::PageRequest;
 use crate::error::PageError;
-use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use worktrack_domain::permit;
 use worktrack_store::{Job, JOB_DEAD};
@@ -19,11 +18,7 @@ pub struct JobsPage {
     pub dead: Vec<(Job, String)>,
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
-) -> Result<Response, PageError> {
+pub async fn list(PageRequest { state, who, csrf }: PageRequest) -> Result<Response, PageError> {
     require(
         permit::may_manage_jobs(who.role()),
         "managing background jobs",
@@ -48,8 +43,7 @@ pub async fn list(
 }
 
 pub async fn retry(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
+    PageRequest { state, who, .. }: PageRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     require(

@@ -273,7 +273,6 @@ pub fn when(ms: i64, zone: Option<TimeZone>) -> String {
     )
 }
 
-/// The time zone of `office`, for [`when`].
 /// The code of the office `office_id` names among `offices`, if any.
 pub fn office_code(office_id: Option<i64>, offices: &[worktrack_store::Office]) -> Option<String> {
     office_id
@@ -281,6 +280,7 @@ pub fn office_code(office_id: Option<i64>, offices: &[worktrack_store::Office]) 
         .map(|o| o.code.clone())
 }
 
+/// The time zone of `office`, for [`when`].
 pub fn zone_of(office: &worktrack_store::Office) -> Option<TimeZone> {
     TimeZone::parse(&office.time_zone).ok()
 }

@@ -5,11 +5,11 @@
 //! along with whatever would let someone work them out by subtraction.
 
 use super::{render, require, Chrome};
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -152,9 +152,7 @@ fn aging_labels() -> [&'static str; 4] {
 
 /// `/national`: the country's figures and one row per area.
 pub async fn national(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
 ) -> Result<Response, PageError> {
     require(who.role().may_see_aggregates(), "national figures")?;
     let c = load_country(&state).await?;
@@ -195,9 +193,7 @@ pub struct AreaQuery {
 
 /// `/national/area?name=…`: one area's figures and one row per office.
 pub async fn area(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Query(q): Query<AreaQuery>,
 ) -> Result<Response, PageError> {
     require(who.role().may_see_aggregates(), "area figures")?;

@@ -2,18 +2,18 @@
 //! editing them.
 
 use super::{render, render_status, require, Chrome};
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::form::Form;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use worktrack_domain::permit;
 use worktrack_domain::{AreaName, OfficeCode, PersonName, TimeZone, OFFICE_TIME_ZONES};
-use worktrack_store::{NewOffice, Office, OfficeUpdate, User};
+use worktrack_store::{NewOffice, Office, OfficeUpdate, StoreError, User};
 
 #[derive(Deserialize, Default, Clone)]
 pub struct OfficeForm {
@@ -114,11 +114,7 @@ async fn offices_page(
     })
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
-) -> Result<Response, PageError> {
+pub async fn list(PageRequest { state, who, csrf }: PageRequest) -> Result<Response, PageError> {
     if permit::works_from_national_figures(who.role()) {
         // Analysts see every office with its figures, never its staff.
         return super::national::offices(&state, &who, csrf).await;
@@ -132,9 +128,7 @@ pub async fn list(
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Form(form): Form<OfficeForm>,
 ) -> Result<Response, PageError> {
     require(permit::may_manage_offices(who.role()), "creating offices")?;
@@ -170,6 +164,23 @@ pub struct OfficePage {
     pub zones: &'static [&'static str],
 }
 
+/// The office `code`, when `who` may open it (its page, its API resource); otherwise not
+/// found, and the attempt audited by the store's scope check.
+pub(crate) async fn office_to_open(
+    state: &AppState,
+    who: &SignedIn,
+    code: &str,
+) -> Result<Office, StoreError> {
+    let office = state.store.office_by_code(code).await?;
+    if !who.viewer.may_open_office(office.id) {
+        state
+            .store
+            .check_scope(&who.viewer, office.id, "office", &office.code)
+            .await?;
+    }
+    Ok(office)
+}
+
 async fn office_page(
     state: &AppState,
     who: &SignedIn,
@@ -178,13 +189,7 @@ async fn office_page(
     form: Option<OfficeForm>,
     error: Option<String>,
 ) -> Result<OfficePage, PageError> {
-    let office = state.store.office_by_code(code).await?;
-    if !who.viewer.may_open_office(office.id) {
-        state
-            .store
-            .check_scope(&who.viewer, office.id, "office", &office.code)
-            .await?;
-    }
+    let office = office_to_open(state, who, code).await?;
     let staff = if who.role().may_see_staff() {
         Some(state.store.users(Some(office.id)).await?)
     } else {
@@ -210,9 +215,7 @@ pub struct CreatedQuery {
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(code): Path<String>,
     axum::extract::Query(q): axum::extract::Query<CreatedQuery>,
 ) -> Result<Response, PageError> {
@@ -226,9 +229,7 @@ pub async fn show(
 }
 
 pub async fn update(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(code): Path<String>,
     Form(form): Form<OfficeForm>,
 ) -> Result<Response, PageError> {

@@ -4,13 +4,13 @@
 //! and the catalogue editor for administrators.
 
 use super::{render, render_status, require, Chrome};
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::flash;
 use crate::form::Form;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -56,15 +56,9 @@ async fn working_office(
             "Your role does not see documents, so it has no profiling queue.",
         ));
     }
-    let chosen = if code.is_empty() {
-        who.viewer
-            .office_id
-            .and_then(|id| offices.iter().find(|o| o.id == id))
-            .or_else(|| offices.first())
-    } else {
-        offices.iter().find(|o| o.code == code)
-    };
-    let office = chosen.cloned().ok_or_else(PageError::not_found)?;
+    let office = super::work::chosen_office(&offices, who, code)
+        .cloned()
+        .ok_or_else(PageError::not_found)?;
     Ok((office, offices))
 }
 
@@ -169,9 +163,7 @@ async fn queue_page(
 }
 
 pub async fn queue(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, PageError> {
     let filters = serde_json::json!({ "office": q.office });
@@ -182,9 +174,7 @@ pub async fn queue(
 
 /// `doc` is repeated, once per ticked document.
 pub async fn batch(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let office_code = form
@@ -289,17 +279,15 @@ pub async fn batch(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct AutoForm {
-    #[serde(default)]
     office: String,
-    #[serde(default)]
     auto_accept: String,
 }
 
 pub async fn switch_auto(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
+    PageRequest { state, who, .. }: PageRequest,
     Form(form): Form<AutoForm>,
 ) -> Result<Response, PageError> {
     let office = state.store.office_by_code(&form.office).await?;
@@ -723,9 +711,7 @@ async fn workbench_page(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let page = workbench_page(&state, &who, csrf, id, None, None, None, None).await?;
@@ -757,9 +743,7 @@ fn typed_code(input: &str, catalogue: &Catalogue) -> Option<String> {
 }
 
 pub async fn confirm(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(id): Path<i64>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
@@ -1037,35 +1021,26 @@ async fn catalogue_page(
 }
 
 pub async fn catalogue(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Query(q): Query<CatalogueQuery>,
 ) -> Result<Response, PageError> {
     Ok(render(&catalogue_page(&state, &who, csrf, &q.edit, None, None).await?)?.into_response())
 }
 
 /// A profile code as posted: a part left out or blank keeps the current value.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ProfileCodeForm {
-    #[serde(default)]
     code: String,
-    #[serde(default)]
     name: Option<String>,
-    #[serde(default)]
     document_type: Option<String>,
-    #[serde(default)]
     workload: Option<String>,
-    #[serde(default)]
     deadline_days: Option<String>,
-    #[serde(default)]
     active: Option<String>,
 }
 
 pub async fn save_code(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Form(form): Form<ProfileCodeForm>,
 ) -> Result<Response, PageError> {
     require(
@@ -1120,20 +1095,16 @@ pub async fn save_code(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct DocumentTypeForm {
-    #[serde(default)]
     code: String,
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     form_numbers: String,
 }
 
 pub async fn save_type(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Form(form): Form<DocumentTypeForm>,
 ) -> Result<Response, PageError> {
     require(

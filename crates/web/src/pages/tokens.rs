@@ -1,12 +1,12 @@
 //! Personal API tokens: for scripts and scanners, shown once, stored hashed, revocable.
 
 use super::{render, render_status, when, Chrome};
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::form::Form;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -80,26 +80,19 @@ async fn tokens_page(
     })
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
-) -> Result<Response, PageError> {
+pub async fn list(PageRequest { state, who, csrf }: PageRequest) -> Result<Response, PageError> {
     Ok(render(&tokens_page(&state, &who, csrf, None).await?)?.into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct TokenForm {
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     days: String,
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, PageError> {
     let attempt = async {
@@ -130,8 +123,7 @@ pub async fn create(
 }
 
 pub async fn revoke(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
+    PageRequest { state, who, .. }: PageRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     state

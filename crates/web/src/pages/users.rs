@@ -2,13 +2,13 @@
 //! role, office, skills and status, reset a password.
 
 use super::{render, render_status, require, Chrome};
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::form::Form;
 use crate::password::{generate_password, hash_password};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -168,11 +168,7 @@ async fn users_page(
     let users = found
         .into_iter()
         .map(|u| {
-            let code = u
-                .office_id
-                .and_then(|id| offices.iter().find(|o| o.id == id))
-                .map(|o| o.code.clone())
-                .unwrap_or_else(|| "—".into());
+            let code = super::office_code(u.office_id, &offices).unwrap_or_else(|| "—".into());
             (u, code)
         })
         .collect();
@@ -189,13 +185,16 @@ async fn users_page(
     })
 }
 
+/// Every page here is for those who manage users.
+fn require_user_manager(who: &SignedIn) -> Result<(), PageError> {
+    require(permit::may_manage_users(who.role()), "managing users")
+}
+
 pub async fn list(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Query(q): Query<UsersQuery>,
 ) -> Result<Response, PageError> {
-    require(permit::may_manage_users(who.role()), "managing users")?;
+    require_user_manager(&who)?;
     let form = UserForm {
         role: "employee".into(),
         ..UserForm::default()
@@ -213,12 +212,10 @@ pub struct OneTimePasswordPage {
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Form(form): Form<UserForm>,
 ) -> Result<Response, PageError> {
-    require(permit::may_manage_users(who.role()), "managing users")?;
+    require_user_manager(&who)?;
     let offices = state.store.offices().await?;
     let password = generate_password();
     let attempt = async {
@@ -300,12 +297,10 @@ fn user_page(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
-    require(permit::may_manage_users(who.role()), "managing users")?;
+    require_user_manager(&who)?;
     let user = state.store.user_by_username(&username).await?;
     let offices = state.store.offices().await?;
     let form = UserForm::from_user(&user, &offices);
@@ -321,13 +316,11 @@ pub struct EmailForm {
 
 /// Sets or clears where a user's daily digest goes.
 pub async fn set_email(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(username): Path<String>,
     Form(f): Form<EmailForm>,
 ) -> Result<Response, PageError> {
-    require(permit::may_manage_users(who.role()), "managing users")?;
+    require_user_manager(&who)?;
     let user = state.store.user_by_username(&username).await?;
     let typed = f.email.trim();
     let parsed = if typed.is_empty() {
@@ -360,13 +353,11 @@ pub async fn set_email(
 }
 
 pub async fn update(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(username): Path<String>,
     Form(form): Form<UserForm>,
 ) -> Result<Response, PageError> {
-    require(permit::may_manage_users(who.role()), "managing users")?;
+    require_user_manager(&who)?;
     let user = state.store.user_by_username(&username).await?;
     let offices = state.store.offices().await?;
     let result = match form.parse(&offices) {
@@ -412,11 +403,10 @@ pub async fn update(
 
 /// Lets a user sign in again at once, without the delay failed attempts put on the account.
 pub async fn unlock(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
+    PageRequest { state, who, .. }: PageRequest,
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
-    require(permit::may_manage_users(who.role()), "managing users")?;
+    require_user_manager(&who)?;
     state
         .store
         .unlock_sign_in(&who.viewer.actor, &username)
@@ -429,12 +419,10 @@ pub async fn unlock(
 }
 
 pub async fn reset_password(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
-    require(permit::may_manage_users(who.role()), "managing users")?;
+    require_user_manager(&who)?;
     let password = generate_password();
     let hash = hash_password(password.clone())
         .await

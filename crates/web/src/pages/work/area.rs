@@ -2,12 +2,11 @@
 
 use super::charts::{bar_chart, BarChart};
 use super::working_office;
-use crate::auth::{Csrf, PageUser};
+use crate::auth::PageRequest;
 use crate::error::PageError;
 use crate::pages::{render, Chrome};
-use crate::state::AppState;
 use askama::Template;
-use axum::extract::{RawQuery, State};
+use axum::extract::RawQuery;
 use axum::response::{IntoResponse, Redirect, Response};
 use worktrack_domain::permit;
 use worktrack_store::Office;
@@ -33,9 +32,7 @@ pub struct AreaPage {
 }
 
 pub async fn area(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     RawQuery(_q): RawQuery,
 ) -> Result<Response, PageError> {
     if permit::works_from_national_figures(who.role()) {

@@ -2,13 +2,13 @@
 
 use super::charts::{bar_chart, column_chart, BarChart, ColumnChart};
 use super::{parse_day, work_holders, working_office};
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::pages::home::day_counts;
 use crate::pages::{render, Chrome};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use time::Date;
@@ -233,9 +233,7 @@ pub struct DashParams {
 }
 
 pub async fn dashboard(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Query(p): Query<DashParams>,
 ) -> Result<Response, PageError> {
     if permit::works_from_national_figures(who.role()) {

@@ -1,7 +1,7 @@
 //! One work item's page with its moves and history, and a new item's form.
 
 use super::{capitalise, row, work_holders, working_office, Row};
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::flash;
 use crate::form::Form;
@@ -9,7 +9,7 @@ use crate::pages::home::day_counts;
 use crate::pages::{render, render_status, when, zone_of, Chrome};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -188,9 +188,7 @@ async fn item_page(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(id): Path<i64>,
     Query(p): Query<ShowParams>,
 ) -> Result<Response, PageError> {
@@ -209,25 +207,19 @@ pub struct ShowParams {
     confirm: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct MoveForm {
-    #[serde(default)]
     action: String,
     /// `yes` once the person confirmed a completion.
-    #[serde(default)]
     confirmed: String,
-    #[serde(default)]
     assignee: String,
-    #[serde(default)]
     to_office: String,
-    #[serde(default)]
     note: String,
 }
 
 pub async fn act(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(id): Path<i64>,
     Form(f): Form<MoveForm>,
 ) -> Result<Response, PageError> {
@@ -332,18 +324,13 @@ pub struct NewPage {
 }
 
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct NewForm {
-    #[serde(default)]
     pub office: String,
-    #[serde(default)]
     pub workload: String,
-    #[serde(default)]
     pub title: String,
-    #[serde(default)]
     pub priority: String,
-    #[serde(default)]
     pub received_on: String,
-    #[serde(default)]
     pub claimant: String,
 }
 
@@ -370,18 +357,14 @@ async fn new_page(
 }
 
 pub async fn new_form(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Query(form): Query<NewForm>,
 ) -> Result<Response, PageError> {
     Ok(render(&new_page(&state, &who, csrf, form, None).await?)?.into_response())
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Form(form): Form<NewForm>,
 ) -> Result<Response, PageError> {
     let (office, _) = working_office(&state, &who, &form.office).await?;

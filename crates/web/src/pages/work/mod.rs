@@ -54,16 +54,23 @@ pub async fn working_office(
         }
         _ => state.store.offices_cached().await?.to_vec(),
     };
-    let chosen = if code.is_empty() {
+    let office = chosen_office(&offices, who, code)
+        .cloned()
+        .ok_or_else(PageError::not_found)?;
+    Ok((office, offices))
+}
+
+/// The office `code` names among `offices` (in any case); without a code, `who`'s own office,
+/// or else the first.
+pub fn chosen_office<'a>(offices: &'a [Office], who: &SignedIn, code: &str) -> Option<&'a Office> {
+    if code.is_empty() {
         who.viewer
             .office_id
             .and_then(|id| offices.iter().find(|o| o.id == id))
             .or_else(|| offices.first())
     } else {
         offices.iter().find(|o| o.code.eq_ignore_ascii_case(code))
-    };
-    let office = chosen.cloned().ok_or_else(PageError::not_found)?;
-    Ok((office, offices))
+    }
 }
 
 /// The active members of an office who hold work: whom its items can be given to.

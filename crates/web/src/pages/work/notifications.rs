@@ -1,12 +1,10 @@
 //! The signed-in person's notifications.
 
-use crate::auth::{Csrf, PageUser};
+use crate::auth::PageRequest;
 use crate::error::PageError;
 use crate::pages::home::day_counts;
 use crate::pages::{render, when, Chrome};
-use crate::state::AppState;
 use askama::Template;
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 
 #[derive(Template)]
@@ -17,9 +15,7 @@ pub struct NotificationsPage {
 }
 
 pub async fn notifications(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
 ) -> Result<Response, PageError> {
     let uid = who.viewer.actor.user_id.ok_or_else(PageError::not_found)?;
     let items = state
@@ -38,8 +34,7 @@ pub async fn notifications(
 }
 
 pub async fn notifications_read(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
+    PageRequest { state, who, .. }: PageRequest,
 ) -> Result<Response, PageError> {
     let uid = who.viewer.actor.user_id.ok_or_else(PageError::not_found)?;
     state.store.mark_notifications_read(uid).await?;

@@ -1,7 +1,7 @@
 //! The office's queues, with bulk assignment, "get next work", saved views and CSV export.
 
 use super::{row, urlencode, working_office, Row};
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::flash;
 use crate::form::Form;
@@ -9,7 +9,7 @@ use crate::pages::home::day_counts;
 use crate::pages::{render_status, Chrome};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, RawQuery, State};
+use axum::extract::{Path, Query, RawQuery};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -22,20 +22,14 @@ use worktrack_store::{Office, QueueQuery, QueueView, SavedView, StoreError, User
 pub const QUEUE_PAGE: i64 = 50;
 
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct QueueParams {
-    #[serde(default)]
     pub office: String,
-    #[serde(default)]
     pub view: String,
-    #[serde(default)]
     pub workload: String,
-    #[serde(default)]
     pub assignee: String,
-    #[serde(default)]
     pub age: String,
-    #[serde(default)]
     pub after_due: String,
-    #[serde(default)]
     pub after_id: Option<i64>,
 }
 
@@ -264,9 +258,7 @@ async fn queue_page(
 }
 
 pub async fn queue(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     RawQuery(raw): RawQuery,
     Query(p): Query<QueueParams>,
 ) -> Result<Response, PageError> {
@@ -297,8 +289,7 @@ fn csv_field(s: &str) -> String {
 
 /// The whole view as CSV (every page, up to 100,000 rows).
 pub async fn queue_csv(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
+    PageRequest { state, who, .. }: PageRequest,
     Query(p): Query<QueueParams>,
 ) -> Result<Response, PageError> {
     let (office, _) = working_office(&state, &who, &p.office).await?;
@@ -385,8 +376,7 @@ pub struct NextForm {
 }
 
 pub async fn next(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
+    PageRequest { state, who, .. }: PageRequest,
     Form(f): Form<NextForm>,
 ) -> Result<Response, PageError> {
     return_query(&f.back)?;
@@ -407,8 +397,7 @@ pub async fn next(
 
 /// `item` repeated once per ticked row.
 pub async fn bulk_assign(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
+    PageRequest { state, who, .. }: PageRequest,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let get = |k: &str| {
@@ -466,17 +455,15 @@ pub async fn bulk_assign(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SaveViewForm {
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     query: String,
 }
 
 pub async fn save_view(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
+    PageRequest { state, who, .. }: PageRequest,
     Form(f): Form<SaveViewForm>,
 ) -> Result<Response, PageError> {
     let uid = who.viewer.actor.user_id.ok_or_else(PageError::not_found)?;
@@ -494,8 +481,7 @@ pub async fn save_view(
 }
 
 pub async fn delete_view(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
+    PageRequest { state, who, .. }: PageRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let uid = who.viewer.actor.user_id.ok_or_else(PageError::not_found)?;

@@ -1,14 +1,14 @@
 //! Search over the work of the offices in scope.
 
 use super::{row, urlencode, working_office, Row};
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::form::Form;
 use crate::pages::home::day_counts;
 use crate::pages::{render, Chrome};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -17,12 +17,10 @@ use worktrack_domain::Calendar;
 use worktrack_store::{Office, SearchHit, StoreError, WorkloadRule};
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SearchParams {
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     office: String,
-    #[serde(default)]
     open: String,
 }
 
@@ -66,9 +64,7 @@ fn ssn_query(q: &str, offices: &[Office]) -> Option<Result<worktrack_domain::Ssn
 }
 
 pub async fn search(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Query(p): Query<SearchParams>,
 ) -> Result<Response, PageError> {
     search_page(&state, &who, csrf, p, false).await
@@ -77,9 +73,7 @@ pub async fn search(
 /// The search form posts: a query that is an SSN is searched here, anything else is sent on
 /// to the page's address (`GET /search?q=…`), which can be bookmarked.
 pub async fn search_post(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Form(p): Form<SearchParams>,
 ) -> Result<Response, PageError> {
     let (_, offices) = working_office(&state, &who, "").await?;

@@ -1,7 +1,7 @@
 //! The dashboard's settings: how work is handed out, deadlines, leave.
 
 use super::{capitalise, parse_day, urlencode, work_holders, working_office, DashParams};
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::flash;
 use crate::form::Form;
@@ -9,7 +9,7 @@ use crate::pages::home::day_counts;
 use crate::pages::{render, render_status, Chrome};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -156,110 +156,98 @@ fn back_to_settings(state: &AppState, office: &str, message: &str) -> Response {
     flash::redirect(state, &to, message)
 }
 
+/// The answer to a settings form the store took or refused: back to the settings with
+/// `saved`, or the settings again with the store's reason put by `errors` next to its field.
+async fn settings_answer<T>(
+    state: &AppState,
+    who: &SignedIn,
+    csrf: String,
+    code: &str,
+    result: Result<T, StoreError>,
+    saved: &str,
+    errors: impl FnOnce(String) -> SettingsErrors,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(_) => Ok(back_to_settings(state, code, saved)),
+        Err(StoreError::Invalid(m)) => settings_refused(state, who, csrf, code, errors(m)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub async fn settings_page(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Query(p): Query<DashParams>,
 ) -> Result<Response, PageError> {
     let page = settings_page_of(&state, &who, csrf, &p.office, SettingsErrors::default()).await?;
     Ok(render(&page)?.into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SettingsForm {
-    #[serde(default)]
     office: String,
-    #[serde(default)]
     rule: String,
-    #[serde(default)]
     keep: String,
 }
 
 pub async fn settings(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Form(f): Form<SettingsForm>,
 ) -> Result<Response, PageError> {
     let (office, _) = working_office(&state, &who, &f.office).await?;
-    match state
+    let result = state
         .store
         .set_assignment_rule(&who.viewer, &office, &f.rule, f.keep == "on")
-        .await
-    {
-        Ok(()) => Ok(back_to_settings(
-            &state,
-            &office.code,
-            "Assignment settings saved.",
-        )),
-        Err(StoreError::Invalid(m)) => {
-            let errors = SettingsErrors {
-                rule: Some(capitalise(&m)),
-                ..SettingsErrors::default()
-            };
-            settings_refused(&state, &who, csrf, &office.code, errors).await
+        .await;
+    let saved = "Assignment settings saved.";
+    settings_answer(&state, &who, csrf, &office.code, result, saved, |m| {
+        SettingsErrors {
+            rule: Some(capitalise(&m)),
+            ..SettingsErrors::default()
         }
-        Err(e) => Err(e.into()),
-    }
+    })
+    .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PolicyForm {
-    #[serde(default)]
     office: String,
-    #[serde(default)]
     workload: String,
-    #[serde(default)]
     days: String,
 }
 
 pub async fn policy(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Form(f): Form<PolicyForm>,
 ) -> Result<Response, PageError> {
     let (office, _) = working_office(&state, &who, &f.office).await?;
-    match state
+    let result = state
         .store
         .set_deadline_policy(&who.viewer, &office, &f.workload, &f.days)
-        .await
-    {
-        Ok(()) => Ok(back_to_settings(
-            &state,
-            &office.code,
-            "Deadline saved; it applies to new work items.",
-        )),
-        Err(StoreError::Invalid(m)) => {
-            let errors = SettingsErrors {
-                policy: Some((f.workload.clone(), capitalise(&m), f.days.clone())),
-                ..SettingsErrors::default()
-            };
-            settings_refused(&state, &who, csrf, &office.code, errors).await
+        .await;
+    let saved = "Deadline saved; it applies to new work items.";
+    settings_answer(&state, &who, csrf, &office.code, result, saved, |m| {
+        SettingsErrors {
+            policy: Some((f.workload.clone(), capitalise(&m), f.days.clone())),
+            ..SettingsErrors::default()
         }
-        Err(e) => Err(e.into()),
-    }
+    })
+    .await
 }
 
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct LeaveForm {
-    #[serde(default)]
     office: String,
-    #[serde(default)]
     user: String,
-    #[serde(default)]
     first_day: String,
-    #[serde(default)]
     last_day: String,
-    #[serde(default)]
     note: String,
 }
 
 pub async fn add_leave(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Form(f): Form<LeaveForm>,
 ) -> Result<Response, PageError> {
     let (office, _) = working_office(&state, &who, &f.office).await?;
@@ -286,30 +274,23 @@ pub async fn add_leave(
         );
         return settings_refused(&state, &who, csrf, &office.code, errors).await;
     };
-    match state
+    let result = state
         .store
         .add_leave(&who.viewer, user.id, first, last, &f.note)
-        .await
-    {
-        Ok(_) => Ok(back_to_settings(
-            &state,
-            &office.code,
-            &format!(
-                "Leave recorded for {}: automatic assignment passes them over.",
-                user.display_name
-            ),
-        )),
-        Err(StoreError::Invalid(m)) => {
-            let field = if m.contains("note") {
-                "note"
-            } else if m.contains("person") || m.contains("member") {
-                "user"
-            } else {
-                "last_day"
-            };
-            let errors = refuse(field, capitalise(&m));
-            settings_refused(&state, &who, csrf, &office.code, errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    let saved = format!(
+        "Leave recorded for {}: automatic assignment passes them over.",
+        user.display_name
+    );
+    settings_answer(&state, &who, csrf, &office.code, result, &saved, |m| {
+        let field = if m.contains("note") {
+            "note"
+        } else if m.contains("person") || m.contains("member") {
+            "user"
+        } else {
+            "last_day"
+        };
+        refuse(field, capitalise(&m))
+    })
+    .await
 }
