@@ -16,6 +16,7 @@
 mod rows;
 
 mod aggregates;
+mod appointment_views;
 mod appointments;
 mod audit;
 mod auth;
