@@ -431,3 +431,60 @@ async fn booking_pages_book_the_next_time_refuse_a_taken_one_and_move_it() {
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_demo_offices_have_types_schedules_and_appointments_to_show() {
+    let app = spawn_app().await;
+    let out = app.command().arg("demo").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Demo appointments:"));
+    let booked = count(&app, "appointments").await;
+    for code in ["TRN08", "TRN25", "TRN12", "TRN60"] {
+        let office = app.store.office_by_code(code).await.unwrap();
+        let manager = worktrack_store::Viewer {
+            actor: worktrack_store::Actor::system("test"),
+            role: worktrack_domain::Role::Manager,
+            office_id: Some(office.id),
+            scope: worktrack_domain::Scope::Offices(vec![office.id]),
+        };
+        let types = app
+            .store
+            .appointment_types(&manager, office.id)
+            .await
+            .unwrap();
+        assert_eq!(types.len(), 3, "{code}");
+        let (from, to) = (
+            worktrack_store::now_ms(),
+            worktrack_store::now_ms() + 15 * 86_400_000,
+        );
+        let list = app
+            .store
+            .appointments(&manager, office.id, None, from, to)
+            .await
+            .unwrap();
+        assert!(!list.is_empty(), "{code} has appointments to show");
+        // Weeks differ: someone teleworks.
+        let days = app
+            .store
+            .staff_days(
+                &office,
+                office.today(),
+                office.today() + time::Duration::days(7),
+            )
+            .await
+            .unwrap();
+        assert!(days.iter().any(|s| s
+            .days
+            .iter()
+            .any(|(_, d)| matches!(d.shift().map(|s| s.mode), Some(WorkMode::Telework)))));
+    }
+    // A second run adds nothing.
+    let again = app.command().arg("demo").output().unwrap();
+    assert!(again.status.success());
+    assert_eq!(count(&app, "appointments").await, booked);
+    app.stop().await;
+}
