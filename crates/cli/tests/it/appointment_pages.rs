@@ -380,6 +380,56 @@ async fn booking_pages_book_the_next_time_refuse_a_taken_one_and_move_it() {
         "{day}"
     );
 
+    // Rescheduling to another free time of the type, with the reason in the history; a
+    // time in the past is refused and nothing moves.
+    let id: i64 = to.rsplit('/').next().unwrap().parse().unwrap();
+    let v = viewer(&app, "employee.a").await;
+    let later = app
+        .store
+        .availability(&v, kind.id, date)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.start_ms)
+        .find(|s| *s > next.start_ms + 3_600_000)
+        .unwrap_or(next.start_ms + 86_400_000 * 7);
+    let later_s = later.to_string();
+    let resp = post(
+        &app,
+        &employee,
+        &to,
+        &to,
+        &[
+            ("action", "reschedule"),
+            ("start", "60000"),
+            ("note", "Asked for later"),
+        ],
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(resp.text().await.unwrap().contains("That time has passed"));
+    let (a, _) = app.store.appointment(&v, id).await.unwrap();
+    assert_eq!(a.start_ms, next.start_ms);
+    let resp = post(
+        &app,
+        &employee,
+        &to,
+        &to,
+        &[
+            ("action", "reschedule"),
+            ("start", later_s.as_str()),
+            ("note", "Asked for later"),
+        ],
+    )
+    .await;
+    let page = follow(&app, &employee, resp).await;
+    assert!(
+        page.contains("Rescheduled to") && page.contains("Asked for later"),
+        "{page}"
+    );
+    let (a, _) = app.store.appointment(&v, id).await.unwrap();
+    assert_eq!(a.start_ms, later);
+
     // Cancelling needs a reason; with one, the history says who and why.
     let resp = post(
         &app,
