@@ -465,6 +465,32 @@ async fn booking_pages_book_the_next_time_refuse_a_taken_one_and_move_it() {
         "a cancelled appointment stays so"
     );
 
+    // Every view of an appointment is in the audit log.
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&app.database_url)
+        .await
+        .unwrap();
+    let views: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'appointment.view'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert!(views >= 3, "{views}");
+
+    // A type taken out of service is no longer offered for booking.
+    let resp = post(
+        &app,
+        &manager,
+        "/appointment-types?office=AAA",
+        &format!("/appointment-types/{}", kind.id),
+        &[("active", "no")],
+    )
+    .await;
+    assert!(follow(&app, &manager, resp)
+        .await
+        .contains("is no longer offered"));
+    let page = page_text(&employee, &format!("{}{book_path}", app.url)).await;
+    assert!(page.contains("id=\"no-types\""), "{page}");
+
     // The measures: definitions beside the numbers, for managers, not employees.
     let page = page_text(
         &manager,
