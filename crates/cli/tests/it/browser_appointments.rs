@@ -185,3 +185,26 @@ async fn browser_manager_pages_for_schedules_types_and_measures_pass_axe() {
     b.quit().await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn browser_a_director_sees_the_area_measures_and_schedules() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let b = Browser::start().await;
+    b.sign_in(&app.url, "director.north", PASSWORD).await;
+    b.goto(&format!("{}/appointments/measures", app.url)).await;
+    assert!(
+        b.exists("#area-measures").await,
+        "the area's offices side by side"
+    );
+    check_both_widths(&b, "area measures").await;
+    for (path, label) in [
+        ("/schedules", "the office's schedules (director)"),
+        ("/appointments", "the office's day (director)"),
+    ] {
+        b.goto(&format!("{}{path}", app.url)).await;
+        check_both_widths(&b, label).await;
+    }
+    b.quit().await;
+    app.stop().await;
+}
