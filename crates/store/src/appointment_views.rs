@@ -113,3 +113,81 @@ impl Store {
         Ok(out)
     }
 }
+
+impl Store {
+    /// Generated history for training offices (`worktrack demo`): appointment `id`, booked
+    /// through the ordinary call, is moved to `start_ms` in the past as if booked at
+    /// `created_ms`, and ends `state` (completed or a no-show), its time given back. Refused for
+    /// any office that is not a training office, so real history can never be rewritten.
+    pub async fn backdate_training_appointment(
+        &self,
+        id: i64,
+        start_ms: i64,
+        created_ms: i64,
+        state: AppointmentState,
+    ) -> Result<()> {
+        if !matches!(
+            state,
+            AppointmentState::Completed | AppointmentState::NoShow
+        ) {
+            return Err(StoreError::Invalid(
+                "a past appointment was completed or missed".into(),
+            ));
+        }
+        let mut tx = self.begin_write().await?;
+        let row: Option<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT o.training, a.start_ms, a.end_ms FROM appointments a \
+             JOIN offices o ON o.id = a.office_id WHERE a.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx.tx)
+        .await?;
+        let (training, old_start, old_end) = row.ok_or(StoreError::NotFound)?;
+        if training == 0 {
+            return Err(StoreError::Forbidden(
+                "only a training office's history may be generated".into(),
+            ));
+        }
+        let end_ms = start_ms + (old_end - old_start);
+        sqlx::query(
+            "UPDATE appointments SET start_ms = $1, end_ms = $2, created_at = $3, updated_at = $2, \
+             state = $4 WHERE id = $5",
+        )
+        .bind(start_ms)
+        .bind(end_ms)
+        .bind(created_ms)
+        .bind(state.as_str())
+        .bind(id)
+        .execute(&mut *tx.tx)
+        .await?;
+        for table in ["appointment_cells", "appointment_rooms"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE appointment_id = $1"))
+                .bind(id)
+                .execute(&mut *tx.tx)
+                .await?;
+        }
+        sqlx::query(
+            "UPDATE appointment_events SET at = $1, to_start_ms = $2 WHERE appointment_id = $3",
+        )
+        .bind(created_ms)
+        .bind(start_ms)
+        .bind(id)
+        .execute(&mut *tx.tx)
+        .await?;
+        let (action, note) = match state {
+            AppointmentState::NoShow => ("no_show", "Did not answer the call or come in"),
+            _ => ("complete", ""),
+        };
+        sqlx::query(
+            "INSERT INTO appointment_events (appointment_id, action, note, actor_id, at) \
+             VALUES ($1, $2, $3, NULL, $4)",
+        )
+        .bind(id)
+        .bind(action)
+        .bind(note)
+        .bind(end_ms)
+        .execute(&mut *tx.tx)
+        .await?;
+        tx.commit().await
+    }
+}

@@ -2,20 +2,24 @@
 //! phone appointment, video, in person), a default week for each member of staff (most telework
 //! two days a week, some start early, a few work four days), a training day or two, and
 //! appointments booked over the coming days for the office's demo claimants through the same
-//! store calls the pages use, so the booking, day and measures pages show something.
+//! store calls the pages use (a third of them then moved to the weeks before, held or missed,
+//! through the training offices' history call), so the booking, day and measures pages show
+//! something.
 //! Deterministic (seeded) and done once: an office that already has types is left alone.
 
 use super::{office_viewer, OFFICES};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use time::{Duration, Time};
-use worktrack_domain::appointments::{Accommodations, Channel, TypeSpec};
+use worktrack_domain::appointments::{Accommodations, AppointmentState, Channel, TypeSpec};
 use worktrack_domain::schedule::{Shift, Week, WorkMode};
 use worktrack_domain::Role;
 use worktrack_store::{NewAppointment, Store, StoreError};
 
-/// Appointments booked per member of staff.
-const PER_STAFF: usize = 1;
+/// Appointments booked per member of staff (a third of them in the weeks before).
+const PER_STAFF: usize = 2;
+const DAY_MS: i64 = 86_400_000;
+const WEEK_MS: i64 = 7 * DAY_MS;
 
 const LANGUAGES: [&str; 5] = [
     "Spanish",
@@ -184,6 +188,21 @@ pub async fn load_appointments(store: &Store) -> anyhow::Result<usize> {
                 work_item_id: None,
             };
             match store.book_appointment(&viewer, &new).await {
+                // The first third become the weeks before: held, or now and then missed.
+                Ok(a) if booked * 3 < wanted => {
+                    let weeks = rng.gen_range(1..5);
+                    let start = a.start_ms - weeks * WEEK_MS;
+                    let created = start - rng.gen_range(1..4) * DAY_MS;
+                    let state = if rng.gen_range(0..8) == 0 {
+                        AppointmentState::NoShow
+                    } else {
+                        AppointmentState::Completed
+                    };
+                    store
+                        .backdate_training_appointment(a.id, start, created, state)
+                        .await?;
+                    booked += 1;
+                }
                 Ok(_) => booked += 1,
                 Err(StoreError::Conflict(_)) | Err(StoreError::Invalid(_)) => {}
                 Err(e) => return Err(e.into()),

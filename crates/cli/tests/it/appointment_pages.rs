@@ -558,6 +558,18 @@ async fn the_demo_offices_have_types_schedules_and_appointments_to_show() {
             .iter()
             .any(|(_, d)| matches!(d.shift().map(|s| s.mode), Some(WorkMode::Telework)))));
     }
+    // Some of it lies in the weeks before, held or missed, for the measures.
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&app.database_url)
+        .await
+        .unwrap();
+    let past: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM appointments WHERE state IN ('completed', 'no_show') AND start_ms < $1",
+    )
+    .bind(worktrack_store::now_ms())
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert!(past > 0);
     // A second run adds nothing.
     let again = app.command().arg("demo").output().unwrap();
     assert!(again.status.success());
