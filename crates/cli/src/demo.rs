@@ -18,6 +18,9 @@ use worktrack_domain::{AreaName, OfficeCode, PersonName, Role, Scope, Skill, Tim
 use worktrack_store::{Actor, NewClaimant, NewOffice, NewUser, Office, Store, StoreError, Viewer};
 use worktrack_web::hash_password;
 
+mod appointments;
+pub use appointments::load_appointments;
+
 /// The password of every demo account (the demo offices are training offices).
 pub const DEMO_PASSWORD: &str = "worktrack-demo";
 

@@ -527,6 +527,12 @@ async fn demo_load(config: &Config, store: &worktrack_store::Store) -> anyhow::R
             "Demo work: {work} work items received over the last eight weeks at the four demo offices (Work and Dashboard pages)."
         );
     }
+    let appointments = demo::load_appointments(store).await?;
+    if appointments > 0 {
+        println!(
+            "Demo appointments: {appointments} booked over the coming days at the four demo offices, with schedules and appointment types (Appointments and Schedules pages)."
+        );
+    }
     println!("Demo logins (password \"{}\"):", demo::DEMO_PASSWORD);
     for l in &demo::LOGINS {
         println!("  {:<16} {}", l.username, l.what);

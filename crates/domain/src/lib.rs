@@ -15,6 +15,7 @@
 
 pub mod access;
 pub mod aggregate;
+pub mod appointment_measures;
 pub mod appointments;
 pub mod calendar;
 pub mod catalogue;

@@ -17,6 +17,7 @@ mod rows;
 
 mod aggregates;
 mod appointment_work;
+mod appointment_views;
 mod appointments;
 mod audit;
 mod auth;

@@ -5,12 +5,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod api;
+mod appointment_pages;
 mod appointments;
 mod appointments_api;
 mod audit;
 mod auth;
 mod browser;
 mod browser_calendar;
+mod browser_appointments;
 mod browser_flows;
 mod browser_queue;
 mod browser_workbench;

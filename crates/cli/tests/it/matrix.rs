@@ -67,6 +67,13 @@ const EXPECTED: &[Entry] = &[
     ("GET", "/api/v1/tokens", "yyyyyy", "yyyyyy", 'u'),
     ("GET", "/api/v1/users", "fyyfyy", "fyyfyy", 'u'),
     ("GET", "/api/v1/work-items", "yyynyn", "nnnnyn", 'u'),
+    ("GET", "/appointment-types", "yyyfyf", "nnnfyf", 'l'),
+    ("GET", "/appointments", "yyyfyf", "nnnfyf", 'l'),
+    ("GET", "/appointments/book", "yyfnfn", "nnnnfn", 'l'),
+    ("GET", "/appointments/measures", "fyyfyf", "nnnfyf", 'l'),
+    ("GET", "/appointments/{id}", "yyynyn", "nnnnyn", 'l'),
+    ("GET", "/schedules", "yyyfyf", "ynnfyf", 'l'),
+    ("GET", "/schedules/{username}", "fyynyn", "nnnnyn", 'l'),
     ("GET", "/area", "yyyyyf", "yyyyyf", 'l'),
     ("GET", "/audit", "ffffyy", "ffffyy", 'l'),
     ("GET", "/catalogue", "yyyyyy", "yyyyyy", 'l'),
@@ -118,6 +125,14 @@ const EXPECTED: &[Entry] = &[
     ("POST", "/api/v1/users", "fffffy", "fffffy", 'u'),
     ("POST", "/api/v1/work-items/next", "yyffff", "yyffff", 'u'),
     ("POST", "/api/v1/work-items/{id}/actions", "yyynfn", "nnnnfn", 'u'),
+    ("POST", "/appointment-types", "fyffff", "nnnfff", 'f'),
+    ("POST", "/appointment-types/{id}", "fyfnfn", "nnnnfn", 'f'),
+    ("POST", "/appointments/book", "yyfnfn", "nnnnfn", 'f'),
+    ("POST", "/appointments/{id}", "yyfnfn", "nnnnfn", 'f'),
+    ("POST", "/schedule-requests", "yyffff", "yyffff", 'f'),
+    ("POST", "/schedule-requests/{id}", "fyfnfn", "nnnnfn", 'f'),
+    ("POST", "/schedules/{username}/overrides", "fyfnfn", "nnnnfn", 'f'),
+    ("POST", "/schedules/{username}/week", "fyfnfn", "nnnnfn", 'f'),
     ("POST", "/catalogue/codes", "fffffy", "fffffy", 'f'),
     ("POST", "/catalogue/types", "fffffy", "fffffy", 'f'),
     ("POST", "/claimants", "yyynfn", "nnnnfn", 'f'),
@@ -202,6 +217,33 @@ fn request(method: &str, path: &str) -> (&'static str, Body) {
         | ("GET", "/upload") | ("GET", "/claimants") | ("GET", "/api/v1/work-items")
         | ("GET", "/api/v1/claimants") => ("office={office}", Body::None),
         ("GET", "/search") => ("q=matrix&office={office}", Body::None),
+        ("GET", "/appointments") | ("GET", "/appointments/measures")
+        | ("GET", "/appointment-types") | ("GET", "/schedules") => ("office={office}", Body::None),
+        ("GET", "/appointments/book") => ("claimant={claimant}", Body::None),
+        // A time long past: refused by the store (422) once access is granted.
+        ("POST", "/appointments/book") => (
+            "",
+            form("claimant={claimant}&type={kind}&pick=chosen&slot=60000&contact=5550100199&workload=reconsideration"),
+        ),
+        ("POST", "/appointments/{id}") => ("", form("action=cancel&note=matrix")),
+        ("POST", "/appointment-types") => (
+            "",
+            form("office={office}&name=Matrix+{n}&channel=phone&duration_min=30&buffer_before_min=0&buffer_after_min=5&min_notice_min=0&horizon_days=30&skills=&capacity=0"),
+        ),
+        ("POST", "/appointment-types/{id}") => ("", form("active=yes")),
+        ("POST", "/schedules/{username}/week") => (
+            "",
+            form("mode_0=office&start_0=08%3A30&end_0=17%3A00&mode_1=telework&start_1=08%3A00&end_1=16%3A30&mode_2=office&start_2=08%3A30&end_2=17%3A00&mode_3=office&start_3=08%3A30&end_3=17%3A00&mode_4=off&start_4=&end_4=&mode_5=off&mode_6=off"),
+        ),
+        ("POST", "/schedules/{username}/overrides") => (
+            "",
+            form("day=2030-01-08&mode=telework&start=08%3A00&end=16%3A00&note=matrix"),
+        ),
+        ("POST", "/schedule-requests") => (
+            "",
+            form("day=2030-01-09&mode=telework&start=08%3A00&end=16%3A00&note=matrix"),
+        ),
+        ("POST", "/schedule-requests/{id}") => ("", form("decision=decline&note=matrix")),
         ("GET", "/area") => ("area={area}", Body::None),
         ("GET", "/national/area") => ("name={area}", Body::None),
         ("POST", "/login") => ("", form("username={me}&password=correct+horse+battery")),
@@ -321,6 +363,9 @@ struct Objects {
     /// A phone appointment type of the office, and an appointment of it.
     appt_type: i64,
     appointment: i64,
+    /// A second appointment type (made as a manager would) and a pending schedule request.
+    kind: i64,
+    request: i64,
 }
 
 struct Matrix {
@@ -456,6 +501,70 @@ async fn upload_document(app: &TestApp, office: &str, by: &str) -> i64 {
     body[0]["document_id"].as_i64().unwrap()
 }
 
+/// A phone appointment type of `office` (set up as its manager would), an appointment booked
+/// by `employee` at its next free time, and a pending change asked for by `target`.
+async fn appointment_objects(
+    app: &TestApp,
+    office: &worktrack_store::Office,
+    employee: &str,
+    target: &str,
+    claimant: i64,
+) -> (i64, i64, i64) {
+    let manager = worktrack_store::Viewer {
+        actor: Actor::system("test"),
+        role: Role::Manager,
+        office_id: Some(office.id),
+        scope: worktrack_domain::Scope::Offices(vec![office.id]),
+    };
+    let spec = worktrack_domain::appointments::TypeSpec {
+        channel: "phone".into(),
+        duration_min: 30,
+        buffer_before_min: 0,
+        buffer_after_min: 0,
+        min_notice_min: 0,
+        horizon_days: 60,
+        skills: Vec::new(),
+        capacity: 0,
+    };
+    let kind = app
+        .store
+        .create_appointment_type(&manager, office.id, "Phone interview", &spec)
+        .await
+        .unwrap();
+    let staff = viewer(app, employee).await;
+    let slot = app
+        .store
+        .next_available(&staff, kind.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let appointment = app
+        .store
+        .book_appointment(
+            &staff,
+            &worktrack_store::NewAppointment {
+                type_id: kind.id,
+                claimant_id: claimant,
+                start_ms: slot.start_ms,
+                staff_id: None,
+                contact: "555-010-0199".into(),
+                workload: "reconsideration".into(),
+                accommodations: Default::default(),
+                work_item_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    let day = office.today() + time::Duration::days(10);
+    let shift = worktrack_domain::schedule::Shift::parse("telework", "08:00", "16:00").unwrap();
+    let request = app
+        .store
+        .request_schedule_change(&viewer(app, target).await, day, shift, "matrix")
+        .await
+        .unwrap();
+    (kind.id, appointment.id, request)
+}
+
 async fn objects(
     app: &TestApp,
     office: &'static str,
@@ -481,6 +590,7 @@ async fn objects(
         .unwrap()
         .id;
     let (appt_type, appointment) = appointment(app, &o, employee, claimant).await;
+    let (kind, _, request) = appointment_objects(app, &o, employee, target, claimant).await;
     Objects {
         office,
         area,
@@ -491,6 +601,8 @@ async fn objects(
         item: work_item(app, office, employee).await,
         appt_type,
         appointment,
+        kind,
+        request,
     }
 }
 
@@ -576,6 +688,10 @@ impl Matrix {
             calendar_feed(&self.app, owner, self.next())
                 .await
                 .to_string()
+        } else if path.starts_with("/appointment-types/{id}") {
+            o.kind.to_string()
+        } else if path.starts_with("/schedule-requests/{id}") {
+            o.request.to_string()
         } else {
             String::new()
         };
@@ -632,6 +748,8 @@ impl Matrix {
                 .replace("{item}", &fresh_item)
                 .replace("{area}", o.area)
                 .replace("{user}", o.target)
+                .replace("{claimant}", &o.claimant.to_string())
+                .replace("{kind}", &o.kind.to_string())
                 .replace("{n}", &n.to_string())
                 .replace("\"{appt_type}\"", &o.appt_type.to_string())
                 .replace("\"{claimant}\"", &o.claimant.to_string())

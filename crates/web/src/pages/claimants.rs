@@ -232,6 +232,8 @@ pub struct ClaimantPage {
     pub claimant: Claimant,
     pub office: Office,
     pub revealed: Option<String>,
+    /// Whether the "Book an appointment" link is shown (the office's staff book).
+    pub may_book: bool,
 }
 
 async fn claimant_page(
@@ -254,6 +256,7 @@ async fn claimant_page(
         claimant,
         office,
         revealed,
+        may_book: worktrack_domain::appointments::may_book(who.role()),
     })
 }
 

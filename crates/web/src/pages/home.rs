@@ -63,6 +63,10 @@ pub struct HomePage {
     pub unread: Vec<(String, Notification)>,
     pub unread_count: i64,
     pub to_profile: Option<i64>,
+    /// Whether they serve appointments (the "your appointments" card is shown).
+    pub serves: bool,
+    /// Their appointments today and the days after (people who serve them).
+    pub my_appointments: Vec<super::appointments::MyAppointment>,
 }
 
 pub async fn home(
@@ -137,7 +141,13 @@ pub async fn home(
             .collect(),
         _ => Vec::new(),
     };
+    let my_appointments = match (&office, works) {
+        (Some(o), true) => super::appointments::my_appointments(&state, &who, o).await?,
+        _ => Vec::new(),
+    };
     render(&HomePage {
+        my_appointments,
+        serves: worktrack_domain::schedule::has_schedule(who.role()),
         chrome: Chrome::for_user(&who, "Home", csrf, "/").with_day_counts(&counts),
         works,
         my_work,

@@ -1,6 +1,7 @@
 //! Server-rendered pages: one template struct per page, all sharing [`Chrome`] (title,
 //! navigation for the user's role, the CSRF token for forms, a notice or an error).
 
+pub mod appointments;
 pub mod audit;
 pub mod claimants;
 pub mod documents;
@@ -10,6 +11,7 @@ pub mod login;
 pub mod national;
 pub mod offices;
 pub mod profiling;
+pub mod schedules;
 pub mod tokens;
 pub mod users;
 pub mod work;
@@ -82,6 +84,8 @@ pub fn routes() -> Table {
         .route("/jobs/{id}/retry", post(jobs::retry))
         .route("/national", get(national::national))
         .route("/national/area", get(national::area))
+        .merge(appointments::routes())
+        .merge(schedules::routes())
 }
 
 pub struct NavLink {
@@ -144,6 +148,14 @@ impl Chrome {
                 links.push(("/area", "Area"));
             }
             links.push(("/claimants", "Claimants"));
+            if worktrack_domain::appointments::may_view(role) {
+                links.push(("/appointments", "Appointments"));
+            }
+            if worktrack_domain::schedule::has_schedule(role)
+                || worktrack_domain::appointment_measures::may_oversee(role)
+            {
+                links.push(("/schedules", "Schedules"));
+            }
         }
         if permit::works_from_national_figures(role) {
             links.push(("/national", "National figures"));

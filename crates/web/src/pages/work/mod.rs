@@ -4,7 +4,7 @@
 //! settings; and the area director's side-by-side view.
 
 mod area;
-mod charts;
+pub(crate) mod charts;
 mod dashboard;
 mod item;
 mod notifications;
@@ -119,7 +119,7 @@ pub fn row(item: WorkItem, calendar: &Calendar, today: Date, rules: &[WorkloadRu
 }
 
 /// A query value: everything but letters, digits and `-_.` percent-encoded.
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     const VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
         .remove(b'-')
         .remove(b'_')
@@ -127,7 +127,7 @@ fn urlencode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, VALUE).to_string()
 }
 
-fn parse_day(s: &str) -> Option<Date> {
+pub(crate) fn parse_day(s: &str) -> Option<Date> {
     Date::parse(
         s.trim(),
         &time::format_description::well_known::Iso8601::DATE,
@@ -136,7 +136,7 @@ fn parse_day(s: &str) -> Option<Date> {
 }
 
 /// `m` with its first letter in capitals and a full stop, for a store message shown alone.
-fn capitalise(m: &str) -> String {
+pub(crate) fn capitalise(m: &str) -> String {
     let mut c = m.chars();
     let mut out: String = c
         .next()
