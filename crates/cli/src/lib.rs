@@ -12,5 +12,6 @@ mod load;
 pub mod ocr_bench;
 pub mod profile;
 pub mod queue_bench;
+pub mod schedules;
 pub mod server;
 pub mod tls;

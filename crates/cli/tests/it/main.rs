@@ -27,6 +27,7 @@ mod page_images;
 mod probe;
 mod profiling;
 mod s3_https;
+mod schedule_import;
 mod scoping;
 mod screenshots;
 mod ssn_privacy;
