@@ -146,3 +146,65 @@ async fn a_schedule_file_is_checked_whole_then_loaded_and_shown() {
     let manager = text.lines().find(|l| l.starts_with("manager.a")).unwrap();
     assert!(manager.contains("field 09:00-15:00"), "{manager}");
 }
+
+/// `bench appointments` at a small scale: it generates, measures over HTTP and direct, and the
+/// database it leaves holds exactly the appointments the answers reported, none overlapping.
+/// On SQLite in its own directory, and in the PostgreSQL pass on a fresh PostgreSQL database.
+#[tokio::test]
+async fn the_appointments_benchmark_books_what_it_reports_and_never_twice() {
+    if on_s3() {
+        return; // the benchmark keeps no blobs: the SQLite pass has run it
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_app().await;
+    let mut cmd = crate::cli::worktrack(dir.path());
+    if on_postgres() {
+        cmd.args(["bench", "appointments", "--database-url", &app.database_url]);
+    } else {
+        cmd.args(["bench", "appointments"]);
+    }
+    let out = cmd
+        .args([
+            "--offices",
+            "6",
+            "--appointments",
+            "3000",
+            "--booking-offices",
+            "4",
+            "--seconds",
+            "1",
+            "--connections",
+            "4",
+            "--dir",
+        ])
+        .arg(dir.path().join("bench"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let http = text
+        .lines()
+        .find(|l| l.starts_with("Bookings over HTTP:"))
+        .unwrap();
+    let created: u64 = http.split_whitespace().nth(3).unwrap().parse().unwrap();
+    assert!(created > 0, "{http}");
+    assert!(
+        http.contains(" 0 other answers"),
+        "every booking answered 201 or 409: {http}"
+    );
+    let db = text
+        .lines()
+        .find(|l| l.starts_with("In the database afterwards:"))
+        .unwrap();
+    let numbers: Vec<u64> = db
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    assert_eq!(numbers[0], numbers[1], "{db}");
+    assert_eq!(numbers[2], 0, "no overlapping booked appointments: {db}");
+}
