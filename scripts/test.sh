@@ -27,7 +27,7 @@ if [[ $EUID -ne 0 ]]; then as_root=(sudo); fi
 
 # --- Debian packages -------------------------------------------------------------------------
 packages=(postgresql chromium chromium-driver poppler-utils imagemagick qpdf
-  tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core socat openssl)
+  tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core socat openssl wrk)
 if ! command -v npm >/dev/null; then packages+=(npm); fi
 installed() { [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]; }
 missing=()

@@ -30,6 +30,9 @@ pub enum BenchCommand {
     Ocr(crate::ocr_bench::OcrBenchArgs),
     /// A national-scale demo, then wrk against one office's queue page, queue API and search.
     Queue(crate::queue_bench::QueueBenchArgs),
+    /// The scale demo's offices with a year of schedules and two million appointments, then wrk
+    /// against one office's next-available search and the booking API.
+    Appointments(crate::appointment_bench::AppointmentBenchArgs),
 }
 
 #[derive(clap::Args, Debug)]

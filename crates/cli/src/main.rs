@@ -93,6 +93,11 @@ enum Command {
         #[command(subcommand)]
         command: profile::ProfileCommand,
     },
+    /// Work schedules: load an office's weeks and dated changes from CSV, or print them.
+    Schedules {
+        #[command(subcommand)]
+        command: worktrack::schedules::ScheduleCommand,
+    },
     /// Measure performance.
     Bench {
         #[command(subcommand)]
@@ -351,6 +356,9 @@ async fn bench_command(command: bench::BenchCommand) -> anyhow::Result<ExitCode>
         bench::BenchCommand::Intake(args) => bench::intake_bench(args).await,
         bench::BenchCommand::Ocr(args) => worktrack::ocr_bench::ocr_bench(args).await,
         bench::BenchCommand::Queue(args) => worktrack::queue_bench::queue_bench(args).await,
+        bench::BenchCommand::Appointments(args) => {
+            worktrack::appointment_bench::appointment_bench(args).await
+        }
     }
 }
 
@@ -386,6 +394,11 @@ async fn with_store(config: &Config, command: Command) -> anyhow::Result<ExitCod
         Command::Worker { once, .. } => worker(config, store, once).await?,
         Command::Demo(_) => demo_load(config, &store).await?,
         Command::Admin { command } => admin(&store, command).await?,
+        Command::Schedules { command } => {
+            let code = worktrack::schedules::run(&store, command).await?;
+            store.close().await;
+            return Ok(code);
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {

@@ -19,6 +19,7 @@
 //! it and `convert` adds blur, sensor noise and the file format, each through
 //! [`process::run`](worktrack_pipeline::process::run). Every SSN comes from the never-issued 900–999 area.
 
+pub mod appointment_scale;
 pub mod fixtures;
 pub mod scale;
 

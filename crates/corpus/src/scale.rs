@@ -94,10 +94,10 @@ const WORKLOADS: &[&str] = &[
     "payee",
 ];
 /// Rows per INSERT statement (16 values a row stays well under SQLite's 32,766 parameters).
-const BATCH: usize = 500;
+pub(crate) const BATCH: usize = 500;
 
 /// One bound value.
-enum V {
+pub(crate) enum V {
     I(i64),
     S(String),
     /// NULL in a number column.
@@ -108,7 +108,7 @@ enum V {
 
 /// `INSERT {head} VALUES (..), (..)` with every value bound; `row` writes one row's SQL from
 /// its parameters' numbers (most rows are `($1, $2, …)`).
-async fn insert(
+pub(crate) async fn insert(
     conn: &mut AnyConnection,
     head: &str,
     rows: &[Vec<V>],
@@ -143,7 +143,7 @@ async fn insert(
 }
 
 /// `($1, $2, …)` for a row of plain values.
-fn plain(numbers: &[usize]) -> String {
+pub(crate) fn plain(numbers: &[usize]) -> String {
     let p: Vec<String> = numbers.iter().map(|n| format!("${n}")).collect();
     format!("({})", p.join(", "))
 }

@@ -185,48 +185,7 @@ impl Store {
 
     /// Sets `user_id`'s default week (a manager of their office).
     pub async fn set_week(&self, viewer: &Viewer, user_id: i64, week: &Week) -> Result<()> {
-        let (office_id, username) = self.schedule_subject(viewer, user_id).await?;
-        if !schedule::may_edit_schedules(viewer.role) {
-            return Err(StoreError::Forbidden(
-                "only the office's managers set schedules".into(),
-            ));
-        }
-        let mut tx = self.begin_write().await?;
-        let mut days = Vec::new();
-        for (i, shift) in week.0.iter().enumerate() {
-            let (start, end) = minutes_of(shift);
-            sqlx::query(
-                "INSERT INTO work_weeks (user_id, weekday, mode, start_minute, end_minute, updated_by, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                 ON CONFLICT (user_id, weekday) DO UPDATE SET mode = excluded.mode, \
-                 start_minute = excluded.start_minute, end_minute = excluded.end_minute, \
-                 updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-            )
-            .bind(user_id)
-            .bind(i as i64)
-            .bind(shift.mode.as_str())
-            .bind(start)
-            .bind(end)
-            .bind(viewer.actor.user_id)
-            .bind(now_ms())
-            .execute(&mut *tx.tx)
-            .await?;
-            days.push(describe(shift));
-        }
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
-            &viewer.actor,
-            Event {
-                action: "schedule.week",
-                target_type: "user",
-                target_id: username,
-                office_id: Some(office_id),
-                detail: json!({ "week": days }),
-            },
-        )
-        .await?;
-        tx.commit().await
+        self.set_schedules(viewer, &[(user_id, *week)], &[]).await
     }
 
     /// Sets (or replaces) `user_id`'s schedule on `date` (a manager of their office).
@@ -238,28 +197,75 @@ impl Store {
         shift: Shift,
         note: &str,
     ) -> Result<()> {
-        let (office_id, username) = self.schedule_subject(viewer, user_id).await?;
+        let change = (user_id, Override { date, shift }, note.to_string());
+        self.set_schedules(viewer, &[], &[change]).await
+    }
+
+    /// Sets default weeks and dated overrides (with their notes) of the office's staff, all or
+    /// nothing, each change audited: one person's from the page, a whole office's from
+    /// `worktrack schedules import`.
+    pub async fn set_schedules(
+        &self,
+        viewer: &Viewer,
+        weeks: &[(i64, Week)],
+        overrides: &[(i64, Override, String)],
+    ) -> Result<()> {
+        // Scope first: someone else's office is not found, whoever asks.
+        let mut subjects = HashMap::new();
+        for user_id in weeks
+            .iter()
+            .map(|w| w.0)
+            .chain(overrides.iter().map(|o| o.0))
+        {
+            if let std::collections::hash_map::Entry::Vacant(e) = subjects.entry(user_id) {
+                e.insert(self.schedule_subject(viewer, user_id).await?);
+            }
+        }
         if !schedule::may_edit_schedules(viewer.role) {
             return Err(StoreError::Forbidden(
-                "only the office's managers change schedules".into(),
+                "only the office's managers set schedules".into(),
             ));
         }
-        let note = checked_note(note)?;
+        let notes = overrides
+            .iter()
+            .map(|(_, _, note)| checked_note(note))
+            .collect::<Result<Vec<_>>>()?;
         let mut tx = self.begin_write().await?;
-        upsert_override(&mut tx.tx, viewer, user_id, date, &shift, &note).await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
-            &viewer.actor,
-            Event {
-                action: "schedule.override",
-                target_type: "user",
-                target_id: username,
-                office_id: Some(office_id),
-                detail: json!({ "day": date.to_string(), "shift": describe(&shift) }),
-            },
-        )
-        .await?;
+        for (user_id, week) in weeks {
+            let (office_id, username) = subjects.get(user_id).ok_or(StoreError::NotFound)?;
+            write_week(&mut tx.tx, viewer, *user_id, week).await?;
+            let days: Vec<String> = week.0.iter().map(describe).collect();
+            audit::append(
+                &mut tx.tx,
+                self.keys(),
+                &viewer.actor,
+                Event {
+                    action: "schedule.week",
+                    target_type: "user",
+                    target_id: username.clone(),
+                    office_id: Some(*office_id),
+                    detail: json!({ "week": days }),
+                },
+            )
+            .await?;
+        }
+        for ((user_id, o, _), note) in overrides.iter().zip(notes) {
+            let (office_id, username) = subjects.get(user_id).ok_or(StoreError::NotFound)?;
+            upsert_override(&mut tx.tx, viewer, *user_id, o.date, &o.shift, &note).await?;
+            audit::append(
+                &mut tx.tx,
+                self.keys(),
+                &viewer.actor,
+                Event {
+                    action: "schedule.override",
+                    target_type: "user",
+                    target_id: username.clone(),
+                    office_id: Some(*office_id),
+                    detail: json!({ "day": o.date.to_string(), "shift": describe(&o.shift) }),
+                },
+            )
+            .await?;
+        }
         tx.commit().await
     }
 
@@ -577,5 +583,33 @@ async fn upsert_override(
     .bind(now_ms())
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+async fn write_week(
+    conn: &mut sqlx::AnyConnection,
+    viewer: &Viewer,
+    user_id: i64,
+    week: &Week,
+) -> Result<()> {
+    for (i, shift) in week.0.iter().enumerate() {
+        let (start, end) = minutes_of(shift);
+        sqlx::query(
+            "INSERT INTO work_weeks (user_id, weekday, mode, start_minute, end_minute, updated_by, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (user_id, weekday) DO UPDATE SET mode = excluded.mode, \
+             start_minute = excluded.start_minute, end_minute = excluded.end_minute, \
+             updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        )
+        .bind(user_id)
+        .bind(i as i64)
+        .bind(shift.mode.as_str())
+        .bind(start)
+        .bind(end)
+        .bind(viewer.actor.user_id)
+        .bind(now_ms())
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }

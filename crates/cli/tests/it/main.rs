@@ -33,6 +33,7 @@ mod probe;
 mod profiling;
 mod reminders;
 mod s3_https;
+mod schedule_import;
 mod scoping;
 mod screenshots;
 mod ssn_privacy;
