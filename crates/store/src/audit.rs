@@ -41,6 +41,30 @@ pub struct Event<'a> {
     pub detail: serde_json::Value,
 }
 
+impl<'a> Event<'a> {
+    /// `action` on the `target_type` record `target_id`, owned by office `office_id`, with no
+    /// detail; add one with [`Event::detail`].
+    pub fn new(
+        action: &'a str,
+        target_type: &'a str,
+        target_id: impl ToString,
+        office_id: Option<i64>,
+    ) -> Event<'a> {
+        Event {
+            action,
+            target_type,
+            target_id: target_id.to_string(),
+            office_id,
+            detail: serde_json::json!({}),
+        }
+    }
+
+    /// The same event with `detail` recorded.
+    pub fn detail(self, detail: serde_json::Value) -> Event<'a> {
+        Event { detail, ..self }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditRow {
     pub seq: i64,
@@ -365,14 +389,9 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let mut seqs = Vec::with_capacity(batch.len());
         for p in batch {
-            let event = Event {
-                action: &p.action,
-                target_type: &p.target_type,
-                target_id: p.target_id.clone(),
-                office_id: p.office_id,
-                detail: p.detail.clone(),
-            };
-            seqs.push(append(&mut tx.tx, self.keys(), &p.actor, event).await?);
+            let event = Event::new(&p.action, &p.target_type, &p.target_id, p.office_id)
+                .detail(p.detail.clone());
+            seqs.push(tx.audit(&p.actor, event).await?);
         }
         tx.commit().await?;
         Ok(seqs)
@@ -388,13 +407,8 @@ impl Store {
     ) -> Result<i64> {
         self.audit(
             actor,
-            Event {
-                action,
-                target_type: "user",
-                target_id: username.to_string(),
-                office_id: None,
-                detail: serde_json::json!({ "client": client }),
-            },
+            Event::new(action, "user", username, None)
+                .detail(serde_json::json!({ "client": client })),
         )
         .await
     }
@@ -437,13 +451,7 @@ impl Store {
         };
         self.audit(
             &viewer.actor,
-            Event {
-                action: "audit.view",
-                target_type: "audit_log",
-                target_id,
-                office_id: None,
-                detail,
-            },
+            Event::new("audit.view", "audit_log", target_id, None).detail(detail),
         )
         .await?;
         Ok(rows)
@@ -558,17 +566,10 @@ impl Store {
                 .execute(&mut *tx.tx)
                 .await?;
             if from > 1 {
-                append(
-                    &mut tx.tx,
-                    self.keys(),
+                tx.audit(
                     &Actor::system("audit"),
-                    Event {
-                        action: "audit.keyed",
-                        target_type: "audit_log",
-                        target_id: from.to_string(),
-                        office_id: None,
-                        detail: serde_json::json!({ "plain_rows": from - 1 }),
-                    },
+                    Event::new("audit.keyed", "audit_log", from, None)
+                        .detail(serde_json::json!({ "plain_rows": from - 1 })),
                 )
                 .await?;
                 tracing::info!(
@@ -804,13 +805,7 @@ mod tests {
             store
                 .audit(
                     &Actor::system(actor),
-                    Event {
-                        action: "claimant.ssn.reveal",
-                        target_type: "claimant",
-                        target_id: i.to_string(),
-                        office_id: Some(1),
-                        detail: serde_json::json!({}),
-                    },
+                    Event::new("claimant.ssn.reveal", "claimant", i, Some(1)),
                 )
                 .await
                 .unwrap();
