@@ -22,8 +22,7 @@ use crate::{Actor, Viewer};
 use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, FromRow};
 use std::collections::{BTreeMap, BTreeSet};
 use worktrack_domain::permit;
 
@@ -112,23 +111,21 @@ impl AuditRow {
             &[prev_hash.as_bytes(), self.canonical().as_bytes()],
         ))
     }
-
-    fn from_row(r: &AnyRow) -> std::result::Result<AuditRow, sqlx::Error> {
-        Ok(AuditRow {
-            seq: r.try_get("seq")?,
-            at: r.try_get("at")?,
-            actor_id: r.try_get("actor_id")?,
-            actor: r.try_get("actor")?,
-            action: r.try_get("action")?,
-            target_type: r.try_get("target_type")?,
-            target_id: r.try_get("target_id")?,
-            office_id: r.try_get("office_id")?,
-            detail: r.try_get("detail")?,
-            prev_hash: r.try_get("prev_hash")?,
-            hash: r.try_get("hash")?,
-        })
-    }
 }
+
+from_row!(AuditRow {
+    seq,
+    at,
+    actor_id,
+    actor,
+    action,
+    target_type,
+    target_id,
+    office_id,
+    detail,
+    prev_hash,
+    hash
+});
 
 /// HMAC-SHA-256 of the concatenated `parts`.
 pub(crate) fn hmac_sha256(key: &[u8; 32], parts: &[&[u8]]) -> [u8; 32] {
