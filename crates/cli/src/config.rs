@@ -227,6 +227,21 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// The [`ShownRow`] of setting `field` of `config`: its value as `show` writes it (as its
+/// `Display` writes it when `show` is not given).
+macro_rules! shown {
+    ($config:ident . $field:ident) => {
+        shown!($config.$field, ToString::to_string)
+    };
+    ($config:ident . $field:ident, $show:expr) => {
+        (
+            stringify!($field),
+            ($show)(&$config.$field.value),
+            $config.$field.source,
+        )
+    };
+}
+
 impl Config {
     /// Resolves the configuration. `config_file` is the explicit `--config` path; otherwise
     /// `worktrack.toml` in the working directory is read when present.
@@ -526,33 +541,16 @@ impl Config {
     /// Where the server listens, its data, database, limits and log.
     fn server_rows(&self) -> Vec<ShownRow> {
         vec![
-            ("listen", self.listen.value.clone(), self.listen.source),
-            (
-                "data_dir",
-                self.data_dir.value.display().to_string(),
-                self.data_dir.source,
-            ),
-            (
-                "database_url",
-                mask_url(&self.database_url.value),
-                self.database_url.source,
-            ),
-            (
-                "max_body_bytes",
-                self.max_body_bytes.value.to_string(),
-                self.max_body_bytes.source,
-            ),
-            (
-                "max_upload_bytes",
-                self.max_upload_bytes.value.to_string(),
-                self.max_upload_bytes.source,
-            ),
-            (
-                "public_url",
-                shown_or(self.public_url.value.clone(), "(none)"),
-                self.public_url.source,
-            ),
-            ("log", self.log.value.clone(), self.log.source),
+            shown!(self.listen),
+            shown!(self.data_dir, |v: &PathBuf| v.display().to_string()),
+            shown!(self.database_url, |v: &String| mask_url(v)),
+            shown!(self.max_body_bytes),
+            shown!(self.max_upload_bytes),
+            shown!(self.public_url, |v: &Option<String>| shown_or(
+                v.clone(),
+                "(none)"
+            )),
+            shown!(self.log),
         ]
     }
 
@@ -564,26 +562,15 @@ impl Config {
         };
         let mut rows = vec![
             ("blob_store", blobs, self.blob_store.source),
-            (
-                "s3_endpoint",
-                shown_or(self.s3_endpoint.value.clone(), "(none)"),
-                self.s3_endpoint.source,
-            ),
-            (
-                "s3_region",
-                self.s3_region.value.clone(),
-                self.s3_region.source,
-            ),
-            (
-                "s3_virtual_hosted",
-                self.s3_virtual_hosted.value.to_string(),
-                self.s3_virtual_hosted.source,
-            ),
-            (
-                "s3_ca_file",
-                shown_path(self.s3_ca_file.value.as_ref(), "(none: the system's roots)"),
-                self.s3_ca_file.source,
-            ),
+            shown!(self.s3_endpoint, |v: &Option<String>| shown_or(
+                v.clone(),
+                "(none)"
+            )),
+            shown!(self.s3_region),
+            shown!(self.s3_virtual_hosted),
+            shown!(self.s3_ca_file, |v: &Option<PathBuf>| {
+                shown_path(v.as_ref(), "(none: the system's roots)")
+            }),
         ];
         for (name, secret) in [
             ("s3_access_key", &self.s3_access_key),
@@ -601,52 +588,29 @@ impl Config {
     /// The mail relay and the daily digest.
     fn mail_rows(&self) -> Vec<ShownRow> {
         vec![
-            (
-                "smtp_url",
-                shown_or(
-                    self.smtp_url.value.as_deref().map(mask_url),
-                    "(none: no digest e-mail)",
-                ),
-                self.smtp_url.source,
-            ),
-            (
-                "mail_from",
-                shown_or(self.mail_from.value.clone(), "(none)"),
-                self.mail_from.source,
-            ),
-            (
-                "smtp_ca_file",
-                shown_path(
-                    self.smtp_ca_file.value.as_ref(),
-                    "(none: the system's CA certificates)",
-                ),
-                self.smtp_ca_file.source,
-            ),
-            (
-                "digest_hour",
-                self.digest_hour.value.to_string(),
-                self.digest_hour.source,
-            ),
+            shown!(self.smtp_url, |v: &Option<String>| {
+                shown_or(v.as_deref().map(mask_url), "(none: no digest e-mail)")
+            }),
+            shown!(self.mail_from, |v: &Option<String>| shown_or(
+                v.clone(),
+                "(none)"
+            )),
+            shown!(self.smtp_ca_file, |v: &Option<PathBuf>| {
+                shown_path(v.as_ref(), "(none: the system's CA certificates)")
+            }),
+            shown!(self.digest_hour),
         ]
     }
 
     /// Workers, proxies, TLS and the master key.
     fn security_rows(&self) -> Vec<ShownRow> {
         let mut rows = vec![
-            (
-                "worker_jobs",
-                self.worker_jobs.value.to_string(),
-                self.worker_jobs.source,
-            ),
-            (
-                "trusted_proxies",
-                if self.trusted_proxies.value.is_empty() {
-                    "(none: the peer is the client)".to_string()
-                } else {
-                    self.trusted_proxies.value.clone()
-                },
-                self.trusted_proxies.source,
-            ),
+            shown!(self.worker_jobs),
+            shown!(self.trusted_proxies, |v: &String| if v.is_empty() {
+                "(none: the peer is the client)".to_string()
+            } else {
+                v.clone()
+            }),
         ];
         for (name, setting) in [("tls_cert", &self.tls_cert), ("tls_key", &self.tls_key)] {
             rows.push((

@@ -736,15 +736,10 @@ fn walk(root: &Path) -> (Vec<Found>, Vec<(String, String)>) {
     };
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) => {
-                problems.push((
-                    relative(&dir),
-                    format!("The directory could not be read ({e})."),
-                ));
-                continue;
-            }
+        // A directory that cannot be opened is reported as an entry that cannot be read is.
+        let entries: Vec<std::io::Result<std::fs::DirEntry>> = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries.collect(),
+            Err(e) => vec![Err(e)],
         };
         for entry in entries {
             let entry = match entry {

@@ -129,14 +129,10 @@ async fn ocrmypdf_all(
     jobs: usize,
     out: &Path,
 ) -> anyhow::Result<Vec<String>> {
-    let limit = Arc::new(tokio::sync::Semaphore::new(jobs.max(1)));
-    let mut tasks = Vec::new();
-    for t in files {
+    run_all(jobs, "an ocrmypdf task", files.iter(), |t| {
         let input = dir.join(&t.file);
         let output = out.join(format!("{}.ocr.pdf", t.file));
-        let limit = limit.clone();
-        tasks.push(tokio::spawn(async move {
-            let _permit = limit.acquire_owned().await;
+        async move {
             let args: Vec<std::ffi::OsString> = vec![
                 "--output-type".into(),
                 "pdf".into(),
@@ -165,13 +161,36 @@ async fn ocrmypdf_all(
             .await
             .map_err(|e| anyhow::anyhow!("pdftotext: {e}"))?;
             Ok::<String, anyhow::Error>(text.stdout_lossy())
+        }
+    })
+    .await
+}
+
+/// Runs `task` on every item, `jobs` at a time, each on a Tokio task of its own; returns
+/// their results in order (`what` names a task that panicked).
+async fn run_all<T, F>(
+    jobs: usize,
+    what: &'static str,
+    items: impl IntoIterator<Item = T>,
+    task: impl Fn(T) -> F,
+) -> anyhow::Result<Vec<String>>
+where
+    F: std::future::Future<Output = anyhow::Result<String>> + Send + 'static,
+{
+    let limit = Arc::new(tokio::sync::Semaphore::new(jobs.max(1)));
+    let mut tasks = Vec::new();
+    for item in items {
+        let (limit, work) = (limit.clone(), task(item));
+        tasks.push(tokio::spawn(async move {
+            let _permit = limit.acquire_owned().await;
+            work.await
         }));
     }
-    let mut texts = Vec::new();
+    let mut results = Vec::with_capacity(tasks.len());
     for t in tasks {
-        texts.push(t.await.context("an ocrmypdf task")??);
+        results.push(t.await.context(what)??);
     }
-    Ok(texts)
+    Ok(results)
 }
 
 /// What the product path did: its time, each document's stored text (in `scans` order), where
@@ -296,68 +315,66 @@ async fn tesseract_floor(
     jobs: usize,
     scratch: &Path,
 ) -> anyhow::Result<Vec<String>> {
-    let limit = Arc::new(tokio::sync::Semaphore::new(jobs.max(1)));
-    let mut tasks = Vec::new();
-    for (i, t) in scans.iter().enumerate() {
-        let input = corpus.join(&t.file);
-        let dpi = t.dpi.unwrap_or(300).to_string();
-        let pdf = t.format == "pdf-scan";
-        let (limit, scratch) = (limit.clone(), scratch.to_path_buf());
-        tasks.push(tokio::spawn(async move {
-            let _permit = limit.acquire_owned().await;
-            let images = if pdf {
-                let root = scratch.join(format!("doc{i}"));
-                run(
-                    "pdfimages",
-                    &[
-                        std::ffi::OsString::from("-j"),
-                        "-png".into(),
-                        input.into_os_string(),
-                        root.into_os_string(),
-                    ],
-                    RunOptions::with_timeout(Duration::from_secs(120)),
-                )
-                .await
-                .map_err(|e| anyhow::anyhow!("pdfimages: {e}"))?;
-                let prefix = format!("doc{i}-");
-                let mut found: Vec<PathBuf> = std::fs::read_dir(&scratch)?
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| {
-                        p.file_name()
-                            .and_then(|n| n.to_str())
-                            .is_some_and(|n| n.starts_with(&prefix))
-                    })
-                    .collect();
-                found.sort();
-                found
-            } else {
-                vec![input]
-            };
-            let mut text = String::new();
-            for image in images {
-                let out = run(
-                    "tesseract",
-                    &[
-                        image.into_os_string(),
-                        "stdout".into(),
-                        "--dpi".into(),
-                        dpi.clone().into(),
-                    ],
-                    RunOptions::with_timeout(Duration::from_secs(300)),
-                )
-                .await
-                .map_err(|e| anyhow::anyhow!("tesseract: {e}"))?;
-                text.push_str(&out.stdout_lossy());
-                text.push('\n');
+    run_all(
+        jobs,
+        "a tesseract task",
+        scans.iter().enumerate(),
+        |(i, t)| {
+            let input = corpus.join(&t.file);
+            let dpi = t.dpi.unwrap_or(300).to_string();
+            let pdf = t.format == "pdf-scan";
+            let scratch = scratch.to_path_buf();
+            async move {
+                let images = if pdf {
+                    let root = scratch.join(format!("doc{i}"));
+                    run(
+                        "pdfimages",
+                        &[
+                            std::ffi::OsString::from("-j"),
+                            "-png".into(),
+                            input.into_os_string(),
+                            root.into_os_string(),
+                        ],
+                        RunOptions::with_timeout(Duration::from_secs(120)),
+                    )
+                    .await
+                    .map_err(|e| anyhow::anyhow!("pdfimages: {e}"))?;
+                    let prefix = format!("doc{i}-");
+                    let mut found: Vec<PathBuf> = std::fs::read_dir(&scratch)?
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| {
+                            p.file_name()
+                                .and_then(|n| n.to_str())
+                                .is_some_and(|n| n.starts_with(&prefix))
+                        })
+                        .collect();
+                    found.sort();
+                    found
+                } else {
+                    vec![input]
+                };
+                let mut text = String::new();
+                for image in images {
+                    let out = run(
+                        "tesseract",
+                        &[
+                            image.into_os_string(),
+                            "stdout".into(),
+                            "--dpi".into(),
+                            dpi.clone().into(),
+                        ],
+                        RunOptions::with_timeout(Duration::from_secs(300)),
+                    )
+                    .await
+                    .map_err(|e| anyhow::anyhow!("tesseract: {e}"))?;
+                    text.push_str(&out.stdout_lossy());
+                    text.push('\n');
+                }
+                Ok::<String, anyhow::Error>(text)
             }
-            Ok::<String, anyhow::Error>(text)
-        }));
-    }
-    let mut texts = Vec::with_capacity(tasks.len());
-    for task in tasks {
-        texts.push(task.await.context("a tesseract task")??);
-    }
-    Ok(texts)
+        },
+    )
+    .await
 }
 
 pub async fn ocr_bench(args: OcrBenchArgs) -> anyhow::Result<ExitCode> {

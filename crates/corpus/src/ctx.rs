@@ -301,6 +301,16 @@ impl<'r> Ctx<'r> {
         }
     }
 
+    /// The claimant's name and SSN on one row; their date of birth and telephone (headed
+    /// `phone_label`) on the next.
+    pub(crate) fn claimant_rows(&mut self, l: &mut Layout, phone_label: &str) {
+        let (name, ssn, label) = (self.claimant(), self.claimant_ssn(), self.ssn_label);
+        self.row(l, &[("Name", name), (label, ssn)]);
+        let dob = self.dob();
+        let phone = self.who.phone.clone();
+        self.row(l, &[("Date of birth", dob), (phone_label, phone)]);
+    }
+
     pub(crate) fn address_rows(&mut self, l: &mut Layout) {
         let street = self.who.street.clone();
         let city = self.who.city_line();

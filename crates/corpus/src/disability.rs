@@ -167,11 +167,7 @@ impl Ctx<'_> {
 pub(crate) fn form_3368(c: &mut Ctx, l: &mut Layout) {
     form_header(c, l, "DISABILITY REPORT - ADULT", "0960-0579");
     c.band(l, "SECTION 1 - INFORMATION ABOUT THE DISABLED PERSON");
-    let (name, ssn, label) = (c.claimant(), c.claimant_ssn(), c.ssn_label);
-    c.row(l, &[("Name", name), (label, ssn)]);
-    let dob = c.dob();
-    let phone = c.who.phone.clone();
-    c.row(l, &[("Date of birth", dob), ("Daytime telephone", phone)]);
+    c.claimant_rows(l, "Daytime telephone");
     let (street, city) = (c.who.street.clone(), c.who.city_line());
     c.row(
         l,
@@ -429,11 +425,7 @@ fn abilities(c: &mut Ctx, l: &mut Layout) {
 pub(crate) fn form_454(c: &mut Ctx, l: &mut Layout) {
     form_header(c, l, "CONTINUING DISABILITY REVIEW REPORT", "0960-0072");
     c.band(l, "PART I - INFORMATION ABOUT THE DISABLED PERSON");
-    let (name, ssn, label) = (c.claimant(), c.claimant_ssn(), c.ssn_label);
-    c.row(l, &[("Name", name), (label, ssn)]);
-    let dob = c.dob();
-    let phone = c.who.phone.clone();
-    c.row(l, &[("Date of birth", dob), ("Telephone", phone)]);
+    c.claimant_rows(l, "Telephone");
     let (street, city) = (c.who.street.clone(), c.who.city_line());
     c.row(
         l,

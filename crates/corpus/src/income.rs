@@ -9,11 +9,7 @@ pub(crate) fn form_8203(c: &mut Ctx, l: &mut Layout) {
         "STATEMENT FOR DETERMINING CONTINUING ELIGIBILITY FOR SUPPLEMENTAL SECURITY INCOME PAYMENTS",
         "0960-0145",
     );
-    let (name, ssn, label) = (c.claimant(), c.claimant_ssn(), c.ssn_label);
-    c.row(l, &[("Name", name), (label, ssn)]);
-    let dob = c.dob();
-    let phone = c.who.phone.clone();
-    c.row(l, &[("Date of birth", dob), ("Telephone", phone)]);
+    c.claimant_rows(l, "Telephone");
     if c.chance(0.4) {
         let spouse = c.other().name();
         let ssn = c.second_ssn();

@@ -3,6 +3,27 @@
 use serde::Serialize;
 use std::fmt;
 
+/// `as_str` (and, with `Display`, the `Display` that writes it) of a type that wraps a
+/// checked `String`.
+macro_rules! text_type {
+    ($ty:ident) => {
+        impl $ty {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+    ($ty:ident, Display) => {
+        text_type!($ty);
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NameError {
     #[error("an office code is 3 to 6 letters or digits, e.g. A12 or DC1")]
@@ -31,6 +52,8 @@ pub enum NameError {
 #[serde(transparent)]
 pub struct EmailAddress(String);
 
+text_type!(EmailAddress);
+
 impl EmailAddress {
     pub fn parse(s: &str) -> Result<Self, NameError> {
         let s = s.trim();
@@ -55,15 +78,14 @@ impl EmailAddress {
             _ => Err(NameError::Email),
         }
     }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 /// An office code: 3–6 ASCII letters or digits, stored upper-case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct OfficeCode(String);
+
+text_type!(OfficeCode, Display);
 
 impl OfficeCode {
     pub fn parse(s: &str) -> Result<Self, NameError> {
@@ -74,21 +96,14 @@ impl OfficeCode {
             Err(NameError::OfficeCode)
         }
     }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for OfficeCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
 }
 
 /// A login name: lower-case, so that `J.Smith` and `j.smith` are one account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Username(String);
+
+text_type!(Username, Display);
 
 impl Username {
     pub fn parse(s: &str) -> Result<Self, NameError> {
@@ -102,15 +117,6 @@ impl Username {
         } else {
             Err(NameError::Username)
         }
-    }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Username {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
     }
 }
 
@@ -129,12 +135,11 @@ fn display_text(s: &str, max: usize, error: NameError) -> Result<String, NameErr
 #[serde(transparent)]
 pub struct PersonName(String);
 
+text_type!(PersonName);
+
 impl PersonName {
     pub fn parse(s: &str) -> Result<Self, NameError> {
         display_text(s, 200, NameError::PersonName).map(PersonName)
-    }
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 
@@ -206,6 +211,8 @@ mod tests {
 #[serde(transparent)]
 pub struct Skill(String);
 
+text_type!(Skill);
+
 impl Skill {
     pub fn parse(s: &str) -> Result<Self, NameError> {
         let s = s.trim().to_ascii_lowercase();
@@ -229,10 +236,6 @@ impl Skill {
         out.sort();
         out.dedup();
         Ok(out)
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 
@@ -274,12 +277,11 @@ impl TimeZone {
 #[serde(transparent)]
 pub struct AreaName(String);
 
+text_type!(AreaName);
+
 impl AreaName {
     pub fn parse(s: &str) -> Result<Self, NameError> {
         display_text(s, 80, NameError::Area).map(AreaName)
-    }
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 

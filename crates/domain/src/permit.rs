@@ -35,6 +35,19 @@ impl fmt::Display for Refusal {
 
 impl std::error::Error for Refusal {}
 
+/// Lets only roles that change business data ([`Role::may_write_business_data`]) through;
+/// the others are refused as "the <role> role <`refused`>" (`refused`: "cannot create
+/// claimants").
+pub fn may_write_business_data(role: Role, refused: &str) -> Result<(), Refusal> {
+    if role.may_write_business_data() {
+        return Ok(());
+    }
+    Err(Refusal::Forbidden(format!(
+        "the {} role {refused}",
+        role.label().to_lowercase()
+    )))
+}
+
 /// Manages the work of the offices in its scope: assigns, transfers, returns and moves anyone's
 /// items, sets the assignment rule.
 pub fn may_manage(role: Role) -> bool {
@@ -201,12 +214,7 @@ pub const MOVE_NOTE_MAX: usize = 1000;
 /// What needs the database (the assignee is an active, skilled member of the office; the
 /// destination office exists) the store checks after this.
 pub fn may_move(m: &Move<'_>) -> Result<Permitted, Refusal> {
-    if !m.role.may_write_business_data() {
-        return Err(Refusal::Forbidden(format!(
-            "the {} role cannot change work items",
-            m.role.label().to_lowercase()
-        )));
-    }
+    may_write_business_data(m.role, "cannot change work items")?;
     let next = m
         .status
         .apply(m.action)
@@ -324,6 +332,24 @@ mod tests {
     /// Whether each role reaches the own / area / other office, in that order.
     fn by_place(role: Role, rule: impl Fn(Role, Place) -> bool) -> [bool; 3] {
         PLACES.map(|p| rule(role, p))
+    }
+
+    #[test]
+    fn only_office_staff_write_business_data_and_the_others_are_told_why() {
+        for role in Role::ALL {
+            let answer = may_write_business_data(role, "cannot create claimants");
+            match role {
+                Role::Employee | Role::Manager | Role::AreaDirector => assert_eq!(answer, Ok(())),
+                _ => assert_eq!(
+                    answer,
+                    Err(Refusal::Forbidden(format!(
+                        "the {} role cannot create claimants",
+                        role.label().to_lowercase()
+                    ))),
+                    "{role:?}"
+                ),
+            }
+        }
     }
 
     #[test]

@@ -183,6 +183,26 @@ mod tests {
     }
 }
 
+/// The SSN-shaped number that starts at `chars[i]`, if one does: its length and separator,
+/// `(11, Some('-' or ' '))` for 3-2-4 digits with one separator, `(9, None)` for nine digits in
+/// a row. What stands before and after it is the caller's to judge.
+pub(crate) fn shape_at(chars: &[char], i: usize) -> Option<(usize, Option<char>)> {
+    let digit = |j: usize| chars.get(j).is_some_and(|c| c.is_ascii_digit());
+    let sep = chars.get(i + 3).copied();
+    let separated = matches!(sep, Some('-' | ' '))
+        && (0..3).all(|k| digit(i + k))
+        && (4..6).all(|k| digit(i + k))
+        && chars.get(i + 6).copied() == sep
+        && (7..11).all(|k| digit(i + k));
+    if separated {
+        Some((11, sep))
+    } else if (0..9).all(|k| digit(i + k)) {
+        Some((9, None))
+    } else {
+        None
+    }
+}
+
 /// `text` with every SSN-shaped number (`123-45-6789`, `123 45 6789`, or nine digits standing
 /// alone) replaced by its masked form `***-**-6789`, for text that is stored, indexed, logged
 /// or shown. Deliberately broad: it masks any such number, valid or not.
@@ -194,21 +214,7 @@ pub fn mask_in_text(text: &str) -> String {
     while i < chars.len() {
         let starts_clean = i == 0 || !(chars[i - 1].is_ascii_digit() || chars[i - 1] == '-');
         if starts_clean && digit_at(i) {
-            // 3-2-4 with the same separator ('-' or ' '), or 9 digits in a row.
-            let sep = chars.get(i + 3).copied();
-            let spaced = matches!(sep, Some('-') | Some(' '))
-                && (0..3).all(|k| digit_at(i + k))
-                && (4..6).all(|k| digit_at(i + k))
-                && chars.get(i + 6).copied() == sep
-                && (7..11).all(|k| digit_at(i + k));
-            let plain = (0..9).all(|k| digit_at(i + k));
-            let len = if spaced {
-                11
-            } else if plain {
-                9
-            } else {
-                0
-            };
+            let len = shape_at(&chars, i).map_or(0, |(len, _)| len);
             let ends_clean = len > 0 && !digit_at(i + len) && chars.get(i + len) != Some(&'-');
             if ends_clean {
                 let last4: String = chars[i + len - 4..i + len].iter().collect();

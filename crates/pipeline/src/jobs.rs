@@ -133,20 +133,14 @@ pub const LEASE_MS: i64 = 10 * 60 * 1000;
 
 /// Runs one job; `Ok` completes it.
 async fn handle(intake: &Intake, pool: &Pool, job: &Job) -> Result<(), String> {
+    let store = &intake.store;
     match job.kind.as_str() {
         "page_images" => {
-            let id = job.payload["document_id"]
-                .as_i64()
-                .ok_or("page_images job without a document_id")?;
-            let doc = intake
-                .store
-                .document_unscoped(id)
-                .await
-                .map_err(|e| e.to_string())?;
+            let doc = job_document(intake, job).await?;
+            let id = doc.id;
             // Usually made by the reading already (see `previews`); then this does nothing.
             let n = make_previews(intake, &doc).await?;
-            intake
-                .store
+            store
                 .set_previews(id, "done")
                 .await
                 .map_err(|e| e.to_string())?;
@@ -154,32 +148,40 @@ async fn handle(intake: &Intake, pool: &Pool, job: &Job) -> Result<(), String> {
             Ok(())
         }
         "text" => {
-            let id = job.payload["document_id"]
-                .as_i64()
-                .ok_or("text job without a document_id")?;
-            let doc = intake
-                .store
-                .document_unscoped(id)
-                .await
-                .map_err(|e| e.to_string())?;
+            let doc = job_document(intake, job).await?;
+            let id = doc.id;
             let status = read_text(intake, pool, &doc).await?;
-            intake
-                .store
+            store
                 .set_text_status(id, status)
                 .await
                 .map_err(|e| e.to_string())?;
             Ok(())
         }
         "profile" => {
-            let id = job.payload["document_id"]
-                .as_i64()
-                .ok_or("profile job without a document_id")?;
+            let id = document_id(job)?;
             let status = crate::profiling::profile_document(intake, id).await?;
             tracing::info!(document = id, status, "profiled");
             Ok(())
         }
         other => Err(format!("unknown job kind {other:?}")),
     }
+}
+
+/// The id of the document a job concerns (every kind there is concerns one).
+fn document_id(job: &Job) -> Result<i64, String> {
+    job.payload["document_id"]
+        .as_i64()
+        .ok_or_else(|| format!("{} job without a document_id", job.kind))
+}
+
+/// The document a job concerns.
+async fn job_document(intake: &Intake, job: &Job) -> Result<worktrack_store::Document, String> {
+    let id = document_id(job)?;
+    intake
+        .store
+        .document_unscoped(id)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 pub use worktrack_store::MAX_TEXT_PAGES;
@@ -283,7 +285,7 @@ async fn read_text(
 
 /// What a job that has failed for good leaves behind for people to see.
 async fn on_dead(intake: &Intake, job: &Job) {
-    if let Some(id) = job.payload["document_id"].as_i64() {
+    if let Ok(id) = document_id(job) {
         match job.kind.as_str() {
             "page_images" => {
                 let _ = intake.store.set_previews(id, "failed").await;

@@ -12,35 +12,18 @@ use crate::text::{page_text, PageText};
 use std::collections::BTreeMap;
 use std::path::Path;
 use worktrack_domain::classifier::{self, Suggestion};
-use worktrack_domain::extract::{self, Extraction, PageInput, WordBox};
+use worktrack_domain::extract::{self, Extraction, PageInput};
 use worktrack_domain::{mask_last_four, SsnPolicy};
 use worktrack_store::ConfirmProfile;
 
 /// Extraction's input from read pages (their raw, unmasked text and word boxes).
 pub fn extract_pages(pages: &[PageText], policy: SsnPolicy) -> Extraction {
-    let boxes: Vec<Vec<WordBox>> = pages
-        .iter()
-        .map(|p| {
-            p.words
-                .iter()
-                .map(|w| WordBox {
-                    text: w.text.clone(),
-                    confidence: w.confidence,
-                    left: w.left,
-                    top: w.top,
-                    width: w.width,
-                    height: w.height,
-                })
-                .collect()
-        })
-        .collect();
     let inputs: Vec<PageInput<'_>> = pages
         .iter()
-        .zip(&boxes)
-        .map(|(p, words)| PageInput {
+        .map(|p| PageInput {
             page: p.page,
             text: &p.text,
-            words,
+            words: &p.words,
         })
         .collect();
     extract::extract(&inputs, policy)

@@ -7,6 +7,7 @@ use crate::render::{decode_page, render_pdf_page_at, render_shown, Coder, Shown}
 use crate::sniff::FileKind;
 use std::path::Path;
 use std::time::Duration;
+use worktrack_domain::extract::WordBox;
 
 /// How long one page's OCR may take.
 pub const OCR_TIMEOUT: Duration = Duration::from_secs(120);
@@ -14,16 +15,6 @@ pub const OCR_TIMEOUT: Duration = Duration::from_secs(120);
 const OCR_WIDTH: u32 = 2550;
 /// Resolution PDF pages are rendered at for OCR.
 const OCR_DPI: u32 = 300;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Word {
-    pub text: String,
-    pub confidence: f32,
-    pub left: u32,
-    pub top: u32,
-    pub width: u32,
-    pub height: u32,
-}
 
 #[derive(Debug, Clone)]
 pub struct PageText {
@@ -34,7 +25,7 @@ pub struct PageText {
     pub status: &'static str,
     pub rotation: u32,
     pub text: String,
-    pub words: Vec<Word>,
+    pub words: Vec<WordBox>,
     /// Pixel size of the (upright) image the word boxes refer to; 0 for a text layer.
     pub width: u32,
     pub height: u32,
@@ -131,7 +122,7 @@ fn parse_rotate(osd: &str) -> u32 {
 }
 
 /// Words and lines from Tesseract's TSV output (level 5 rows are words; conf −1 rows are not).
-pub fn parse_tsv(tsv: &str) -> (String, Vec<Word>) {
+pub fn parse_tsv(tsv: &str) -> (String, Vec<WordBox>) {
     let mut words = Vec::new();
     let mut text = String::new();
     let mut line_key = None;
@@ -159,7 +150,7 @@ pub fn parse_tsv(tsv: &str) -> (String, Vec<Word>) {
         line_key = Some(key);
         text.push_str(word);
         let n = |i: usize| cols[i].parse::<u32>().unwrap_or(0);
-        words.push(Word {
+        words.push(WordBox {
             text: word.to_string(),
             confidence: conf,
             left: n(6),
@@ -311,12 +302,12 @@ pub async fn page_text(
 /// Whether an OCR reading looks like text read the right way up: enough words, read with
 /// good confidence (a page upside down yields few, doubtful scraps), and lying flat (Tesseract
 /// also reads a page turned sideways, as columns of vertical words).
-fn reads_well(words: &[Word]) -> bool {
+fn reads_well(words: &[WordBox]) -> bool {
     if words.len() < 8 {
         return false;
     }
     let mean = words.iter().map(|w| f64::from(w.confidence)).sum::<f64>() / words.len() as f64;
-    let long: Vec<&Word> = words
+    let long: Vec<&WordBox> = words
         .iter()
         .filter(|w| w.text.chars().count() >= 4)
         .collect();
@@ -423,7 +414,7 @@ pub(crate) async fn embedded_scan(
 }
 
 /// Tesseract's words and lines of `image`, or the page status when it could not finish.
-async fn ocr(image: &Path, dpi: u32) -> Result<(String, Vec<Word>), &'static str> {
+async fn ocr(image: &Path, dpi: u32) -> Result<(String, Vec<WordBox>), &'static str> {
     let args: Vec<std::ffi::OsString> = vec![
         path_arg(image),
         "stdout".into(),
@@ -460,7 +451,7 @@ mod tests {
 
     #[test]
     fn a_reading_is_good_when_confident_and_flat() {
-        let word = |text: &str, conf: f32, w: u32, h: u32| Word {
+        let word = |text: &str, conf: f32, w: u32, h: u32| WordBox {
             text: text.into(),
             confidence: conf,
             left: 0,
@@ -468,11 +459,11 @@ mod tests {
             width: w,
             height: h,
         };
-        let flat: Vec<Word> = (0..10).map(|_| word("words", 90.0, 120, 30)).collect();
+        let flat: Vec<WordBox> = (0..10).map(|_| word("words", 90.0, 120, 30)).collect();
         assert!(reads_well(&flat));
-        let sideways: Vec<Word> = (0..10).map(|_| word("words", 90.0, 30, 120)).collect();
+        let sideways: Vec<WordBox> = (0..10).map(|_| word("words", 90.0, 30, 120)).collect();
         assert!(!reads_well(&sideways), "vertical words: the page is turned");
-        let doubtful: Vec<Word> = (0..10).map(|_| word("w0rds", 40.0, 120, 30)).collect();
+        let doubtful: Vec<WordBox> = (0..10).map(|_| word("w0rds", 40.0, 120, 30)).collect();
         assert!(!reads_well(&doubtful));
         assert!(!reads_well(&flat[..5]), "too few words to tell");
     }

@@ -22,8 +22,7 @@ use crate::{Actor, Viewer};
 use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, FromRow};
 use std::collections::{BTreeMap, BTreeSet};
 use worktrack_domain::permit;
 
@@ -39,6 +38,30 @@ pub struct Event<'a> {
     pub target_id: String,
     pub office_id: Option<i64>,
     pub detail: serde_json::Value,
+}
+
+impl<'a> Event<'a> {
+    /// `action` on the `target_type` record `target_id`, owned by office `office_id`, with no
+    /// detail; add one with [`Event::detail`].
+    pub fn new(
+        action: &'a str,
+        target_type: &'a str,
+        target_id: impl ToString,
+        office_id: Option<i64>,
+    ) -> Event<'a> {
+        Event {
+            action,
+            target_type,
+            target_id: target_id.to_string(),
+            office_id,
+            detail: serde_json::json!({}),
+        }
+    }
+
+    /// The same event with `detail` recorded.
+    pub fn detail(self, detail: serde_json::Value) -> Event<'a> {
+        Event { detail, ..self }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -88,23 +111,21 @@ impl AuditRow {
             &[prev_hash.as_bytes(), self.canonical().as_bytes()],
         ))
     }
-
-    fn from_row(r: &AnyRow) -> std::result::Result<AuditRow, sqlx::Error> {
-        Ok(AuditRow {
-            seq: r.try_get("seq")?,
-            at: r.try_get("at")?,
-            actor_id: r.try_get("actor_id")?,
-            actor: r.try_get("actor")?,
-            action: r.try_get("action")?,
-            target_type: r.try_get("target_type")?,
-            target_id: r.try_get("target_id")?,
-            office_id: r.try_get("office_id")?,
-            detail: r.try_get("detail")?,
-            prev_hash: r.try_get("prev_hash")?,
-            hash: r.try_get("hash")?,
-        })
-    }
 }
+
+from_row!(AuditRow {
+    seq,
+    at,
+    actor_id,
+    actor,
+    action,
+    target_type,
+    target_id,
+    office_id,
+    detail,
+    prev_hash,
+    hash
+});
 
 /// HMAC-SHA-256 of the concatenated `parts`.
 pub(crate) fn hmac_sha256(key: &[u8; 32], parts: &[&[u8]]) -> [u8; 32] {
@@ -365,14 +386,9 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let mut seqs = Vec::with_capacity(batch.len());
         for p in batch {
-            let event = Event {
-                action: &p.action,
-                target_type: &p.target_type,
-                target_id: p.target_id.clone(),
-                office_id: p.office_id,
-                detail: p.detail.clone(),
-            };
-            seqs.push(append(&mut tx.tx, self.keys(), &p.actor, event).await?);
+            let event = Event::new(&p.action, &p.target_type, &p.target_id, p.office_id)
+                .detail(p.detail.clone());
+            seqs.push(tx.audit(&p.actor, event).await?);
         }
         tx.commit().await?;
         Ok(seqs)
@@ -388,13 +404,8 @@ impl Store {
     ) -> Result<i64> {
         self.audit(
             actor,
-            Event {
-                action,
-                target_type: "user",
-                target_id: username.to_string(),
-                office_id: None,
-                detail: serde_json::json!({ "client": client }),
-            },
+            Event::new(action, "user", username, None)
+                .detail(serde_json::json!({ "client": client })),
         )
         .await
     }
@@ -437,13 +448,7 @@ impl Store {
         };
         self.audit(
             &viewer.actor,
-            Event {
-                action: "audit.view",
-                target_type: "audit_log",
-                target_id,
-                office_id: None,
-                detail,
-            },
+            Event::new("audit.view", "audit_log", target_id, None).detail(detail),
         )
         .await?;
         Ok(rows)
@@ -558,17 +563,10 @@ impl Store {
                 .execute(&mut *tx.tx)
                 .await?;
             if from > 1 {
-                append(
-                    &mut tx.tx,
-                    self.keys(),
+                tx.audit(
                     &Actor::system("audit"),
-                    Event {
-                        action: "audit.keyed",
-                        target_type: "audit_log",
-                        target_id: from.to_string(),
-                        office_id: None,
-                        detail: serde_json::json!({ "plain_rows": from - 1 }),
-                    },
+                    Event::new("audit.keyed", "audit_log", from, None)
+                        .detail(serde_json::json!({ "plain_rows": from - 1 })),
                 )
                 .await?;
                 tracing::info!(
@@ -804,13 +802,7 @@ mod tests {
             store
                 .audit(
                     &Actor::system(actor),
-                    Event {
-                        action: "claimant.ssn.reveal",
-                        target_type: "claimant",
-                        target_id: i.to_string(),
-                        office_id: Some(1),
-                        detail: serde_json::json!({}),
-                    },
+                    Event::new("claimant.ssn.reveal", "claimant", i, Some(1)),
                 )
                 .await
                 .unwrap();

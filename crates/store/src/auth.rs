@@ -3,7 +3,7 @@
 //! Session ids and API tokens are random 256-bit secrets handed to the client once; the
 //! database keeps only their SHA-256, so a copy of the database opens no session.
 
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::db::{now_ms, Store};
 use crate::error::{Result, StoreError};
 use crate::users::{user_from_row, User, USER_COLUMNS};
@@ -114,12 +114,10 @@ impl Store {
     }
 
     pub async fn delete_session(&self, secret: &str) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(secret_hash(secret))
-            .execute(&mut *tx.tx)
-            .await?;
-        tx.commit().await
+        self.write_one(
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(secret_hash(secret)),
+        )
+        .await
     }
 
     pub async fn create_api_token(
@@ -156,20 +154,13 @@ impl Store {
         .bind(expires_at)
         .fetch_one(&mut *tx.tx)
         .await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.commit_audited(
             actor,
-            Event {
-                action: "token.create",
-                target_type: "api_token",
-                target_id: id.to_string(),
-                office_id: user.office_id,
-                detail: serde_json::json!({ "name": name, "prefix": prefix, "expires_at": expires_at }),
-            },
+            Event::new("token.create", "api_token", id, user.office_id).detail(
+                serde_json::json!({ "name": name, "prefix": prefix, "expires_at": expires_at }),
+            ),
         )
         .await?;
-        tx.commit().await?;
         Ok(IssuedToken {
             token: ApiToken {
                 id,
@@ -208,20 +199,11 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.commit_audited(
             actor,
-            Event {
-                action: "token.revoke",
-                target_type: "api_token",
-                target_id: token_id.to_string(),
-                office_id: user.office_id,
-                detail: serde_json::json!({}),
-            },
+            Event::new("token.revoke", "api_token", token_id, user.office_id),
         )
-        .await?;
-        tx.commit().await
+        .await
     }
 
     /// Runs `sql` (`$1` = `now`, `$2` = `hash`) to refresh a session's or token's last use,
@@ -231,16 +213,7 @@ impl Store {
         if !self.touching().insert(hash.to_string()) {
             return Ok(());
         }
-        let result = async {
-            let mut tx = self.begin_write().await?;
-            sqlx::query(sql)
-                .bind(now)
-                .bind(hash)
-                .execute(&mut *tx.tx)
-                .await?;
-            tx.commit().await
-        }
-        .await;
+        let result = self.write_one(sqlx::query(sql).bind(now).bind(hash)).await;
         self.touching().remove(hash);
         result
     }
@@ -305,13 +278,7 @@ impl Store {
         self.clear_login_failures(&user.username).await?;
         self.audit(
             actor,
-            crate::audit::Event {
-                action: "user.unlock",
-                target_type: "user",
-                target_id: user.username.clone(),
-                office_id: user.office_id,
-                detail: serde_json::json!({}),
-            },
+            Event::new("user.unlock", "user", &user.username, user.office_id),
         )
         .await
         .map(drop)
@@ -341,11 +308,10 @@ impl Store {
     }
 
     pub async fn clear_login_failures(&self, username: &str) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM login_failures WHERE username = $1")
-            .bind(username.trim().to_ascii_lowercase())
-            .execute(&mut *tx.tx)
-            .await?;
-        tx.commit().await
+        self.write_one(
+            sqlx::query("DELETE FROM login_failures WHERE username = $1")
+                .bind(username.trim().to_ascii_lowercase()),
+        )
+        .await
     }
 }

@@ -102,6 +102,36 @@ fn nonce(prefix: &[u8; 8], counter: u32) -> [u8; 12] {
     n
 }
 
+/// Reads `input` in chunks of `len` bytes, one ahead so that the last is known, and hands each
+/// to `f` with its number (the nonce counter) and whether it is the last. A stream of more
+/// chunks than the counter numbers is refused with `too_long`.
+fn chunks(
+    input: &mut impl Read,
+    len: usize,
+    too_long: &'static str,
+    mut f: impl FnMut(&[u8], u32, bool) -> Result<()>,
+) -> Result<()> {
+    let mut cur = vec![0u8; len];
+    let mut next = vec![0u8; len];
+    let mut cur_len = read_full(input, &mut cur)?;
+    let mut counter: u32 = 0;
+    loop {
+        let next_len = if cur_len == len {
+            read_full(input, &mut next)?
+        } else {
+            0
+        };
+        let last = next_len == 0;
+        f(&cur[..cur_len], counter, last)?;
+        if last {
+            return Ok(());
+        }
+        counter = counter.checked_add(1).ok_or(StoreError::Crypto(too_long))?;
+        std::mem::swap(&mut cur, &mut next);
+        cur_len = next_len;
+    }
+}
+
 /// Reads until `buf` is full or the input ends; returns the bytes read.
 fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
@@ -249,22 +279,12 @@ impl BlobStore {
         let mut out = io::BufWriter::with_capacity(CHUNK + TAG, crate::private::create(&tmp.path)?);
         out.write_all(MAGIC)?;
         out.write_all(&prefix)?;
-        // Read one chunk ahead so the last chunk can be marked as last.
-        let mut cur = vec![0u8; CHUNK];
-        let mut next = vec![0u8; CHUNK];
-        let mut cur_len = read_full(input, &mut cur)?;
         let mut size: u64 = 0;
-        let mut counter: u32 = 0;
-        loop {
-            let next_len = if cur_len == CHUNK {
-                read_full(input, &mut next)?
-            } else {
-                0
-            };
-            let last = next_len == 0;
-            mac.update(&cur[..cur_len]);
-            size += cur_len as u64;
-            let mut buf = cur[..cur_len].to_vec();
+        let too_long = "blob too large for one nonce prefix";
+        chunks(input, CHUNK, too_long, |chunk, counter, last| {
+            mac.update(chunk);
+            size += chunk.len() as u64;
+            let mut buf = chunk.to_vec();
             cipher
                 .encrypt_in_place(
                     Nonce::from_slice(&nonce(&prefix, counter)),
@@ -273,15 +293,8 @@ impl BlobStore {
                 )
                 .map_err(|_| StoreError::Crypto("blob encryption failed"))?;
             out.write_all(&buf)?;
-            if last {
-                break;
-            }
-            counter = counter
-                .checked_add(1)
-                .ok_or(StoreError::Crypto("blob too large for one nonce prefix"))?;
-            std::mem::swap(&mut cur, &mut next);
-            cur_len = next_len;
-        }
+            Ok(())
+        })?;
         let file = out
             .into_inner()
             .map_err(|e| StoreError::Io(e.into_error()))?;
@@ -416,45 +429,33 @@ impl BlobStore {
         }
         let mut prefix = [0u8; 8];
         prefix.copy_from_slice(&header[4..]);
-        let mut cur = vec![0u8; CHUNK + TAG];
-        let mut next = vec![0u8; CHUNK + TAG];
-        let mut cur_len = read_full(&mut input, &mut cur)?;
-        let mut counter: u32 = 0;
         let mut size = 0u64;
-        loop {
-            let next_len = if cur_len == CHUNK + TAG {
-                read_full(&mut input, &mut next)?
-            } else {
-                0
-            };
-            let last = next_len == 0;
-            if cur_len < TAG {
-                return Err(StoreError::Crypto("blob is truncated"));
-            }
-            let mut buf = cur[..cur_len].to_vec();
-            cipher
-                .decrypt_in_place(
-                    Nonce::from_slice(&nonce(&prefix, counter)),
-                    &[u8::from(last)],
-                    &mut buf,
-                )
-                .map_err(|_| {
-                    StoreError::Crypto(
-                        "blob does not authenticate (damaged, truncated or wrong key)",
+        chunks(
+            &mut input,
+            CHUNK + TAG,
+            "blob too long",
+            |chunk, counter, last| {
+                if chunk.len() < TAG {
+                    return Err(StoreError::Crypto("blob is truncated"));
+                }
+                let mut buf = chunk.to_vec();
+                cipher
+                    .decrypt_in_place(
+                        Nonce::from_slice(&nonce(&prefix, counter)),
+                        &[u8::from(last)],
+                        &mut buf,
                     )
-                })?;
-            mac.update(&buf);
-            size += buf.len() as u64;
-            out.write_all(&buf)?;
-            if last {
-                break;
-            }
-            counter = counter
-                .checked_add(1)
-                .ok_or(StoreError::Crypto("blob too long"))?;
-            std::mem::swap(&mut cur, &mut next);
-            cur_len = next_len;
-        }
+                    .map_err(|_| {
+                        StoreError::Crypto(
+                            "blob does not authenticate (damaged, truncated or wrong key)",
+                        )
+                    })?;
+                mac.update(&buf);
+                size += buf.len() as u64;
+                out.write_all(&buf)?;
+                Ok(())
+            },
+        )?;
         if hex::encode(mac.finalize().into_bytes()) != hash {
             return Err(StoreError::Crypto("blob content does not match its name"));
         }

@@ -5,7 +5,7 @@
 //! the last four digits (for the masked display). Every read goes through a [`Viewer`]: out of
 //! scope reads are audited and answered as not found; in-scope reads are audited as views.
 
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::db::{now_ms, Store};
 use crate::error::{Result, StoreError};
 use crate::offices::Office;
@@ -13,6 +13,7 @@ use crate::Viewer;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use worktrack_domain::permit;
 use worktrack_domain::workbench::ClaimantQuery;
 use worktrack_domain::{mask_last_four, PersonName, Scope, Ssn, SsnPolicy};
 
@@ -96,16 +97,22 @@ impl Store {
         }
         self.audit(
             &viewer.actor,
-            Event {
-                action: "access.denied",
-                target_type,
-                target_id: target_id.to_string(),
-                office_id: Some(office_id),
-                detail: serde_json::json!({ "viewer_office_id": viewer.office_id, "role": viewer.role }),
-            },
+            Event::new("access.denied", target_type, target_id, Some(office_id)).detail(
+                serde_json::json!({ "viewer_office_id": viewer.office_id, "role": viewer.role }),
+            ),
         )
         .await?;
         Err(StoreError::NotFound)
+    }
+
+    /// `viewer`'s view of the record `event` names: out of scope (or of no office), refused as
+    /// [`Store::check_scope`] refuses; in scope, recorded as `event`.
+    pub(crate) async fn audit_view(&self, viewer: &Viewer, event: Event<'_>) -> Result<()> {
+        let office_id = event.office_id.ok_or(StoreError::NotFound)?;
+        self.check_scope(viewer, office_id, event.target_type, &event.target_id)
+            .await?;
+        self.audit(&viewer.actor, event).await?;
+        Ok(())
     }
 
     pub async fn create_claimant(
@@ -116,12 +123,7 @@ impl Store {
     ) -> Result<Claimant> {
         self.check_scope(viewer, office.id, "office", &office.code)
             .await?;
-        if !viewer.role.may_write_business_data() {
-            return Err(StoreError::Forbidden(format!(
-                "the {} role cannot create claimants",
-                viewer.role.label().to_lowercase()
-            )));
-        }
+        permit::may_write_business_data(viewer.role, "cannot create claimants")?;
         let ssn = parse_ssn_for(office, &new.ssn)?;
         let keys = self.keys();
         let mut tx = self.begin_write().await?;
@@ -141,20 +143,12 @@ impl Store {
         .await
         .map_err(|e| StoreError::on_unique(e, "a claimant with this SSN already exists in this office"))?;
         let claimant = claimant_from_row(&row)?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.commit_audited(
             &viewer.actor,
-            Event {
-                action: "claimant.create",
-                target_type: "claimant",
-                target_id: claimant.id.to_string(),
-                office_id: Some(office.id),
-                detail: serde_json::json!({ "ssn": claimant.ssn_masked }),
-            },
+            Event::new("claimant.create", "claimant", claimant.id, Some(office.id))
+                .detail(serde_json::json!({ "ssn": claimant.ssn_masked })),
         )
         .await?;
-        tx.commit().await?;
         Ok(claimant)
     }
 
@@ -168,19 +162,8 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound)?;
         let claimant = claimant_from_row(&row)?;
-        self.check_scope(viewer, claimant.office_id, "claimant", &id.to_string())
-            .await?;
-        self.audit(
-            &viewer.actor,
-            Event {
-                action: "claimant.view",
-                target_type: "claimant",
-                target_id: id.to_string(),
-                office_id: Some(claimant.office_id),
-                detail: serde_json::json!({}),
-            },
-        )
-        .await?;
+        let event = Event::new("claimant.view", "claimant", id, Some(claimant.office_id));
+        self.audit_view(viewer, event).await?;
         Ok(claimant)
     }
 
@@ -197,13 +180,7 @@ impl Store {
         let digits = self.keys().decrypt_ssn_digits(&cipher)?;
         self.audit(
             &viewer.actor,
-            Event {
-                action: "claimant.ssn.reveal",
-                target_type: "claimant",
-                target_id: id.to_string(),
-                office_id: Some(office_id),
-                detail: serde_json::json!({}),
-            },
+            Event::new("claimant.ssn.reveal", "claimant", id, Some(office_id)),
         )
         .await?;
         Ok(format!(
@@ -249,25 +226,10 @@ impl Store {
         .bind(limit.clamp(1, 500))
         .fetch_all(self.pool())
         .await?;
-        let list: Vec<Claimant> = rows
-            .iter()
-            .map(claimant_from_row)
-            .collect::<std::result::Result<_, _>>()?;
-        if !list.is_empty() {
-            let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
-            self.audit(
-                &viewer.actor,
-                Event {
-                    action: "claimant.list",
-                    target_type: "claimant",
-                    target_id: format!("{}..{}", ids[0], ids[ids.len() - 1]),
-                    office_id: office.map(|o| o.id),
-                    detail: serde_json::json!({ "ids": ids }),
-                },
-            )
-            .await?;
-        }
-        Ok(list)
+        self.listed_claimants(viewer, &rows, office.map(|o| o.id), |ids| {
+            format!("{}..{}", ids[0], ids[ids.len() - 1])
+        })
+        .await
     }
 
     /// Claimants of `office` whose name ends with `surname` (for choosing the claimant of a
@@ -294,20 +256,31 @@ impl Store {
         .bind(limit.clamp(1, 100))
         .fetch_all(self.pool())
         .await?;
+        self.listed_claimants(viewer, &rows, Some(office.id), |_| {
+            format!("surname:{}", surname)
+        })
+        .await
+    }
+
+    /// The claimants in `rows`; when there are any, `viewer`'s sight of them is audited as a
+    /// list (`claimant.list`) in office `office_id`, named by `target_id` of their ids.
+    async fn listed_claimants(
+        &self,
+        viewer: &Viewer,
+        rows: &[AnyRow],
+        office_id: Option<i64>,
+        target_id: impl FnOnce(&[i64]) -> String,
+    ) -> Result<Vec<Claimant>> {
         let list: Vec<Claimant> = rows
             .iter()
             .map(claimant_from_row)
             .collect::<std::result::Result<_, _>>()?;
         if !list.is_empty() {
+            let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
             self.audit(
                 &viewer.actor,
-                Event {
-                    action: "claimant.list",
-                    target_type: "claimant",
-                    target_id: format!("surname:{}", surname),
-                    office_id: Some(office.id),
-                    detail: serde_json::json!({ "ids": list.iter().map(|c| c.id).collect::<Vec<_>>() }),
-                },
+                Event::new("claimant.list", "claimant", target_id(&ids), office_id)
+                    .detail(serde_json::json!({ "ids": ids })),
             )
             .await?;
         }
@@ -336,13 +309,9 @@ impl Store {
         }
         self.audit(
             &viewer.actor,
-            Event {
-                action: "claimant.search_ssn",
-                target_type: "claimant",
-                target_id: ssn.to_string(),
-                office_id: viewer.office_id,
-                detail: serde_json::json!({ "found": found.iter().map(|c| c.id).collect::<Vec<_>>() }),
-            },
+            Event::new("claimant.search_ssn", "claimant", ssn, viewer.office_id).detail(
+                serde_json::json!({ "found": found.iter().map(|c| c.id).collect::<Vec<_>>() }),
+            ),
         )
         .await?;
         Ok(found)
@@ -361,39 +330,22 @@ impl Store {
         self.check_scope(viewer, office.id, "office", &office.code)
             .await?;
         let limit = limit.clamp(1, 100);
-        let base = format!("SELECT {CLAIMANT_COLUMNS} FROM claimants WHERE office_id = $1");
-        let (rows, what) = match search {
-            ClaimantSearch::Typed(ClaimantQuery::Ssn(ssn)) => (
-                sqlx::query(&format!("{base} AND ssn_index = $2 ORDER BY id LIMIT $3"))
-                    .bind(office.id)
-                    .bind(self.keys().ssn_index(ssn))
-                    .bind(limit)
-                    .fetch_all(self.pool())
-                    .await?,
-                format!("ssn {ssn}"),
-            ),
-            ClaimantSearch::Typed(ClaimantQuery::LastFour(last4)) => (
-                sqlx::query(&format!(
-                    "{base} AND ssn_last4 = $2 ORDER BY full_name, id LIMIT $3"
-                ))
-                .bind(office.id)
-                .bind(last4)
-                .bind(limit)
-                .fetch_all(self.pool())
-                .await?,
-                format!("last four {last4}"),
-            ),
-            ClaimantSearch::Typed(ClaimantQuery::BirthDate(d)) => (
-                sqlx::query(&format!(
-                    "{base} AND date_of_birth = $2 ORDER BY full_name, id LIMIT $3"
-                ))
-                .bind(office.id)
-                .bind(d.to_string())
-                .bind(limit)
-                .fetch_all(self.pool())
-                .await?,
-                format!("date of birth {d}"),
-            ),
+        const BY_NAME: &str = "full_name, id";
+        // A condition that holds with each of the values (none to find when there are no
+        // values), the order, and what the audit row names.
+        let (condition, values, order, what) = match search {
+            ClaimantSearch::Typed(ClaimantQuery::Ssn(ssn)) => {
+                let index = self.keys().ssn_index(ssn);
+                ("ssn_index =", Some(vec![index]), "id", format!("ssn {ssn}"))
+            }
+            ClaimantSearch::Typed(ClaimantQuery::LastFour(last4)) => {
+                let what = format!("last four {last4}");
+                ("ssn_last4 =", Some(vec![last4.clone()]), BY_NAME, what)
+            }
+            ClaimantSearch::Typed(ClaimantQuery::BirthDate(d)) => {
+                let what = format!("date of birth {d}");
+                ("date_of_birth =", Some(vec![d.to_string()]), BY_NAME, what)
+            }
             ClaimantSearch::Typed(ClaimantQuery::Name(name)) => {
                 // Every word typed appears in the name, in any order.
                 let words: Vec<String> = name
@@ -401,37 +353,25 @@ impl Store {
                     .take(5)
                     .map(|w| format!("%{}%", w.replace(['%', '_'], "")))
                     .collect();
-                let mut sql = base.clone();
-                for i in 0..words.len() {
-                    sql.push_str(&format!(" AND LOWER(full_name) LIKE ${}", i + 2));
-                }
-                sql.push_str(&format!(
-                    " ORDER BY full_name, id LIMIT ${}",
-                    words.len() + 2
-                ));
-                let mut q = sqlx::query(&sql).bind(office.id);
-                for w in &words {
-                    q = q.bind(w.clone());
-                }
-                (
-                    q.bind(limit).fetch_all(self.pool()).await?,
-                    format!("name {name}"),
-                )
+                let what = format!("name {name}");
+                ("LOWER(full_name) LIKE", Some(words), BY_NAME, what)
             }
             ClaimantSearch::DocumentSsn { document_id, nth } => {
                 match self.document_ssn_index(*document_id, *nth).await? {
-                    Some((doc_office, index, masked)) if doc_office == office.id => (
-                        sqlx::query(&format!("{base} AND ssn_index = $2 ORDER BY id LIMIT $3"))
-                            .bind(office.id)
-                            .bind(index)
-                            .bind(limit)
-                            .fetch_all(self.pool())
-                            .await?,
-                        format!("ssn {masked} on document {document_id}"),
-                    ),
-                    _ => (Vec::new(), format!("ssn on document {document_id}")),
+                    Some((doc_office, index, masked)) if doc_office == office.id => {
+                        let what = format!("ssn {masked} on document {document_id}");
+                        ("ssn_index =", Some(vec![index]), "id", what)
+                    }
+                    _ => ("", None, "", format!("ssn on document {document_id}")),
                 }
             }
+        };
+        let rows = match values {
+            Some(values) => {
+                self.claimant_rows_where(office.id, condition, &values, order, limit)
+                    .await?
+            }
+            None => Vec::new(),
         };
         let list: Vec<Claimant> = rows
             .iter()
@@ -439,16 +379,38 @@ impl Store {
             .collect::<std::result::Result<_, _>>()?;
         self.audit(
             &viewer.actor,
-            Event {
-                action: "claimant.search",
-                target_type: "claimant",
-                target_id: worktrack_domain::mask_in_text(&what),
-                office_id: Some(office.id),
-                detail: serde_json::json!({ "found": list.iter().map(|c| c.id).collect::<Vec<_>>() }),
-            },
+            Event::new(
+                "claimant.search",
+                "claimant",
+                worktrack_domain::mask_in_text(&what),
+                Some(office.id),
+            )
+            .detail(serde_json::json!({ "found": list.iter().map(|c| c.id).collect::<Vec<_>>() })),
         )
         .await?;
         Ok(list)
+    }
+
+    /// Office `office_id`'s claimants for which `condition` (`ssn_index =`,
+    /// `LOWER(full_name) LIKE`) holds with each of `values`, in `order`, at most `limit`.
+    async fn claimant_rows_where(
+        &self,
+        office_id: i64,
+        condition: &str,
+        values: &[String],
+        order: &str,
+        limit: i64,
+    ) -> Result<Vec<AnyRow>> {
+        let mut sql = format!("SELECT {CLAIMANT_COLUMNS} FROM claimants WHERE office_id = $1");
+        for i in 0..values.len() {
+            sql.push_str(&format!(" AND {condition} ${}", i + 2));
+        }
+        sql.push_str(&format!(" ORDER BY {order} LIMIT ${}", values.len() + 2));
+        let mut q = sqlx::query(&sql).bind(office_id);
+        for v in values {
+            q = q.bind(v.clone());
+        }
+        Ok(q.bind(limit).fetch_all(self.pool()).await?)
     }
 
     /// How many claimants each office has (for the admin and the demo loader; no personal data).

@@ -1,8 +1,10 @@
 //! Connecting, migrating, and write transactions.
 
+use crate::audit::Event as AuditEvent;
 use crate::error::{Result, StoreError};
 use crate::keys::Keys;
 use crate::refcache::RefCache;
+use crate::Actor;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
@@ -89,7 +91,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 struct Inner {
     pool: AnyPool,
     backend: Backend,
-    keys: Keys,
+    keys: Arc<Keys>,
     // SQLite has one writer at a time; taking this lock before BEGIN makes writers in this
     // process queue instead of failing with SQLITE_BUSY when a read-then-write transaction
     // races another writer.
@@ -118,6 +120,8 @@ pub(crate) struct WriteTx {
     /// Bumped on commit when this transaction changed reference data (see `refcache`).
     reference: Option<Arc<AtomicU64>>,
     generation: Arc<AtomicU64>,
+    /// For the audit rows appended inside it.
+    keys: Arc<Keys>,
 }
 
 impl WriteTx {
@@ -127,6 +131,18 @@ impl WriteTx {
             g.fetch_add(1, Ordering::AcqRel);
         }
         Ok(())
+    }
+
+    /// Appends `event` to the audit log inside this transaction, so the row commits or rolls
+    /// back with the change it records ([`crate::audit::append`]).
+    pub async fn audit(&mut self, actor: &Actor, event: AuditEvent<'_>) -> Result<i64> {
+        crate::audit::append(&mut self.tx, &self.keys, actor, event).await
+    }
+
+    /// Appends `event` and commits: the change and its audit row land together.
+    pub async fn commit_audited(mut self, actor: &Actor, event: AuditEvent<'_>) -> Result<()> {
+        self.audit(actor, event).await?;
+        self.commit().await
     }
 
     /// Marks this transaction as changing offices, users, calendars, workload rules or saved
@@ -234,7 +250,7 @@ impl Store {
             inner: Arc::new(Inner {
                 pool,
                 backend,
-                keys,
+                keys: Arc::new(keys),
                 sqlite_writer: Arc::new(Mutex::new(())),
                 model_cache: std::sync::Mutex::new(None),
                 ref_cache: RefCache::default(),
@@ -303,7 +319,18 @@ impl Store {
             _writer: writer,
             reference: None,
             generation: self.inner.ref_cache.generation(),
+            keys: self.inner.keys.clone(),
         })
+    }
+
+    /// Runs one statement in a write transaction of its own.
+    pub(crate) async fn write_one<'q>(
+        &self,
+        statement: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        statement.execute(&mut *tx.tx).await?;
+        tx.commit().await
     }
 
     /// A transaction for a bulk generator (see [`BulkLoad`]).

@@ -4,7 +4,7 @@
 //! A digest names work items by number, workload, due date and assignee only: e-mail leaves the
 //! system, so it carries no titles, claimants or document text.
 
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::db::{now_ms, Store};
 use crate::error::{Result, StoreError};
 use crate::users::{user_from_row, User, USER_COLUMNS};
@@ -80,20 +80,12 @@ impl Store {
         .fetch_one(&mut *tx.tx)
         .await?;
         let user = user_from_row(&row)?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.commit_audited(
             actor,
-            Event {
-                action: "user.email",
-                target_type: "user",
-                target_id: user.username.clone(),
-                office_id: user.office_id,
-                detail: serde_json::json!({ "email": user.email }),
-            },
+            Event::new("user.email", "user", &user.username, user.office_id)
+                .detail(serde_json::json!({ "email": user.email })),
         )
         .await?;
-        tx.commit().await?;
         Ok(user)
     }
 
@@ -220,34 +212,32 @@ impl Store {
             .bind(digest.day.to_string())
             .execute(&mut *tx.tx)
             .await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.commit_audited(
             &Actor::system("digest"),
-            Event {
-                action: "digest.sent",
-                target_type: "user",
-                target_id: digest.username.clone(),
-                office_id: Some(digest.office_id),
-                detail: serde_json::json!({
-                    "office": digest.office_code,
-                    "day": digest.day.to_string(),
-                    "overdue": digest.overdue,
-                }),
-            },
+            Event::new(
+                "digest.sent",
+                "user",
+                &digest.username,
+                Some(digest.office_id),
+            )
+            .detail(serde_json::json!({
+                "office": digest.office_code,
+                "day": digest.day.to_string(),
+                "overdue": digest.overdue,
+            })),
         )
-        .await?;
-        tx.commit().await
+        .await
     }
 
     /// Gives up the claim on `digest` after a failed send, so that the next attempt sends it.
     pub async fn release_digest(&self, digest: &Digest) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM digests_sent WHERE user_id = $1 AND day = $2 AND sent_at IS NULL")
+        self.write_one(
+            sqlx::query(
+                "DELETE FROM digests_sent WHERE user_id = $1 AND day = $2 AND sent_at IS NULL",
+            )
             .bind(digest.user_id)
-            .bind(digest.day.to_string())
-            .execute(&mut *tx.tx)
-            .await?;
-        tx.commit().await
+            .bind(digest.day.to_string()),
+        )
+        .await
     }
 }

@@ -2,7 +2,7 @@
 //! to it (stored, a duplicate of an earlier upload, or in need of a person's attention);
 //! resumable uploads in progress; original evidence and its custody; closure days.
 
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::db::{now_ms, Store};
 use crate::error::{Result, StoreError};
 use crate::offices::Office;
@@ -276,23 +276,16 @@ impl Store {
                 .execute(&mut *tx.tx)
                 .await?;
         }
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.commit_audited(
             actor,
-            Event {
-                action: "document.create",
-                target_type: "document",
-                target_id: doc.id.to_string(),
-                office_id: Some(doc.office_id),
-                detail: serde_json::json!({
+            Event::new("document.create", "document", doc.id, Some(doc.office_id)).detail(
+                serde_json::json!({
                     "status": doc.status, "size": doc.size, "media_type": doc.media_type,
                     "source": doc.source, "duplicate_of": doc.duplicate_of,
                 }),
-            },
+            ),
         )
         .await?;
-        tx.commit().await?;
         Ok((doc, true))
     }
 
@@ -309,19 +302,8 @@ impl Store {
     /// One document, if `viewer` may see it (audited as a view).
     pub async fn document(&self, viewer: &Viewer, id: i64) -> Result<Document> {
         let doc = self.document_unscoped(id).await?;
-        self.check_scope(viewer, doc.office_id, "document", &id.to_string())
-            .await?;
-        self.audit(
-            &viewer.actor,
-            Event {
-                action: "document.view",
-                target_type: "document",
-                target_id: id.to_string(),
-                office_id: Some(doc.office_id),
-                detail: serde_json::json!({}),
-            },
-        )
-        .await?;
+        let event = Event::new("document.view", "document", id, Some(doc.office_id));
+        self.audit_view(viewer, event).await?;
         Ok(doc)
     }
 
@@ -399,13 +381,7 @@ impl Store {
     ) -> Result<()> {
         self.audit(
             &viewer.actor,
-            Event {
-                action: what,
-                target_type: "document",
-                target_id: doc.id.to_string(),
-                office_id: Some(doc.office_id),
-                detail: serde_json::json!({}),
-            },
+            Event::new(what, "document", doc.id, Some(doc.office_id)),
         )
         .await?;
         Ok(())
@@ -460,20 +436,12 @@ impl Store {
         .bind(now_ms())
         .execute(&mut *tx.tx)
         .await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.commit_audited(
             &viewer.actor,
-            Event {
-                action: "document.custody",
-                target_type: "document",
-                target_id: doc_id.to_string(),
-                office_id: Some(doc.office_id),
-                detail: serde_json::json!({ "action": action, "note": note }),
-            },
+            Event::new("document.custody", "document", doc_id, Some(doc.office_id))
+                .detail(serde_json::json!({ "action": action, "note": note })),
         )
         .await?;
-        tx.commit().await?;
         self.document_unscoped(doc_id).await
     }
 
@@ -546,42 +514,33 @@ impl Store {
         .bind(now_ms())
         .execute(&mut *tx.tx)
         .await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.commit_audited(
             actor,
-            Event {
-                action: "closure.create",
-                target_type: "closure",
-                target_id: day.to_string(),
-                office_id,
-                detail: serde_json::json!({ "reason": reason }),
-            },
+            Event::new("closure.create", "closure", day, office_id)
+                .detail(serde_json::json!({ "reason": reason })),
         )
-        .await?;
-        tx.commit().await
+        .await
     }
 
     // --- resumable uploads ------------------------------------------------------------------
 
     pub async fn create_upload(&self, up: &Upload) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO uploads (id, office_id, user_id, length, filename, received_on, original_evidence, \
-             created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        self.write_one(
+            sqlx::query(
+                "INSERT INTO uploads (id, office_id, user_id, length, filename, received_on, original_evidence, \
+                 created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(&up.id)
+            .bind(up.office_id)
+            .bind(up.user_id)
+            .bind(up.length)
+            .bind(&up.filename)
+            .bind(&up.received_on)
+            .bind(i64::from(up.original_evidence))
+            .bind(up.created_at)
+            .bind(up.expires_at),
         )
-        .bind(&up.id)
-        .bind(up.office_id)
-        .bind(up.user_id)
-        .bind(up.length)
-        .bind(&up.filename)
-        .bind(&up.received_on)
-        .bind(i64::from(up.original_evidence))
-        .bind(up.created_at)
-        .bind(up.expires_at)
-        .execute(&mut *tx.tx)
-        .await?;
-        tx.commit().await
+        .await
     }
 
     pub async fn upload(&self, id: &str) -> Result<Upload> {
@@ -594,32 +553,26 @@ impl Store {
     }
 
     pub async fn touch_upload(&self, id: &str, expires_at: i64) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE uploads SET expires_at = $1 WHERE id = $2")
-            .bind(expires_at)
-            .bind(id)
-            .execute(&mut *tx.tx)
-            .await?;
-        tx.commit().await
+        self.write_one(
+            sqlx::query("UPDATE uploads SET expires_at = $1 WHERE id = $2")
+                .bind(expires_at)
+                .bind(id),
+        )
+        .await
     }
 
     pub async fn complete_upload(&self, id: &str, document_id: i64) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE uploads SET document_id = $1 WHERE id = $2")
-            .bind(document_id)
-            .bind(id)
-            .execute(&mut *tx.tx)
-            .await?;
-        tx.commit().await
+        self.write_one(
+            sqlx::query("UPDATE uploads SET document_id = $1 WHERE id = $2")
+                .bind(document_id)
+                .bind(id),
+        )
+        .await
     }
 
     pub async fn delete_upload(&self, id: &str) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM uploads WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx.tx)
-            .await?;
-        tx.commit().await
+        self.write_one(sqlx::query("DELETE FROM uploads WHERE id = $1").bind(id))
+            .await
     }
 
     /// Ids of uploads past their expiry (their partial files are to be removed).
@@ -675,13 +628,12 @@ impl Store {
         column: &'static str,
         state: &str,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(&format!("UPDATE documents SET {column} = $1 WHERE id = $2"))
-            .bind(state)
-            .bind(doc_id)
-            .execute(&mut *tx.tx)
-            .await?;
-        tx.commit().await
+        self.write_one(
+            sqlx::query(&format!("UPDATE documents SET {column} = $1 WHERE id = $2"))
+                .bind(state)
+                .bind(doc_id),
+        )
+        .await
     }
 
     /// `(page, kind, blob_hash)` of a document's page images.
@@ -727,8 +679,8 @@ impl Store {
     pub async fn save_page_text(&self, doc_id: i64, t: &PageText) -> Result<()> {
         let text = worktrack_domain::mask_in_text(&t.text);
         let words = worktrack_domain::mask_in_text(&t.words);
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
+        self.write_one(
+sqlx::query(
             "INSERT INTO page_texts (document_id, page, source, status, rotation, text, words, width, height, read_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (document_id, page) DO UPDATE SET \
              source = excluded.source, status = excluded.status, rotation = excluded.rotation, \
@@ -744,10 +696,9 @@ impl Store {
         .bind(words)
         .bind(t.width)
         .bind(t.height)
-        .bind(now_ms())
-        .execute(&mut *tx.tx)
-        .await?;
-        tx.commit().await
+        .bind(now_ms()),
+)
+.await
     }
 
     /// The reading queue as people of `offices` see it: their pages waiting to be read, all

@@ -2,7 +2,7 @@
 //! restarts. On PostgreSQL any number of workers claim jobs with `FOR UPDATE SKIP LOCKED`; on
 //! SQLite the single writer makes the claim atomic.
 
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::db::{now_ms, Backend, Store};
 use crate::error::{Result, StoreError};
 use crate::Actor;
@@ -128,13 +128,15 @@ impl Store {
     }
 
     pub async fn complete_job(&self, id: i64) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE jobs SET state = 'done', finished_at = $1, locked_by = NULL, locked_until = NULL WHERE id = $2")
+        self.write_one(
+            sqlx::query(
+                "UPDATE jobs SET state = 'done', finished_at = $1, locked_by = NULL, \
+                 locked_until = NULL WHERE id = $2",
+            )
             .bind(now_ms())
-            .bind(id)
-            .execute(&mut *tx.tx)
-            .await?;
-        tx.commit().await
+            .bind(id),
+        )
+        .await
     }
 
     /// Records a failed attempt: the job is retried after a backoff, or, out of attempts,
@@ -143,19 +145,18 @@ impl Store {
         let error: String = error.chars().take(2000).collect();
         let now = now_ms();
         let dead = job.attempts >= job.max_attempts;
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "UPDATE jobs SET state = $1, run_at = $2, last_error = $3, locked_by = NULL, locked_until = NULL, \
-             finished_at = $4 WHERE id = $5",
+        self.write_one(
+            sqlx::query(
+                "UPDATE jobs SET state = $1, run_at = $2, last_error = $3, locked_by = NULL, \
+                 locked_until = NULL, finished_at = $4 WHERE id = $5",
+            )
+            .bind(if dead { JOB_DEAD } else { JOB_QUEUED })
+            .bind(now + backoff_ms(job.attempts))
+            .bind(&error)
+            .bind(dead.then_some(now))
+            .bind(job.id),
         )
-        .bind(if dead { JOB_DEAD } else { JOB_QUEUED })
-        .bind(now + backoff_ms(job.attempts))
-        .bind(&error)
-        .bind(dead.then_some(now))
-        .bind(job.id)
-        .execute(&mut *tx.tx)
-        .await?;
-        tx.commit().await
+        .await
     }
 
     /// Jobs in `state`, newest first.
@@ -204,20 +205,8 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
-            actor,
-            Event {
-                action: "job.retry",
-                target_type: "job",
-                target_id: id.to_string(),
-                office_id: None,
-                detail: serde_json::json!({}),
-            },
-        )
-        .await?;
-        tx.commit().await
+        tx.commit_audited(actor, Event::new("job.retry", "job", id, None))
+            .await
     }
 }
 

@@ -1,6 +1,6 @@
 //! Field offices.
 
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::db::{now_ms, Store};
 use crate::error::{Result, StoreError};
 use crate::Actor;
@@ -135,25 +135,17 @@ impl Store {
     /// Audits a created or changed office (with all its settings) and commits.
     async fn commit_office_change(
         &self,
-        mut tx: crate::db::WriteTx,
+        tx: crate::db::WriteTx,
         actor: &Actor,
         action: &str,
         office: Office,
     ) -> Result<Office> {
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.commit_audited(
             actor,
-            Event {
-                action,
-                target_type: "office",
-                target_id: office.code.clone(),
-                office_id: Some(office.id),
-                detail: serde_json::to_value(&office).unwrap_or_default(),
-            },
+            Event::new(action, "office", &office.code, Some(office.id))
+                .detail(serde_json::to_value(&office).unwrap_or_default()),
         )
         .await?;
-        tx.commit().await?;
         Ok(office)
     }
 

@@ -6,7 +6,7 @@
 //! digits, never the number itself. Confirmation trains the model in the same transaction
 //! that records the profile, so the next suggestion already knows the answer.
 
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::db::{now_ms, Backend, Store};
 use crate::error::{Result, StoreError};
 use crate::offices::Office;
@@ -19,6 +19,7 @@ use std::sync::Arc;
 use worktrack_domain::catalogue::{Catalogue, DocumentType, ProfileCode, Workload};
 use worktrack_domain::classifier::{self, Features, Model, Suggestion};
 use worktrack_domain::extract::{BoxOnPage, Extraction, Field, FieldKind};
+use worktrack_domain::permit;
 use worktrack_domain::states::ProfileStatus;
 use worktrack_domain::{mask_last_four, Calendar};
 
@@ -421,21 +422,14 @@ impl Store {
         .bind(i64::from(active))
         .execute(&mut *tx.tx)
         .await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.commit_audited(
             actor,
-            Event {
-                action: "catalogue.profile_code",
-                target_type: "profile_code",
-                target_id: code.code.clone(),
-                office_id: None,
-                detail: serde_json::json!({ "name": name, "document_type": code.document_type,
+            Event::new("catalogue.profile_code", "profile_code", &code.code, None).detail(
+                serde_json::json!({ "name": name, "document_type": code.document_type,
                     "workload": code.workload, "deadline_days": days, "active": active }),
-            },
+            ),
         )
-        .await?;
-        tx.commit().await
+        .await
     }
 
     /// Adds or changes a document type and its printed form numbers.
@@ -463,20 +457,12 @@ impl Store {
         .bind(t.form_numbers.join(","))
         .execute(&mut *tx.tx)
         .await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.commit_audited(
             actor,
-            Event {
-                action: "catalogue.document_type",
-                target_type: "document_type",
-                target_id: t.code.clone(),
-                office_id: None,
-                detail: serde_json::json!({ "name": name, "form_numbers": t.form_numbers }),
-            },
+            Event::new("catalogue.document_type", "document_type", &t.code, None)
+                .detail(serde_json::json!({ "name": name, "form_numbers": t.form_numbers })),
         )
-        .await?;
-        tx.commit().await
+        .await
     }
 
     // --- the model ---------------------------------------------------------------------------
@@ -731,13 +717,12 @@ impl Store {
         if profile.is_some() {
             self.audit(
                 &viewer.actor,
-                Event {
-                    action: "document.profile_view",
-                    target_type: "document",
-                    target_id: doc_id.to_string(),
-                    office_id: Some(doc.office_id),
-                    detail: serde_json::json!({}),
-                },
+                Event::new(
+                    "document.profile_view",
+                    "document",
+                    doc_id,
+                    Some(doc.office_id),
+                ),
             )
             .await?;
         }
@@ -807,12 +792,7 @@ impl Store {
         let doc = self.document_unscoped(doc_id).await?;
         self.check_scope(viewer, doc.office_id, "document", &doc_id.to_string())
             .await?;
-        if !viewer.role.may_write_business_data() {
-            return Err(StoreError::Forbidden(format!(
-                "the {} role cannot profile documents",
-                viewer.role.label().to_lowercase()
-            )));
-        }
+        permit::may_write_business_data(viewer.role, "cannot profile documents")?;
         self.record_profile(&viewer.actor, &doc, confirm, false)
             .await
     }
@@ -911,22 +891,20 @@ impl Store {
                 &calendar,
             )
             .await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        let action = if auto {
+            "document.profile_auto"
+        } else {
+            "document.profile"
+        };
+        tx.commit_audited(
             actor,
-            Event {
-                action: if auto { "document.profile_auto" } else { "document.profile" },
-                target_type: "document",
-                target_id: doc.id.to_string(),
-                office_id: Some(doc.office_id),
-                detail: serde_json::json!({ "profile_code": code.code, "claimant_id": confirm.claimant_id,
+            Event::new(action, "document", doc.id, Some(doc.office_id)).detail(
+                serde_json::json!({ "profile_code": code.code, "claimant_id": confirm.claimant_id,
                     "suggested": suggested, "due_on": due_on, "model_version": model_version,
                     "work_item_id": work_item_id }),
-            },
+            ),
         )
         .await?;
-        tx.commit().await?;
         self.document_profile_unscoped(doc.id)
             .await?
             .ok_or(StoreError::NotFound)
@@ -1065,10 +1043,7 @@ impl Store {
             self.check_scope(viewer, office.id, "office", &office.code)
                 .await?;
         }
-        if !worktrack_domain::permit::may_set_auto_accept(
-            viewer.role,
-            viewer.office_id == Some(office.id),
-        ) {
+        if !permit::may_set_auto_accept(viewer.role, viewer.office_id == Some(office.id)) {
             return Err(StoreError::Forbidden(
                 "only the office's managers and administrators change auto-accept".into(),
             ));
@@ -1080,20 +1055,17 @@ impl Store {
             .bind(office.id)
             .execute(&mut *tx.tx)
             .await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.commit_audited(
             &viewer.actor,
-            Event {
-                action: "office.auto_accept",
-                target_type: "office",
-                target_id: office.code.clone(),
-                office_id: Some(office.id),
-                detail: serde_json::json!({ "auto_accept": on }),
-            },
+            Event::new(
+                "office.auto_accept",
+                "office",
+                &office.code,
+                Some(office.id),
+            )
+            .detail(serde_json::json!({ "auto_accept": on })),
         )
-        .await?;
-        tx.commit().await
+        .await
     }
 }
 

@@ -1,8 +1,8 @@
 //! Users, their roles and skills. Password hashing happens above this layer; the store keeps
 //! only the PHC string.
 
-use crate::audit::{self, arg, Arg, Event};
-use crate::db::{now_ms, Store};
+use crate::audit::{arg, Arg, Event};
+use crate::db::{now_ms, Store, WriteTx};
 use crate::error::{Result, StoreError};
 use crate::Actor;
 use serde::Serialize;
@@ -100,11 +100,40 @@ async fn replace_skills(conn: &mut AnyConnection, user_id: i64, skills: &[Skill]
     Ok(())
 }
 
-fn user_audit_detail(user: &User) -> serde_json::Value {
-    serde_json::json!({
+async fn end_sessions(conn: &mut AnyConnection, user_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Completes a user's creation or change: `row` is the user as written; their skills become
+/// `skills`, their sessions end when they are no longer active, and the change is audited as
+/// `action` and committed.
+async fn saved_user(
+    mut tx: WriteTx,
+    actor: &Actor,
+    action: &str,
+    row: &AnyRow,
+    skills: &[Skill],
+) -> Result<User> {
+    let mut user = user_from_row(row)?;
+    replace_skills(&mut tx.tx, user.id, skills).await?;
+    user.skills = skills.iter().map(|s| s.as_str().to_string()).collect();
+    if !user.active {
+        end_sessions(&mut tx.tx, user.id).await?;
+    }
+    let detail = serde_json::json!({
         "role": user.role, "office_id": user.office_id, "active": user.active,
         "skills": user.skills, "display_name": user.display_name,
-    })
+    });
+    tx.commit_audited(
+        actor,
+        Event::new(action, "user", &user.username, user.office_id).detail(detail),
+    )
+    .await?;
+    Ok(user)
 }
 
 impl Store {
@@ -126,24 +155,7 @@ impl Store {
         .fetch_one(&mut *tx.tx)
         .await
         .map_err(|e| StoreError::on_unique(e, &format!("user {} already exists", new.username)))?;
-        let mut user = user_from_row(&row)?;
-        replace_skills(&mut tx.tx, user.id, &new.skills).await?;
-        user.skills = new.skills.iter().map(|s| s.as_str().to_string()).collect();
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
-            actor,
-            Event {
-                action: "user.create",
-                target_type: "user",
-                target_id: user.username.clone(),
-                office_id: user.office_id,
-                detail: user_audit_detail(&user),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(user)
+        saved_user(tx, actor, "user.create", &row, &new.skills).await
     }
 
     pub async fn update_user(
@@ -167,30 +179,7 @@ impl Store {
         .fetch_optional(&mut *tx.tx)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let mut user = user_from_row(&row)?;
-        replace_skills(&mut tx.tx, user.id, &up.skills).await?;
-        user.skills = up.skills.iter().map(|s| s.as_str().to_string()).collect();
-        if !user.active {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(user.id)
-                .execute(&mut *tx.tx)
-                .await?;
-        }
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
-            actor,
-            Event {
-                action: "user.update",
-                target_type: "user",
-                target_id: user.username.clone(),
-                office_id: user.office_id,
-                detail: user_audit_detail(&user),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(user)
+        saved_user(tx, actor, "user.update", &row, &up.skills).await
     }
 
     /// Sets a new password hash and ends every session of the user.
@@ -211,24 +200,17 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound)?;
         let user = user_from_row(&row)?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user.id)
-            .execute(&mut *tx.tx)
-            .await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        end_sessions(&mut tx.tx, user.id).await?;
+        tx.commit_audited(
             actor,
-            Event {
-                action: "user.password_reset",
-                target_type: "user",
-                target_id: user.username.clone(),
-                office_id: user.office_id,
-                detail: serde_json::json!({}),
-            },
+            Event::new(
+                "user.password_reset",
+                "user",
+                &user.username,
+                user.office_id,
+            ),
         )
         .await?;
-        tx.commit().await?;
         Ok(user)
     }
 

@@ -3,7 +3,7 @@
 use super::dates::date_range;
 use super::labels::{find_phrase, labels_on};
 use super::names::{name_candidate, parse_name};
-use super::page::{candidate, Candidate, Page};
+use super::page::{candidate, unlabelled, Candidate, Page};
 use super::FieldKind;
 
 #[rustfmt::skip]
@@ -51,14 +51,12 @@ pub(super) fn find_bank_statement(page: &Page, pi: usize, out: &mut Vec<Candidat
             }
         }
     }
-    if let Some((li, s, e, value)) = bank_heading(page) {
-        out.push(candidate(
-            FieldKind::BankName,
-            value,
-            0.85,
-            page.span(pi, li, s, e),
-        ));
-    }
+    out.extend(unlabelled(
+        FieldKind::BankName,
+        0.85,
+        pi,
+        bank_heading(page),
+    ));
 }
 
 /// The bank's name printed as the statement's heading: a short capitalised run with "Bank",

@@ -41,7 +41,7 @@ use self::ssns::{find_ssns, SsnHit};
 use crate::ssn::{mask_in_text, Ssn, SsnPolicy};
 use serde::{Deserialize, Serialize};
 
-/// One OCR word as Tesseract gives it. No `Debug`: a word may be an SSN.
+/// One OCR word as Tesseract gives it.
 #[derive(Clone, PartialEq)]
 pub struct WordBox {
     pub text: String,
@@ -51,6 +51,20 @@ pub struct WordBox {
     pub top: u32,
     pub width: u32,
     pub height: u32,
+}
+
+/// A word may be an SSN: `Debug` shows its text masked.
+impl std::fmt::Debug for WordBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WordBox")
+            .field("text", &mask_in_text(&self.text))
+            .field("confidence", &self.confidence)
+            .field("left", &self.left)
+            .field("top", &self.top)
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .finish()
+    }
 }
 
 /// The text of one page and, for OCR'd pages, its words (empty for a PDF text layer). No

@@ -97,6 +97,24 @@ pub(super) fn candidate(kind: FieldKind, value: String, certainty: f32, at: Span
     }
 }
 
+/// A value found on its own, without a label (a heading, a letterhead): the candidate for it
+/// on page `pi`, when `found` gives its line, start, end and text.
+pub(super) fn unlabelled(
+    kind: FieldKind,
+    certainty: f32,
+    pi: usize,
+    found: Option<(usize, usize, usize, String)>,
+) -> Option<Candidate> {
+    let (line, start, end, value) = found?;
+    let at = Span {
+        page: pi,
+        line,
+        start,
+        end,
+    };
+    Some(candidate(kind, value, certainty, at))
+}
+
 /// A value found by [`Page::labelled`]: on which line, where, and the certainty it keeps.
 pub(super) struct Hit<T> {
     pub(super) value: T,

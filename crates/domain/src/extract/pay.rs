@@ -3,7 +3,7 @@
 use super::dates::{date_range, first_date};
 use super::labels::{labels_on, skip_separators, word_after};
 use super::money::{first_money, format_money};
-use super::page::{candidate, Candidate, Line, Page, OFF_STUB};
+use super::page::{candidate, unlabelled, Candidate, Line, Page, OFF_STUB};
 use super::FieldKind;
 
 #[rustfmt::skip]
@@ -129,14 +129,8 @@ pub(super) fn find_pay(page: &Page, pi: usize, stub: bool, out: &mut Vec<Candida
         }
     }
     if stub {
-        if let Some((li, s, e, value)) = letterhead_employer(page) {
-            out.push(candidate(
-                FieldKind::Employer,
-                value,
-                0.65,
-                page.span(pi, li, s, e),
-            ));
-        }
+        let employer = letterhead_employer(page);
+        out.extend(unlabelled(FieldKind::Employer, 0.65, pi, employer));
     }
 }
 

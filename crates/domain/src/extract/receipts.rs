@@ -3,7 +3,7 @@
 use super::dates::format_date;
 use super::labels::{find_phrase, labels_on, word_after, word_before};
 use super::money::{first_money, format_money};
-use super::page::{candidate, Amount, Candidate, Page};
+use super::page::{candidate, unlabelled, Amount, Candidate, Page};
 use super::FieldKind;
 
 #[rustfmt::skip]
@@ -57,14 +57,7 @@ pub(super) fn find_receipt(page: &Page, pi: usize, out: &mut Vec<Candidate>) {
         return;
     }
     out.append(&mut totals);
-    if let Some((li, s, e, value)) = merchant(page) {
-        out.push(candidate(
-            FieldKind::Merchant,
-            value,
-            0.6,
-            page.span(pi, li, s, e),
-        ));
-    }
+    out.extend(unlabelled(FieldKind::Merchant, 0.6, pi, merchant(page)));
     for (li, line) in page.lines.iter().enumerate() {
         for d in &line.dates {
             let labelled = !find_phrase(&line.lower[..d.start], "date").is_empty();

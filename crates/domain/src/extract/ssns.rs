@@ -2,7 +2,7 @@
 
 use super::labels::{find_phrase, limit, near, whose, Whose};
 use super::page::{Line, Page, Span, Tok, BELOW, CORRECTED};
-use crate::ssn::{Ssn, SsnPolicy};
+use crate::ssn::{self, Ssn, SsnPolicy};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Shape {
@@ -37,27 +37,11 @@ fn ssn_shapes(chars: &[char]) -> Vec<(usize, usize, Shape)> {
         let clean_before =
             i == 0 || !(digit(i - 1) || (chars[i - 1] == '-' && i >= 2 && digit(i - 2)));
         if clean_before && digit(i) {
-            let sep = chars.get(i + 3).copied();
-            let separated = matches!(sep, Some('-' | ' '))
-                && (0..3).all(|k| digit(i + k))
-                && (4..6).all(|k| digit(i + k))
-                && chars.get(i + 6).copied() == sep
-                && (7..11).all(|k| digit(i + k));
-            let bare = (0..9).all(|k| digit(i + k));
-            let found = if separated {
-                Some((
-                    11,
-                    if sep == Some('-') {
-                        Shape::Dashed
-                    } else {
-                        Shape::Spaced
-                    },
-                ))
-            } else if bare {
-                Some((9, Shape::Bare))
-            } else {
-                None
-            };
+            let found = ssn::shape_at(chars, i).map(|(len, sep)| match sep {
+                Some('-') => (len, Shape::Dashed),
+                Some(_) => (len, Shape::Spaced),
+                None => (len, Shape::Bare),
+            });
             if let Some((len, shape)) = found {
                 let e = i + len;
                 let chained = chars.get(e) == Some(&'-') && digit(e + 1);

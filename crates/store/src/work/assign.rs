@@ -142,6 +142,24 @@ impl Store {
         Ok(())
     }
 
+    /// Item `id`, read in `tx` for `viewer` to change. Out of `viewer`'s scope, `tx` ends
+    /// (so that the refusal can be audited), the attempt is recorded and the answer is not found.
+    async fn item_in_scope(
+        &self,
+        mut tx: WriteTx,
+        viewer: &Viewer,
+        id: i64,
+    ) -> Result<(WriteTx, WorkItem)> {
+        let item = self.item_unscoped(&mut tx.tx, id).await?;
+        if !viewer.scope.permits(item.office_id) {
+            drop(tx);
+            self.check_scope(viewer, item.office_id, "work_item", &id.to_string())
+                .await?;
+            return Err(StoreError::NotFound);
+        }
+        Ok((tx, item))
+    }
+
     /// Applies `action` to item `id` as `viewer`.
     pub async fn move_work_item(
         &self,
@@ -150,14 +168,8 @@ impl Store {
         action: Action,
         input: &MoveInput,
     ) -> Result<WorkItem> {
-        let mut tx = self.begin_write().await?;
-        let item = self.item_unscoped(&mut tx.tx, id).await?;
-        if !viewer.scope.permits(item.office_id) {
-            drop(tx);
-            self.check_scope(viewer, item.office_id, "work_item", &id.to_string())
-                .await?;
-            return Err(StoreError::NotFound);
-        }
+        let tx = self.begin_write().await?;
+        let (mut tx, item) = self.item_in_scope(tx, viewer, id).await?;
         self.apply_move(&mut tx.tx, viewer, &item, action, input)
             .await?;
         tx.commit().await?;
@@ -177,20 +189,9 @@ impl Store {
     /// completion is the item's newest move and at most a minute old
     /// ([`work::may_undo_complete`]); otherwise refused, and nothing changes.
     pub async fn undo_complete(&self, viewer: &Viewer, id: i64, now: i64) -> Result<WorkItem> {
-        let mut tx = self.begin_write().await?;
-        let item = self.item_unscoped(&mut tx.tx, id).await?;
-        if !viewer.scope.permits(item.office_id) {
-            drop(tx);
-            self.check_scope(viewer, item.office_id, "work_item", &id.to_string())
-                .await?;
-            return Err(StoreError::NotFound);
-        }
-        if !viewer.role.may_write_business_data() {
-            return Err(StoreError::Forbidden(format!(
-                "the {} role cannot change work items",
-                viewer.role.label().to_lowercase()
-            )));
-        }
+        let tx = self.begin_write().await?;
+        let (mut tx, item) = self.item_in_scope(tx, viewer, id).await?;
+        permit::may_write_business_data(viewer.role, "cannot change work items")?;
         if item.status != Status::Completed {
             return Err(StoreError::Invalid(format!(
                 "work item {id} is {}, not completed: there is nothing to undo",
@@ -239,20 +240,17 @@ impl Store {
             "",
         )
         .await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.commit_audited(
             &viewer.actor,
-            Event {
-                action: "work_item.undo_complete",
-                target_type: "work_item",
-                target_id: id.to_string(),
-                office_id: Some(item.office_id),
-                detail: serde_json::json!({ "completed_at": at }),
-            },
+            Event::new(
+                "work_item.undo_complete",
+                "work_item",
+                id,
+                Some(item.office_id),
+            )
+            .detail(serde_json::json!({ "completed_at": at })),
         )
         .await?;
-        tx.commit().await?;
         let mut conn = self.pool().acquire().await?;
         self.item_unscoped(&mut conn, id).await
     }
@@ -274,13 +272,8 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         for id in ids {
-            let item = self.item_unscoped(&mut tx.tx, *id).await?;
-            if !viewer.scope.permits(item.office_id) {
-                drop(tx);
-                self.check_scope(viewer, item.office_id, "work_item", &id.to_string())
-                    .await?;
-                return Err(StoreError::NotFound);
-            }
+            let item;
+            (tx, item) = self.item_in_scope(tx, viewer, *id).await?;
             let input = MoveInput {
                 assignee_id: Some(assignee_id),
                 note: "bulk assignment".into(),
@@ -444,14 +437,10 @@ impl Store {
             conn,
             self.keys(),
             &viewer.actor,
-            Event {
-                action: "work_item.move",
-                target_type: "work_item",
-                target_id: item.id.to_string(),
-                office_id: Some(item.office_id),
-                detail: serde_json::json!({ "action": action.as_str(), "from": item.status.as_str(),
+            Event::new("work_item.move", "work_item", item.id, Some(item.office_id)).detail(
+                serde_json::json!({ "action": action.as_str(), "from": item.status.as_str(),
                     "to": next.as_str(), "assignee_id": assignee_after }),
-            },
+            ),
         )
         .await?;
         Ok(())
@@ -541,13 +530,16 @@ impl Store {
             conn,
             self.keys(),
             &viewer.actor,
-            Event {
-                action: "work_item.transfer",
-                target_type: "work_item",
-                target_id: item.id.to_string(),
-                office_id: Some(item.office_id),
-                detail: serde_json::json!({ "to_office": dest.code, "new_item": new_id, "documents": docs.len() }),
-            },
+            Event::new(
+                "work_item.transfer",
+                "work_item",
+                item.id,
+                Some(item.office_id),
+            )
+            .detail(
+                serde_json::json!({ "to_office": dest.code, "new_item": new_id,
+                    "documents": docs.len() }),
+            ),
         )
         .await?;
         let managers: Vec<i64> = sqlx::query_scalar(
@@ -646,20 +638,12 @@ impl Store {
             "get next work",
         )
         .await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.commit_audited(
             &viewer.actor,
-            Event {
-                action: "work_item.take",
-                target_type: "work_item",
-                target_id: id.to_string(),
-                office_id: Some(office.id),
-                detail: serde_json::json!({ "via": "next_work" }),
-            },
+            Event::new("work_item.take", "work_item", id, Some(office.id))
+                .detail(serde_json::json!({ "via": "next_work" })),
         )
         .await?;
-        tx.commit().await?;
         let mut conn = self.pool().acquire().await?;
         Ok(Some(self.item_unscoped(&mut conn, id).await?))
     }

@@ -8,12 +8,7 @@ impl Store {
         let office = self.office_by_id(new.office_id).await?;
         self.check_scope(viewer, office.id, "office", &office.code)
             .await?;
-        if !viewer.role.may_write_business_data() {
-            return Err(StoreError::Forbidden(format!(
-                "the {} role cannot create work items",
-                viewer.role.label().to_lowercase()
-            )));
-        }
+        permit::may_write_business_data(viewer.role, "cannot create work items")?;
         let title = new.title.trim();
         if title.is_empty() || title.chars().count() > 200 {
             return Err(StoreError::Invalid(

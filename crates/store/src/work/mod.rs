@@ -9,7 +9,7 @@
 //! LOCKED`), SQLite has a single writer.
 
 use crate::audit::{self, Event};
-use crate::db::{now_ms, Backend, Store};
+use crate::db::{now_ms, Backend, Store, WriteTx};
 use crate::error::{Result, StoreError};
 use crate::keys::Keys;
 use crate::{Actor, Office, Viewer};
@@ -470,14 +470,10 @@ async fn insert_item(
         conn,
         keys,
         actor,
-        Event {
-            action: "work_item.create",
-            target_type: "work_item",
-            target_id: id.to_string(),
-            office_id: Some(f.office_id),
-            detail: serde_json::json!({ "workload": f.workload, "claimant_id": f.claimant_id,
+        Event::new("work_item.create", "work_item", id, Some(f.office_id)).detail(
+            serde_json::json!({ "workload": f.workload, "claimant_id": f.claimant_id,
                 "due_on": due.to_string(), "transferred_from": f.transferred_from }),
-        },
+        ),
     )
     .await?;
     Ok(id)

@@ -143,13 +143,14 @@ impl Store {
     }
 
     pub async fn mark_notifications_read(&self, user_id: i64) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+        self.write_one(
+            sqlx::query(
+                "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL",
+            )
             .bind(now_ms())
-            .bind(user_id)
-            .execute(&mut *tx.tx)
-            .await?;
-        tx.commit().await
+            .bind(user_id),
+        )
+        .await
     }
 
     pub async fn saved_views(&self, user_id: i64) -> Result<Vec<SavedView>> {

@@ -23,19 +23,9 @@ impl Store {
         let mut conn = self.pool().acquire().await?;
         let item = self.item_unscoped(&mut conn, id).await?;
         drop(conn);
-        self.check_scope(viewer, item.office_id, "work_item", &id.to_string())
-            .await?;
-        self.audit(
-            &viewer.actor,
-            Event {
-                action: "work_item.view",
-                target_type: "work_item",
-                target_id: id.to_string(),
-                office_id: Some(item.office_id),
-                detail: serde_json::json!({ "claimant_id": item.claimant_id }),
-            },
-        )
-        .await?;
+        let event = Event::new("work_item.view", "work_item", id, Some(item.office_id))
+            .detail(serde_json::json!({ "claimant_id": item.claimant_id }));
+        self.audit_view(viewer, event).await?;
         Ok(item)
     }
 
@@ -48,12 +38,7 @@ impl Store {
         drop(conn);
         self.check_scope(viewer, item.office_id, "work_item", &id.to_string())
             .await?;
-        if !viewer.role.may_write_business_data() {
-            return Err(StoreError::Forbidden(format!(
-                "the {} role reads work items but does not change them",
-                viewer.role.label().to_lowercase()
-            )));
-        }
+        permit::may_write_business_data(viewer.role, "reads work items but does not change them")?;
         Ok(())
     }
 

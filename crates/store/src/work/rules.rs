@@ -81,20 +81,17 @@ impl Store {
         .bind(viewer.actor.user_id)
         .execute(&mut *tx.tx)
         .await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.commit_audited(
             &viewer.actor,
-            Event {
-                action: "deadline_policy.set",
-                target_type: "office",
-                target_id: office.code.clone(),
-                office_id: Some(office.id),
-                detail: serde_json::json!({ "workload": workload, "days": days }),
-            },
+            Event::new(
+                "deadline_policy.set",
+                "office",
+                &office.code,
+                Some(office.id),
+            )
+            .detail(serde_json::json!({ "workload": workload, "days": days })),
         )
-        .await?;
-        tx.commit().await
+        .await
     }
 
     /// Sets how an office hands out work.
@@ -124,20 +121,19 @@ impl Store {
         .bind(office.id)
         .execute(&mut *tx.tx)
         .await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        let detail =
+            serde_json::json!({ "rule": rule.as_str(), "keep_what_you_take": keep_what_you_take });
+        tx.commit_audited(
             &viewer.actor,
-            Event {
-                action: "office.assignment_rule",
-                target_type: "office",
-                target_id: office.code.clone(),
-                office_id: Some(office.id),
-                detail: serde_json::json!({ "rule": rule.as_str(), "keep_what_you_take": keep_what_you_take }),
-            },
+            Event::new(
+                "office.assignment_rule",
+                "office",
+                &office.code,
+                Some(office.id),
+            )
+            .detail(detail),
         )
-        .await?;
-        tx.commit().await
+        .await
     }
 
     /// Records leave for a user of the viewer's office.
@@ -181,20 +177,13 @@ impl Store {
         .bind(now_ms())
         .fetch_one(&mut *tx.tx)
         .await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.commit_audited(
             &viewer.actor,
-            Event {
-                action: "leave.create",
-                target_type: "user",
-                target_id: user.username.clone(),
-                office_id: Some(office_id),
-                detail: serde_json::json!({ "first_day": first.to_string(), "last_day": last.to_string() }),
-            },
+            Event::new("leave.create", "user", &user.username, Some(office_id)).detail(
+                serde_json::json!({ "first_day": first.to_string(), "last_day": last.to_string() }),
+            ),
         )
         .await?;
-        tx.commit().await?;
         Ok(Leave {
             id,
             user_id,

@@ -163,13 +163,9 @@ impl Store {
         }
         self.audit(
             &viewer.actor,
-            Event {
-                action: "work_item.search",
-                target_type: "work_item",
-                target_id: "search".into(),
-                office_id,
-                detail: serde_json::json!({ "words": words.len(), "hits": hits.iter().map(|h| h.item.id).collect::<Vec<_>>() }),
-            },
+            Event::new("work_item.search", "work_item", "search", office_id)
+                .detail(serde_json::json!({ "words": words.len(),
+                    "hits": hits.iter().map(|h| h.item.id).collect::<Vec<_>>() })),
         )
         .await?;
         Ok(hits)
