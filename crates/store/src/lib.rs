@@ -16,8 +16,8 @@
 mod rows;
 
 mod aggregates;
-mod appointment_work;
 mod appointment_views;
+mod appointment_work;
 mod appointments;
 mod audit;
 mod auth;
