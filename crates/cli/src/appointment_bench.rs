@@ -10,7 +10,7 @@
 use crate::bench;
 use crate::load::{self, floor, row, verdict, viewer, wrk, Figures, WRK_SCRIPT};
 use anyhow::{bail, Context};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -30,20 +30,8 @@ pub struct AppointmentBenchArgs {
     /// Offices whose free slots the booking runs ask for (half over HTTP, half direct).
     #[arg(long, default_value_t = 200)]
     pub booking_offices: usize,
-    /// Data directory to keep the generated data in, and to reuse it on the next run (default:
-    /// a temporary directory, removed afterwards). The queue benchmark's directory works too:
-    /// the appointments are added to its offices.
-    #[arg(long)]
-    pub dir: Option<PathBuf>,
-    /// A PostgreSQL URL to generate into and measure instead of SQLite in the data directory.
-    #[arg(long)]
-    pub database_url: Option<String>,
-    /// Seconds per `wrk` run and per floor run.
-    #[arg(long, default_value_t = 10)]
-    pub seconds: u64,
-    /// Open connections (`wrk -c`) and concurrent floor callers.
-    #[arg(long, default_value_t = 16)]
-    pub connections: usize,
+    #[command(flatten)]
+    pub run: load::RunArgs,
 }
 
 /// One booking to ask for: whose token, and the request.
@@ -58,6 +46,16 @@ struct Bookings {
     created: u64,
     taken: u64,
     other: u64,
+}
+
+impl From<[u64; 3]> for Bookings {
+    fn from([created, taken, other]: [u64; 3]) -> Bookings {
+        Bookings {
+            created,
+            taken,
+            other,
+        }
+    }
 }
 
 const BOOK_SCRIPT: &str = r#"
@@ -100,15 +98,14 @@ end
 "#;
 
 pub async fn appointment_bench(args: AppointmentBenchArgs) -> anyhow::Result<ExitCode> {
-    if args.offices < 3 || args.seconds == 0 || args.connections == 0 || args.booking_offices < 2 {
+    if args.offices < 3
+        || args.run.seconds == 0
+        || args.run.connections == 0
+        || args.booking_offices < 2
+    {
         bail!("--offices must be at least 3, --booking-offices at least 2, --seconds and --connections at least 1");
     }
-    let bench = load::open(
-        args.dir.as_deref(),
-        "appointments",
-        args.database_url.clone(),
-    )
-    .await?;
+    let bench = load::open(&args.run, "appointments").await?;
     let (dir, config, store) = (&bench.dir, &bench.config, &bench.store);
     load::ensure_scale_demo(
         store,
@@ -133,7 +130,7 @@ pub async fn appointment_bench(args: AppointmentBenchArgs) -> anyhow::Result<Exi
     let url = running.url();
     let script = dir.join("wrk-report.lua");
     std::fs::write(&script, WRK_SCRIPT)?;
-    let (secs, conns) = (args.seconds, args.connections);
+    let (secs, conns) = (args.run.seconds, args.run.connections);
 
     eprintln!("measuring the next-available search ({secs} s per run, {conns} connections) ...");
     let next = wrk(
@@ -334,18 +331,10 @@ async fn book_http(
     )?;
     let (figures, counts) =
         load::wrk_with(&format!("{url}/api/v1/appointments"), secs, conns, &script).await?;
-    let [created, taken, other] = match counts.as_slice() {
-        [a, b, c] => [*a, *b, *c],
+    match counts.as_slice() {
+        [a, b, c] => Ok((figures, Bookings::from([*a, *b, *c]))),
         _ => bail!("wrk printed no booking counts"),
-    };
-    Ok((
-        figures,
-        Bookings {
-            created,
-            taken,
-            other,
-        },
-    ))
+    }
 }
 
 /// The same bookings made on the store directly, each ask once, by `conns` concurrent callers.
@@ -374,15 +363,8 @@ async fn book_direct(
         }
     })
     .await?;
-    let [created, taken, other] = [0, 1, 2].map(|i| counts[i].load(Ordering::Relaxed));
-    Ok((
-        figures,
-        Bookings {
-            created,
-            taken,
-            other,
-        },
-    ))
+    let counts = [0, 1, 2].map(|i| counts[i].load(Ordering::Relaxed));
+    Ok((figures, Bookings::from(counts)))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -395,22 +377,14 @@ fn print_report(
     [http, direct]: [&Bookings; 2],
     (in_db, overlaps): (i64, i64),
 ) {
-    let (secs, conns) = (args.seconds, args.connections);
+    let (secs, conns) = (args.run.seconds, args.run.connections);
     println!();
     println!(
         "Appointments benchmark: {offices} offices with appointment types, {appointments} appointments ({booked} booked ahead) ({backend} backend); {conns} connections, {secs} s per run, 2 wrk threads, on this machine ({} cores). S0001's next phone slot: {}.",
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         first.as_deref().unwrap_or("none within the horizon"),
     );
-    println!();
-    println!(
-        "| {:<44} | {:>9} | {:>7} | {:>7} | {:>7} | {:>6} |",
-        "run", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"
-    );
-    println!(
-        "|{:-<46}|{:->11}|{:->9}|{:->9}|{:->9}|{:->8}|",
-        "", "", "", "", "", ""
-    );
+    load::table_head();
     row("next available GET /api/v1/…/next-available", next);
     row("floor: the same search, direct", next_floor);
     row("booking POST /api/v1/appointments", book);
@@ -432,12 +406,12 @@ fn print_report(
         rate(direct, book_floor),
     );
     println!(
-        "In the database afterwards: {in_db} appointments created by the runs (answers said {}); {overlaps} overlapping booked appointments of one employee.",
+        "In the database afterwards: {in_db} appointments created by the runs (answers said {}; up to {conns} more over HTTP may have been in flight when wrk stopped); {overlaps} overlapping booked appointments of one employee.",
         http.created + direct.created
     );
     println!(
         "Goals: next-available p95 <= 20 ms; booking >= 500/s with no double booking. Next available {}; booking {}.",
         verdict(next.p95_ms <= 20.0),
-        verdict(rate(http, book) >= 500.0 && overlaps == 0 && in_db as u64 == http.created + direct.created),
+        verdict(rate(http, book) >= 500.0 && overlaps == 0),
     );
 }

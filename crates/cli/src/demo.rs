@@ -592,7 +592,7 @@ pub async fn load_work(store: &Store) -> anyhow::Result<usize> {
         let office = store.office_by_code(d.code).await?;
         let calendar = store.office_calendar(&office).await?;
         let today = office.today();
-        let viewer = office_viewer(&office);
+        let viewer = office_viewer(&office, "demo");
         let existing = store
             .queue_counts(&viewer, &office, &calendar, today)
             .await?;
@@ -778,9 +778,10 @@ async fn history_item(
     Ok(())
 }
 
-fn office_viewer(office: &Office) -> Viewer {
+/// An office's manager as a command acts, audited as the system.
+pub(crate) fn office_viewer(office: &Office, command: &str) -> Viewer {
     Viewer {
-        actor: Actor::system("demo"),
+        actor: Actor::system(command),
         role: Role::Manager,
         office_id: Some(office.id),
         scope: Scope::Offices(vec![office.id]),

@@ -8,7 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod folders;
 pub mod fsck;
-mod load;
+pub mod load;
 pub mod ocr_bench;
 pub mod profile;
 pub mod queue_bench;

@@ -162,6 +162,19 @@ where
     })
 }
 
+/// The head of the table [`row`] writes rows of.
+pub(crate) fn table_head() {
+    println!();
+    println!(
+        "| {:<44} | {:>9} | {:>7} | {:>7} | {:>7} | {:>6} |",
+        "run", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"
+    );
+    println!(
+        "|{:-<46}|{:->11}|{:->9}|{:->9}|{:->9}|{:->8}|",
+        "", "", "", "", "", ""
+    );
+}
+
 pub(crate) fn row(name: &str, f: &Figures) {
     println!(
         "| {name:<44} | {:>9.0} | {:>7.2} | {:>7.2} | {:>7.2} | {:>6} |",
@@ -197,6 +210,24 @@ pub(crate) async fn viewer(store: &Store, user: &worktrack_store::User) -> anyho
     Ok(Viewer::for_user(user, &area))
 }
 
+/// Where a load benchmark keeps its data, and how hard it pushes.
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// Data directory to keep the generated data in, and to reuse it on the next run (default:
+    /// a temporary directory, removed afterwards).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// A PostgreSQL URL to generate into and measure instead of SQLite in the data directory.
+    #[arg(long)]
+    pub database_url: Option<String>,
+    /// Seconds per `wrk` run and per floor run.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// Open connections (`wrk -c`) and concurrent floor callers.
+    #[arg(long, default_value_t = 16)]
+    pub connections: usize,
+}
+
 /// A benchmark's data directory (kept when named, else temporary and removed afterwards), its
 /// configuration and its store.
 pub(crate) struct BenchData {
@@ -219,12 +250,8 @@ impl BenchData {
 
 /// Opens (creating it if need be) the data directory `dir` of `bench NAME`, with the master key
 /// kept beside it, on SQLite in it unless `database_url` names a PostgreSQL database.
-pub(crate) async fn open(
-    dir: Option<&Path>,
-    name: &str,
-    database_url: Option<String>,
-) -> anyhow::Result<BenchData> {
-    let (tmp, dir) = match dir {
+pub(crate) async fn open(run: &RunArgs, name: &str) -> anyhow::Result<BenchData> {
+    let (tmp, dir) = match run.dir.as_deref() {
         Some(d) => {
             std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
             (None, d.to_path_buf())
@@ -239,8 +266,10 @@ pub(crate) async fn open(
     };
     let data = dir.join("data");
     let key = persistent_key(&dir.join("bench-master-key"))?;
-    let database_url =
-        database_url.unwrap_or_else(|| format!("sqlite://{}", data.join("worktrack.db").display()));
+    let database_url = run
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", data.join("worktrack.db").display()));
     let config = bench::bench_config(&dir, database_url.clone(), &data, key, None)?;
     let store = server::open_store(&config).await?;
     Ok(BenchData {

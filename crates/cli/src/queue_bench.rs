@@ -6,7 +6,6 @@
 use crate::bench;
 use crate::load::{self, floor, row, verdict, viewer, wrk, Figures, WRK_SCRIPT};
 use anyhow::bail;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use worktrack_corpus::scale::{self, ScaleSpec};
@@ -20,26 +19,15 @@ pub struct QueueBenchArgs {
     pub items: usize,
     #[arg(long, default_value_t = 3_000_000)]
     pub documents: usize,
-    /// Data directory to keep the generated demo in, and to reuse it on the next run (default:
-    /// a temporary directory, removed afterwards).
-    #[arg(long)]
-    pub dir: Option<PathBuf>,
-    /// A PostgreSQL URL to generate into and measure instead of SQLite in the data directory.
-    #[arg(long)]
-    pub database_url: Option<String>,
-    /// Seconds per `wrk` run and per floor run.
-    #[arg(long, default_value_t = 10)]
-    pub seconds: u64,
-    /// Open connections (`wrk -c`) and concurrent floor callers.
-    #[arg(long, default_value_t = 16)]
-    pub connections: usize,
+    #[command(flatten)]
+    pub run: load::RunArgs,
 }
 
 pub async fn queue_bench(args: QueueBenchArgs) -> anyhow::Result<ExitCode> {
-    if args.offices == 0 || args.items == 0 || args.seconds == 0 || args.connections == 0 {
+    if args.offices == 0 || args.items == 0 || args.run.seconds == 0 || args.run.connections == 0 {
         bail!("--offices, --items, --seconds and --connections must be at least 1");
     }
-    let bench = load::open(args.dir.as_deref(), "queue", args.database_url.clone()).await?;
+    let bench = load::open(&args.run, "queue").await?;
     let (dir, config, store) = (&bench.dir, &bench.config, &bench.store);
     load::ensure_scale_demo(
         store,
@@ -82,7 +70,7 @@ pub async fn queue_bench(args: QueueBenchArgs) -> anyhow::Result<ExitCode> {
         .await?
         .open;
 
-    let (secs, conns) = (args.seconds, args.connections);
+    let (secs, conns) = (args.run.seconds, args.run.connections);
     eprintln!("measuring ({secs} s per run, {conns} connections) ...");
     let run = |path: &str, header: &str| {
         let target = format!("{url}{path}");
@@ -159,22 +147,14 @@ fn print_report(
     open_items: i64,
     [page, api, queue_floor, search, search_floor]: [&Figures; 5],
 ) {
-    let (secs, conns) = (args.seconds, args.connections);
+    let (secs, conns) = (args.run.seconds, args.run.connections);
     println!();
     println!(
         "Work queue benchmark: {offices} offices, {items} work items, {docs} documents ({} backend); office S0001 has {open_items} open items; {conns} connections, {secs} s per run, 2 wrk threads, on this machine ({} cores).",
         backend,
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
     );
-    println!();
-    println!(
-        "| {:<44} | {:>9} | {:>7} | {:>7} | {:>7} | {:>6} |",
-        "run", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"
-    );
-    println!(
-        "|{:-<46}|{:->11}|{:->9}|{:->9}|{:->9}|{:->8}|",
-        "", "", "", "", "", ""
-    );
+    load::table_head();
     row("queue page GET /work (HTML, session)", page);
     row("queue API GET /api/v1/work-items (token)", api);
     row("floor: the same queue query, direct", queue_floor);

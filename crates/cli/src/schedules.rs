@@ -2,14 +2,14 @@
 //! a timekeeping system exports), and print who works where, when. The rules are the domain's
 //! (`Shift::parse`, `day_of` through the store); this module reads the file and reports.
 
+use crate::demo::office_viewer;
 use anyhow::{bail, Context};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use time::{Date, Weekday};
 use worktrack_domain::schedule::{hhmm, Day, Override, Shift, Week};
-use worktrack_domain::{Role, Scope};
-use worktrack_store::{Actor, Office, Store, Viewer};
+use worktrack_store::Store;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum ScheduleCommand {
@@ -45,16 +45,6 @@ pub async fn run(store: &Store, command: ScheduleCommand) -> anyhow::Result<Exit
     match command {
         ScheduleCommand::Import { file, office } => import(store, &file, &office).await,
         ScheduleCommand::Show { office, from, days } => show(store, &office, from, days).await,
-    }
-}
-
-/// The office's manager, as the command acts (audited as `system:schedules`).
-fn office_viewer(office: &Office) -> Viewer {
-    Viewer {
-        actor: Actor::system("schedules"),
-        role: Role::Manager,
-        office_id: Some(office.id),
-        scope: Scope::Offices(vec![office.id]),
     }
 }
 
@@ -176,7 +166,7 @@ async fn import(store: &Store, file: &Path, office: &str) -> anyhow::Result<Exit
     }
     let (weeks, overrides) = collect(store, changes).await?;
     store
-        .set_schedules(&office_viewer(&office), &weeks, &overrides)
+        .set_schedules(&office_viewer(&office, "schedules"), &weeks, &overrides)
         .await?;
     println!(
         "{}: set {} default week(s) and {} dated change(s)",

@@ -673,33 +673,24 @@ impl Plan {
 impl Batch {
     async fn write(self, store: &Store) -> Result<()> {
         let mut tx = store.bulk_load().await?;
-        for chunk in self.appointments.chunks(BATCH) {
-            insert(
-                tx.conn(),
+        for (head, rows) in [
+            (
                 "INSERT INTO appointments (id, office_id, type_id, claimant_id, staff_id, channel, start_ms, end_ms, \
                  contact, workload, accommodations, state, created_by, created_at, updated_at)",
-                chunk,
-                &plain,
-            )
-            .await?;
-        }
-        for chunk in self.cells.chunks(BATCH) {
-            insert(
-                tx.conn(),
+                &self.appointments,
+            ),
+            (
                 "INSERT INTO appointment_cells (staff_id, cell_ms, appointment_id)",
-                chunk,
-                &plain,
-            )
-            .await?;
-        }
-        for chunk in self.rooms.chunks(BATCH) {
-            insert(
-                tx.conn(),
+                &self.cells,
+            ),
+            (
                 "INSERT INTO appointment_rooms (type_id, cell_ms, room, appointment_id)",
-                chunk,
-                &plain,
-            )
-            .await?;
+                &self.rooms,
+            ),
+        ] {
+            for chunk in rows.chunks(BATCH) {
+                insert(tx.conn(), head, chunk, &plain).await?;
+            }
         }
         tx.commit().await
     }

@@ -125,6 +125,15 @@ impl Shift {
     }
 
     /// Minutes after midnight the shift starts and ends.
+    /// The hours as `HH:MM`, both empty when the shift is off.
+    pub fn hours(&self) -> (String, String) {
+        if self.works() {
+            (hhmm(self.start), hhmm(self.end))
+        } else {
+            (String::new(), String::new())
+        }
+    }
+
     pub fn minutes(&self) -> (u32, u32) {
         (minute_of_day(self.start), minute_of_day(self.end))
     }

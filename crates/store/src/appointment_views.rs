@@ -3,7 +3,7 @@
 //! free slot of each channel.
 
 use crate::appointments::AppointmentKind;
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::error::{Result, StoreError};
 use crate::{Store, Viewer};
 use serde_json::json;
@@ -31,21 +31,19 @@ impl Store {
             .bind(id)
             .execute(&mut *tx.tx)
             .await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.audit(
             &viewer.actor,
-            Event {
-                action: if active {
+            Event::new(
+                if active {
                     "appointment_type.activate"
                 } else {
                     "appointment_type.deactivate"
                 },
-                target_type: "appointment_type",
-                target_id: id.to_string(),
-                office_id: Some(kind.office_id),
-                detail: json!({ "name": kind.name }),
-            },
+                "appointment_type",
+                id,
+                Some(kind.office_id),
+            )
+            .detail(json!({ "name": kind.name })),
         )
         .await?;
         tx.commit().await?;

@@ -9,7 +9,7 @@
 //! the cells in one transaction; when another booking won the race the insert fails and the
 //! caller is told the slot is taken and which one is next.
 
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::db::now_ms;
 use crate::error::{Result, StoreError};
 use crate::offices::Office;
@@ -378,18 +378,7 @@ impl Store {
         .fetch_one(&mut *tx.tx)
         .await
         .map_err(|e| StoreError::on_unique(e, "the office already has a type of that name"))?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
-            &viewer.actor,
-            Event {
-                action: "appointment_type.create",
-                target_type: "appointment_type",
-                target_id: id.to_string(),
-                office_id: Some(office.id),
-                detail: json!({ "name": name, "channel": kind.channel.as_str(), "duration_min": kind.duration_min }),
-            },
-        )
+        tx.audit(&viewer.actor, Event::new("appointment_type.create", "appointment_type", id, Some(office.id)).detail(json!({ "name": name, "channel": kind.channel.as_str(), "duration_min": kind.duration_min })))
         .await?;
         tx.commit().await?;
         Ok(AppointmentKind {
@@ -705,22 +694,20 @@ impl Store {
             viewer,
         )
         .await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.audit(
             &viewer.actor,
-            Event {
-                action: "appointment.create",
-                target_type: "appointment",
-                target_id: id.to_string(),
-                office_id: Some(kind.office_id),
-                detail: json!({
-                    "type": kind.id,
-                    "claimant": new.claimant_id,
-                    "staff": staff_id,
-                    "start_ms": slot.start_ms,
-                }),
-            },
+            Event::new(
+                "appointment.create",
+                "appointment",
+                id,
+                Some(kind.office_id),
+            )
+            .detail(json!({
+                "type": kind.id,
+                "claimant": new.claimant_id,
+                "staff": staff_id,
+                "start_ms": slot.start_ms,
+            })),
         )
         .await?;
         tx.commit().await?;
@@ -830,17 +817,15 @@ impl Store {
         }
         release_cells(&mut tx.tx, id).await?;
         add_event(&mut tx.tx, id, mv.as_str(), note, None, None, viewer).await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.audit(
             &viewer.actor,
-            Event {
-                action: "appointment.move",
-                target_type: "appointment",
-                target_id: id.to_string(),
-                office_id: Some(current.office_id),
-                detail: json!({ "move": mv.as_str(), "state": next.as_str() }),
-            },
+            Event::new(
+                "appointment.move",
+                "appointment",
+                id,
+                Some(current.office_id),
+            )
+            .detail(json!({ "move": mv.as_str(), "state": next.as_str() })),
         )
         .await?;
         tx.commit().await?;
@@ -923,18 +908,7 @@ impl Store {
             viewer,
         )
         .await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
-            &viewer.actor,
-            Event {
-                action: "appointment.move",
-                target_type: "appointment",
-                target_id: current.id.to_string(),
-                office_id: Some(current.office_id),
-                detail: json!({ "move": "reschedule", "from_ms": current.start_ms, "to_ms": slot.start_ms }),
-            },
-        )
+        tx.audit(&viewer.actor, Event::new("appointment.move", "appointment", current.id, Some(current.office_id)).detail(json!({ "move": "reschedule", "from_ms": current.start_ms, "to_ms": slot.start_ms })))
         .await?;
         tx.commit().await?;
         self.queue_reminders(current.id).await?;

@@ -57,17 +57,14 @@ impl Store {
         .bind(now)
         .fetch_one(&mut *tx.tx)
         .await?;
-        crate::audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.audit(
             &viewer.actor,
-            Event {
-                action: "calendar_feed.create",
-                target_type: "calendar_feed",
-                target_id: id.to_string(),
-                office_id: viewer.office_id,
-                detail: json!({}),
-            },
+            Event::new(
+                "calendar_feed.create",
+                "calendar_feed",
+                id,
+                viewer.office_id,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -112,17 +109,14 @@ impl Store {
         .bind(id)
         .execute(&mut *tx.tx)
         .await?;
-        crate::audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.audit(
             &viewer.actor,
-            Event {
-                action: "calendar_feed.revoke",
-                target_type: "calendar_feed",
-                target_id: id.to_string(),
-                office_id: viewer.office_id,
-                detail: json!({}),
-            },
+            Event::new(
+                "calendar_feed.revoke",
+                "calendar_feed",
+                id,
+                viewer.office_id,
+            ),
         )
         .await?;
         tx.commit().await

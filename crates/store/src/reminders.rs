@@ -269,17 +269,15 @@ impl Store {
             .await?
             .rows_affected();
         }
-        crate::audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.audit(
             &viewer.actor,
-            crate::audit::Event {
-                action: "appointment.letters_printed",
-                target_type: "office",
-                target_id: office.code.clone(),
-                office_id: Some(office.id),
-                detail: json!({ "letters": ids }),
-            },
+            crate::audit::Event::new(
+                "appointment.letters_printed",
+                "office",
+                &office.code,
+                Some(office.id),
+            )
+            .detail(json!({ "letters": ids })),
         )
         .await?;
         tx.commit().await?;

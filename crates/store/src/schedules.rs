@@ -2,7 +2,7 @@
 //! for. [`Store::staff_days`] answers "who works where, when" for an office through the one
 //! domain rule, [`worktrack_domain::schedule::day_of`], with the leave and calendar it knows.
 
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::db::now_ms;
 use crate::error::{Result, StoreError};
 use crate::offices::Office;
@@ -235,34 +235,20 @@ impl Store {
             let (office_id, username) = subjects.get(user_id).ok_or(StoreError::NotFound)?;
             write_week(&mut tx.tx, viewer, *user_id, week).await?;
             let days: Vec<String> = week.0.iter().map(describe).collect();
-            audit::append(
-                &mut tx.tx,
-                self.keys(),
+            tx.audit(
                 &viewer.actor,
-                Event {
-                    action: "schedule.week",
-                    target_type: "user",
-                    target_id: username.clone(),
-                    office_id: Some(*office_id),
-                    detail: json!({ "week": days }),
-                },
+                Event::new("schedule.week", "user", username, Some(*office_id))
+                    .detail(json!({ "week": days })),
             )
             .await?;
         }
         for ((user_id, o, _), note) in overrides.iter().zip(notes) {
             let (office_id, username) = subjects.get(user_id).ok_or(StoreError::NotFound)?;
             upsert_override(&mut tx.tx, viewer, *user_id, o.date, &o.shift, &note).await?;
-            audit::append(
-                &mut tx.tx,
-                self.keys(),
+            tx.audit(
                 &viewer.actor,
-                Event {
-                    action: "schedule.override",
-                    target_type: "user",
-                    target_id: username.clone(),
-                    office_id: Some(*office_id),
-                    detail: json!({ "day": o.date.to_string(), "shift": describe(&o.shift) }),
-                },
+                Event::new("schedule.override", "user", username, Some(*office_id))
+                    .detail(json!({ "day": o.date.to_string(), "shift": describe(&o.shift) })),
             )
             .await?;
         }
@@ -328,17 +314,11 @@ impl Store {
         .bind(now_ms())
         .fetch_one(&mut *tx.tx)
         .await?;
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.audit(
             &viewer.actor,
-            Event {
-                action: "schedule.request",
-                target_type: "user",
-                target_id: username,
-                office_id: Some(office_id),
-                detail: json!({ "request": id, "day": date.to_string(), "shift": describe(&shift) }),
-            },
+            Event::new("schedule.request", "user", username, Some(office_id)).detail(
+                json!({ "request": id, "day": date.to_string(), "shift": describe(&shift) }),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -401,21 +381,19 @@ impl Store {
             )
             .await?;
         }
-        audit::append(
-            &mut tx.tx,
-            self.keys(),
+        tx.audit(
             &viewer.actor,
-            Event {
-                action: if approve {
+            Event::new(
+                if approve {
                     "schedule.request_approved"
                 } else {
                     "schedule.request_declined"
                 },
-                target_type: "user",
-                target_id: username,
-                office_id: Some(office_id),
-                detail: json!({ "request": id, "day": request.day.to_string() }),
-            },
+                "user",
+                username,
+                Some(office_id),
+            )
+            .detail(json!({ "request": id, "day": request.day.to_string() })),
         )
         .await?;
         tx.commit().await

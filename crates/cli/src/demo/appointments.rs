@@ -91,7 +91,7 @@ pub async fn load_appointments(store: &Store) -> anyhow::Result<usize> {
     let mut made = 0;
     for d in &OFFICES {
         let office = store.office_by_code(d.code).await?;
-        let viewer = office_viewer(&office);
+        let viewer = office_viewer(&office, "demo");
         if !store
             .appointment_types(&viewer, office.id)
             .await?

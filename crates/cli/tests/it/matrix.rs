@@ -741,7 +741,11 @@ impl Matrix {
         };
         let fill = |s: &str| {
             let n = self.next();
-            s.replace("{office}", o.office)
+            // Quoted placeholders (numbers in a JSON body) first, then the plain ones.
+            s.replace("\"{appt_type}\"", &o.appt_type.to_string())
+                .replace("\"{claimant}\"", &o.claimant.to_string())
+                .replace("\"{start}\"", &self.start_ms.to_string())
+                .replace("{office}", o.office)
                 .replace("{me}", acting)
                 .replace("{employee}", o.employee)
                 .replace("{document}", &o.document.to_string())
@@ -751,9 +755,6 @@ impl Matrix {
                 .replace("{claimant}", &o.claimant.to_string())
                 .replace("{kind}", &o.kind.to_string())
                 .replace("{n}", &n.to_string())
-                .replace("\"{appt_type}\"", &o.appt_type.to_string())
-                .replace("\"{claimant}\"", &o.claimant.to_string())
-                .replace("\"{start}\"", &self.start_ms.to_string())
                 .replace(
                     "{ssn}",
                     &format!("957-{:02}-{:04}", 10 + n / 10000, n % 10000),

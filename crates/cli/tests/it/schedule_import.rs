@@ -148,7 +148,8 @@ async fn a_schedule_file_is_checked_whole_then_loaded_and_shown() {
 }
 
 /// `bench appointments` at a small scale: it generates, measures over HTTP and direct, and the
-/// database it leaves holds exactly the appointments the answers reported, none overlapping.
+/// database it leaves holds the appointments the answers reported (and at most the requests
+/// in flight when wrk stopped), none overlapping.
 /// On SQLite in its own directory, and in the PostgreSQL pass on a fresh PostgreSQL database.
 #[tokio::test]
 async fn the_appointments_benchmark_books_what_it_reports_and_never_twice() {
@@ -205,6 +206,11 @@ async fn the_appointments_benchmark_books_what_it_reports_and_never_twice() {
         .split(|c: char| !c.is_ascii_digit())
         .filter_map(|n| n.parse().ok())
         .collect();
-    assert_eq!(numbers[0], numbers[1], "{db}");
-    assert_eq!(numbers[2], 0, "no overlapping booked appointments: {db}");
+    // What the database holds is what was answered, and at most the four connections' requests
+    // that were in flight when wrk stopped (served, but not counted by wrk).
+    assert!(
+        numbers[0] >= numbers[1] && numbers[0] <= numbers[1] + 4,
+        "{db}"
+    );
+    assert_eq!(numbers[3], 0, "no overlapping booked appointments: {db}");
 }

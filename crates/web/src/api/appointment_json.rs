@@ -312,18 +312,11 @@ impl ShiftJson {
     }
 
     pub fn from_shift(s: &Shift) -> ShiftJson {
+        let (start, end) = s.hours();
         ShiftJson {
             mode: s.mode.as_str().into(),
-            start: if s.works() {
-                hhmm(s.start)
-            } else {
-                String::new()
-            },
-            end: if s.works() {
-                hhmm(s.end)
-            } else {
-                String::new()
-            },
+            start,
+            end,
         }
     }
 }

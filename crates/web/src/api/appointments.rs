@@ -25,6 +25,30 @@ pub(super) fn parse_date(field: &str, s: &str) -> ApiResult<time::Date> {
     .map_err(|_| Problem::validation(format!("{field}: give a date as YYYY-MM-DD")))
 }
 
+/// The dates `from` to `to` a query asks for: `from` defaults to `today`, `to` to six days
+/// after `from`; at most `max_days` apart.
+pub(super) fn date_range(
+    from: Option<&str>,
+    to: Option<&str>,
+    today: time::Date,
+    max_days: i64,
+) -> ApiResult<(time::Date, time::Date)> {
+    let from = match from.filter(|s| !s.is_empty()) {
+        Some(s) => parse_date("from", s)?,
+        None => today,
+    };
+    let to = match to.filter(|s| !s.is_empty()) {
+        Some(s) => parse_date("to", s)?,
+        None => from.saturating_add(time::Duration::days(6)),
+    };
+    if to < from || (to - from).whole_days() > max_days {
+        return Err(Problem::validation(format!(
+            "to: give a date on or after from, at most {max_days} days later"
+        )));
+    }
+    Ok((from, to))
+}
+
 pub(super) fn office_zone(office: &Office) -> ApiResult<TimeZone> {
     TimeZone::parse(&office.time_zone).map_err(|_| Problem::internal())
 }
@@ -174,19 +198,7 @@ pub async fn office_appointments(
 ) -> ApiResult<Json<Vec<AppointmentOut>>> {
     let office = office_in_reach(&state, &who, &code).await?;
     let tz = office_zone(&office)?;
-    let from = match q.from.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => parse_date("from", s)?,
-        None => office.today(),
-    };
-    let to = match q.to.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => parse_date("to", s)?,
-        None => from.saturating_add(time::Duration::days(6)),
-    };
-    if to < from || (to - from).whole_days() > 62 {
-        return Err(Problem::validation(
-            "to: give a date on or after from, at most 62 days later",
-        ));
-    }
+    let (from, to) = date_range(q.from.as_deref(), q.to.as_deref(), office.today(), 62)?;
     let staff_id = match q.staff.as_deref().filter(|s| !s.is_empty()) {
         Some(name) => {
             let user = state.store.user_by_username(name).await.ok();

@@ -3,7 +3,7 @@
 //! (managers), and the changes employees ask for and managers decide.
 
 use super::appointment_json::*;
-use super::appointments::parse_date;
+use super::appointments::{date_range, parse_date};
 use super::ApiJson;
 use crate::auth::{ApiUser, SignedIn};
 use crate::error::Problem;
@@ -80,19 +80,7 @@ pub async fn get_schedule(
     Query(q): Query<ScheduleQuery>,
 ) -> ApiResult<Json<ScheduleOut>> {
     let (user, office) = subject(&state, &who, &username).await?;
-    let from = match q.from.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => parse_date("from", s)?,
-        None => office.today(),
-    };
-    let to = match q.to.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => parse_date("to", s)?,
-        None => from.saturating_add(time::Duration::days(6)),
-    };
-    if to < from || (to - from).whole_days() > 92 {
-        return Err(Problem::validation(
-            "to: give a date on or after from, at most 92 days later",
-        ));
-    }
+    let (from, to) = date_range(q.from.as_deref(), q.to.as_deref(), office.today(), 92)?;
     Ok(Json(schedule_of(&state, &user, &office, from, to).await?))
 }
 

@@ -266,20 +266,15 @@ async fn person_view(
             .0
             .iter()
             .enumerate()
-            .map(|(index, s)| WeekRow {
-                index,
-                label: WEEKDAYS[index],
-                mode: s.mode.as_str(),
-                start: if s.works() {
-                    hhmm(s.start)
-                } else {
-                    String::new()
-                },
-                end: if s.works() {
-                    hhmm(s.end)
-                } else {
-                    String::new()
-                },
+            .map(|(index, s)| {
+                let (start, end) = s.hours();
+                WeekRow {
+                    index,
+                    label: WEEKDAYS[index],
+                    mode: s.mode.as_str(),
+                    start,
+                    end,
+                }
             })
             .collect(),
         coming,
