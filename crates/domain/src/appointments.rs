@@ -588,6 +588,19 @@ impl AppointmentMove {
     }
 }
 
+/// What completing an appointment does in the work queue, as asked (`""` or `none`, `create`,
+/// `update`): `None` for nothing, `Some(true)` to start a work item for the claimant,
+/// `Some(false)` to note the completion on the linked one. Any other answer, or a follow-up
+/// asked with another move, is refused.
+pub fn work_item_follow_up(mv: AppointmentMove, choice: &str) -> Result<Option<bool>, String> {
+    match (mv, choice.trim()) {
+        (_, "" | "none") => Ok(None),
+        (AppointmentMove::Complete, "create") => Ok(Some(true)),
+        (AppointmentMove::Complete, "update") => Ok(Some(false)),
+        _ => Err("work_item: give create or update, and only to complete".to_string()),
+    }
+}
+
 /// The state after `mv`, or why it cannot be made: only a booked appointment moves; it is
 /// rescheduled or cancelled before its time, marked a no-show or completed once its time has
 /// come; a reason is given where [`AppointmentMove::needs_note`] says so.

@@ -552,3 +552,30 @@ fn who_books_manages_and_sees() {
         assert_eq!(may_view(role), sees, "{role:?}");
     }
 }
+
+#[test]
+fn work_item_follow_up_only_completes() {
+    use AppointmentMove::*;
+    for (mv, choice, want) in [
+        (Complete, "", Ok(None)),
+        (Complete, "none", Ok(None)),
+        (Complete, " create ", Ok(Some(true))),
+        (Complete, "update", Ok(Some(false))),
+        (NoShow, "", Ok(None)),
+        (Cancel, "none", Ok(None)),
+    ] {
+        assert_eq!(work_item_follow_up(mv, choice), want, "{mv:?} {choice:?}");
+    }
+    for (mv, choice) in [
+        (Complete, "start"),
+        (Complete, "CREATE"),
+        (NoShow, "create"),
+        (Reschedule, "update"),
+        (Cancel, "create"),
+    ] {
+        assert!(
+            work_item_follow_up(mv, choice).is_err(),
+            "{mv:?} {choice:?}"
+        );
+    }
+}

@@ -509,6 +509,112 @@ async fn booking_pages_book_the_next_time_refuse_a_taken_one_and_move_it() {
 }
 
 #[tokio::test]
+async fn completing_from_the_page_can_start_a_work_item_and_a_bad_choice_changes_nothing() {
+    use crate::appointments_api::{booking_body, call, chicago, next_business_day, phone_setup};
+    use reqwest::Method;
+    let app = spawn_app().await;
+    let b = phone_setup(&app).await;
+    let day = next_business_day(&app, &b.office).await;
+    let at = worktrack_domain::appointments::instant_at(chicago(), day, 9 * 60).unwrap();
+    let (status, a) = call(
+        &app,
+        "employee.a",
+        Method::POST,
+        "/api/v1/appointments",
+        Some(booking_body(&b, at)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{a}");
+    let id = a["id"].as_i64().unwrap();
+    // The appointment's time comes (moved back in the database, as time passing would).
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&app.database_url)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE appointments SET start_ms = start_ms - 3 * 86400000, end_ms = end_ms - 3 * 86400000")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let employee = app.login("employee.a").await;
+    let path = format!("/appointments/{id}");
+    let page = page_text(&employee, &format!("{}{path}", app.url)).await;
+    assert!(
+        page.contains("id=\"work-item-none\"") && page.contains("id=\"work-item-create\""),
+        "{page}"
+    );
+    assert!(
+        !page.contains("id=\"work-item-update\""),
+        "no linked work item to add to"
+    );
+
+    // Bad choices: an unknown answer, a work item with a no-show, adding to a work item
+    // there is none of. Nothing changes.
+    for (action, choice) in [
+        ("complete", "start"),
+        ("no_show", "create"),
+        ("complete", "update"),
+    ] {
+        let resp = post(
+            &app,
+            &employee,
+            &path,
+            &path,
+            &[("action", action), ("note", "x"), ("work_item", choice)],
+        )
+        .await;
+        assert_eq!(
+            resp.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{action} {choice}"
+        );
+        assert_eq!(count(&app, "work_items").await, 0);
+        let (a, _) = app
+            .store
+            .appointment(&viewer(&app, "employee.a").await, id)
+            .await
+            .unwrap();
+        assert_eq!(a.state.as_str(), "booked", "{action} {choice}");
+        assert_eq!(a.work_item_id, None);
+    }
+
+    // Completed with a new work item: exactly one, linked both ways in the histories.
+    let resp = post(
+        &app,
+        &employee,
+        &path,
+        &path,
+        &[
+            ("action", "complete"),
+            ("note", "forms filled in"),
+            ("work_item", "create"),
+        ],
+    )
+    .await;
+    let page = follow(&app, &employee, resp).await;
+    assert_eq!(count(&app, "work_items").await, 1);
+    let (a, _) = app
+        .store
+        .appointment(&viewer(&app, "employee.a").await, id)
+        .await
+        .unwrap();
+    assert_eq!(a.state.as_str(), "completed");
+    let item_id = a.work_item_id.expect("linked work item");
+    assert!(
+        page.contains(&format!(
+            "The appointment is completed; work item {item_id} is started."
+        )),
+        "{page}"
+    );
+    let history = app.store.work_item_history(item_id).await.unwrap();
+    assert!(
+        history
+            .iter()
+            .any(|h| h.note.contains(&format!("Started from appointment {id}"))),
+        "{history:?}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn the_demo_offices_have_types_schedules_and_appointments_to_show() {
     let app = spawn_app().await;
     let out = app.command().arg("demo").output().unwrap();

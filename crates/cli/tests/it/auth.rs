@@ -54,7 +54,13 @@ async fn login_sets_a_strict_http_only_session_and_logout_ends_it() {
         .await
         .unwrap();
     assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert_eq!(out.headers()["location"], "/login");
     assert_eq!(count(&app, "sessions").await, 0);
+    // The message comes from the server, once; the address carries none.
+    let login = page_text(&c, &format!("{}/login", app.url)).await;
+    assert!(login.contains("You have signed out."), "{login}");
+    let login = page_text(&c, &format!("{}/login?signed_out=1", app.url)).await;
+    assert!(!login.contains("You have signed out."));
     let again = c.get(format!("{}/", app.url)).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
     assert_eq!(again.headers()["location"], "/login");
@@ -143,7 +149,15 @@ async fn forms_without_a_valid_csrf_token_are_refused_and_change_nothing() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()["location"], "/offices/ZZZ");
     assert_eq!(count(&app, "offices").await, offices + 1);
+    let page = page_text(&admin, &format!("{}/offices/ZZZ", app.url)).await;
+    assert!(page.contains("Office created."), "{page}");
+    // Shown once, and never from the address.
+    let page = page_text(&admin, &format!("{}/offices/ZZZ?created=1", app.url)).await;
+    assert!(!page.contains("Office created."));
+    let page = page_text(&admin, &format!("{}/offices/ZZZ?saved=1", app.url)).await;
+    assert!(!page.contains("Changes saved."));
 
     // JSON writes with the session cookie need the header.
     let resp = admin

@@ -1,6 +1,6 @@
 //! Booking in a real browser: an employee opens a claimant, finds the next free phone
 //! appointment, books it with a Spanish interpreter, sees it on their day and on the office's
-//! day, and finds the appointment's calendar (.ics) link; axe-core clean on every page visited,
+//! day, and downloads the appointment's calendar (.ics); axe-core clean on every page visited,
 //! at a laptop's width (1366 px) and a phone's (390 px), without sideways scrolling.
 
 use crate::browser::Browser;
@@ -140,6 +140,38 @@ async fn browser_an_employee_books_the_next_phone_appointment_with_an_interprete
         format!("{}/calendar.ics", path.as_str().unwrap())
     );
     check_both_widths(&b, "appointment page").await;
+
+    // The calendar entry downloads from the browser's own session: the time, and for staff
+    // whom it is with, how to reach them and the interpreter.
+    let got = b
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(arguments[0], {credentials: 'same-origin'})
+               .then(r => r.text().then(t => done([r.status, r.headers.get('content-type'), t])))
+               .catch(e => done([0, '', String(e)]));",
+            json!([ics.as_str().unwrap()]),
+        )
+        .await;
+    assert_eq!(got[0].as_u64(), Some(200), "{got}");
+    assert!(
+        got[1].as_str().unwrap().starts_with("text/calendar"),
+        "{got}"
+    );
+    // Long lines are folded (RFC 5545 3.1): unfold before reading.
+    let text = got[2].as_str().unwrap().replace("\r\n ", "");
+    assert!(text.starts_with("BEGIN:VCALENDAR"), "{text}");
+    assert!(text.contains("\nDTSTART"), "{text}");
+    let id = path.as_str().unwrap().rsplit('/').next().unwrap();
+    for want in [
+        "Claimant: Lucía Fernández",
+        "Contact: (555) 010-0199",
+        "Accommodations: Spanish interpreter",
+        "Reason: initial_disability",
+        &format!("WorkTrack appointment {id}"),
+    ] {
+        assert!(text.contains(want), "{want} missing from {text}");
+    }
+    assert!(!text.contains("900-55"), "no SSN in the calendar");
 
     // Their day: the home page lists it, with the interpreter.
     b.goto(&format!("{}/", app.url)).await;

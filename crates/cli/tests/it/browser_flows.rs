@@ -53,7 +53,7 @@ async fn login_home_logout_with_the_keyboard_and_no_serious_accessibility_violat
     }
 
     b.press_enter("#sign-out").await;
-    b.wait_for_url_containing("signed_out").await;
+    b.wait_for_url_containing("/login").await;
     assert!(b.body_text().await.contains("You have signed out."));
     b.assert_accessible("signed-out page").await;
     b.goto(&format!("{}/", app.url)).await;

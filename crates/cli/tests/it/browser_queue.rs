@@ -132,7 +132,7 @@ async fn browser_the_queue_fits_1366_and_390_pixels_and_the_first_item_is_a_few_
         }
     }
     b.press_enter("#sign-out").await;
-    b.wait_for_url_containing("signed_out").await;
+    b.wait_for_url_containing("/login").await;
 
     sign_in("manager.a").await;
     for (w, h) in [(1366u32, 900u32), (390, 844)] {

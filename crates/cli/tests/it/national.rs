@@ -421,7 +421,7 @@ async fn browser_national_offices_audit_and_users_pages_are_accessible() {
     assert!(b.text("#offices-caption").await.contains("4 offices"));
     b.assert_accessible("offices as analyst").await;
     b.click("#sign-out").await;
-    b.wait_for_url_containing("signed_out").await;
+    b.wait_for_url_containing("/login").await;
 
     sign_in("admin.user").await;
     b.goto(&format!("{}/audit", app.url)).await;

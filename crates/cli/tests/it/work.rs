@@ -754,7 +754,7 @@ async fn browser_manager_assigns_in_bulk_and_employee_pulls_next_work_and_comple
     b.goto(&format!("{}/work/{}", app.url, ids[0])).await;
     b.assert_accessible("work item").await;
     b.press_enter("#sign-out").await;
-    b.wait_for_url_containing("signed_out").await;
+    b.wait_for_url_containing("/login").await;
 
     sign_in("employee.a").await;
     b.goto(&format!("{}/work?office=AAA&view=mine", app.url))

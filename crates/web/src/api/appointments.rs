@@ -249,15 +249,11 @@ pub async fn move_appointment(
         }
         _ => None,
     };
-    let follow_up = match (mv, body.work_item.as_deref()) {
-        (_, None | Some("")) => None,
-        (AppointmentMove::Complete, Some(w @ ("create" | "update"))) => Some(w == "create"),
-        (_, Some(_)) => {
-            return Err(Problem::validation(
-                "work_item: give create or update, and only to complete",
-            ))
-        }
-    };
+    let follow_up = worktrack_domain::appointments::work_item_follow_up(
+        mv,
+        body.work_item.as_deref().unwrap_or(""),
+    )
+    .map_err(Problem::validation)?;
     let a = match follow_up {
         Some(create) => {
             state

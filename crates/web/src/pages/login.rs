@@ -30,10 +30,11 @@ pub struct LoginPage {
 #[derive(Deserialize)]
 pub struct LoginQuery {
     next: Option<String>,
-    signed_out: Option<String>,
 }
 
 pub async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
     MaybeUser(user): MaybeUser,
     Csrf(csrf): Csrf,
     Query(q): Query<LoginQuery>,
@@ -42,9 +43,17 @@ pub async fn login_page(
     if user.is_some() {
         return Redirect::to(&next).into_response();
     }
-    let notice = q.signed_out.map(|_| "You have signed out.".to_string());
+    // Nobody is signed in here, so the message the redirect left (after signing out) is read
+    // from the signed cookie directly; never from the address.
+    let (notice, error) = match crate::flash::waiting(&state, &headers) {
+        Some(crate::flash::Flash::Notice(m)) => (Some(m), None),
+        Some(crate::flash::Flash::Error(m)) => (None, Some(m)),
+        None => (None, None),
+    };
     let page = LoginPage {
-        chrome: Chrome::anonymous("Sign in", csrf).with_notice(notice),
+        chrome: Chrome::anonymous("Sign in", csrf)
+            .with_notice(notice)
+            .with_error(error),
         username: String::new(),
         next,
     };
@@ -185,7 +194,7 @@ pub async fn logout(
             )
             .await?;
     }
-    let mut resp = Redirect::to("/login?signed_out=1").into_response();
+    let mut resp = crate::flash::redirect(&state, "/login", "You have signed out.");
     cookies::set(
         &mut resp,
         SESSION_COOKIE,

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use worktrack_domain::permit;
 use worktrack_domain::{AreaName, OfficeCode, PersonName, TimeZone, OFFICE_TIME_ZONES};
@@ -141,9 +141,11 @@ pub async fn create(
         Err(m) => Err(m),
     };
     match result {
-        Ok(office) => {
-            Ok(Redirect::to(&format!("/offices/{}?created=1", office.code)).into_response())
-        }
+        Ok(office) => Ok(crate::flash::redirect(
+            &state,
+            &format!("/offices/{}", office.code),
+            "Office created.",
+        )),
         Err(message) => {
             let page = offices_page(&state, &who, csrf, form, Some(message)).await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
@@ -208,23 +210,11 @@ async fn office_page(
     })
 }
 
-#[derive(Deserialize)]
-pub struct CreatedQuery {
-    created: Option<String>,
-    saved: Option<String>,
-}
-
 pub async fn show(
     PageRequest { state, who, csrf }: PageRequest,
     Path(code): Path<String>,
-    axum::extract::Query(q): axum::extract::Query<CreatedQuery>,
 ) -> Result<Response, PageError> {
-    let mut page = office_page(&state, &who, csrf, &code, None, None).await?;
-    if q.created.is_some() {
-        page.chrome.notice = Some("Office created.".into());
-    } else if q.saved.is_some() {
-        page.chrome.notice = Some("Changes saved.".into());
-    }
+    let page = office_page(&state, &who, csrf, &code, None, None).await?;
     Ok(render(&page)?.into_response())
 }
 
@@ -247,9 +237,11 @@ pub async fn update(
         )),
     };
     match result {
-        Ok(office) => {
-            Ok(Redirect::to(&format!("/offices/{}?saved=1", office.code)).into_response())
-        }
+        Ok(office) => Ok(crate::flash::redirect(
+            &state,
+            &format!("/offices/{}", office.code),
+            "Changes saved.",
+        )),
         Err(e) if e.status == StatusCode::NOT_FOUND => Err(e),
         Err(e) => {
             let page = office_page(&state, &who, csrf, &code, Some(form), Some(e.message)).await?;

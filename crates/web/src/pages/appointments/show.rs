@@ -153,6 +153,10 @@ pub struct MoveForm {
     note: String,
     #[serde(default)]
     start: String,
+    /// On completion: `none`, `create` (start a work item for the claimant) or `update` (note
+    /// it on the linked work item).
+    #[serde(default)]
+    work_item: String,
 }
 
 pub async fn act(
@@ -176,6 +180,17 @@ pub async fn act(
         )
         .await;
     };
+    let follow_up =
+        match rules::work_item_follow_up(mv, &f.work_item) {
+            Ok(f) => f,
+            Err(_) => return refused(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Work item: choose none, start a work item, or add to the linked one, and only \
+                 when completing."
+                    .into(),
+            )
+            .await,
+        };
     let start = match (mv, f.start.trim()) {
         (AppointmentMove::Reschedule, "") => {
             return refused(
@@ -196,11 +211,21 @@ pub async fn act(
         },
         _ => None,
     };
-    match state
-        .store
-        .move_appointment(&who.viewer, id, mv, &f.note, start)
-        .await
-    {
+    let moved = match follow_up {
+        Some(create) => {
+            state
+                .store
+                .complete_with_work_item(&who.viewer, id, &f.note, create)
+                .await
+        }
+        None => {
+            state
+                .store
+                .move_appointment(&who.viewer, id, mv, &f.note, start)
+                .await
+        }
+    };
+    match moved {
         Ok(a) => {
             let office = state.store.office_by_id(a.office_id).await?;
             let tz = office_zone(&office)?;
@@ -210,7 +235,15 @@ pub async fn act(
                 }
                 AppointmentMove::Cancel => "The appointment is cancelled.".to_string(),
                 AppointmentMove::NoShow => "The appointment is marked a no-show.".to_string(),
-                AppointmentMove::Complete => "The appointment is completed.".to_string(),
+                AppointmentMove::Complete => match (follow_up, a.work_item_id) {
+                    (Some(true), Some(item)) => {
+                        format!("The appointment is completed; work item {item} is started.")
+                    }
+                    (Some(false), Some(item)) => {
+                        format!("The appointment is completed and noted on work item {item}.")
+                    }
+                    _ => "The appointment is completed.".to_string(),
+                },
             };
             Ok(flash::redirect(
                 &state,
