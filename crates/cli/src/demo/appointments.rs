@@ -14,7 +14,7 @@ use time::{Duration, Time};
 use worktrack_domain::appointments::{Accommodations, AppointmentState, Channel, TypeSpec};
 use worktrack_domain::schedule::{Shift, Week, WorkMode};
 use worktrack_domain::Role;
-use worktrack_store::{NewAppointment, Store, StoreError};
+use worktrack_store::{AppointmentKind, NewAppointment, Store, StoreError};
 
 /// Appointments booked per member of staff (a third of them in the weeks before).
 const PER_STAFF: usize = 2;
@@ -84,6 +84,43 @@ fn week_for(rng: &mut StdRng, i: usize) -> anyhow::Result<Week> {
         week.0[4] = Shift::OFF;
     }
     Ok(week)
+}
+
+/// A demo booking of `kind` at `start_ms`: a fictional phone number or video room, now and then
+/// an accommodation.
+fn booking_for(
+    rng: &mut StdRng,
+    kind: &AppointmentKind,
+    claimant_id: i64,
+    start_ms: i64,
+) -> NewAppointment {
+    let contact = match kind.kind.channel {
+        // 555-0100 to 555-0199: numbers reserved for fiction.
+        Channel::Phone => format!("(555) 555-01{:02}", rng.gen_range(0..100)),
+        Channel::Video => format!(
+            "https://video.example.gov/room/{}",
+            rng.gen_range(1000..9999)
+        ),
+        Channel::InPerson => String::new(),
+    };
+    let accommodations = Accommodations {
+        interpreter: (rng.gen_range(0..8) == 0)
+            .then(|| LANGUAGES[rng.gen_range(0..LANGUAGES.len())].to_string()),
+        sign_language: rng.gen_range(0..40) == 0,
+        accessible_room: kind.kind.channel == Channel::InPerson && rng.gen_range(0..5) == 0,
+        large_print: rng.gen_range(0..15) == 0,
+        companion: rng.gen_range(0..10) == 0,
+    };
+    NewAppointment {
+        type_id: kind.id,
+        claimant_id,
+        start_ms,
+        staff_id: None,
+        contact,
+        workload: WORKLOADS[rng.gen_range(0..WORKLOADS.len())].into(),
+        accommodations,
+        work_item_id: None,
+    }
 }
 
 /// Loads the demo offices' types, schedules and appointments; returns the appointments made.
@@ -160,33 +197,7 @@ pub async fn load_appointments(store: &Store) -> anyhow::Result<usize> {
             }
             let slot = &slots[rng.gen_range(0..slots.len())];
             let claimant = &claimants[rng.gen_range(0..claimants.len())];
-            let contact = match kind.kind.channel {
-                // 555-0100 to 555-0199: numbers reserved for fiction.
-                Channel::Phone => format!("(555) 555-01{:02}", rng.gen_range(0..100)),
-                Channel::Video => format!(
-                    "https://video.example.gov/room/{}",
-                    rng.gen_range(1000..9999)
-                ),
-                Channel::InPerson => String::new(),
-            };
-            let accommodations = Accommodations {
-                interpreter: (rng.gen_range(0..8) == 0)
-                    .then(|| LANGUAGES[rng.gen_range(0..LANGUAGES.len())].to_string()),
-                sign_language: rng.gen_range(0..40) == 0,
-                accessible_room: kind.kind.channel == Channel::InPerson && rng.gen_range(0..5) == 0,
-                large_print: rng.gen_range(0..15) == 0,
-                companion: rng.gen_range(0..10) == 0,
-            };
-            let new = NewAppointment {
-                type_id: kind.id,
-                claimant_id: claimant.id,
-                start_ms: slot.start_ms,
-                staff_id: None,
-                contact,
-                workload: WORKLOADS[rng.gen_range(0..WORKLOADS.len())].into(),
-                accommodations,
-                work_item_id: None,
-            };
+            let new = booking_for(&mut rng, kind, claimant.id, slot.start_ms);
             match store.book_appointment(&viewer, &new).await {
                 // The first third become the weeks before: held, or now and then missed.
                 Ok(a) if booked * 3 < wanted => {
