@@ -269,6 +269,53 @@ pub(crate) fn parse_accommodations(s: &str) -> Result<Accommodations> {
     })
 }
 
+/// What is taken around some days: staff cells and the rooms of one type.
+struct Held {
+    busy: Vec<(i64, i64)>,
+    rooms: Vec<i64>,
+}
+
+/// The span around `date` whose holdings can touch its slots: from six hours before its
+/// midnight to thirty hours after (buffers reach across midnight; a DST day is 23 or 25 hours).
+fn day_window(tz: TimeZone, date: Date) -> (i64, i64) {
+    let from = rules::instant_at(tz, date, 0).unwrap_or(0) - 6 * 3_600_000;
+    (from, from + 36 * 3_600_000)
+}
+
+impl Held {
+    /// The day book of `date`: who serves, and what is held within its window.
+    fn day_book(&self, tz: TimeZone, date: Date, staff: &[StaffDays]) -> DayBook {
+        let (from, to) = day_window(tz, date);
+        let within = |c: i64| c >= from && c < to;
+        DayBook {
+            servers: staff
+                .iter()
+                .map(|s| Server {
+                    staff_id: s.user_id,
+                    skills: s.skills.clone(),
+                    day: s.on(date),
+                })
+                .collect(),
+            busy: self
+                .busy
+                .iter()
+                .filter(|(_, cell)| within(*cell))
+                .map(|(staff_id, cell)| Busy {
+                    staff_id: *staff_id,
+                    from_ms: *cell,
+                    to_ms: cell + CELL_MS,
+                })
+                .collect(),
+            rooms_held: self
+                .rooms
+                .iter()
+                .filter(|c| within(**c))
+                .map(|c| (*c, c + CELL_MS))
+                .collect(),
+        }
+    }
+}
+
 fn invalid(e: AppointmentError) -> StoreError {
     StoreError::Invalid(e.to_string())
 }
@@ -429,43 +476,40 @@ impl Store {
         date: Date,
         staff: &[StaffDays],
     ) -> Result<DayBook> {
-        let from = rules::instant_at(tz, date, 0).unwrap_or(0) - 6 * 3_600_000;
-        let to = from + 36 * 3_600_000;
+        let held = self.held(kind, tz, date, date).await?;
+        Ok(held.day_book(tz, date, staff))
+    }
+
+    /// The cells held by the office's staff, and the rooms of `kind` held, around the days
+    /// `from` to `to` (one query each for the whole range).
+    async fn held(
+        &self,
+        kind: &AppointmentKind,
+        tz: TimeZone,
+        from: Date,
+        to: Date,
+    ) -> Result<Held> {
+        let (start, end) = (day_window(tz, from).0, day_window(tz, to).1);
         let busy: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT c.staff_id, c.cell_ms FROM appointment_cells c JOIN users u ON u.id = c.staff_id \
              WHERE u.office_id = $1 AND c.cell_ms >= $2 AND c.cell_ms < $3",
         )
         .bind(kind.office_id)
-        .bind(from)
-        .bind(to)
+        .bind(start)
+        .bind(end)
         .fetch_all(self.pool())
         .await?;
         let rooms: Vec<(i64,)> = sqlx::query_as(
             "SELECT cell_ms FROM appointment_rooms WHERE type_id = $1 AND cell_ms >= $2 AND cell_ms < $3",
         )
         .bind(kind.id)
-        .bind(from)
-        .bind(to)
+        .bind(start)
+        .bind(end)
         .fetch_all(self.pool())
         .await?;
-        Ok(DayBook {
-            servers: staff
-                .iter()
-                .map(|s| Server {
-                    staff_id: s.user_id,
-                    skills: s.skills.clone(),
-                    day: s.on(date),
-                })
-                .collect(),
-            busy: busy
-                .into_iter()
-                .map(|(staff_id, cell)| Busy {
-                    staff_id,
-                    from_ms: cell,
-                    to_ms: cell + CELL_MS,
-                })
-                .collect(),
-            rooms_held: rooms.into_iter().map(|(c,)| (c, c + CELL_MS)).collect(),
+        Ok(Held {
+            busy,
+            rooms: rooms.into_iter().map(|(c,)| c).collect(),
         })
     }
 
@@ -517,10 +561,11 @@ impl Store {
         while date <= last {
             let until = std::cmp::min(last, date.saturating_add(time::Duration::days(6)));
             let staff = self.staff_days(&office, date, until).await?;
+            let held = self.held(kind, tz, date, until).await?;
             let mut d = date;
             while d <= until {
                 if calendar.is_business_day(d) {
-                    let book = self.day_book(kind, tz, d, &staff).await?;
+                    let book = held.day_book(tz, d, &staff);
                     if let Some(slot) = rules::slots(&at, &kind.kind, d, &book).into_iter().next() {
                         return Ok(Some(slot));
                     }
