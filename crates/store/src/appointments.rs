@@ -13,6 +13,7 @@ use crate::audit::Event;
 use crate::db::now_ms;
 use crate::error::{Result, StoreError};
 use crate::offices::Office;
+use crate::reminders::queue_reminders_in;
 use crate::schedules::StaffDays;
 use crate::{Store, Viewer};
 use serde_json::json;
@@ -490,32 +491,50 @@ impl Store {
         to: Date,
     ) -> Result<Held> {
         let (start, end) = (day_window(tz, from).0, day_window(tz, to).1);
-        let busy: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT c.staff_id, c.cell_ms FROM appointment_cells c JOIN users u ON u.id = c.staff_id \
-             WHERE u.office_id = $1 AND c.cell_ms >= $2 AND c.cell_ms < $3",
+        // A fully booked office holds a thousand cells a week: one row per person (and one for
+        // the rooms, with no person) listing its cells costs far less than a row per cell.
+        let rows: Vec<(Option<i64>, Option<String>)> = sqlx::query_as(
+            "SELECT c.staff_id, string_agg(CAST(c.cell_ms AS TEXT), ',') FROM appointment_cells c \
+             JOIN users u ON u.id = c.staff_id WHERE u.office_id = $1 AND c.cell_ms >= $2 AND c.cell_ms < $3 \
+             GROUP BY c.staff_id \
+             UNION ALL SELECT NULL, string_agg(CAST(r.cell_ms AS TEXT), ',') FROM appointment_rooms r \
+             WHERE r.type_id = $4 AND r.cell_ms >= $2 AND r.cell_ms < $3",
         )
         .bind(kind.office_id)
         .bind(start)
         .bind(end)
-        .fetch_all(self.pool())
-        .await?;
-        let rooms: Vec<(i64,)> = sqlx::query_as(
-            "SELECT cell_ms FROM appointment_rooms WHERE type_id = $1 AND cell_ms >= $2 AND cell_ms < $3",
-        )
         .bind(kind.id)
-        .bind(start)
-        .bind(end)
         .fetch_all(self.pool())
         .await?;
-        Ok(Held {
-            busy,
-            rooms: rooms.into_iter().map(|(c,)| c).collect(),
-        })
+        let mut held = Held {
+            busy: Vec::new(),
+            rooms: Vec::new(),
+        };
+        for (staff_id, list) in rows {
+            let list = list.unwrap_or_default();
+            let cells = list.split(',').filter(|c| !c.is_empty()).map(|c| {
+                c.parse::<i64>()
+                    .map_err(|_| StoreError::Invalid(format!("a held cell reads {c:?}")))
+            });
+            match staff_id {
+                Some(staff_id) => {
+                    for cell in cells {
+                        held.busy.push((staff_id, cell?));
+                    }
+                }
+                None => {
+                    for cell in cells {
+                        held.rooms.push(cell?);
+                    }
+                }
+            }
+        }
+        Ok(held)
     }
 
     /// The office, its clock and calendar, for a search or booking of `kind` now.
     async fn booking_office(&self, kind: &AppointmentKind) -> Result<(Office, TimeZone)> {
-        let office = self.office_by_id(kind.office_id).await?;
+        let office = Office::clone(&*self.office_cached(kind.office_id).await?);
         let tz = office_tz(&office)?;
         Ok((office, tz))
     }
@@ -530,7 +549,7 @@ impl Store {
         let kind = self.appointment_type(viewer, type_id).await?;
         let (office, tz) = self.booking_office(&kind).await?;
         let calendar = self.office_calendar_cached(&office).await?;
-        let staff = self.staff_days(&office, date, date).await?;
+        let staff = self.staff_days_cached(&office, date, date).await?;
         let book = self.day_book(&kind, tz, date, &staff).await?;
         let at = rules::Office {
             tz,
@@ -560,7 +579,7 @@ impl Store {
         // A week of schedules at a time: one query per week, not per day.
         while date <= last {
             let until = std::cmp::min(last, date.saturating_add(time::Duration::days(6)));
-            let staff = self.staff_days(&office, date, until).await?;
+            let staff = self.staff_days_cached(&office, date, until).await?;
             let held = self.held(kind, tz, date, until).await?;
             let mut d = date;
             while d <= until {
@@ -610,7 +629,7 @@ impl Store {
         let (office, tz) = self.booking_office(&kind).await?;
         let calendar = self.office_calendar_cached(&office).await?;
         let date = tz.local_date(new.start_ms);
-        let staff = self.staff_days(&office, date, date).await?;
+        let staff = self.staff_days_cached(&office, date, date).await?;
         let mut tried: Vec<i64> = Vec::new();
         loop {
             let mut book = self.day_book(&kind, tz, date, &staff).await?;
@@ -633,10 +652,7 @@ impl Store {
                 .insert_booking(viewer, &kind, new, &contact, workload, staff_id, &slot)
                 .await
             {
-                Ok(id) => {
-                    self.queue_reminders(id).await?;
-                    return self.appointment_unaudited(id).await;
-                }
+                Ok(id) => return self.appointment_unaudited(id).await,
                 Err(StoreError::Conflict(_)) if new.staff_id.is_none() => {
                     tried.push(staff_id);
                     if tried.len() > staff.len() {
@@ -668,27 +684,23 @@ impl Store {
         kind: &AppointmentKind,
         new: &NewAppointment,
     ) -> Result<()> {
-        let claimant_office: Option<i64> =
-            sqlx::query_scalar("SELECT office_id FROM claimants WHERE id = $1")
-                .bind(new.claimant_id)
-                .fetch_optional(self.pool())
-                .await?;
+        let (claimant_office, item_office): (Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT (SELECT office_id FROM claimants WHERE id = $1), \
+             (SELECT office_id FROM work_items WHERE id = $2)",
+        )
+        .bind(new.claimant_id)
+        .bind(new.work_item_id)
+        .fetch_one(self.pool())
+        .await?;
         if claimant_office != Some(kind.office_id) {
             return Err(StoreError::Invalid(
                 "no claimant of this office has that record".into(),
             ));
         }
-        if let Some(item) = new.work_item_id {
-            let item_office: Option<i64> =
-                sqlx::query_scalar("SELECT office_id FROM work_items WHERE id = $1")
-                    .bind(item)
-                    .fetch_optional(self.pool())
-                    .await?;
-            if item_office != Some(kind.office_id) {
-                return Err(StoreError::Invalid(
-                    "no work item of this office has that number".into(),
-                ));
-            }
+        if new.work_item_id.is_some() && item_office != Some(kind.office_id) {
+            return Err(StoreError::Invalid(
+                "no work item of this office has that number".into(),
+            ));
         }
         Ok(())
     }
@@ -707,6 +719,7 @@ impl Store {
         slot: &Slot,
     ) -> Result<i64> {
         let now = now_ms();
+        let email = self.staff_email(kind.office_id, staff_id).await?;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO appointments (office_id, type_id, claimant_id, staff_id, channel, start_ms, end_ms, \
@@ -755,6 +768,7 @@ impl Store {
             })),
         )
         .await?;
+        queue_reminders_in(&mut tx.tx, id, slot.start_ms, email.as_deref()).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -890,7 +904,7 @@ impl Store {
         let (office, tz) = self.booking_office(&kind).await?;
         let calendar = self.office_calendar_cached(&office).await?;
         let date = tz.local_date(start_ms);
-        let staff = self.staff_days(&office, date, date).await?;
+        let staff = self.staff_days_cached(&office, date, date).await?;
         let mut book = self.day_book(&kind, tz, date, &staff).await?;
         // Its own time does not stand in its way.
         let (from, to) = busy_span(&kind.kind, current.start_ms);
@@ -917,6 +931,7 @@ impl Store {
         } else {
             least_busy(&slot, &book)
         };
+        let email = self.staff_email(kind.office_id, staff_id).await?;
         let mut tx = self.begin_write().await?;
         let changed = sqlx::query(
             "UPDATE appointments SET start_ms = $1, end_ms = $2, staff_id = $3, updated_at = $4 \
@@ -955,8 +970,8 @@ impl Store {
         .await?;
         tx.audit(&viewer.actor, Event::new("appointment.move", "appointment", current.id, Some(current.office_id)).detail(json!({ "move": "reschedule", "from_ms": current.start_ms, "to_ms": slot.start_ms })))
         .await?;
+        queue_reminders_in(&mut tx.tx, current.id, slot.start_ms, email.as_deref()).await?;
         tx.commit().await?;
-        self.queue_reminders(current.id).await?;
         self.appointment_unaudited(current.id).await
     }
 
@@ -1003,6 +1018,18 @@ impl Store {
 }
 
 /// Appointments name claimants: only the roles the domain lets see them do.
+impl Store {
+    /// The address reminders to staff member `staff_id` go to (from the office's staff kept
+    /// in memory).
+    async fn staff_email(&self, office_id: i64, staff_id: i64) -> Result<Option<String>> {
+        let staff = self.staff_cached(office_id).await?;
+        Ok(staff
+            .iter()
+            .find(|u| u.id == staff_id)
+            .and_then(|u| u.email.clone()))
+    }
+}
+
 fn may_view(viewer: &Viewer) -> Result<()> {
     if rules::may_view(viewer.role) {
         Ok(())
@@ -1042,17 +1069,20 @@ async fn hold_cells(
 ) -> Result<()> {
     let taken = |e| StoreError::on_unique(e, "that time has just been taken");
     let (from, to) = busy_span(&kind.kind, start_ms);
-    for cell in cells(from, to) {
-        sqlx::query(
-            "INSERT INTO appointment_cells (staff_id, cell_ms, appointment_id) VALUES ($1, $2, $3)",
-        )
-        .bind(staff_id)
-        .bind(cell)
-        .bind(id)
-        .execute(&mut *conn)
-        .await
-        .map_err(taken)?;
+    let held = cells(from, to);
+    // One statement for all of them: `(staff_id, cell_ms, appointment_id)` per cell.
+    let values: Vec<String> = (0..held.len())
+        .map(|i| format!("($1, ${}, $2)", i + 3))
+        .collect();
+    let sql = format!(
+        "INSERT INTO appointment_cells (staff_id, cell_ms, appointment_id) VALUES {}",
+        values.join(", ")
+    );
+    let mut insert = sqlx::query(&sql).bind(staff_id).bind(id);
+    for cell in &held {
+        insert = insert.bind(*cell);
     }
+    insert.execute(&mut *conn).await.map_err(taken)?;
     if kind.kind.channel != Channel::InPerson {
         return Ok(());
     }

@@ -1,17 +1,21 @@
 //! Reference data for pages, kept in memory: the offices, each office's workload rules, working
-//! calendar and staff, and each user's saved views. A queue page needs all of them and they
-//! rarely change, so pages read them from here instead of making five more database calls per
-//! request.
+//! calendar, staff and their schedules (weeks, dated changes and leave from yesterday on), and
+//! each user's saved views. A queue page needs most of them, the next-available search and a
+//! booking need the schedules, and they rarely change, so these read them from here instead of
+//! making four or five more database calls per request.
 //!
 //! Any transaction of this process that changes them marks itself
 //! ([`WriteTx::reference_changed`]), and its commit makes every entry stale. Changes made by
 //! another process (an administrator's CLI command, a second server) are seen within
-//! [`REFERENCE_TTL`]. Writes never read from here: a deadline, an assignment or a scope check
-//! reads the database in its own transaction. (The digest round reads offices and calendars
-//! from here too: at worst it notices a closure two seconds late.)
+//! [`REFERENCE_TTL`]. Writes never read from here — a deadline, an assignment or a scope check
+//! reads the database in its own transaction — except a booking, which checks its time against
+//! the schedules kept here (as it does against the calendar): what stops two bookings of one
+//! person's time is the database's key on the held cells, not the schedule. (The digest round
+//! reads offices and calendars from here too: at worst it notices a closure two seconds late.)
 
 use crate::db::Store;
 use crate::error::Result;
+use crate::schedules::OfficeSchedules;
 use crate::users::User;
 use crate::work::{SavedView, WorkloadRule};
 use crate::Office;
@@ -33,6 +37,7 @@ enum Key {
     Rules(i64),
     Calendar(i64),
     Staff(i64),
+    Schedules(i64),
     SavedViews(i64),
 }
 
@@ -116,5 +121,17 @@ impl Store {
     pub async fn staff_cached(&self, office_id: i64) -> Result<Arc<Vec<User>>> {
         self.cached(Key::Staff(office_id), || self.users(Some(office_id)))
             .await
+    }
+
+    /// The schedules of an office's staff from yesterday (in the office's time) on.
+    pub(crate) async fn office_schedules_cached(
+        &self,
+        office: &Office,
+    ) -> Result<Arc<OfficeSchedules>> {
+        let since = office.today().previous_day().unwrap_or(time::Date::MIN);
+        self.cached(Key::Schedules(office.id), || {
+            self.office_schedules(office, since, None)
+        })
+        .await
     }
 }

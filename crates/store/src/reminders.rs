@@ -13,6 +13,7 @@ use crate::error::Result;
 use crate::offices::Office;
 use crate::{Store, Viewer};
 use serde_json::json;
+use sqlx::AnyConnection;
 use worktrack_domain::appointments::Accommodations;
 
 /// How long before an appointment its reminders are due.
@@ -96,34 +97,8 @@ impl Store {
         let Some((start_ms, staff_email)) = row else {
             return Ok(());
         };
-        let now = now_ms();
-        // E-mail a day ahead (at once when sooner); a letter takes days: print it today.
-        let email_due = (start_ms - REMINDER_LEAD_MS).max(now);
         let mut tx = self.begin_write().await?;
-        let mut queue = vec![("claimant", "letter", now)];
-        if staff_email.is_some_and(|e| !e.trim().is_empty()) {
-            queue.push(("employee", "email", email_due));
-        }
-        sqlx::query(
-            "DELETE FROM appointment_reminders WHERE appointment_id = $1 AND recipient = 'employee'",
-        )
-        .bind(id)
-        .execute(&mut *tx.tx)
-        .await?;
-        for (recipient, via, due) in queue {
-            sqlx::query(
-                "INSERT INTO appointment_reminders (appointment_id, recipient, via, due_ms) \
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (appointment_id, recipient) DO UPDATE SET \
-                 via = excluded.via, due_ms = excluded.due_ms, claimed_at = NULL, sent_at = NULL, \
-                 failure = NULL",
-            )
-            .bind(id)
-            .bind(recipient)
-            .bind(via)
-            .bind(due)
-            .execute(&mut *tx.tx)
-            .await?;
-        }
+        queue_reminders_in(&mut tx.tx, id, start_ms, staff_email.as_deref()).await?;
         tx.commit().await
     }
 
@@ -294,4 +269,47 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Queues the reminders of booked appointment `id` (starting at `start_ms`, served by someone
+/// whose address is `staff_email`) in the caller's transaction: the booking or move and its
+/// reminders land together.
+pub(crate) async fn queue_reminders_in(
+    conn: &mut AnyConnection,
+    id: i64,
+    start_ms: i64,
+    staff_email: Option<&str>,
+) -> Result<()> {
+    let now = now_ms();
+    // E-mail a day ahead (at once when sooner); a letter takes days: print it today.
+    let email_due = (start_ms - REMINDER_LEAD_MS).max(now);
+    let upsert = " ON CONFLICT (appointment_id, recipient) DO UPDATE SET via = excluded.via, \
+                  due_ms = excluded.due_ms, claimed_at = NULL, sent_at = NULL, failure = NULL";
+    if staff_email.is_some_and(|e| !e.trim().is_empty()) {
+        sqlx::query(&format!(
+            "INSERT INTO appointment_reminders (appointment_id, recipient, via, due_ms) \
+             VALUES ($1, 'claimant', 'letter', $2), ($1, 'employee', 'email', $3){upsert}"
+        ))
+        .bind(id)
+        .bind(now)
+        .bind(email_due)
+        .execute(&mut *conn)
+        .await?;
+        return Ok(());
+    }
+    sqlx::query(
+        "DELETE FROM appointment_reminders WHERE appointment_id = $1 AND recipient = 'employee'",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(&format!(
+        "INSERT INTO appointment_reminders (appointment_id, recipient, via, due_ms) \
+         VALUES ($1, 'claimant', 'letter', $2){upsert}"
+    ))
+    .bind(id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

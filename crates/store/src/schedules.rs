@@ -11,7 +11,7 @@ use serde_json::json;
 use std::collections::HashMap;
 use time::{Date, Weekday};
 use worktrack_domain::schedule::{self, day_of, hhmm, Day, Override, Shift, Week, WorkMode};
-use worktrack_domain::Skill;
+use worktrack_domain::{Calendar, Skill};
 
 /// A change an employee asked for, and what became of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -231,6 +231,7 @@ impl Store {
             .map(|(_, _, note)| checked_note(note))
             .collect::<Result<Vec<_>>>()?;
         let mut tx = self.begin_write().await?;
+        tx.reference_changed();
         for (user_id, week) in weeks {
             let (office_id, username) = subjects.get(user_id).ok_or(StoreError::NotFound)?;
             write_week(&mut tx.tx, viewer, *user_id, week).await?;
@@ -350,6 +351,7 @@ impl Store {
         }
         let note = checked_note(note)?;
         let mut tx = self.begin_write().await?;
+        tx.reference_changed();
         let status = if approve { "approved" } else { "declined" };
         let changed = sqlx::query(
             "UPDATE schedule_requests SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4 \
@@ -429,6 +431,39 @@ impl Store {
         to: Date,
     ) -> Result<Vec<StaffDays>> {
         let calendar = self.office_calendar_cached(office).await?;
+        let schedules = self.office_schedules(office, from, Some(to)).await?;
+        Ok(schedules.days(&calendar, from, to))
+    }
+
+    /// [`Store::staff_days`] from the office's schedules kept in memory (see `refcache`): for
+    /// the next-available search and bookings, which read them on every request. Days before
+    /// yesterday are read from the database.
+    pub async fn staff_days_cached(
+        &self,
+        office: &Office,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<StaffDays>> {
+        let calendar = self.office_calendar_cached(office).await?;
+        let schedules = self.office_schedules_cached(office).await?;
+        if from < schedules.since {
+            return self.staff_days(office, from, to).await;
+        }
+        Ok(schedules.days(&calendar, from, to))
+    }
+
+    /// The schedules of `office`'s staff from `since` to `until` (no end when `None`): four
+    /// queries.
+    pub(crate) async fn office_schedules(
+        &self,
+        office: &Office,
+        since: Date,
+        until: Option<Date>,
+    ) -> Result<OfficeSchedules> {
+        let (from, to) = (
+            since.to_string(),
+            until.map_or_else(|| "9999-12-31".to_string(), |d| d.to_string()),
+        );
         let staff: Vec<(i64, Option<String>)> = sqlx::query_as(
             "SELECT u.id, (SELECT string_agg(k.skill, ',' ORDER BY k.skill) FROM user_skills k WHERE k.user_id = u.id) \
              FROM users u WHERE u.office_id = $1 AND u.active = 1 AND u.role IN ('employee', 'manager') ORDER BY u.id",
@@ -448,8 +483,8 @@ impl Store {
              JOIN users u ON u.id = o.user_id WHERE u.office_id = $1 AND o.day >= $2 AND o.day <= $3",
         )
         .bind(office.id)
-        .bind(from.to_string())
-        .bind(to.to_string())
+        .bind(&from)
+        .bind(&to)
         .fetch_all(self.pool())
         .await?;
         let leave: Vec<(i64, String, String)> = sqlx::query_as(
@@ -457,61 +492,96 @@ impl Store {
              WHERE u.office_id = $1 AND l.last_day >= $2 AND l.first_day <= $3",
         )
         .bind(office.id)
-        .bind(from.to_string())
-        .bind(to.to_string())
+        .bind(&from)
+        .bind(&to)
         .fetch_all(self.pool())
         .await?;
-        let mut week_of: HashMap<i64, Week> = HashMap::new();
-        for r in weeks {
-            if let Some(day) = weekday_of(r.weekday) {
-                let week = week_of.entry(r.user_id).or_insert_with(Week::standard);
-                *week = week.with(day, shift_of(&r.mode, r.start_minute, r.end_minute)?);
-            }
-        }
-        let mut overrides_of: HashMap<i64, Vec<Override>> = HashMap::new();
-        for r in overrides {
-            overrides_of.entry(r.user_id).or_default().push(Override {
-                date: parse_day(&r.day)?,
-                shift: shift_of(&r.mode, r.start_minute, r.end_minute)?,
-            });
-        }
-        let mut leave_of: HashMap<i64, Vec<(Date, Date)>> = HashMap::new();
-        for (user_id, first, last) in leave {
-            leave_of
-                .entry(user_id)
-                .or_default()
-                .push((parse_day(&first)?, parse_day(&last)?));
-        }
-        let dates: Vec<Date> = std::iter::successors(Some(from), |d| d.next_day())
-            .take_while(|d| *d <= to)
-            .collect();
-        let standard = Week::standard();
-        Ok(staff
-            .into_iter()
-            .map(|(user_id, skills)| {
-                let week = week_of.get(&user_id).unwrap_or(&standard);
-                let overrides = overrides_of.get(&user_id).map(Vec::as_slice).unwrap_or(&[]);
-                let leave = leave_of.get(&user_id).map(Vec::as_slice).unwrap_or(&[]);
-                let days = dates
-                    .iter()
-                    .map(|d| {
-                        let away = leave.iter().any(|(a, b)| a <= d && d <= b);
-                        (*d, day_of(week, overrides, away, &calendar, *d))
-                    })
-                    .collect();
-                StaffDays {
-                    user_id,
-                    skills: skills
+        let mut schedules = OfficeSchedules {
+            since,
+            staff: staff
+                .into_iter()
+                .map(|(user_id, skills)| {
+                    let skills = skills
                         .as_deref()
                         .map(Skill::parse_list)
                         .transpose()
                         .ok()
                         .flatten()
-                        .unwrap_or_default(),
+                        .unwrap_or_default();
+                    (user_id, skills)
+                })
+                .collect(),
+            weeks: HashMap::new(),
+            overrides: HashMap::new(),
+            leave: HashMap::new(),
+        };
+        for r in weeks {
+            if let Some(day) = weekday_of(r.weekday) {
+                let week = schedules
+                    .weeks
+                    .entry(r.user_id)
+                    .or_insert_with(Week::standard);
+                *week = week.with(day, shift_of(&r.mode, r.start_minute, r.end_minute)?);
+            }
+        }
+        for r in overrides {
+            schedules
+                .overrides
+                .entry(r.user_id)
+                .or_default()
+                .push(Override {
+                    date: parse_day(&r.day)?,
+                    shift: shift_of(&r.mode, r.start_minute, r.end_minute)?,
+                });
+        }
+        for (user_id, first, last) in leave {
+            schedules
+                .leave
+                .entry(user_id)
+                .or_default()
+                .push((parse_day(&first)?, parse_day(&last)?));
+        }
+        Ok(schedules)
+    }
+}
+
+/// The schedules of an office's serving staff (employees and managers, with their skills):
+/// default weeks, and the dated overrides and leave from `since` on.
+pub(crate) struct OfficeSchedules {
+    since: Date,
+    staff: Vec<(i64, Vec<Skill>)>,
+    weeks: HashMap<i64, Week>,
+    overrides: HashMap<i64, Vec<Override>>,
+    leave: HashMap<i64, Vec<(Date, Date)>>,
+}
+
+impl OfficeSchedules {
+    /// Each person's days from `from` to `to` (all on or after `since`).
+    fn days(&self, calendar: &Calendar, from: Date, to: Date) -> Vec<StaffDays> {
+        let dates: Vec<Date> = std::iter::successors(Some(from), |d| d.next_day())
+            .take_while(|d| *d <= to)
+            .collect();
+        let standard = Week::standard();
+        self.staff
+            .iter()
+            .map(|(user_id, skills)| {
+                let week = self.weeks.get(user_id).unwrap_or(&standard);
+                let overrides = self.overrides.get(user_id).map_or(&[][..], Vec::as_slice);
+                let leave = self.leave.get(user_id).map_or(&[][..], Vec::as_slice);
+                let days = dates
+                    .iter()
+                    .map(|d| {
+                        let away = leave.iter().any(|(a, b)| a <= d && d <= b);
+                        (*d, day_of(week, overrides, away, calendar, *d))
+                    })
+                    .collect();
+                StaffDays {
+                    user_id: *user_id,
+                    skills: skills.clone(),
                     days,
                 }
             })
-            .collect())
+            .collect()
     }
 }
 

@@ -166,6 +166,7 @@ impl Store {
             ));
         }
         let mut tx = self.begin_write().await?;
+        tx.reference_changed();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO leave (user_id, first_day, last_day, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
