@@ -390,3 +390,68 @@ async fn appointments_are_seen_by_the_office_and_never_by_analysts() {
     let views = count(&app, "audit_log WHERE action = 'appointment.view'").await;
     assert_eq!(views, 4);
 }
+
+/// The next-available search reads the schedules kept in memory: leave, an approved change
+/// and a new week must show in the very next search, not seconds later.
+#[tokio::test]
+async fn appointments_schedule_changes_show_in_the_next_search_at_once() {
+    let app = spawn_app().await;
+    let office = one_server(&app).await;
+    let manager = viewer(&app, "manager.a").await;
+    let employee = viewer(&app, "employee.a").await;
+    let kind = app
+        .store
+        .create_appointment_type(&manager, office.id, "Phone interview", &spec("phone"))
+        .await
+        .unwrap();
+    let first = app.store.next_available(&employee, kind.id).await.unwrap();
+    let day = chicago().local_date(first.as_ref().unwrap().start_ms);
+    let me = app.store.user_by_username("employee.a").await.unwrap();
+    // Leave on that day: the next free time moves past it.
+    app.store
+        .add_leave(&manager, me.id, day, day, "Dentist")
+        .await
+        .unwrap();
+    let after_leave = app
+        .store
+        .next_available(&employee, kind.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(chicago().local_date(after_leave.start_ms) > day);
+    // An approved change that starts that later day at noon.
+    let later = chicago().local_date(after_leave.start_ms);
+    let noon = Shift::parse("office", "12:00", "16:00").unwrap();
+    let asked = app
+        .store
+        .request_schedule_change(&employee, later, noon, "Morning appointment")
+        .await
+        .unwrap();
+    app.store
+        .decide_schedule_request(&manager, asked, true, "")
+        .await
+        .unwrap();
+    let after_swap = app
+        .store
+        .next_available(&employee, kind.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        after_swap.start_ms,
+        instant_at(chicago(), later, 12 * 60).unwrap()
+    );
+    // No one works any day any more: nothing is free.
+    app.store
+        .set_week(&manager, me.id, &Week([Shift::OFF; 7]))
+        .await
+        .unwrap();
+    app.store
+        .set_override(&manager, me.id, later, Shift::OFF, "Off")
+        .await
+        .unwrap();
+    assert_eq!(
+        app.store.next_available(&employee, kind.id).await.unwrap(),
+        None
+    );
+}
