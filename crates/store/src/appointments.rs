@@ -620,7 +620,7 @@ impl Store {
                 "this appointment type is no longer offered".into(),
             ));
         }
-        self.check_booking_parts(&kind, new).await?;
+        let claimant_name = self.check_booking_parts(&kind, new).await?;
         let contact = checked_contact(kind.kind.channel, &new.contact)?;
         let workload = new.workload.trim();
         if workload.is_empty() || workload.len() > 60 {
@@ -652,7 +652,28 @@ impl Store {
                 .insert_booking(viewer, &kind, new, &contact, workload, staff_id, &slot)
                 .await
             {
-                Ok(id) => return self.appointment_unaudited(id).await,
+                Ok((id, created_at)) => {
+                    let (staff_name, _) = self.staff_member(kind.office_id, staff_id).await?;
+                    return Ok(Appointment {
+                        id,
+                        office_id: kind.office_id,
+                        type_id: kind.id,
+                        type_name: kind.name.clone(),
+                        claimant_id: new.claimant_id,
+                        claimant_name,
+                        staff_id,
+                        staff_name,
+                        channel: kind.kind.channel,
+                        start_ms: slot.start_ms,
+                        end_ms: slot.end_ms,
+                        contact,
+                        workload: workload.to_string(),
+                        accommodations: new.accommodations.clone(),
+                        work_item_id: new.work_item_id,
+                        state: AppointmentState::Booked,
+                        created_at,
+                    });
+                }
                 Err(StoreError::Conflict(_)) if new.staff_id.is_none() => {
                     tried.push(staff_id);
                     if tried.len() > staff.len() {
@@ -678,15 +699,21 @@ impl Store {
         }
     }
 
-    /// The claimant and work item of a booking belong to the type's office.
+    /// The claimant and work item of a booking belong to the type's office; the claimant's
+    /// name.
     async fn check_booking_parts(
         &self,
         kind: &AppointmentKind,
         new: &NewAppointment,
-    ) -> Result<()> {
-        let (claimant_office, item_office): (Option<i64>, Option<i64>) = sqlx::query_as(
+    ) -> Result<String> {
+        let (claimant_office, claimant_name, item_office): (
+            Option<i64>,
+            Option<String>,
+            Option<i64>,
+        ) = sqlx::query_as(
             "SELECT (SELECT office_id FROM claimants WHERE id = $1), \
-             (SELECT office_id FROM work_items WHERE id = $2)",
+                 (SELECT full_name FROM claimants WHERE id = $1), \
+                 (SELECT office_id FROM work_items WHERE id = $2)",
         )
         .bind(new.claimant_id)
         .bind(new.work_item_id)
@@ -702,7 +729,7 @@ impl Store {
                 "no work item of this office has that number".into(),
             ));
         }
-        Ok(())
+        Ok(claimant_name.unwrap_or_default())
     }
 
     /// Inserts the appointment and the cells that hold its time, in one transaction; a
@@ -717,9 +744,9 @@ impl Store {
         workload: &str,
         staff_id: i64,
         slot: &Slot,
-    ) -> Result<i64> {
+    ) -> Result<(i64, i64)> {
         let now = now_ms();
-        let email = self.staff_email(kind.office_id, staff_id).await?;
+        let (_, email) = self.staff_member(kind.office_id, staff_id).await?;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO appointments (office_id, type_id, claimant_id, staff_id, channel, start_ms, end_ms, \
@@ -770,7 +797,7 @@ impl Store {
         .await?;
         queue_reminders_in(&mut tx.tx, id, slot.start_ms, email.as_deref()).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok((id, now))
     }
 
     pub(crate) async fn appointment_unaudited(&self, id: i64) -> Result<Appointment> {
@@ -931,7 +958,7 @@ impl Store {
         } else {
             least_busy(&slot, &book)
         };
-        let email = self.staff_email(kind.office_id, staff_id).await?;
+        let (_, email) = self.staff_member(kind.office_id, staff_id).await?;
         let mut tx = self.begin_write().await?;
         let changed = sqlx::query(
             "UPDATE appointments SET start_ms = $1, end_ms = $2, staff_id = $3, updated_at = $4 \
@@ -1019,14 +1046,19 @@ impl Store {
 
 /// Appointments name claimants: only the roles the domain lets see them do.
 impl Store {
-    /// The address reminders to staff member `staff_id` go to (from the office's staff kept
-    /// in memory).
-    async fn staff_email(&self, office_id: i64, staff_id: i64) -> Result<Option<String>> {
+    /// Staff member `staff_id`'s name and the address reminders to them go to (from the
+    /// office's staff kept in memory).
+    async fn staff_member(
+        &self,
+        office_id: i64,
+        staff_id: i64,
+    ) -> Result<(String, Option<String>)> {
         let staff = self.staff_cached(office_id).await?;
-        Ok(staff
+        let user = staff
             .iter()
             .find(|u| u.id == staff_id)
-            .and_then(|u| u.email.clone()))
+            .ok_or(StoreError::NotFound)?;
+        Ok((user.display_name.clone(), user.email.clone()))
     }
 }
 
