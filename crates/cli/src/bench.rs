@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use tokio::io::AsyncReadExt;
 use worktrack_domain::{AreaName, OfficeCode, PersonName, Role, Skill, TimeZone, Username};
-use worktrack_store::{Actor, NewOffice, NewUser};
+use worktrack_store::{Actor, NewOffice, NewUser, OfficeSettings};
 
 /// Bytes per PATCH request.
 pub const CHUNK: usize = 8 * 1024 * 1024;
@@ -373,23 +373,27 @@ pub(crate) async fn start_server(
     .await
 }
 
+/// A benchmark's own training office in the Central time zone, of one member of staff.
+pub(crate) fn bench_office(code: &str, name: &str) -> anyhow::Result<NewOffice> {
+    Ok(NewOffice {
+        code: OfficeCode::parse(code)?,
+        settings: OfficeSettings {
+            name: PersonName::parse(name)?,
+            area: AreaName::parse("Benchmark Area")?,
+            time_zone: TimeZone::parse("America/Chicago")?,
+            dc_area: false,
+            training: true,
+            headcount: 1,
+            upload_within_days: 3,
+        },
+    })
+}
+
 /// The benchmark's office, a scanner account in it and an API token for the uploads.
 async fn scanner_token(store: &worktrack_store::Store) -> anyhow::Result<String> {
     let actor = Actor::system("bench");
     let office = store
-        .create_office(
-            &actor,
-            &NewOffice {
-                code: OfficeCode::parse(OFFICE)?,
-                name: PersonName::parse("Benchmark Office")?,
-                area: AreaName::parse("Benchmark Area")?,
-                time_zone: TimeZone::parse("America/Chicago")?,
-                dc_area: false,
-                training: true,
-                headcount: 1,
-                upload_within_days: 3,
-            },
-        )
+        .create_office(&actor, &bench_office(OFFICE, "Benchmark Office")?)
         .await?;
     let hash = worktrack_web::hash_password(worktrack_web::generate_password())
         .await

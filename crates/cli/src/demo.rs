@@ -15,7 +15,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 use worktrack_corpus::{generate_with_progress, CorpusOptions, Summary, LABELS_FILE};
 use worktrack_domain::{AreaName, OfficeCode, PersonName, Role, Scope, Skill, TimeZone, Username};
-use worktrack_store::{Actor, NewClaimant, NewOffice, NewUser, Office, Store, StoreError, Viewer};
+use worktrack_store::{
+    Actor, NewClaimant, NewOffice, NewUser, Office, OfficeSettings, Store, StoreError, Viewer,
+};
 use worktrack_web::hash_password;
 
 mod appointments;
@@ -186,13 +188,15 @@ async fn ensure_office(
                     actor,
                     &NewOffice {
                         code: OfficeCode::parse(d.code)?,
-                        name: PersonName::parse(d.name)?,
-                        area: AreaName::parse(d.area)?,
-                        time_zone: TimeZone::parse(d.tz)?,
-                        dc_area: d.dc_area,
-                        training: true,
-                        headcount: d.staff as i64,
-                        upload_within_days: 3,
+                        settings: OfficeSettings {
+                            name: PersonName::parse(d.name)?,
+                            area: AreaName::parse(d.area)?,
+                            time_zone: TimeZone::parse(d.tz)?,
+                            dc_area: d.dc_area,
+                            training: true,
+                            headcount: d.staff as i64,
+                            upload_within_days: 3,
+                        },
                     },
                 )
                 .await?)

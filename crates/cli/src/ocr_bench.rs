@@ -238,16 +238,7 @@ async fn product_path(
     let office = store
         .create_office(
             &actor,
-            &worktrack_store::NewOffice {
-                code: worktrack_domain::OfficeCode::parse("OCRB")?,
-                name: worktrack_domain::PersonName::parse("Reading Benchmark Office")?,
-                area: worktrack_domain::AreaName::parse("Benchmark Area")?,
-                time_zone: worktrack_domain::TimeZone::parse("America/Chicago")?,
-                dc_area: false,
-                training: true,
-                headcount: 1,
-                upload_within_days: 3,
-            },
+            &crate::bench::bench_office("OCRB", "Reading Benchmark Office")?,
         )
         .await?;
     let started = Instant::now();

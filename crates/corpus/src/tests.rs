@@ -253,6 +253,26 @@ fn labels_are_complete_consistent_and_use_only_training_ssns() {
 }
 
 /// Pixel size and resolution of one image file, as ImageMagick reads them.
+/// `pdfimages -list` of a PDF: a table with two heading lines and one row an image.
+async fn pdf_image_list(path: &Path) -> String {
+    run(
+        "pdfimages",
+        &[std::ffi::OsString::from("-list"), path_arg(path)],
+        RunOptions::default(),
+    )
+    .await
+    .unwrap()
+    .stdout_lossy()
+}
+
+/// The rows of a `pdfimages -list` table, split into columns.
+fn image_rows(list: &str) -> Vec<Vec<&str>> {
+    list.lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().collect())
+        .collect()
+}
+
 async fn image_facts(path: &Path) -> (u32, u32, f64) {
     let out = run(
         "identify",
@@ -354,19 +374,8 @@ async fn a_small_corpus_is_written_read_back_and_every_file_opens() {
                 "{}: an image-only PDF has no text",
                 t.file
             );
-            let list = run(
-                "pdfimages",
-                &[std::ffi::OsString::from("-list"), path_arg(&path)],
-                RunOptions::default(),
-            )
-            .await
-            .unwrap()
-            .stdout_lossy();
-            let rows: Vec<Vec<&str>> = list
-                .lines()
-                .skip(2)
-                .map(|l| l.split_whitespace().collect())
-                .collect();
+            let list = pdf_image_list(&path).await;
+            let rows = image_rows(&list);
             assert_eq!(rows.len(), t.pages as usize, "{}: {list}", t.file);
             for (row, page) in rows.iter().zip(&plan.pages) {
                 let size: (u32, u32) = (row[3].parse().unwrap(), row[4].parse().unwrap());
@@ -457,19 +466,8 @@ async fn a_turned_scan_records_the_rotation_that_makes_it_upright() {
         let quarter = turned == 90 || turned == 270;
         let expected = if quarter { (400, 300) } else { (300, 400) };
         if format == Format::PdfScan {
-            let list = run(
-                "pdfimages",
-                &[std::ffi::OsString::from("-list"), path_arg(&path)],
-                RunOptions::default(),
-            )
-            .await
-            .unwrap()
-            .stdout_lossy();
-            let rows: Vec<Vec<&str>> = list
-                .lines()
-                .skip(2)
-                .map(|l| l.split_whitespace().collect())
-                .collect();
+            let list = pdf_image_list(&path).await;
+            let rows = image_rows(&list);
             assert_eq!(rows.len(), 2, "{list}");
             for row in rows {
                 assert_eq!((row[3], row[4], row[12]), ("400", "300", "100"), "{list}");

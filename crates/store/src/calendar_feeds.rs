@@ -57,7 +57,7 @@ impl Store {
         .bind(now)
         .fetch_one(&mut *tx.tx)
         .await?;
-        tx.audit(
+        tx.commit_audited(
             &viewer.actor,
             Event::new(
                 "calendar_feed.create",
@@ -67,7 +67,6 @@ impl Store {
             ),
         )
         .await?;
-        tx.commit().await?;
         let feed = CalendarFeed {
             id,
             created_at: now,
@@ -109,7 +108,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx.tx)
         .await?;
-        tx.audit(
+        tx.commit_audited(
             &viewer.actor,
             Event::new(
                 "calendar_feed.revoke",
@@ -118,8 +117,7 @@ impl Store {
                 viewer.office_id,
             ),
         )
-        .await?;
-        tx.commit().await
+        .await
     }
 
     /// The appointments a feed's `key` serves (its owner's, from 14 days ago to 60 ahead, the

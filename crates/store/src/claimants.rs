@@ -105,6 +105,12 @@ impl Store {
         Err(StoreError::NotFound)
     }
 
+    /// [`Store::check_scope`] for office `office` itself (its records, settings or lists).
+    pub async fn check_office_scope(&self, viewer: &Viewer, office: &Office) -> Result<()> {
+        self.check_scope(viewer, office.id, "office", &office.code)
+            .await
+    }
+
     /// `viewer`'s view of the record `event` names: out of scope (or of no office), refused as
     /// [`Store::check_scope`] refuses; in scope, recorded as `event`.
     pub(crate) async fn audit_view(&self, viewer: &Viewer, event: Event<'_>) -> Result<()> {
@@ -121,8 +127,7 @@ impl Store {
         office: &Office,
         new: &NewClaimant,
     ) -> Result<Claimant> {
-        self.check_scope(viewer, office.id, "office", &office.code)
-            .await?;
+        self.check_office_scope(viewer, office).await?;
         permit::may_write_business_data(viewer.role, "cannot create claimants")?;
         let ssn = parse_ssn_for(office, &new.ssn)?;
         let keys = self.keys();
@@ -202,7 +207,7 @@ impl Store {
     ) -> Result<Vec<Claimant>> {
         let office_ids: Option<Vec<i64>> = match (office, &viewer.scope) {
             (Some(o), _) => {
-                self.check_scope(viewer, o.id, "office", &o.code).await?;
+                self.check_office_scope(viewer, o).await?;
                 Some(vec![o.id])
             }
             (None, Scope::AllOffices) => None,
@@ -241,8 +246,7 @@ impl Store {
         surname: &str,
         limit: i64,
     ) -> Result<Vec<Claimant>> {
-        self.check_scope(viewer, office.id, "office", &office.code)
-            .await?;
+        self.check_office_scope(viewer, office).await?;
         let rows = sqlx::query(&format!(
             "SELECT {CLAIMANT_COLUMNS} FROM claimants WHERE office_id = $1 AND \
              (LOWER(full_name) LIKE $2 OR LOWER(full_name) = $3) ORDER BY full_name, id LIMIT $4"
@@ -327,8 +331,7 @@ impl Store {
         search: &ClaimantSearch,
         limit: i64,
     ) -> Result<Vec<Claimant>> {
-        self.check_scope(viewer, office.id, "office", &office.code)
-            .await?;
+        self.check_office_scope(viewer, office).await?;
         let limit = limit.clamp(1, 100);
         const BY_NAME: &str = "full_name, id";
         // A condition that holds with each of the values (none to find when there are no

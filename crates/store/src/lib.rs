@@ -68,7 +68,7 @@ pub use documents::{
 pub use error::StoreError;
 pub use jobs::{backoff_ms, Job, JOB_DEAD, JOB_DONE, JOB_QUEUED, JOB_RUNNING};
 pub use keys::{Keys, MASTER_KEY_FILE};
-pub use offices::{NewOffice, Office, OfficeUpdate};
+pub use offices::{NewOffice, Office, OfficeSettings};
 pub use profiles::{
     AutoAcceptState, ConfirmProfile, DocumentProfile, ProfilingRow, SsnSpot,
     AUTO_ACCEPT_MIN_SUPPORT, AUTO_ACCEPT_PRECISION, PROFILE_AUTO, PROFILE_CONFIRMED, PROFILE_NONE,

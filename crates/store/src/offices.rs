@@ -31,8 +31,14 @@ pub struct Office {
     pub created_at: i64,
 }
 
+/// A new office: its code, which never changes, and its settings.
 pub struct NewOffice {
     pub code: OfficeCode,
+    pub settings: OfficeSettings,
+}
+
+/// What an administrator sets on an office, when creating it and after.
+pub struct OfficeSettings {
     pub name: PersonName,
     pub area: AreaName,
     pub time_zone: TimeZone,
@@ -42,15 +48,37 @@ pub struct NewOffice {
     pub upload_within_days: i64,
 }
 
-pub struct OfficeUpdate {
-    pub name: PersonName,
-    pub area: AreaName,
-    pub time_zone: TimeZone,
-    pub dc_area: bool,
-    pub training: bool,
-    pub headcount: i64,
-    pub upload_within_days: i64,
+impl OfficeSettings {
+    /// Refuses a headcount or an upload policy out of range.
+    fn check(&self) -> Result<()> {
+        if !(0..=100_000).contains(&self.headcount) {
+            return Err(StoreError::Invalid(
+                "headcount must be between 0 and 100000".into(),
+            ));
+        }
+        if !(0..=30).contains(&self.upload_within_days) {
+            return Err(StoreError::Invalid(
+                "the upload policy must be between 0 and 30 business days".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Binds the settings to a statement's next seven placeholders, in the order of the
+    /// fields: name, area, time_zone, dc_area, training, headcount, upload_within_days.
+    fn bind<'q>(&'q self, q: OfficeQuery<'q>) -> OfficeQuery<'q> {
+        q.bind(self.name.as_str())
+            .bind(self.area.as_str())
+            .bind(self.time_zone.as_str())
+            .bind(i64::from(self.dc_area))
+            .bind(i64::from(self.training))
+            .bind(self.headcount)
+            .bind(self.upload_within_days)
+    }
 }
+
+/// A statement that answers an office row.
+type OfficeQuery<'q> = sqlx::query::QueryAs<'q, sqlx::Any, Office, sqlx::any::AnyArguments<'q>>;
 
 impl Office {
     /// The office-local date now.
@@ -65,41 +93,25 @@ from_row!(Office {
     id, code, name, area, time_zone, headcount, upload_within_days, assignment_rule, created_at,
 } flags { dc_area, training, auto_accept, keep_what_you_take });
 
-fn check_numbers(headcount: i64, upload_within_days: i64) -> Result<()> {
-    if !(0..=100_000).contains(&headcount) {
-        return Err(StoreError::Invalid(
-            "headcount must be between 0 and 100000".into(),
-        ));
-    }
-    if !(0..=30).contains(&upload_within_days) {
-        return Err(StoreError::Invalid(
-            "the upload policy must be between 0 and 30 business days".into(),
-        ));
-    }
-    Ok(())
-}
-
 impl Store {
     pub async fn create_office(&self, actor: &Actor, new: &NewOffice) -> Result<Office> {
-        check_numbers(new.headcount, new.upload_within_days)?;
+        new.settings.check()?;
         let mut tx = self.begin_write().await?;
         tx.reference_changed();
-        let office: Office = sqlx::query_as(
-            "INSERT INTO offices (code, name, area, time_zone, dc_area, training, headcount, created_at, \
-             upload_within_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *",
+        let insert = sqlx::query_as(
+            "INSERT INTO offices (code, name, area, time_zone, dc_area, training, headcount, \
+             upload_within_days, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *",
         )
-        .bind(new.code.as_str())
-        .bind(new.name.as_str())
-        .bind(new.area.as_str())
-        .bind(new.time_zone.as_str())
-        .bind(i64::from(new.dc_area))
-        .bind(i64::from(new.training))
-        .bind(new.headcount)
-        .bind(now_ms())
-        .bind(new.upload_within_days)
-        .fetch_one(&mut *tx.tx)
-        .await
-        .map_err(|e| StoreError::on_unique(e, &format!("office {} already exists", new.code)))?;
+        .bind(new.code.as_str());
+        let office: Office = new
+            .settings
+            .bind(insert)
+            .bind(now_ms())
+            .fetch_one(&mut *tx.tx)
+            .await
+            .map_err(|e| {
+                StoreError::on_unique(e, &format!("office {} already exists", new.code))
+            })?;
         self.commit_office_change(tx, actor, "office.create", office)
             .await
     }
@@ -108,26 +120,21 @@ impl Store {
         &self,
         actor: &Actor,
         code: &str,
-        up: &OfficeUpdate,
+        settings: &OfficeSettings,
     ) -> Result<Office> {
-        check_numbers(up.headcount, up.upload_within_days)?;
+        settings.check()?;
         let mut tx = self.begin_write().await?;
         tx.reference_changed();
-        let office: Office = sqlx::query_as(
+        let update = sqlx::query_as(
             "UPDATE offices SET name = $1, area = $2, time_zone = $3, dc_area = $4, training = $5, \
-             headcount = $6, upload_within_days = $8 WHERE code = $7 RETURNING *",
-        )
-        .bind(up.name.as_str())
-        .bind(up.area.as_str())
-        .bind(up.time_zone.as_str())
-        .bind(i64::from(up.dc_area))
-        .bind(i64::from(up.training))
-        .bind(up.headcount)
-        .bind(code)
-        .bind(up.upload_within_days)
-        .fetch_optional(&mut *tx.tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+             headcount = $6, upload_within_days = $7 WHERE code = $8 RETURNING *",
+        );
+        let office: Office = settings
+            .bind(update)
+            .bind(code)
+            .fetch_optional(&mut *tx.tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         self.commit_office_change(tx, actor, "office.update", office)
             .await
     }

@@ -1040,8 +1040,7 @@ impl Store {
         // Administrators set it for any office; anyone else is first held to their scope
         // (another office is not found), then to the role.
         if viewer.role != worktrack_domain::Role::Admin {
-            self.check_scope(viewer, office.id, "office", &office.code)
-                .await?;
+            self.check_office_scope(viewer, office).await?;
         }
         if !permit::may_set_auto_accept(viewer.role, viewer.office_id == Some(office.id)) {
             return Err(StoreError::Forbidden(

@@ -244,7 +244,7 @@ impl Store {
             .await?
             .rows_affected();
         }
-        tx.audit(
+        tx.commit_audited(
             &viewer.actor,
             crate::audit::Event::new(
                 "appointment.letters_printed",
@@ -255,13 +255,11 @@ impl Store {
             .detail(json!({ "letters": ids })),
         )
         .await?;
-        tx.commit().await?;
         Ok(n)
     }
 
     async fn check_letters(&self, viewer: &Viewer, office: &Office) -> Result<()> {
-        self.check_scope(viewer, office.id, "office", &office.code)
-            .await?;
+        self.check_office_scope(viewer, office).await?;
         if !worktrack_domain::appointments::may_manage_types(viewer.role) {
             return Err(crate::error::StoreError::Forbidden(
                 "the office's managers print the reminder letters".into(),

@@ -13,7 +13,9 @@ use tokio::sync::OnceCell;
 use worktrack::server::{self, Running};
 use worktrack_domain::{AreaName, OfficeCode, PersonName, Role, Skill, TimeZone, Username};
 use worktrack_pipeline::intake::Intake;
-use worktrack_store::{Actor, BlobStore, Keys, NewOffice, NewUser, Office, S3Config, Store, User};
+use worktrack_store::{
+    Actor, BlobStore, Keys, NewOffice, NewUser, Office, OfficeSettings, S3Config, Store, User,
+};
 use worktrack_web::WebConfig;
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -291,13 +293,15 @@ impl TestApp {
                 &Actor::system("test"),
                 &NewOffice {
                     code: OfficeCode::parse(code).unwrap(),
-                    name: PersonName::parse(&format!("{code} Office")).unwrap(),
-                    area: AreaName::parse(area).unwrap(),
-                    time_zone: TimeZone::parse("America/Chicago").unwrap(),
-                    dc_area: false,
-                    training,
-                    headcount: 10,
-                    upload_within_days: 3,
+                    settings: OfficeSettings {
+                        name: PersonName::parse(&format!("{code} Office")).unwrap(),
+                        area: AreaName::parse(area).unwrap(),
+                        time_zone: TimeZone::parse("America/Chicago").unwrap(),
+                        dc_area: false,
+                        training,
+                        headcount: 10,
+                        upload_within_days: 3,
+                    },
                 },
             )
             .await

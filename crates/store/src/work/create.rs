@@ -6,8 +6,7 @@ impl Store {
     /// Creates a work item by hand, hands it out by the office's rule, and indexes it.
     pub async fn create_work_item(&self, viewer: &Viewer, new: &NewWorkItem) -> Result<WorkItem> {
         let office = self.office_by_id(new.office_id).await?;
-        self.check_scope(viewer, office.id, "office", &office.code)
-            .await?;
+        self.check_office_scope(viewer, &office).await?;
         permit::may_write_business_data(viewer.role, "cannot create work items")?;
         let title = new.title.trim();
         if title.is_empty() || title.chars().count() > 200 {

@@ -87,8 +87,7 @@ impl Store {
     pub async fn queue(&self, viewer: &Viewer, q: &QueueQuery) -> Result<QueuePage> {
         if !viewer.scope.permits(q.office_id) {
             let office = self.office_by_id(q.office_id).await?;
-            self.check_scope(viewer, q.office_id, "office", &office.code)
-                .await?;
+            self.check_office_scope(viewer, &office).await?;
         }
         let limit = q.limit.clamp(1, 1000);
         let mut sql = format!("SELECT {ITEM_COLUMNS} {ITEM_FROM} WHERE w.office_id = $1");
@@ -180,8 +179,7 @@ impl Store {
         calendar: &Calendar,
         today: Date,
     ) -> Result<QueueCounts> {
-        self.check_scope(viewer, office.id, "office", &office.code)
-            .await?;
+        self.check_office_scope(viewer, office).await?;
         let mut args = vec![
             Arg::I(office.id),
             Arg::S(today.to_string()),

@@ -59,8 +59,7 @@ impl Store {
         workload: &str,
         days: &str,
     ) -> Result<()> {
-        self.check_scope(viewer, office.id, "office", &office.code)
-            .await?;
+        self.check_office_scope(viewer, office).await?;
         if !permit::may_set_deadlines(viewer.role) {
             return Err(StoreError::Forbidden(
                 "only managers, area directors and administrators set deadlines".into(),
@@ -102,8 +101,7 @@ impl Store {
         rule: &str,
         keep_what_you_take: bool,
     ) -> Result<()> {
-        self.check_scope(viewer, office.id, "office", &office.code)
-            .await?;
+        self.check_office_scope(viewer, office).await?;
         if !permit::may_manage(viewer.role) {
             return Err(StoreError::Forbidden(
                 "only managers and area directors set the assignment rule".into(),

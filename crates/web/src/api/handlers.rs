@@ -19,7 +19,7 @@ use worktrack_domain::permit;
 use worktrack_domain::{
     AreaName, OfficeCode, PersonName, Skill, Ssn, SsnPolicy, TimeZone, Username,
 };
-use worktrack_store::{AuditRead, NewClaimant, NewOffice, NewUser};
+use worktrack_store::{AuditRead, NewClaimant, NewOffice, NewUser, OfficeSettings};
 
 type ApiResult<T> = Result<T, Problem>;
 
@@ -108,13 +108,15 @@ pub async fn create_office(
     }
     let new = NewOffice {
         code: OfficeCode::parse(&body.code).map_err(|e| invalid("code", e))?,
-        name: PersonName::parse(&body.name).map_err(|e| invalid("name", e))?,
-        area: AreaName::parse(&body.area).map_err(|e| invalid("area", e))?,
-        time_zone: TimeZone::parse(&body.time_zone).map_err(|e| invalid("time_zone", e))?,
-        dc_area: body.dc_area,
-        training: body.training,
-        headcount: body.headcount,
-        upload_within_days: body.upload_within_days,
+        settings: OfficeSettings {
+            name: PersonName::parse(&body.name).map_err(|e| invalid("name", e))?,
+            area: AreaName::parse(&body.area).map_err(|e| invalid("area", e))?,
+            time_zone: TimeZone::parse(&body.time_zone).map_err(|e| invalid("time_zone", e))?,
+            dc_area: body.dc_area,
+            training: body.training,
+            headcount: body.headcount,
+            upload_within_days: body.upload_within_days,
+        },
     };
     let office = state.store.create_office(&who.viewer.actor, &new).await?;
     Ok((StatusCode::CREATED, Json(OfficeOut::from(&office))))

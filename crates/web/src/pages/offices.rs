@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use worktrack_domain::permit;
 use worktrack_domain::{AreaName, OfficeCode, PersonName, TimeZone, OFFICE_TIME_ZONES};
-use worktrack_store::{NewOffice, Office, OfficeUpdate, StoreError, User};
+use worktrack_store::{NewOffice, Office, OfficeSettings, StoreError, User};
 
 #[derive(Deserialize, Default, Clone)]
 pub struct OfficeForm {
@@ -47,8 +47,8 @@ impl OfficeForm {
         }
     }
 
-    fn update(&self) -> Result<OfficeUpdate, String> {
-        Ok(OfficeUpdate {
+    fn update(&self) -> Result<OfficeSettings, String> {
+        Ok(OfficeSettings {
             name: PersonName::parse(&self.name).map_err(|e| format!("Name: {e}"))?,
             area: AreaName::parse(&self.area).map_err(|e| format!("Area: {e}"))?,
             time_zone: TimeZone::parse(&self.time_zone).map_err(|e| format!("Time zone: {e}"))?,
@@ -66,17 +66,9 @@ impl OfficeForm {
     }
 
     fn new_office(&self) -> Result<NewOffice, String> {
-        let code = OfficeCode::parse(&self.code).map_err(|e| format!("Office code: {e}"))?;
-        let u = self.update()?;
         Ok(NewOffice {
-            code,
-            name: u.name,
-            area: u.area,
-            time_zone: u.time_zone,
-            dc_area: u.dc_area,
-            training: u.training,
-            headcount: u.headcount,
-            upload_within_days: u.upload_within_days,
+            code: OfficeCode::parse(&self.code).map_err(|e| format!("Office code: {e}"))?,
+            settings: self.update()?,
         })
     }
 }
