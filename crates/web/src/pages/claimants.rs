@@ -69,13 +69,7 @@ async fn claimants_page(
     form: ClaimantForm,
     error: Option<String>,
 ) -> Result<ClaimantsPage, PageError> {
-    let offices: Vec<Office> = state
-        .store
-        .offices()
-        .await?
-        .into_iter()
-        .filter(|o| who.viewer.scope.permits(o.id))
-        .collect();
+    let offices = super::offices_in_scope(state, who).await?;
     let filter = q.office.unwrap_or_default().trim().to_ascii_uppercase();
     let office = if filter.is_empty() {
         None

@@ -1,7 +1,7 @@
 //! Documents: the upload page, the list, one document with its page images and custody log,
 //! its download, and the paper log of an office.
 
-use super::{render, render_status, when, zone_of, Chrome};
+use super::{offices_in_scope, render, render_status, when, zone_of, Chrome};
 use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::form::Form;
@@ -38,16 +38,6 @@ impl Reading {
             idle: progress == worktrack_domain::reading::Progress::Idle,
         })
     }
-}
-
-async fn offices_in_scope(state: &AppState, who: &SignedIn) -> Result<Vec<Office>, PageError> {
-    Ok(state
-        .store
-        .offices()
-        .await?
-        .into_iter()
-        .filter(|o| who.viewer.scope.permits(o.id))
-        .collect())
 }
 
 #[derive(Template)]

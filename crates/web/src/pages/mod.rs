@@ -297,6 +297,20 @@ pub fn zone_of(office: &worktrack_store::Office) -> Option<TimeZone> {
     TimeZone::parse(&office.time_zone).ok()
 }
 
+/// The offices `who`'s scope permits, in the store's order.
+pub(crate) async fn offices_in_scope(
+    state: &AppState,
+    who: &SignedIn,
+) -> Result<Vec<worktrack_store::Office>, PageError> {
+    Ok(state
+        .store
+        .offices()
+        .await?
+        .into_iter()
+        .filter(|o| who.viewer.scope.permits(o.id))
+        .collect())
+}
+
 /// Refuses unless `allowed`.
 pub fn require(allowed: bool, what: &str) -> Result<(), PageError> {
     if allowed {

@@ -230,11 +230,7 @@ pub async fn update(
             .update_office(&who.viewer.actor, &code, &up)
             .await
             .map_err(PageError::from),
-        Err(m) => Err(PageError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Invalid input",
-            m,
-        )),
+        Err(m) => Err(PageError::invalid(m)),
     };
     match result {
         Ok(office) => Ok(crate::flash::redirect(

@@ -44,13 +44,7 @@ async fn working_office(
     who: &SignedIn,
     code: &str,
 ) -> Result<(Office, Vec<Office>), PageError> {
-    let offices: Vec<Office> = state
-        .store
-        .offices()
-        .await?
-        .into_iter()
-        .filter(|o| who.viewer.scope.permits(o.id))
-        .collect();
+    let offices = super::offices_in_scope(state, who).await?;
     if who.viewer.scope == Scope::Nothing || offices.is_empty() {
         return Err(PageError::forbidden(
             "Your role does not see documents, so it has no profiling queue.",

@@ -451,9 +451,7 @@ pub async fn decide(
         "approve" => true,
         "decline" => false,
         _ => {
-            return Err(PageError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Invalid input",
+            return Err(PageError::invalid(
                 "Approve or decline the request. Nothing was changed.",
             ))
         }

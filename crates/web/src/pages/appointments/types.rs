@@ -197,9 +197,7 @@ pub async fn update(
         "yes" => true,
         "no" => false,
         _ => {
-            return Err(PageError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Invalid input",
+            return Err(PageError::invalid(
                 "Say whether the type is offered (yes or no). Nothing was changed.",
             ))
         }
