@@ -1,14 +1,13 @@
 //! The reminder letters an office prints for claimants: each booked (or moved) appointment
 //! queues one, and the office's managers print the day's letters here and mark them printed.
 
-use crate::auth::{Csrf, PageUser};
+use crate::auth::PageRequest;
 use crate::error::PageError;
 use crate::form::Form;
 use crate::pages::{render, Chrome};
 use crate::routes::{get, Table};
-use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use worktrack_domain::appointments::Channel;
@@ -71,9 +70,7 @@ pub struct LettersPage {
 }
 
 async fn letters_page(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
     let office = state.store.office_by_code(&code).await?;
@@ -105,8 +102,7 @@ pub struct PrintedForm {
 }
 
 async fn printed(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
+    PageRequest { state, who, .. }: PageRequest,
     Path(code): Path<String>,
     Form(form): Form<PrintedForm>,
 ) -> Result<Response, PageError> {

@@ -3,7 +3,7 @@
 //! `Store::staff_days`), one person's default week and dated overrides (managers edit them),
 //! and the swaps employees ask for, which managers approve or decline.
 
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::flash;
 use crate::form::Form;
@@ -13,7 +13,7 @@ use crate::pages::{render_status, require, Chrome};
 use crate::routes::{get, post, Table};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -102,9 +102,7 @@ fn request_rows(requests: Vec<ScheduleRequest>, users: &[User]) -> Vec<RequestRo
 }
 
 pub async fn overview(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Query(q): Query<OverviewQuery>,
 ) -> Result<Response, PageError> {
     if who.role() == Role::Employee {
@@ -293,9 +291,7 @@ async fn person_view(
 }
 
 pub async fn person(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
     let page = person_view(&state, &who, csrf, &username, None).await?;
@@ -327,9 +323,7 @@ async fn answer(
 
 /// The default week as the form sends it: `mode_0`, `start_0`, `end_0` … `mode_6`.
 pub async fn set_week(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(username): Path<String>,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
@@ -384,9 +378,7 @@ impl DayForm {
 }
 
 pub async fn add_override(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(username): Path<String>,
     Form(f): Form<DayForm>,
 ) -> Result<Response, PageError> {
@@ -409,9 +401,7 @@ pub async fn add_override(
 }
 
 pub async fn request_change(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Form(f): Form<DayForm>,
 ) -> Result<Response, PageError> {
     require(
@@ -442,8 +432,7 @@ pub struct DecideForm {
 }
 
 pub async fn decide(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
+    PageRequest { state, who, .. }: PageRequest,
     Path(id): Path<i64>,
     Form(f): Form<DecideForm>,
 ) -> Result<Response, PageError> {

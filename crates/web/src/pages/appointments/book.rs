@@ -3,7 +3,7 @@
 //! free times; the contact, the reason (the workload), accommodations and a work item.
 
 use super::{clock, day_label, monday_of, office_zone, optional_id};
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::flash;
 use crate::form::Form;
@@ -11,7 +11,7 @@ use crate::pages::work::capitalise;
 use crate::pages::{render_status, require, Chrome};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -245,9 +245,7 @@ async fn week_view(
 }
 
 pub async fn book_page(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Query(q): Query<BookQuery>,
 ) -> Result<Response, PageError> {
     let form = BookForm {
@@ -311,9 +309,7 @@ fn new_appointment(form: &BookForm) -> Result<NewAppointment, String> {
 }
 
 pub async fn book(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Form(form): Form<BookForm>,
 ) -> Result<Response, PageError> {
     let refused = |status: StatusCode, message: String, form: BookForm| {

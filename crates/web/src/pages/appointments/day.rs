@@ -2,13 +2,13 @@
 //! load of each hour against the rooms or desks of each in-person type.
 
 use super::{clock, day_bounds, day_label, office_zone};
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::pages::work::{parse_day, working_office};
 use crate::pages::{render, require, Chrome};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use time::{Date, Duration};
@@ -94,9 +94,7 @@ async fn who_works(
 }
 
 pub async fn office_day(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Query(q): Query<DayQuery>,
 ) -> Result<Response, PageError> {
     let (office, offices) = working_office(&state, &who, &q.office).await?;
