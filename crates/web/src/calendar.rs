@@ -225,7 +225,7 @@ fn may_have_feed(who: &SignedIn) -> Result<(), PageError> {
 
 async fn page(PageRequest { state, who, csrf }: PageRequest) -> Result<Response, PageError> {
     may_have_feed(&who)?;
-    Ok(render(&feed_page(&state, &who, csrf).await?)?.into_response())
+    render(&feed_page(&state, &who, csrf).await?)
 }
 
 /// Creates a feed and shows its address once (on this answer, never in a URL or a redirect).
@@ -237,7 +237,7 @@ async fn create(
     let (_, key) = state.store.create_calendar_feed(&who.viewer).await?;
     let mut page = feed_page(&state, &who, csrf).await?;
     page.new_url = Some(feed_url(&state, &headers, &key));
-    Ok(render(&page)?.into_response())
+    render(&page)
 }
 
 async fn revoke(

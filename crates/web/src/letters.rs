@@ -8,7 +8,7 @@ use crate::pages::{render, Chrome};
 use crate::routes::{get, Table};
 use askama::Template;
 use axum::extract::Path;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use worktrack_domain::appointments::Channel;
 use worktrack_domain::TimeZone;
@@ -85,14 +85,13 @@ async fn letters_page(
         .map(|l| l.id.to_string())
         .collect::<Vec<_>>()
         .join(",");
-    Ok(render(&LettersPage {
+    render(&LettersPage {
         chrome: Chrome::for_user(&who, "Reminder letters", csrf, ""),
         office_code: office.code.clone(),
         office_name: office.name.clone(),
         letters,
         ids,
-    })?
-    .into_response())
+    })
 }
 
 #[derive(Deserialize)]

@@ -112,7 +112,7 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     super::audit_list_query(&state, &who, "claimant", raw.as_deref()).await?;
     let page = claimants_page(&state, &who, csrf, q, ClaimantForm::default(), None).await?;
-    Ok(render(&page)?.into_response())
+    render(&page)
 }
 
 pub async fn create(
@@ -216,7 +216,7 @@ pub async fn search(
         .collect();
     page.next_after = None;
     page.searched = true;
-    Ok(render(&page)?.into_response())
+    render(&page)
 }
 
 #[derive(Template)]
@@ -258,12 +258,12 @@ pub async fn show(
     PageRequest { state, who, csrf }: PageRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    Ok(render(&claimant_page(&state, &who, csrf, id, false).await?)?.into_response())
+    render(&claimant_page(&state, &who, csrf, id, false).await?)
 }
 
 pub async fn reveal(
     PageRequest { state, who, csrf }: PageRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    Ok(render(&claimant_page(&state, &who, csrf, id, true).await?)?.into_response())
+    render(&claimant_page(&state, &who, csrf, id, true).await?)
 }

@@ -34,12 +34,11 @@ pub async fn list(PageRequest { state, who, csrf }: PageRequest) -> Result<Respo
             (j, at)
         })
         .collect();
-    Ok(render(&JobsPage {
+    render(&JobsPage {
         chrome: Chrome::for_user(&who, "Background jobs", csrf, "/jobs"),
         counts,
         dead,
-    })?
-    .into_response())
+    })
 }
 
 pub async fn retry(

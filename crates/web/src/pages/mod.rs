@@ -245,9 +245,9 @@ pub struct ErrorPage<'a> {
     pub message: &'a str,
 }
 
-/// Renders a template into a response, or the error page if rendering fails.
-pub fn render(t: &impl Template) -> Result<Html<String>, PageError> {
-    Ok(Html(t.render()?))
+/// Renders a page (200 OK), or the error page if rendering fails.
+pub fn render(t: &impl Template) -> Result<Response, PageError> {
+    Ok(Html(t.render()?).into_response())
 }
 
 /// Renders with a status other than 200 (a form sent back with an error).

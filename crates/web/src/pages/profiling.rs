@@ -163,7 +163,7 @@ pub async fn queue(
     let filters = serde_json::json!({ "office": q.office });
     super::audit_list_view(&state, &who, "profiling", None, filters).await?;
     let page = queue_page(&state, &who, csrf, &q.office, None, None).await?;
-    Ok(render(&page)?.into_response())
+    render(&page)
 }
 
 /// `doc` is repeated, once per ticked document.
@@ -709,7 +709,7 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let page = workbench_page(&state, &who, csrf, id, None, None, None, None).await?;
-    Ok(render(&page)?.into_response())
+    render(&page)
 }
 
 /// The code typed or chosen: `827`, or `827 — Authorization to disclose` from the list.
@@ -936,7 +936,7 @@ async fn search_claimant(
     Ok(if failed {
         render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
     } else {
-        render(&page)?.into_response()
+        render(&page)?
     })
 }
 
@@ -1018,7 +1018,7 @@ pub async fn catalogue(
     PageRequest { state, who, csrf }: PageRequest,
     Query(q): Query<CatalogueQuery>,
 ) -> Result<Response, PageError> {
-    Ok(render(&catalogue_page(&state, &who, csrf, &q.edit, None, None).await?)?.into_response())
+    render(&catalogue_page(&state, &who, csrf, &q.edit, None, None).await?)
 }
 
 /// A profile code as posted: a part left out or blank keeps the current value.

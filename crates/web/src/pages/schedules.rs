@@ -9,7 +9,7 @@ use crate::flash;
 use crate::form::Form;
 use crate::pages::appointments::{day_label, monday_of};
 use crate::pages::work::{capitalise, parse_day, urlencode, working_office};
-use crate::pages::{render_status, require, Chrome};
+use crate::pages::{render, render_status, require, Chrome};
 use crate::routes::{get, post, Table};
 use crate::state::AppState;
 use askama::Template;
@@ -159,7 +159,7 @@ pub async fn overview(
         week,
         rows,
     };
-    Ok(render_status(StatusCode::OK, &page))
+    render(&page)
 }
 
 /// One weekday of the default week, as the form shows it.
@@ -295,7 +295,7 @@ pub async fn person(
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
     let page = person_view(&state, &who, csrf, &username, None).await?;
-    Ok(render_status(StatusCode::OK, &page))
+    render(&page)
 }
 
 /// After a change: back to the person's page with `message`; a refusal of the input: the

@@ -8,7 +8,7 @@ use crate::error::PageError;
 use crate::flash;
 use crate::form::Form;
 use crate::pages::work::capitalise;
-use crate::pages::{render_status, require, Chrome};
+use crate::pages::{render, render_status, require, Chrome};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::Query;
@@ -255,7 +255,7 @@ pub async fn book_page(
         ..BookForm::default()
     };
     let page = book_view(&state, &who, csrf, form, None).await?;
-    Ok(render_status(StatusCode::OK, &page))
+    render(&page)
 }
 
 /// What the form asks for, or the first thing wrong with it.

@@ -9,7 +9,7 @@ use crate::pages::{render, require, Chrome};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::Query;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use time::{Date, Duration};
 use worktrack_domain::appointment_measures::peak_at_once;
@@ -166,7 +166,7 @@ pub async fn office_day(
         staff,
         load,
     };
-    Ok(render(&page)?.into_response())
+    render(&page)
 }
 
 /// One of a person's own appointments, as their day lists it.

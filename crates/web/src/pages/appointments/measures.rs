@@ -12,7 +12,7 @@ use crate::pages::{render, require, Chrome};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::Query;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use time::Duration;
 use worktrack_domain::appointment_measures::{
@@ -160,5 +160,5 @@ pub async fn measures(
         area,
         period_days: PERIOD_DAYS,
     };
-    Ok(render(&page)?.into_response())
+    render(&page)
 }

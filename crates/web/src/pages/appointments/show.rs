@@ -7,7 +7,7 @@ use crate::error::PageError;
 use crate::flash;
 use crate::form::Form;
 use crate::pages::work::capitalise;
-use crate::pages::{render_status, Chrome};
+use crate::pages::{render, render_status, Chrome};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::Path;
@@ -140,7 +140,7 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let page = appointment_view(&state, &who, csrf, id, None).await?;
-    Ok(render_status(StatusCode::OK, &page))
+    render(&page)
 }
 
 #[derive(Deserialize)]

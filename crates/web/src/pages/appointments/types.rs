@@ -6,7 +6,7 @@ use crate::error::PageError;
 use crate::flash;
 use crate::form::Form;
 use crate::pages::work::{capitalise, urlencode, working_office};
-use crate::pages::{render_status, Chrome};
+use crate::pages::{render, render_status, Chrome};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query};
@@ -119,7 +119,7 @@ pub async fn list(
     Query(q): Query<TypesQuery>,
 ) -> Result<Response, PageError> {
     let page = types_view(&state, &who, csrf, &q.office, TypeForm::default(), None).await?;
-    Ok(render_status(StatusCode::OK, &page))
+    render(&page)
 }
 
 /// A whole number typed in `field`.
