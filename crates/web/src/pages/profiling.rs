@@ -1033,14 +1033,19 @@ pub struct ProfileCodeForm {
     active: Option<String>,
 }
 
+/// Changing the catalogue is for those who edit it.
+fn require_catalogue_editor(who: &SignedIn) -> Result<(), PageError> {
+    require(
+        permit::may_edit_catalogue(who.role()),
+        "changing the catalogue",
+    )
+}
+
 pub async fn save_code(
     PageRequest { state, who, csrf }: PageRequest,
     Form(form): Form<ProfileCodeForm>,
 ) -> Result<Response, PageError> {
-    require(
-        permit::may_edit_catalogue(who.role()),
-        "changing the catalogue",
-    )?;
+    require_catalogue_editor(&who)?;
     let typed_days = form.deadline_days.as_deref().unwrap_or_default().trim();
     let days = match typed_days.parse::<i64>() {
         _ if typed_days.is_empty() => Ok(None),
@@ -1101,10 +1106,7 @@ pub async fn save_type(
     PageRequest { state, who, csrf }: PageRequest,
     Form(form): Form<DocumentTypeForm>,
 ) -> Result<Response, PageError> {
-    require(
-        permit::may_edit_catalogue(who.role()),
-        "changing the catalogue",
-    )?;
+    require_catalogue_editor(&who)?;
     let t = DocumentType {
         code: form.code.trim().to_ascii_uppercase(),
         name: form.name.clone(),
