@@ -5,7 +5,7 @@
 //! An entry never carries an SSN; the claimant's name is only in the description, and only for
 //! the staff who serve appointments.
 
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::pages::{render, when, Chrome};
 use crate::routes::{get, post, Table};
@@ -126,8 +126,7 @@ pub async fn appointment_calendar(
 }
 
 async fn appointment_ics(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
+    PageRequest { state, who, .. }: PageRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let body = appointment_calendar(&state, &who, id).await?;
@@ -224,32 +223,25 @@ fn may_have_feed(who: &SignedIn) -> Result<(), PageError> {
     }
 }
 
-async fn page(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
-) -> Result<Response, PageError> {
+async fn page(PageRequest { state, who, csrf }: PageRequest) -> Result<Response, PageError> {
     may_have_feed(&who)?;
-    Ok(render(&feed_page(&state, &who, csrf).await?)?.into_response())
+    render(&feed_page(&state, &who, csrf).await?)
 }
 
 /// Creates a feed and shows its address once (on this answer, never in a URL or a redirect).
 async fn create(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     may_have_feed(&who)?;
     let (_, key) = state.store.create_calendar_feed(&who.viewer).await?;
     let mut page = feed_page(&state, &who, csrf).await?;
     page.new_url = Some(feed_url(&state, &headers, &key));
-    Ok(render(&page)?.into_response())
+    render(&page)
 }
 
 async fn revoke(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
+    PageRequest { state, who, .. }: PageRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     may_have_feed(&who)?;

@@ -159,6 +159,10 @@ impl PageError {
     pub fn forbidden(message: impl Into<String>) -> PageError {
         PageError::new(StatusCode::FORBIDDEN, "Not allowed", message)
     }
+    /// The form could not be read; `message` says what to give instead.
+    pub fn invalid(message: impl Into<String>) -> PageError {
+        PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", message)
+    }
     pub fn internal() -> PageError {
         PageError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -174,9 +178,7 @@ impl From<StoreError> for PageError {
             StoreError::NotFound => PageError::not_found(),
             StoreError::Conflict(m) => PageError::new(StatusCode::CONFLICT, "Already exists", m),
             StoreError::Forbidden(m) => PageError::forbidden(m),
-            StoreError::Invalid(m) => {
-                PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", m)
-            }
+            StoreError::Invalid(m) => PageError::invalid(m),
             other => {
                 tracing::error!(error = %other, "store error");
                 PageError::internal()

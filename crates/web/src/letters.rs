@@ -1,15 +1,14 @@
 //! The reminder letters an office prints for claimants: each booked (or moved) appointment
 //! queues one, and the office's managers print the day's letters here and mark them printed.
 
-use crate::auth::{Csrf, PageUser};
+use crate::auth::PageRequest;
 use crate::error::PageError;
 use crate::form::Form;
 use crate::pages::{render, Chrome};
 use crate::routes::{get, Table};
-use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::extract::Path;
+use axum::response::Response;
 use serde::Deserialize;
 use worktrack_domain::appointments::Channel;
 use worktrack_domain::TimeZone;
@@ -71,9 +70,7 @@ pub struct LettersPage {
 }
 
 async fn letters_page(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
     let office = state.store.office_by_code(&code).await?;
@@ -88,14 +85,13 @@ async fn letters_page(
         .map(|l| l.id.to_string())
         .collect::<Vec<_>>()
         .join(",");
-    Ok(render(&LettersPage {
+    render(&LettersPage {
         chrome: Chrome::for_user(&who, "Reminder letters", csrf, ""),
         office_code: office.code.clone(),
         office_name: office.name.clone(),
         letters,
         ids,
-    })?
-    .into_response())
+    })
 }
 
 #[derive(Deserialize)]
@@ -105,8 +101,7 @@ pub struct PrintedForm {
 }
 
 async fn printed(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
+    PageRequest { state, who, .. }: PageRequest,
     Path(code): Path<String>,
     Form(form): Form<PrintedForm>,
 ) -> Result<Response, PageError> {

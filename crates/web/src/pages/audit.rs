@@ -7,7 +7,7 @@ use crate::error::PageError;
 use askama::Template;
 use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use worktrack_domain::{permit, TimeZone};
 use worktrack_store::{AuditFilter, AuditPage as Page, AuditRead, AuditRow, StoreError};
@@ -267,7 +267,7 @@ pub async fn list(
         || filter.to_ms.is_some()
         || filter.target_type.is_some()
         || filter.target_id.is_some();
-    Ok(render(&AuditPage {
+    render(&AuditPage {
         chrome,
         q,
         entries,
@@ -278,8 +278,7 @@ pub async fn list(
         from_error: None,
         to_error: None,
         filtered,
-    })?
-    .into_response())
+    })
 }
 
 #[cfg(test)]

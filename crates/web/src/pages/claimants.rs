@@ -69,13 +69,7 @@ async fn claimants_page(
     form: ClaimantForm,
     error: Option<String>,
 ) -> Result<ClaimantsPage, PageError> {
-    let offices: Vec<Office> = state
-        .store
-        .offices()
-        .await?
-        .into_iter()
-        .filter(|o| who.viewer.scope.permits(o.id))
-        .collect();
+    let offices = super::offices_in_scope(state, who).await?;
     let filter = q.office.unwrap_or_default().trim().to_ascii_uppercase();
     let office = if filter.is_empty() {
         None
@@ -118,7 +112,7 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     super::audit_list_query(&state, &who, "claimant", raw.as_deref()).await?;
     let page = claimants_page(&state, &who, csrf, q, ClaimantForm::default(), None).await?;
-    Ok(render(&page)?.into_response())
+    render(&page)
 }
 
 pub async fn create(
@@ -222,7 +216,7 @@ pub async fn search(
         .collect();
     page.next_after = None;
     page.searched = true;
-    Ok(render(&page)?.into_response())
+    render(&page)
 }
 
 #[derive(Template)]
@@ -264,12 +258,12 @@ pub async fn show(
     PageRequest { state, who, csrf }: PageRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    Ok(render(&claimant_page(&state, &who, csrf, id, false).await?)?.into_response())
+    render(&claimant_page(&state, &who, csrf, id, false).await?)
 }
 
 pub async fn reveal(
     PageRequest { state, who, csrf }: PageRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    Ok(render(&claimant_page(&state, &who, csrf, id, true).await?)?.into_response())
+    render(&claimant_page(&state, &who, csrf, id, true).await?)
 }

@@ -1,7 +1,7 @@
 //! Documents: the upload page, the list, one document with its page images and custody log,
 //! its download, and the paper log of an office.
 
-use super::{render, render_status, when, zone_of, Chrome};
+use super::{offices_in_scope, render, render_status, when, zone_of, Chrome};
 use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::form::Form;
@@ -40,16 +40,6 @@ impl Reading {
     }
 }
 
-async fn offices_in_scope(state: &AppState, who: &SignedIn) -> Result<Vec<Office>, PageError> {
-    Ok(state
-        .store
-        .offices()
-        .await?
-        .into_iter()
-        .filter(|o| who.viewer.scope.permits(o.id))
-        .collect())
-}
-
 #[derive(Template)]
 #[template(path = "upload.html")]
 pub struct UploadPage {
@@ -73,14 +63,13 @@ pub async fn upload_page(
     let today = own
         .map(Intake::today)
         .unwrap_or_else(|| time::OffsetDateTime::now_utc().date());
-    Ok(render(&UploadPage {
+    render(&UploadPage {
         chrome: Chrome::for_user(&who, "Upload paper", csrf, "/upload"),
         own_office: own.map(|o| o.code.clone()).unwrap_or_default(),
         offices,
         today: today.to_string(),
         chunk_size: 5 * 1024 * 1024,
-    })?
-    .into_response())
+    })
 }
 
 pub struct DocRow {
@@ -230,7 +219,7 @@ pub async fn list(
     if error.is_some() {
         Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
     } else {
-        Ok(render(&page)?.into_response())
+        render(&page)
     }
 }
 
@@ -256,7 +245,7 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let page = document_page(&state, &who, csrf, id, None).await?;
-    Ok(render(&page)?.into_response())
+    render(&page)
 }
 
 async fn document_page(
@@ -605,7 +594,7 @@ pub async fn paper_log(
         })
         .collect();
     let title = format!("Paper log — {}", office.code);
-    Ok(render(&PaperPage {
+    render(&PaperPage {
         chrome: Chrome::for_user(&who, &title, csrf, "/documents"),
         reading: Reading::of(&state, &[office.id]).await?,
         office,
@@ -614,6 +603,5 @@ pub async fn paper_log(
         to,
         compliance,
         evidence,
-    })?
-    .into_response())
+    })
 }

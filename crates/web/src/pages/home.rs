@@ -7,7 +7,7 @@ use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::state::AppState;
 use askama::Template;
-use axum::response::Html;
+use axum::response::Response;
 use worktrack_domain::permit;
 use worktrack_domain::Scope;
 use worktrack_store::{Notification, Office, QueueQuery, QueueView};
@@ -69,9 +69,7 @@ pub struct HomePage {
     pub my_appointments: Vec<super::appointments::MyAppointment>,
 }
 
-pub async fn home(
-    PageRequest { state, who, csrf }: PageRequest,
-) -> Result<Html<String>, PageError> {
+pub async fn home(PageRequest { state, who, csrf }: PageRequest) -> Result<Response, PageError> {
     let store = &state.store;
     let office = match who.user.office_id {
         Some(id) => Some(store.office_by_id(id).await?),

@@ -2,7 +2,7 @@
 //! dead letters with their error and a button to run them again.
 
 use super::{render, require, when, Chrome};
-use crate::auth::PageRequest;
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use askama::Template;
 use axum::extract::Path;
@@ -18,11 +18,16 @@ pub struct JobsPage {
     pub dead: Vec<(Job, String)>,
 }
 
-pub async fn list(PageRequest { state, who, csrf }: PageRequest) -> Result<Response, PageError> {
+/// Every page here is for those who manage background jobs.
+fn require_job_manager(who: &SignedIn) -> Result<(), PageError> {
     require(
         permit::may_manage_jobs(who.role()),
         "managing background jobs",
-    )?;
+    )
+}
+
+pub async fn list(PageRequest { state, who, csrf }: PageRequest) -> Result<Response, PageError> {
+    require_job_manager(&who)?;
     let counts = state.store.job_counts().await?;
     let dead = state
         .store
@@ -34,22 +39,18 @@ pub async fn list(PageRequest { state, who, csrf }: PageRequest) -> Result<Respo
             (j, at)
         })
         .collect();
-    Ok(render(&JobsPage {
+    render(&JobsPage {
         chrome: Chrome::for_user(&who, "Background jobs", csrf, "/jobs"),
         counts,
         dead,
-    })?
-    .into_response())
+    })
 }
 
 pub async fn retry(
     PageRequest { state, who, .. }: PageRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    require(
-        permit::may_manage_jobs(who.role()),
-        "managing background jobs",
-    )?;
+    require_job_manager(&who)?;
     state.store.retry_job(&who.viewer.actor, id).await?;
     state.intake.new_document.notify_one();
     Ok(Redirect::to("/jobs").into_response())

@@ -245,9 +245,9 @@ pub struct ErrorPage<'a> {
     pub message: &'a str,
 }
 
-/// Renders a template into a response, or the error page if rendering fails.
-pub fn render(t: &impl Template) -> Result<Html<String>, PageError> {
-    Ok(Html(t.render()?))
+/// Renders a page (200 OK), or the error page if rendering fails.
+pub fn render(t: &impl Template) -> Result<Response, PageError> {
+    Ok(Html(t.render()?).into_response())
 }
 
 /// Renders with a status other than 200 (a form sent back with an error).
@@ -295,6 +295,20 @@ pub fn office_code(office_id: Option<i64>, offices: &[worktrack_store::Office]) 
 /// The time zone of `office`, for [`when`].
 pub fn zone_of(office: &worktrack_store::Office) -> Option<TimeZone> {
     TimeZone::parse(&office.time_zone).ok()
+}
+
+/// The offices `who`'s scope permits, in the store's order.
+pub(crate) async fn offices_in_scope(
+    state: &AppState,
+    who: &SignedIn,
+) -> Result<Vec<worktrack_store::Office>, PageError> {
+    Ok(state
+        .store
+        .offices()
+        .await?
+        .into_iter()
+        .filter(|o| who.viewer.scope.permits(o.id))
+        .collect())
 }
 
 /// Refuses unless `allowed`.

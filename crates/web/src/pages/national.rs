@@ -10,7 +10,7 @@ use crate::error::PageError;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::Query;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use worktrack_domain::aggregate::{hidden_parts, may_show, Figures};
@@ -167,7 +167,7 @@ pub async fn national(
             cells: a.figures.as_ref().map(Cells::of),
         })
         .collect();
-    Ok(render(&NationalPage {
+    render(&NationalPage {
         chrome: Chrome::for_user(&who, "National figures", csrf, "/national"),
         heading: "National figures".into(),
         intro: "Work and paper of every field office, added up. Figures are per office, area \
@@ -181,8 +181,7 @@ pub async fn national(
         week_days: WEEK_DAYS,
         hidden_note: HIDDEN_NOTE,
         back: None,
-    })?
-    .into_response())
+    })
 }
 
 #[derive(Deserialize)]
@@ -215,7 +214,7 @@ pub async fn area(
         })
         .collect();
     let title = format!("Area {}", area.name);
-    Ok(render(&NationalPage {
+    render(&NationalPage {
         chrome: Chrome::for_user(&who, &title, csrf, "/national"),
         heading: title.clone(),
         intro: "The area's work and paper, added up, and each of its offices.".into(),
@@ -227,8 +226,7 @@ pub async fn area(
         week_days: WEEK_DAYS,
         hidden_note: HIDDEN_NOTE,
         back: Some(("/national".into(), "National figures".into())),
-    })?
-    .into_response())
+    })
 }
 
 #[derive(Template)]
@@ -262,12 +260,11 @@ pub async fn offices(
         })
         .collect();
     rows.sort_by(|a, b| a.label.cmp(&b.label));
-    Ok(render(&OfficesPage {
+    render(&OfficesPage {
         chrome: Chrome::for_user(who, "Offices", csrf, "/offices"),
         rows,
         aging_labels: aging_labels(),
         week_days: WEEK_DAYS,
         hidden_note: HIDDEN_NOTE,
-    })?
-    .into_response())
+    })
 }

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use worktrack_domain::permit;
 use worktrack_domain::{AreaName, OfficeCode, PersonName, TimeZone, OFFICE_TIME_ZONES};
@@ -116,7 +116,7 @@ pub async fn list(PageRequest { state, who, csrf }: PageRequest) -> Result<Respo
         upload_within_days: "3".into(),
         ..OfficeForm::default()
     };
-    Ok(render(&offices_page(&state, &who, csrf, form, None).await?)?.into_response())
+    render(&offices_page(&state, &who, csrf, form, None).await?)
 }
 
 pub async fn create(
@@ -207,7 +207,7 @@ pub async fn show(
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
     let page = office_page(&state, &who, csrf, &code, None, None).await?;
-    Ok(render(&page)?.into_response())
+    render(&page)
 }
 
 pub async fn update(
@@ -222,11 +222,7 @@ pub async fn update(
             .update_office(&who.viewer.actor, &code, &up)
             .await
             .map_err(PageError::from),
-        Err(m) => Err(PageError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Invalid input",
-            m,
-        )),
+        Err(m) => Err(PageError::invalid(m)),
     };
     match result {
         Ok(office) => Ok(crate::flash::redirect(

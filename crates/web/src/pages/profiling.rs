@@ -44,13 +44,7 @@ async fn working_office(
     who: &SignedIn,
     code: &str,
 ) -> Result<(Office, Vec<Office>), PageError> {
-    let offices: Vec<Office> = state
-        .store
-        .offices()
-        .await?
-        .into_iter()
-        .filter(|o| who.viewer.scope.permits(o.id))
-        .collect();
+    let offices = super::offices_in_scope(state, who).await?;
     if who.viewer.scope == Scope::Nothing || offices.is_empty() {
         return Err(PageError::forbidden(
             "Your role does not see documents, so it has no profiling queue.",
@@ -169,7 +163,7 @@ pub async fn queue(
     let filters = serde_json::json!({ "office": q.office });
     super::audit_list_view(&state, &who, "profiling", None, filters).await?;
     let page = queue_page(&state, &who, csrf, &q.office, None, None).await?;
-    Ok(render(&page)?.into_response())
+    render(&page)
 }
 
 /// `doc` is repeated, once per ticked document.
@@ -715,7 +709,7 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let page = workbench_page(&state, &who, csrf, id, None, None, None, None).await?;
-    Ok(render(&page)?.into_response())
+    render(&page)
 }
 
 /// The code typed or chosen: `827`, or `827 — Authorization to disclose` from the list.
@@ -942,7 +936,7 @@ async fn search_claimant(
     Ok(if failed {
         render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
     } else {
-        render(&page)?.into_response()
+        render(&page)?
     })
 }
 
@@ -1024,7 +1018,7 @@ pub async fn catalogue(
     PageRequest { state, who, csrf }: PageRequest,
     Query(q): Query<CatalogueQuery>,
 ) -> Result<Response, PageError> {
-    Ok(render(&catalogue_page(&state, &who, csrf, &q.edit, None, None).await?)?.into_response())
+    render(&catalogue_page(&state, &who, csrf, &q.edit, None, None).await?)
 }
 
 /// A profile code as posted: a part left out or blank keeps the current value.
@@ -1039,14 +1033,19 @@ pub struct ProfileCodeForm {
     active: Option<String>,
 }
 
+/// Changing the catalogue is for those who edit it.
+fn require_catalogue_editor(who: &SignedIn) -> Result<(), PageError> {
+    require(
+        permit::may_edit_catalogue(who.role()),
+        "changing the catalogue",
+    )
+}
+
 pub async fn save_code(
     PageRequest { state, who, csrf }: PageRequest,
     Form(form): Form<ProfileCodeForm>,
 ) -> Result<Response, PageError> {
-    require(
-        permit::may_edit_catalogue(who.role()),
-        "changing the catalogue",
-    )?;
+    require_catalogue_editor(&who)?;
     let typed_days = form.deadline_days.as_deref().unwrap_or_default().trim();
     let days = match typed_days.parse::<i64>() {
         _ if typed_days.is_empty() => Ok(None),
@@ -1107,10 +1106,7 @@ pub async fn save_type(
     PageRequest { state, who, csrf }: PageRequest,
     Form(form): Form<DocumentTypeForm>,
 ) -> Result<Response, PageError> {
-    require(
-        permit::may_edit_catalogue(who.role()),
-        "changing the catalogue",
-    )?;
+    require_catalogue_editor(&who)?;
     let t = DocumentType {
         code: form.code.trim().to_ascii_uppercase(),
         name: form.name.clone(),

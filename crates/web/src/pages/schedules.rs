@@ -3,17 +3,17 @@
 //! `Store::staff_days`), one person's default week and dated overrides (managers edit them),
 //! and the swaps employees ask for, which managers approve or decline.
 
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::flash;
 use crate::form::Form;
 use crate::pages::appointments::{day_label, monday_of};
 use crate::pages::work::{capitalise, parse_day, urlencode, working_office};
-use crate::pages::{render_status, require, Chrome};
+use crate::pages::{render, render_status, require, Chrome};
 use crate::routes::{get, post, Table};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -102,9 +102,7 @@ fn request_rows(requests: Vec<ScheduleRequest>, users: &[User]) -> Vec<RequestRo
 }
 
 pub async fn overview(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Query(q): Query<OverviewQuery>,
 ) -> Result<Response, PageError> {
     if who.role() == Role::Employee {
@@ -161,7 +159,7 @@ pub async fn overview(
         week,
         rows,
     };
-    Ok(render_status(StatusCode::OK, &page))
+    render(&page)
 }
 
 /// One weekday of the default week, as the form shows it.
@@ -293,13 +291,11 @@ async fn person_view(
 }
 
 pub async fn person(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
     let page = person_view(&state, &who, csrf, &username, None).await?;
-    Ok(render_status(StatusCode::OK, &page))
+    render(&page)
 }
 
 /// After a change: back to the person's page with `message`; a refusal of the input: the
@@ -327,9 +323,7 @@ async fn answer(
 
 /// The default week as the form sends it: `mode_0`, `start_0`, `end_0` … `mode_6`.
 pub async fn set_week(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(username): Path<String>,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
@@ -384,9 +378,7 @@ impl DayForm {
 }
 
 pub async fn add_override(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(username): Path<String>,
     Form(f): Form<DayForm>,
 ) -> Result<Response, PageError> {
@@ -409,9 +401,7 @@ pub async fn add_override(
 }
 
 pub async fn request_change(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Form(f): Form<DayForm>,
 ) -> Result<Response, PageError> {
     require(
@@ -442,8 +432,7 @@ pub struct DecideForm {
 }
 
 pub async fn decide(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
+    PageRequest { state, who, .. }: PageRequest,
     Path(id): Path<i64>,
     Form(f): Form<DecideForm>,
 ) -> Result<Response, PageError> {
@@ -451,9 +440,7 @@ pub async fn decide(
         "approve" => true,
         "decline" => false,
         _ => {
-            return Err(PageError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Invalid input",
+            return Err(PageError::invalid(
                 "Approve or decline the request. Nothing was changed.",
             ))
         }

@@ -81,7 +81,7 @@ async fn tokens_page(
 }
 
 pub async fn list(PageRequest { state, who, csrf }: PageRequest) -> Result<Response, PageError> {
-    Ok(render(&tokens_page(&state, &who, csrf, None).await?)?.into_response())
+    render(&tokens_page(&state, &who, csrf, None).await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -111,7 +111,7 @@ pub async fn create(
         Ok(issued) => {
             let mut page = tokens_page(&state, &who, csrf, None).await?;
             page.new_secret = Some(issued.secret);
-            Ok(render(&page)?.into_response())
+            render(&page)
         }
         Err(message) => {
             let mut page = tokens_page(&state, &who, csrf, Some(message)).await?;

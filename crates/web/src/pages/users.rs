@@ -199,7 +199,7 @@ pub async fn list(
         role: "employee".into(),
         ..UserForm::default()
     };
-    Ok(render(&users_page(&state, &who, csrf, q, form, None).await?)?.into_response())
+    render(&users_page(&state, &who, csrf, q, form, None).await?)
 }
 
 #[derive(Template)]
@@ -305,7 +305,7 @@ pub async fn show(
     let offices = state.store.offices().await?;
     let form = UserForm::from_user(&user, &offices);
     let email = user.email.clone().unwrap_or_default();
-    Ok(render(&user_page(&who, csrf, user, offices, form, email, None))?.into_response())
+    render(&user_page(&who, csrf, user, offices, form, email, None))
 }
 
 #[derive(serde::Deserialize)]
@@ -431,11 +431,10 @@ pub async fn reset_password(
         .store
         .set_password_hash(&who.viewer.actor, &username, &hash)
         .await?;
-    Ok(render(&OneTimePasswordPage {
+    render(&OneTimePasswordPage {
         chrome: Chrome::for_user(&who, "Password reset", csrf, "/users"),
         username: user.username,
         password,
         created: false,
-    })?
-    .into_response())
+    })
 }

@@ -3,15 +3,15 @@
 //! free times; the contact, the reason (the workload), accommodations and a work item.
 
 use super::{clock, day_label, monday_of, office_zone, optional_id};
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::flash;
 use crate::form::Form;
 use crate::pages::work::capitalise;
-use crate::pages::{render_status, require, Chrome};
+use crate::pages::{render, render_status, require, Chrome};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -245,9 +245,7 @@ async fn week_view(
 }
 
 pub async fn book_page(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Query(q): Query<BookQuery>,
 ) -> Result<Response, PageError> {
     let form = BookForm {
@@ -257,7 +255,7 @@ pub async fn book_page(
         ..BookForm::default()
     };
     let page = book_view(&state, &who, csrf, form, None).await?;
-    Ok(render_status(StatusCode::OK, &page))
+    render(&page)
 }
 
 /// What the form asks for, or the first thing wrong with it.
@@ -311,9 +309,7 @@ fn new_appointment(form: &BookForm) -> Result<NewAppointment, String> {
 }
 
 pub async fn book(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Form(form): Form<BookForm>,
 ) -> Result<Response, PageError> {
     let refused = |status: StatusCode, message: String, form: BookForm| {

@@ -2,14 +2,14 @@
 //! load of each hour against the rooms or desks of each in-person type.
 
 use super::{clock, day_bounds, day_label, office_zone};
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::pages::work::{parse_day, working_office};
 use crate::pages::{render, require, Chrome};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::extract::Query;
+use axum::response::Response;
 use serde::Deserialize;
 use time::{Date, Duration};
 use worktrack_domain::appointment_measures::peak_at_once;
@@ -94,9 +94,7 @@ async fn who_works(
 }
 
 pub async fn office_day(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Query(q): Query<DayQuery>,
 ) -> Result<Response, PageError> {
     let (office, offices) = working_office(&state, &who, &q.office).await?;
@@ -168,7 +166,7 @@ pub async fn office_day(
         staff,
         load,
     };
-    Ok(render(&page)?.into_response())
+    render(&page)
 }
 
 /// One of a person's own appointments, as their day lists it.

@@ -4,15 +4,15 @@
 //! Counts only: no claimant and no employee is named.
 
 use super::{day_bounds, day_label, office_zone};
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::pages::work::charts::{bar_chart, column_chart, BarChart, ColumnChart};
 use crate::pages::work::working_office;
 use crate::pages::{render, require, Chrome};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::extract::Query;
+use axum::response::Response;
 use serde::Deserialize;
 use time::Duration;
 use worktrack_domain::appointment_measures::{
@@ -119,9 +119,7 @@ async fn office_figures(
 }
 
 pub async fn measures(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Query(q): Query<MeasuresQuery>,
 ) -> Result<Response, PageError> {
     let (office, offices) = working_office(&state, &who, &q.office).await?;
@@ -162,5 +160,5 @@ pub async fn measures(
         area,
         period_days: PERIOD_DAYS,
     };
-    Ok(render(&page)?.into_response())
+    render(&page)
 }

@@ -2,15 +2,15 @@
 //! its moves: reschedule (to a free time of the same type), cancel, no-show, completed.
 
 use super::{clock, day_label, office_zone};
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::flash;
 use crate::form::Form;
 use crate::pages::work::capitalise;
-use crate::pages::{render_status, Chrome};
+use crate::pages::{render, render_status, Chrome};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -136,13 +136,11 @@ async fn appointment_view(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let page = appointment_view(&state, &who, csrf, id, None).await?;
-    Ok(render_status(StatusCode::OK, &page))
+    render(&page)
 }
 
 #[derive(Deserialize)]
@@ -160,9 +158,7 @@ pub struct MoveForm {
 }
 
 pub async fn act(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Path(id): Path<i64>,
     Form(f): Form<MoveForm>,
 ) -> Result<Response, PageError> {

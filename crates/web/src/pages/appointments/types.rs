@@ -1,15 +1,15 @@
 //! The office's appointment types: the list (everyone who books or oversees sees it), a new
 //! type (managers), and taking a type out of service or back in (managers).
 
-use crate::auth::{Csrf, PageUser, SignedIn};
+use crate::auth::{PageRequest, SignedIn};
 use crate::error::PageError;
 use crate::flash;
 use crate::form::Form;
 use crate::pages::work::{capitalise, urlencode, working_office};
-use crate::pages::{render_status, Chrome};
+use crate::pages::{render, render_status, Chrome};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -115,13 +115,11 @@ async fn types_view(
 }
 
 pub async fn list(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Query(q): Query<TypesQuery>,
 ) -> Result<Response, PageError> {
     let page = types_view(&state, &who, csrf, &q.office, TypeForm::default(), None).await?;
-    Ok(render_status(StatusCode::OK, &page))
+    render(&page)
 }
 
 /// A whole number typed in `field`.
@@ -150,9 +148,7 @@ fn spec_of(f: &TypeForm) -> Result<TypeSpec, String> {
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
-    Csrf(csrf): Csrf,
+    PageRequest { state, who, csrf }: PageRequest,
     Form(f): Form<TypeForm>,
 ) -> Result<Response, PageError> {
     let (office, _) = working_office(&state, &who, &f.office).await?;
@@ -188,8 +184,7 @@ pub struct ActiveForm {
 }
 
 pub async fn update(
-    State(state): State<AppState>,
-    PageUser(who): PageUser,
+    PageRequest { state, who, .. }: PageRequest,
     Path(id): Path<i64>,
     Form(f): Form<ActiveForm>,
 ) -> Result<Response, PageError> {
@@ -197,9 +192,7 @@ pub async fn update(
         "yes" => true,
         "no" => false,
         _ => {
-            return Err(PageError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Invalid input",
+            return Err(PageError::invalid(
                 "Say whether the type is offered (yes or no). Nothing was changed.",
             ))
         }

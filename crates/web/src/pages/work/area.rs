@@ -91,5 +91,5 @@ pub async fn area(
         rows,
         chart,
     };
-    Ok(render(&page)?.into_response())
+    render(&page)
 }

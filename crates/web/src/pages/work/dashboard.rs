@@ -240,5 +240,5 @@ pub async fn dashboard(
         return Ok(Redirect::to("/national").into_response());
     }
     let page = dashboard_page(&state, &who, csrf, &p.office, None, None).await?;
-    Ok(render(&page)?.into_response())
+    render(&page)
 }

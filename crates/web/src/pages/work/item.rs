@@ -11,7 +11,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use time::Date;
 use worktrack_domain::permit;
@@ -197,7 +197,7 @@ pub async fn show(
         ..ItemView::default()
     };
     let page = item_page(&state, &who, csrf, id, view).await?;
-    Ok(render(&page)?.into_response())
+    render(&page)
 }
 
 #[derive(Deserialize, Default)]
@@ -271,7 +271,7 @@ pub async fn act(
             ..ItemView::default()
         };
         let page = item_page(&state, &who, csrf.clone(), id, view).await?;
-        return Ok(render(&page)?.into_response());
+        return render(&page);
     }
     if action == Action::Assign {
         match state.store.user_by_username(&f.assignee).await {
@@ -360,7 +360,7 @@ pub async fn new_form(
     PageRequest { state, who, csrf }: PageRequest,
     Query(form): Query<NewForm>,
 ) -> Result<Response, PageError> {
-    Ok(render(&new_page(&state, &who, csrf, form, None).await?)?.into_response())
+    render(&new_page(&state, &who, csrf, form, None).await?)
 }
 
 pub async fn create(

@@ -30,7 +30,7 @@ pub async fn notifications(
             .with_day_counts(&day_counts(&state, &who).await?),
         items,
     };
-    Ok(render(&page)?.into_response())
+    render(&page)
 }
 
 pub async fn notifications_read(

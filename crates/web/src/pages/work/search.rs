@@ -202,5 +202,5 @@ async fn search_page(
         hits,
         searched,
     };
-    Ok(render(&page)?.into_response())
+    render(&page)
 }

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use worktrack_domain::permit;
 use worktrack_domain::work::AssignmentRule;
@@ -179,7 +179,7 @@ pub async fn settings_page(
     Query(p): Query<DashParams>,
 ) -> Result<Response, PageError> {
     let page = settings_page_of(&state, &who, csrf, &p.office, SettingsErrors::default()).await?;
-    Ok(render(&page)?.into_response())
+    render(&page)
 }
 
 #[derive(Deserialize, Default)]
