@@ -549,7 +549,7 @@ impl Store {
         let kind = self.appointment_type(viewer, type_id).await?;
         let (office, tz) = self.booking_office(&kind).await?;
         let calendar = self.office_calendar_cached(&office).await?;
-        let staff = self.staff_days_cached(&office, date, date).await?;
+        let staff = self.staff_days(&office, date, date).await?;
         let book = self.day_book(&kind, tz, date, &staff).await?;
         let at = rules::Office {
             tz,
@@ -579,7 +579,7 @@ impl Store {
         // A week of schedules at a time: one query per week, not per day.
         while date <= last {
             let until = std::cmp::min(last, date.saturating_add(time::Duration::days(6)));
-            let staff = self.staff_days_cached(&office, date, until).await?;
+            let staff = self.staff_days(&office, date, until).await?;
             let held = self.held(kind, tz, date, until).await?;
             let mut d = date;
             while d <= until {
@@ -629,7 +629,7 @@ impl Store {
         let (office, tz) = self.booking_office(&kind).await?;
         let calendar = self.office_calendar_cached(&office).await?;
         let date = tz.local_date(new.start_ms);
-        let staff = self.staff_days_cached(&office, date, date).await?;
+        let staff = self.staff_days(&office, date, date).await?;
         let mut tried: Vec<i64> = Vec::new();
         loop {
             let mut book = self.day_book(&kind, tz, date, &staff).await?;
@@ -931,7 +931,7 @@ impl Store {
         let (office, tz) = self.booking_office(&kind).await?;
         let calendar = self.office_calendar_cached(&office).await?;
         let date = tz.local_date(start_ms);
-        let staff = self.staff_days_cached(&office, date, date).await?;
+        let staff = self.staff_days(&office, date, date).await?;
         let mut book = self.day_book(&kind, tz, date, &staff).await?;
         // Its own time does not stand in its way.
         let (from, to) = busy_span(&kind.kind, current.start_ms);

@@ -423,7 +423,9 @@ impl Store {
     }
 
     /// Who of `office`'s staff works where, when, from `from` to `to`: their week, overrides,
-    /// leave and the office's calendar, through the domain's one rule.
+    /// leave and the office's calendar, through the domain's one rule. From yesterday on, the
+    /// schedules come from the copy kept in memory (see `refcache`): the next-available search
+    /// and bookings read them on every request.
     pub async fn staff_days(
         &self,
         office: &Office,
@@ -431,24 +433,11 @@ impl Store {
         to: Date,
     ) -> Result<Vec<StaffDays>> {
         let calendar = self.office_calendar_cached(office).await?;
-        let schedules = self.office_schedules(office, from, Some(to)).await?;
-        Ok(schedules.days(&calendar, from, to))
-    }
-
-    /// [`Store::staff_days`] from the office's schedules kept in memory (see `refcache`): for
-    /// the next-available search and bookings, which read them on every request. Days before
-    /// yesterday are read from the database.
-    pub async fn staff_days_cached(
-        &self,
-        office: &Office,
-        from: Date,
-        to: Date,
-    ) -> Result<Vec<StaffDays>> {
-        let calendar = self.office_calendar_cached(office).await?;
-        let schedules = self.office_schedules_cached(office).await?;
-        if from < schedules.since {
-            return self.staff_days(office, from, to).await;
+        let kept = self.office_schedules_cached(office).await?;
+        if from >= kept.since {
+            return Ok(kept.days(&calendar, from, to));
         }
+        let schedules = self.office_schedules(office, from, Some(to)).await?;
         Ok(schedules.days(&calendar, from, to))
     }
 
