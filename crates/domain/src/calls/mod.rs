@@ -4,5 +4,7 @@
 //! through these functions; nothing here does IO.
 
 pub mod model;
+pub mod queue_log;
 
 pub use model::{Call, Outcome, QueueEvent};
+pub use queue_log::LineError;
