@@ -328,7 +328,8 @@ pub struct AssemblyCounts {
     pub orphans: u64,
     /// A second `CONNECT` for a call already answered (ignored).
     pub repeated_connects: u64,
-    /// Ends of an answered call with no `CONNECT` before them: answered, wait unknown (0).
+    /// Ends of an answered call with no `CONNECT` before them: answered, the wait taken from
+    /// the end's "holdtime" (data1, or data3 for a transfer).
     pub ends_without_connect: u64,
     /// An unanswered ending (`ABANDON`, …) after a `CONNECT`: the call stays answered.
     pub contradictions: u64,
@@ -363,7 +364,8 @@ struct OpenCall {
 ///   completion (`COMPLETEAGENT`, `COMPLETECALLER`) or transfer (`TRANSFER`, `BLINDTRANSFER`,
 ///   `ATTENDEDTRANSFER`) ends an answered call with its hold and talk seconds. Asterisk calls
 ///   the completion's data1 "holdtime", and its documentation describes it as the time waited
-///   in the queue before the answer, not time on hold during the talk.
+///   in the queue before the answer, not time on hold during the talk: it is kept as the
+///   call's hold seconds, and serves as the wait when the `CONNECT` line is missing.
 /// - `ABANDON`, `EXITWITHTIMEOUT`, `EXITWITHKEY`, `EXITEMPTY` end a call no one answered, with
 ///   the seconds waited where the line gives them (0 where an older version does not).
 /// - `RINGNOANSWER`, `RINGCANCELED` leave the call in the queue.
@@ -537,19 +539,23 @@ impl CallAssembler {
 
     fn end_answered(&mut self, ev: QueueEvent) -> Option<Assembled> {
         let open = self.take(&ev)?;
-        if !open.answered {
-            self.counts.ends_without_connect += 1;
-        }
         let timing = Timing::of(&ev.event, &ev.data);
         let hold_secs = Timing::read(timing.hold, &ev.data);
         let talk_secs = Timing::read(timing.talk, &ev.data);
+        let wait_secs = if open.answered {
+            open.wait_secs
+        } else {
+            // Asterisk's "holdtime" is the wait in the queue: the best figure left.
+            self.counts.ends_without_connect += 1;
+            hold_secs
+        };
         Some(Assembled::Call(Call {
             agent: open.agent.or_else(|| agent_name(ev.agent)),
             call_id: ev.call_id,
             queue: ev.queue,
             entered_ms: open.entered_ms,
             outcome: Outcome::Answered,
-            wait_secs: open.wait_secs,
+            wait_secs,
             hold_secs,
             talk_secs,
         }))

@@ -568,7 +568,7 @@ fn events_of_several_versions_assemble_into_calls() {
             counts: AssemblyCounts { events: 3, entered: 2, superseded: 1, ..Default::default() },
         },
         Scenario {
-            name: "contradictions: an end without CONNECT is answered; ABANDON after CONNECT stays answered",
+            name: "contradictions: an end without CONNECT is answered (its holdtime the wait); ABANDON after CONNECT stays answered",
             rows: vec![
                 (0, "a", "support", "NONE", "ENTERQUEUE||5550100|1"),
                 (1, "b", "support", "NONE", "ENTERQUEUE||5550101|2"),
@@ -578,7 +578,7 @@ fn events_of_several_versions_assemble_into_calls() {
                 (40, "b", "support", "NONE", "ABANDON|1|1|5"),
             ],
             out: vec![
-                c(answered("a", "support", T, 0, "SIP/1003", 4, 30)),
+                c(answered("a", "support", T, 4, "SIP/1003", 4, 30)),
                 c(answered("b", "support", T + 1, 5, "SIP/1001", 0, 0)),
             ],
             counts: AssemblyCounts {
@@ -654,5 +654,16 @@ fn open_calls_stay_within_the_limit_stale_ones_first_then_the_oldest() {
         assert_eq!(out, expected, "{name}");
         assert_eq!(counts.evicted, 1, "{name}");
         assert_eq!(counts.orphans, orphans, "{name}");
+    }
+}
+
+proptest::proptest! {
+    /// Any text, garbage included, is read or refused, never a panic, and an error quotes at
+    /// most a short excerpt of the line.
+    #[test]
+    fn any_line_is_read_or_refused_briefly(line in "\\PC{0,300}|[0-9|.A-Z\\x00-\\x1f]{0,300}") {
+        if let Err(e) = parse_line(&line) {
+            proptest::prop_assert!(e.to_string().chars().count() < 200, "{e}");
+        }
     }
 }
