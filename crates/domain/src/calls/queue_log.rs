@@ -111,15 +111,21 @@ pub fn parse_line(line: &str) -> Result<QueueEvent, LineError> {
         });
     }
     let mut fields = line.split('|');
-    let head: Vec<&str> = fields.by_ref().take(5).collect();
-    let [epoch, call_id, queue, agent, event] = head[..] else {
+    let mut head = [""; 5];
+    let mut found = 0;
+    for (slot, field) in head.iter_mut().zip(fields.by_ref()) {
+        *slot = field;
+        found += 1;
+    }
+    if found < head.len() {
         return Err(LineError::TooFewFields {
-            found: head.len(),
-            needed: 5,
+            found,
+            needed: head.len(),
             names: "time|call id|queue|agent|event",
             excerpt: excerpt(line),
         });
-    };
+    }
+    let [epoch, call_id, queue, agent, event] = head;
     let at_ms = epoch_ms(epoch).ok_or_else(|| LineError::BadEpoch {
         value: excerpt(epoch),
     })?;
