@@ -3,6 +3,7 @@
 //! the comparison of two periods (`compare`). Pure: the import reads files and streams lines
 //! through these functions; nothing here does IO.
 
+pub mod compare;
 pub mod metrics;
 pub mod model;
 
