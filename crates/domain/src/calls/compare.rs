@@ -3,6 +3,7 @@
 //! change, and the change in average speed of answer.
 
 use super::metrics::Figures;
+use serde::Serialize;
 use thiserror::Error;
 
 /// Why two periods could not be compared.
@@ -15,7 +16,7 @@ pub enum CompareError {
 }
 
 /// What the comparison needs of one period.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Period {
     pub answered: u64,
     pub not_through: u64,
@@ -34,7 +35,7 @@ impl From<&Figures> for Period {
 }
 
 /// The two-proportion z-test's result.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ZTest {
     /// (after's rate − before's rate) / pooled standard error.
     pub z: f64,
@@ -44,7 +45,7 @@ pub struct ZTest {
 }
 
 /// Period "after" against period "before".
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Comparison {
     /// Answer rates, fractions 0 to 1.
     pub before_rate: f64,

@@ -10,6 +10,7 @@
 use super::model::{Call, Outcome};
 use crate::names::TimeZone;
 use crate::schedule::WorkMode;
+use serde::Serialize;
 use std::collections::BTreeMap;
 use thiserror::Error;
 use time::Date;
@@ -26,7 +27,8 @@ pub enum MetricsError {
 }
 
 /// Which of the two common service-level formulas a figure uses; the page names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ServiceLevelFormula {
     /// Answered within T seconds / calls offered.
     OverOffered,
@@ -37,7 +39,7 @@ pub enum ServiceLevelFormula {
 
 /// The choices that change the figures: the service level's time limit T and formula, and the
 /// short-abandon threshold. Made by [`Settings::new`], so a value is always usable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Settings {
     service_level_secs: i64,
     formula: ServiceLevelFormula,
@@ -78,7 +80,7 @@ impl Settings {
 }
 
 /// A figure's definition as pages and the API show it next to the number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Definition {
     pub name: &'static str,
     pub formula: &'static str,
@@ -86,7 +88,8 @@ pub struct Definition {
 }
 
 /// Each figure the phone service reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Metric {
     Offered,
     Answered,
@@ -194,7 +197,7 @@ impl Metric {
 }
 
 /// How many calls ended each way (calls still waiting are not counted).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct OutcomeCounts {
     pub answered: u64,
     pub abandoned: u64,
@@ -206,7 +209,7 @@ pub struct OutcomeCounts {
 }
 
 /// The figures of a set of calls; each number's meaning is [`Metric::definition`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Figures {
     pub settings: Settings,
     pub offered: u64,
@@ -230,7 +233,7 @@ pub struct Figures {
 
 /// One line of a figures table: the figure, its value (`None` when nothing to divide by) and
 /// its definition.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Row {
     pub metric: Metric,
     pub value: Option<f64>,
@@ -410,7 +413,7 @@ pub fn by_day<'a>(
 
 /// An ISO 8601 week: weeks start on Monday, and week 1 is the one with the year's first
 /// Thursday (so 29 December can be in week 1 of the next year).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct IsoWeek {
     pub year: i32,
     pub week: u8,
@@ -441,7 +444,8 @@ pub fn by_hour<'a>(
 
 /// Where a call was served from, as the caller of [`by_mode`] knows it (from the work
 /// schedules of the agent who answered, or of the office that day).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ServedFrom {
     Office,
     Telework,
@@ -486,7 +490,7 @@ pub fn by_mode<'a>(
 }
 
 /// One agent's figures over a period.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentFigures {
     /// Calls the agent answered.
     pub calls: u64,

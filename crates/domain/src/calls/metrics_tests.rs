@@ -594,3 +594,22 @@ fn every_figure_has_a_definition_and_the_service_level_names_its_formula() {
         ]
     );
 }
+
+#[test]
+fn figures_serialize_with_snake_case_names_for_the_api() {
+    let f = figures(&day(), settings(ServiceLevelFormula::OverOffered, Some(5)));
+    let json = serde_json::to_value(&f).unwrap();
+    assert_eq!(json["offered"], 14);
+    assert_eq!(json["settings"]["formula"], "over_offered");
+    assert_eq!(json["settings"]["short_abandon_secs"], 5);
+    let row = serde_json::to_value(f.rows()[6]).unwrap();
+    assert_eq!(row["metric"]["service_level"], "over_offered");
+    assert_eq!(
+        row["definition"]["name"],
+        "Service level (over calls offered)"
+    );
+    assert_eq!(
+        serde_json::to_value(ServedFrom::Telework).unwrap(),
+        "telework"
+    );
+}
