@@ -4,6 +4,8 @@
 //! through these functions; nothing here does IO.
 
 pub mod cdr;
+pub mod compare;
+pub mod metrics;
 pub mod model;
 pub mod queue_log;
 
