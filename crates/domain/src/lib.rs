@@ -7,7 +7,8 @@
 //! field extraction and the classifier that profiles documents (`extract`, `classifier`,
 //! `workbench`); work items' states, moves, priorities and deadlines (`work`); analysts' figures
 //! and their small-group rule (`aggregate`); reading progress (`reading`); sign-in delays
-//! (`throttle`); same-site return addresses (`links`).
+//! (`throttle`); same-site return addresses (`links`); phone service's calls, figures and their
+//! definitions (`calls`).
 //!
 //! It must not do IO, async or logging, nor know of SQL, HTTP or files: store, web and pipeline
 //! call these rules and never write one again. Every value type is valid by construction
@@ -18,6 +19,7 @@ pub mod aggregate;
 pub mod appointment_measures;
 pub mod appointments;
 pub mod calendar;
+pub mod calls;
 pub mod catalogue;
 pub mod classifier;
 pub mod extract;
