@@ -1042,10 +1042,7 @@ impl Store {
             .map(AppointmentRow::into_appointment)
             .collect()
     }
-}
 
-/// Appointments name claimants: only the roles the domain lets see them do.
-impl Store {
     /// Staff member `staff_id`'s name and the address reminders to them go to (from the
     /// office's staff kept in memory).
     async fn staff_member(
@@ -1062,6 +1059,7 @@ impl Store {
     }
 }
 
+/// Appointments name claimants: only the roles the domain lets see them do.
 fn may_view(viewer: &Viewer) -> Result<()> {
     if rules::may_view(viewer.role) {
         Ok(())
