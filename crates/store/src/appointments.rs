@@ -652,8 +652,7 @@ impl Store {
                 .insert_booking(viewer, &kind, new, &contact, workload, staff_id, &slot)
                 .await
             {
-                Ok((id, created_at)) => {
-                    let (staff_name, _) = self.staff_member(kind.office_id, staff_id).await?;
+                Ok((id, created_at, staff_name)) => {
                     return Ok(Appointment {
                         id,
                         office_id: kind.office_id,
@@ -732,8 +731,9 @@ impl Store {
         Ok(claimant_name.unwrap_or_default())
     }
 
-    /// Inserts the appointment and the cells that hold its time, in one transaction; a
-    /// conflict when any cell is already held.
+    /// Inserts the appointment, the cells that hold its time, its history, audit entry and
+    /// reminders in one transaction; a conflict when any cell is already held. Answers its id,
+    /// when it was made and who serves it.
     #[allow(clippy::too_many_arguments)]
     async fn insert_booking(
         &self,
@@ -744,9 +744,9 @@ impl Store {
         workload: &str,
         staff_id: i64,
         slot: &Slot,
-    ) -> Result<(i64, i64)> {
+    ) -> Result<(i64, i64, String)> {
         let now = now_ms();
-        let (_, email) = self.staff_member(kind.office_id, staff_id).await?;
+        let (staff_name, email) = self.staff_member(kind.office_id, staff_id).await?;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO appointments (office_id, type_id, claimant_id, staff_id, channel, start_ms, end_ms, \
@@ -797,7 +797,7 @@ impl Store {
         .await?;
         queue_reminders_in(&mut tx.tx, id, slot.start_ms, email.as_deref()).await?;
         tx.commit().await?;
-        Ok((id, now))
+        Ok((id, now, staff_name))
     }
 
     pub(crate) async fn appointment_unaudited(&self, id: i64) -> Result<Appointment> {

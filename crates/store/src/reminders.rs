@@ -85,23 +85,6 @@ from_row!(LetterRow {
 });
 
 impl Store {
-    /// Queues (or re-queues, after a reschedule) the reminders of appointment `id`.
-    pub async fn queue_reminders(&self, id: i64) -> Result<()> {
-        let row: Option<(i64, Option<String>)> = sqlx::query_as(
-            "SELECT a.start_ms, u.email FROM appointments a JOIN users u ON u.id = a.staff_id \
-             WHERE a.id = $1 AND a.state = 'booked'",
-        )
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?;
-        let Some((start_ms, staff_email)) = row else {
-            return Ok(());
-        };
-        let mut tx = self.begin_write().await?;
-        queue_reminders_in(&mut tx.tx, id, start_ms, staff_email.as_deref()).await?;
-        tx.commit().await
-    }
-
     /// Claims the e-mail reminders due at `at_ms` for this sender (each is claimed by one
     /// sender only); those whose appointment is no longer booked are closed unsent.
     pub async fn claim_due_reminders(&self, at_ms: i64, limit: i64) -> Result<Vec<DueReminder>> {
