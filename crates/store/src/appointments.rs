@@ -514,7 +514,13 @@ impl Store {
             let list = list.unwrap_or_default();
             let cells = list.split(',').filter(|c| !c.is_empty()).map(|c| {
                 c.parse::<i64>()
-                    .map_err(|_| StoreError::Invalid(format!("a held cell reads {c:?}")))
+                    // The database wrote these numbers: one that does not read is a fault, not
+                    // the user's input.
+                    .map_err(|_| {
+                        StoreError::Database(sqlx::Error::Protocol(format!(
+                            "a held cell reads {c:?}"
+                        )))
+                    })
             });
             match staff_id {
                 Some(staff_id) => {
