@@ -251,7 +251,7 @@ impl TimeZone {
     /// `tzdb-bundle-always`, never /usr/share/zoneinfo), so every machine gives the same answer.
     /// Every name in [`OFFICE_TIME_ZONES`] is in the database (tested); UTC would stand in for
     /// one that were not.
-    fn rules(self) -> jiff::tz::TimeZone {
+    pub fn rules(self) -> jiff::tz::TimeZone {
         jiff::tz::TimeZoneDatabase::bundled()
             .get(self.0)
             .unwrap_or(jiff::tz::TimeZone::UTC)

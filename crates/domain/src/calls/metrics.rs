@@ -273,6 +273,89 @@ fn ratio(top: f64, bottom: u64) -> Option<f64> {
     (bottom > 0).then(|| top / bottom as f64)
 }
 
+/// What a group of calls with one outcome adds to the figures: what the database keeps per
+/// office, day, hour, queue and outcome, so that figures over months read a few thousand rows
+/// instead of every call. The limits (`within_limit`, `over_limit`, `short`) depend on the
+/// [`Settings`] the sums were made with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct OutcomeSums {
+    pub outcome: Outcome,
+    pub calls: u64,
+    /// Seconds waited (negative seconds count as 0, as everywhere in the figures).
+    pub wait_secs: i64,
+    pub talk_secs: i64,
+    pub hold_secs: i64,
+    /// Answered calls that waited T seconds or less.
+    pub within_limit: u64,
+    /// Abandoned calls that waited more than T seconds.
+    pub over_limit: u64,
+    /// Abandoned calls shorter than the short-abandon threshold (0 without one).
+    pub short: u64,
+}
+
+impl OutcomeSums {
+    /// Nothing yet, for calls ending `outcome`.
+    pub fn empty(outcome: Outcome) -> OutcomeSums {
+        OutcomeSums {
+            outcome,
+            calls: 0,
+            wait_secs: 0,
+            talk_secs: 0,
+            hold_secs: 0,
+            within_limit: 0,
+            over_limit: 0,
+            short: 0,
+        }
+    }
+
+    /// What one call adds under `settings`: the definitions every figure follows. A call still
+    /// waiting adds a call to its own (uncounted) group and nothing else.
+    pub fn of(call: &Call, settings: &Settings) -> OutcomeSums {
+        let t = settings.service_level_secs;
+        let wait = call.wait_secs.max(0);
+        let mut s = OutcomeSums::empty(call.outcome);
+        s.calls = 1;
+        match call.outcome {
+            Outcome::Answered => {
+                s.wait_secs = wait;
+                s.talk_secs = call.talk_secs.max(0);
+                s.hold_secs = call.hold_secs.max(0);
+                s.within_limit = u64::from(wait <= t);
+            }
+            Outcome::Abandoned => {
+                s.wait_secs = wait;
+                s.over_limit = u64::from(wait > t);
+                s.short = u64::from(settings.short_abandon_secs.is_some_and(|l| wait < l));
+            }
+            _ => s.wait_secs = wait,
+        }
+        s
+    }
+
+    /// Adds `other` (of the same outcome) to these sums.
+    pub fn add(&mut self, other: &OutcomeSums) {
+        self.calls += other.calls;
+        self.wait_secs = self.wait_secs.saturating_add(other.wait_secs);
+        self.talk_secs = self.talk_secs.saturating_add(other.talk_secs);
+        self.hold_secs = self.hold_secs.saturating_add(other.hold_secs);
+        self.within_limit += other.within_limit;
+        self.over_limit += other.over_limit;
+        self.short += other.short;
+    }
+
+    /// Takes `other` (of the same outcome) away from these sums: a call the records later
+    /// completed is counted again with its new figures.
+    pub fn subtract(&mut self, other: &OutcomeSums) {
+        self.calls = self.calls.saturating_sub(other.calls);
+        self.wait_secs = self.wait_secs.saturating_sub(other.wait_secs);
+        self.talk_secs = self.talk_secs.saturating_sub(other.talk_secs);
+        self.hold_secs = self.hold_secs.saturating_sub(other.hold_secs);
+        self.within_limit = self.within_limit.saturating_sub(other.within_limit);
+        self.over_limit = self.over_limit.saturating_sub(other.over_limit);
+        self.short = self.short.saturating_sub(other.short);
+    }
+}
+
 /// Calls counted one at a time; [`Tally::figures`] gives their figures at any point.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tally {
@@ -303,33 +386,32 @@ impl Tally {
     /// Counts one call; a call still waiting is not counted. Negative seconds (which the
     /// records should never hold) count as 0.
     pub fn add(&mut self, call: &Call) {
-        let t = self.settings.service_level_secs;
-        let wait = call.wait_secs.max(0);
+        self.add_sums(&OutcomeSums::of(call, &self.settings));
+    }
+
+    /// Counts a group of calls with one outcome, added up beforehand ([`OutcomeSums::of`] and
+    /// [`OutcomeSums::add`]): the same as adding each of its calls, provided the sums were made
+    /// with this tally's settings.
+    pub fn add_sums(&mut self, s: &OutcomeSums) {
         let o = &mut self.outcomes;
-        match call.outcome {
+        match s.outcome {
             Outcome::Answered => {
-                o.answered += 1;
-                if wait <= t {
-                    self.answered_within += 1;
-                }
-                self.wait_secs = self.wait_secs.saturating_add(wait);
-                self.talk_secs = self.talk_secs.saturating_add(call.talk_secs.max(0));
-                self.hold_secs = self.hold_secs.saturating_add(call.hold_secs.max(0));
+                o.answered += s.calls;
+                self.answered_within += s.within_limit;
+                self.wait_secs = self.wait_secs.saturating_add(s.wait_secs);
+                self.talk_secs = self.talk_secs.saturating_add(s.talk_secs);
+                self.hold_secs = self.hold_secs.saturating_add(s.hold_secs);
             }
             Outcome::Abandoned => {
-                o.abandoned += 1;
-                if wait > t {
-                    self.abandoned_after += 1;
-                }
-                if self.settings.short_abandon_secs.is_some_and(|s| wait < s) {
-                    self.short_abandons += 1;
-                }
+                o.abandoned += s.calls;
+                self.abandoned_after += s.over_limit;
+                self.short_abandons += s.short;
             }
-            Outcome::TimedOut => o.timed_out += 1,
-            Outcome::ExitedByKey => o.exited_by_key += 1,
-            Outcome::QueueEmpty => o.queue_empty += 1,
-            Outcome::Blocked => o.blocked += 1,
-            Outcome::NoAnswer => o.no_answer += 1,
+            Outcome::TimedOut => o.timed_out += s.calls,
+            Outcome::ExitedByKey => o.exited_by_key += s.calls,
+            Outcome::QueueEmpty => o.queue_empty += s.calls,
+            Outcome::Blocked => o.blocked += s.calls,
+            Outcome::NoAnswer => o.no_answer += s.calls,
             Outcome::Waiting => {}
         }
     }

@@ -613,3 +613,44 @@ fn figures_serialize_with_snake_case_names_for_the_api() {
         "telework"
     );
 }
+
+#[test]
+fn sums_added_up_beforehand_give_the_same_figures_as_each_call() {
+    let s = settings(ServiceLevelFormula::OverAnsweredAndLateAbandons, Some(5));
+    let at = datetime!(2026-03-02 09:00 UTC);
+    let calls = vec![
+        call("1", at, Outcome::Answered, 10, Some("SIP/1"), 100, 5),
+        call("2", at, Outcome::Answered, 30, Some("SIP/1"), 50, 0),
+        call("3", at, Outcome::Answered, -4, Some("SIP/2"), -1, 0),
+        call("4", at, Outcome::Abandoned, 3, None, 0, 0),
+        call("5", at, Outcome::Abandoned, 25, None, 0, 0),
+        call("6", at, Outcome::TimedOut, 300, None, 0, 0),
+        call("7", at, Outcome::Waiting, 0, None, 0, 0),
+        call("8", at, Outcome::QueueEmpty, 0, None, 0, 0),
+    ];
+    let one_by_one = figures(&calls, s);
+    let mut groups: BTreeMap<&str, OutcomeSums> = BTreeMap::new();
+    for c in &calls {
+        groups
+            .entry(c.outcome.as_str())
+            .or_insert_with(|| OutcomeSums::empty(c.outcome))
+            .add(&OutcomeSums::of(c, &s));
+    }
+    let mut tally = Tally::new(s);
+    groups.values().for_each(|g| tally.add_sums(g));
+    assert_eq!(tally.figures(), one_by_one);
+    let answered = groups["answered"];
+    assert_eq!(
+        (answered.calls, answered.wait_secs, answered.within_limit),
+        (3, 40, 2)
+    );
+    let abandoned = groups["abandoned"];
+    assert_eq!((abandoned.over_limit, abandoned.short), (1, 1));
+    // Taking a call away undoes its sums.
+    let mut g = answered;
+    g.subtract(&OutcomeSums::of(&calls[1], &s));
+    assert_eq!(
+        (g.calls, g.wait_secs, g.talk_secs, g.within_limit),
+        (2, 10, 100, 2)
+    );
+}

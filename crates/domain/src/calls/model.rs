@@ -2,7 +2,8 @@
 //! answered or leaving without an answer.
 
 /// How a call that entered a queue ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Reached an employee (`CONNECT`; a CDR `ANSWERED`). A transfer after the answer is still
     /// an answered call.
@@ -88,4 +89,59 @@ pub struct QueueEvent {
     pub agent: String,
     pub event: String,
     pub data: Vec<String>,
+}
+
+impl Call {
+    /// Whether `self` is a fuller record of the call `stored` already holds (the same call id,
+    /// queue and time): an import of overlapping records replaces a call that was still
+    /// waiting with how it ended, and an answered call whose end was missing with one that has
+    /// it. Anything else leaves the stored call as it is, so importing the same records twice
+    /// changes nothing.
+    pub fn completes(&self, stored: &Call) -> bool {
+        match (stored.outcome, self.outcome) {
+            (Outcome::Waiting, new) => new != Outcome::Waiting,
+            (Outcome::Answered, Outcome::Answered) => {
+                stored.talk_secs == 0
+                    && stored.hold_secs == 0
+                    && (self.talk_secs > 0 || self.hold_secs > 0)
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(outcome: Outcome, talk: i64) -> Call {
+        Call {
+            call_id: "1700000000.1".into(),
+            queue: "claims".into(),
+            entered_ms: 1_700_000_000_000,
+            outcome,
+            wait_secs: 12,
+            agent: None,
+            hold_secs: 0,
+            talk_secs: talk,
+        }
+    }
+
+    #[test]
+    fn a_later_record_completes_a_call_only_when_it_says_more() {
+        use Outcome::*;
+        let cases = [
+            (call(Waiting, 0), call(Answered, 60), true),
+            (call(Waiting, 0), call(Abandoned, 0), true),
+            (call(Waiting, 0), call(Waiting, 0), false),
+            (call(Answered, 0), call(Answered, 60), true),
+            (call(Answered, 0), call(Answered, 0), false),
+            (call(Answered, 60), call(Answered, 90), false),
+            (call(Answered, 60), call(Waiting, 0), false),
+            (call(Abandoned, 0), call(Answered, 60), false),
+        ];
+        for (stored, new, want) in cases {
+            assert_eq!(new.completes(&stored), want, "{stored:?} then {new:?}");
+        }
+    }
 }
