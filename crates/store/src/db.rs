@@ -86,6 +86,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0013_schedules_appointments.sql"),
         include_str!("../migrations/postgres/0013_schedules_appointments.sql"),
     ),
+    (
+        14,
+        include_str!("../migrations/sqlite/0014_calls.sql"),
+        include_str!("../migrations/postgres/0014_calls.sql"),
+    ),
 ];
 
 struct Inner {

@@ -24,6 +24,8 @@ mod auth;
 mod backdate;
 mod blobs;
 mod calendar_feeds;
+pub mod call_files;
+pub mod calls;
 mod checkpoints;
 mod claimants;
 mod db;

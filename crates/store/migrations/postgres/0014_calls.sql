@@ -1,0 +1,118 @@
+-- Phone service: calls read from the phone system's records, the tallies the figures are read
+-- from, agents' events, events kept as they are, the agents mapped to employees, saved CSV
+-- layouts, and each import's report. No call content and no caller number is kept.
+
+-- The office's choices that the tallies are made with (the service level's limit T and the
+-- short-abandon threshold; the formula shown by default); changing the limits recounts the
+-- office's tallies from its calls.
+CREATE TABLE call_settings (
+    office_id BIGINT PRIMARY KEY REFERENCES offices(id),
+    service_level_secs BIGINT NOT NULL CHECK (service_level_secs BETWEEN 1 AND 3600),
+    formula TEXT NOT NULL CHECK (formula IN ('over_offered', 'over_answered_and_late_abandons')),
+    short_abandon_secs BIGINT CHECK (short_abandon_secs BETWEEN 1 AND 600),
+    updated_by BIGINT REFERENCES users(id),
+    updated_at BIGINT NOT NULL
+);
+
+-- One call in one queue. The key is the phone system's own identity of the call, so the same
+-- records imported twice (or in overlapping exports) are one row. `day` and `hour` are the
+-- office's calendar day and wall-clock hour when the call entered the queue.
+CREATE TABLE calls (
+    office_id BIGINT NOT NULL REFERENCES offices(id),
+    entered_ms BIGINT NOT NULL,
+    queue TEXT NOT NULL,
+    call_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    hour BIGINT NOT NULL CHECK (hour BETWEEN 0 AND 23),
+    outcome TEXT NOT NULL CHECK (outcome IN ('answered', 'abandoned', 'timed_out',
+        'exited_by_key', 'queue_empty', 'blocked', 'no_answer', 'waiting')),
+    wait_secs BIGINT NOT NULL,
+    talk_secs BIGINT NOT NULL,
+    hold_secs BIGINT NOT NULL,
+    agent TEXT,
+    import_id BIGINT NOT NULL,
+    PRIMARY KEY (office_id, entered_ms, queue, call_id)
+);
+
+-- The sums of the calls per office, day, queue, hour and outcome (domain `OutcomeSums`), kept
+-- as calls are stored: figures over months read these, not every call.
+CREATE TABLE call_tallies (
+    office_id BIGINT NOT NULL REFERENCES offices(id),
+    day TEXT NOT NULL,
+    queue TEXT NOT NULL,
+    hour BIGINT NOT NULL,
+    outcome TEXT NOT NULL,
+    calls BIGINT NOT NULL,
+    wait_secs BIGINT NOT NULL,
+    talk_secs BIGINT NOT NULL,
+    hold_secs BIGINT NOT NULL,
+    within_limit BIGINT NOT NULL,
+    over_limit BIGINT NOT NULL,
+    short BIGINT NOT NULL,
+    PRIMARY KEY (office_id, day, queue, hour, outcome)
+);
+
+-- Agents logging in and out, joining and leaving queues, pausing: for time logged in.
+CREATE TABLE call_agent_events (
+    office_id BIGINT NOT NULL REFERENCES offices(id),
+    agent TEXT NOT NULL,
+    at_ms BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    queue TEXT NOT NULL,
+    PRIMARY KEY (office_id, agent, at_ms, kind, queue)
+);
+
+-- Events that count in no figure (unknown to WorkTrack, outbound calls), kept as they were.
+CREATE TABLE call_other_events (
+    office_id BIGINT NOT NULL REFERENCES offices(id),
+    at_ms BIGINT NOT NULL,
+    call_id TEXT NOT NULL,
+    queue TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    event TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (office_id, at_ms, call_id, queue, agent, event, data)
+);
+
+-- The phone system's agents seen in an office's records, and the employee each one is.
+CREATE TABLE call_agents (
+    office_id BIGINT NOT NULL REFERENCES offices(id),
+    agent TEXT NOT NULL,
+    user_id BIGINT REFERENCES users(id),
+    first_seen_ms BIGINT NOT NULL,
+    updated_by BIGINT REFERENCES users(id),
+    updated_at BIGINT,
+    PRIMARY KEY (office_id, agent)
+);
+
+-- A phone system's own CSV layout, saved by name for the office's next imports.
+CREATE TABLE call_layouts (
+    office_id BIGINT NOT NULL REFERENCES offices(id),
+    name TEXT NOT NULL,
+    layout TEXT NOT NULL,
+    updated_by BIGINT REFERENCES users(id),
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (office_id, name)
+);
+
+-- Each import and its report.
+CREATE TABLE call_imports (
+    id BIGSERIAL PRIMARY KEY,
+    office_id BIGINT NOT NULL REFERENCES offices(id),
+    format TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+    lines BIGINT NOT NULL DEFAULT 0,
+    bad_lines BIGINT NOT NULL DEFAULT 0,
+    calls_read BIGINT NOT NULL DEFAULT 0,
+    calls_stored BIGINT NOT NULL DEFAULT 0,
+    calls_completed BIGINT NOT NULL DEFAULT 0,
+    calls_known BIGINT NOT NULL DEFAULT 0,
+    waiting_at_end BIGINT NOT NULL DEFAULT 0,
+    report TEXT NOT NULL DEFAULT '{}',
+    error TEXT,
+    created_by BIGINT REFERENCES users(id),
+    created_at BIGINT NOT NULL,
+    finished_at BIGINT
+);
+CREATE INDEX call_imports_office ON call_imports(office_id, id);
