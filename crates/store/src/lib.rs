@@ -24,6 +24,7 @@ mod auth;
 mod backdate;
 mod blobs;
 mod calendar_feeds;
+pub mod call_files;
 mod checkpoints;
 mod claimants;
 mod db;
