@@ -566,6 +566,17 @@ fn queue_log_csv_in_any_column_order_reads_like_the_pipe_format() {
             }
         );
     }
+    let utc = |t: i64| {
+        jiff::Timestamp::from_second(t)
+            .unwrap()
+            .strftime("%Y-%m-%d %H:%M:%S+00")
+            .to_string()
+    };
+    let (items, _) = read(
+        &CallFormat::QueueLogCsv,
+        queue_log_csv(true, utc).as_bytes(),
+    );
+    assert_eq!(items, expected, "times with their offset");
     let (items, _) = read(
         &CallFormat::QueueLogCsv,
         queue_log_csv(false, fraction).as_bytes(),
