@@ -288,7 +288,7 @@ fn binary_garbage_gives_bad_lines_or_a_refused_header_and_nothing_else() {
     }
     for format in [CallFormat::QueueLogCsv, CallFormat::Generic(layout())] {
         match try_read(&format, &data) {
-            Err(ReadError::Header(m)) => assert!(m.contains("not text"), "{m}"),
+            Err(ReadError::Header(m)) => assert!(m.contains("not UTF-8 text"), "{m}"),
             other => panic!("{other:?}"),
         }
     }

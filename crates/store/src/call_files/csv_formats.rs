@@ -101,7 +101,11 @@ impl<R: BufRead> CsvInput<R> {
             if self.is_blank() {
                 continue;
             }
-            let not_text = || ReadError::Header("the file is not text (binary data?)".to_owned());
+            let not_text = || {
+                ReadError::Header(
+                    "the file is not UTF-8 text (binary data, or another encoding?)".to_owned(),
+                )
+            };
             let fields = self.fields().ok_or_else(not_text)?;
             if fields.iter().any(|f| has_control(f)) {
                 return Err(not_text());
