@@ -196,6 +196,38 @@ fn events_come_in_time_order_in_office_hours_on_business_days() {
         assert!(ids.insert(ev.call_id.clone()), "{} twice", ev.call_id);
     }
     assert_eq!(ids.len(), back.calls.len());
+    // Each line's time agrees with the seconds it gives: answered after the wait, ended after
+    // the talk, left after the wait.
+    let entered: HashMap<&str, i64> = back
+        .events
+        .iter()
+        .filter(|e| e.event == "ENTERQUEUE")
+        .map(|e| (e.call_id.as_str(), e.at_ms / 1000))
+        .collect();
+    let mut connected: HashMap<&str, i64> = HashMap::new();
+    let secs = |ev: &QueueEvent, i: usize| ev.data[i].parse::<i64>().unwrap();
+    for ev in &back.events {
+        let at = ev.at_ms / 1000;
+        let id = ev.call_id.as_str();
+        match ev.event.as_str() {
+            "CONNECT" => {
+                assert_eq!(at, entered[id] + secs(ev, 0), "{ev:?}");
+                connected.insert(id, at);
+            }
+            "COMPLETECALLER" | "COMPLETEAGENT" => {
+                assert_eq!(at, connected[id] + secs(ev, 1), "{ev:?}");
+            }
+            "BLINDTRANSFER" | "ATTENDEDTRANSFER" => {
+                assert_eq!(at, connected[id] + secs(ev, 3), "{ev:?}");
+            }
+            "ABANDON" | "EXITWITHTIMEOUT" | "EXITEMPTY" => {
+                assert_eq!(at, entered[id] + secs(ev, 2), "{ev:?}");
+            }
+            "EXITWITHKEY" => assert_eq!(at, entered[id] + secs(ev, 3), "{ev:?}"),
+            "RINGNOANSWER" => assert!(at >= entered[id] + 15, "{ev:?}"),
+            _ => {}
+        }
+    }
 }
 
 #[test]
