@@ -20,6 +20,7 @@
 //! [`process::run`](worktrack_pipeline::process::run). Every SSN comes from the never-issued 900–999 area.
 
 pub mod appointment_scale;
+pub mod calls;
 pub mod fixtures;
 pub mod scale;
 
