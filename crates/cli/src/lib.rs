@@ -4,6 +4,7 @@
 
 pub mod appointment_bench;
 pub mod bench;
+pub mod calls;
 pub mod config;
 pub mod demo;
 pub mod folders;

@@ -98,6 +98,11 @@ enum Command {
         #[command(subcommand)]
         command: worktrack::schedules::ScheduleCommand,
     },
+    /// Phone service: import call records, save a CSV layout, compare two periods.
+    Calls {
+        #[command(subcommand)]
+        command: worktrack::calls::CallsCommand,
+    },
     /// Measure performance.
     Bench {
         #[command(subcommand)]
@@ -396,6 +401,11 @@ async fn with_store(config: &Config, command: Command) -> anyhow::Result<ExitCod
         Command::Admin { command } => admin(&store, command).await?,
         Command::Schedules { command } => {
             let code = worktrack::schedules::run(&store, command).await?;
+            store.close().await;
+            return Ok(code);
+        }
+        Command::Calls { command } => {
+            let code = worktrack::calls::run(&store, command).await?;
             store.close().await;
             return Ok(code);
         }

@@ -17,6 +17,7 @@ mod browser_flows;
 mod browser_queue;
 mod browser_workbench;
 mod calendar;
+mod calls;
 mod cli;
 mod demo_realism;
 mod digest;
