@@ -33,6 +33,9 @@ pub enum BenchCommand {
     /// The scale demo's offices with a year of schedules and two million appointments, then wrk
     /// against one office's next-available search and the booking API.
     Appointments(crate::appointment_bench::AppointmentBenchArgs),
+    /// A generated 10,000,000-line queue_log: wc -l, parsing alone, `worktrack calls import`
+    /// on SQLite, and the comparison of two periods over all of it.
+    Calls(crate::calls_bench::CallsBenchArgs),
 }
 
 #[derive(clap::Args, Debug)]

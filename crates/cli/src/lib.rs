@@ -5,6 +5,7 @@
 pub mod appointment_bench;
 pub mod bench;
 pub mod calls;
+pub mod calls_bench;
 pub mod config;
 pub mod demo;
 pub mod folders;

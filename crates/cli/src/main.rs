@@ -361,6 +361,7 @@ async fn bench_command(command: bench::BenchCommand) -> anyhow::Result<ExitCode>
         bench::BenchCommand::Intake(args) => bench::intake_bench(args).await,
         bench::BenchCommand::Ocr(args) => worktrack::ocr_bench::ocr_bench(args).await,
         bench::BenchCommand::Queue(args) => worktrack::queue_bench::queue_bench(args).await,
+        bench::BenchCommand::Calls(args) => worktrack::calls_bench::calls_bench(args).await,
         bench::BenchCommand::Appointments(args) => {
             worktrack::appointment_bench::appointment_bench(args).await
         }

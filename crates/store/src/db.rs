@@ -127,6 +127,8 @@ pub(crate) struct WriteTx {
     generation: Arc<AtomicU64>,
     /// For the audit rows appended inside it.
     keys: Arc<Keys>,
+    /// Which database it runs on (for the few statements written differently).
+    pub backend: Backend,
 }
 
 impl WriteTx {
@@ -325,6 +327,7 @@ impl Store {
             reference: None,
             generation: self.inner.ref_cache.generation(),
             keys: self.inner.keys.clone(),
+            backend: self.inner.backend,
         })
     }
 

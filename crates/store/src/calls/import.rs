@@ -9,7 +9,7 @@
 use super::{office_zone, Store};
 use crate::audit::Event;
 use crate::call_files::{read_calls, BadLine, CallFormat, Item, ReadError, ReadReport};
-use crate::db::{now_ms, WriteTx};
+use crate::db::{now_ms, Backend, WriteTx};
 use crate::error::{Result, StoreError};
 use crate::offices::Office;
 use crate::Viewer;
@@ -575,8 +575,10 @@ async fn existing_calls(
     Ok(found)
 }
 
-/// `($1, …, $n), ($n+1, …)`: `rows` rows of `width` placeholders.
-fn placeholders(rows: usize, width: usize) -> String {
+/// `($1, …, $n), ($n+1, …)`: `rows` rows of `width` placeholders. On SQLite they are plain
+/// `?`: numbered ones make SQLite's driver look each number up by name, which takes time
+/// growing with the square of the values in a statement.
+fn placeholders(backend: Backend, rows: usize, width: usize) -> String {
     let mut s = String::with_capacity(rows * width * 5);
     for r in 0..rows {
         if r > 0 {
@@ -587,8 +589,13 @@ fn placeholders(rows: usize, width: usize) -> String {
             if c > 0 {
                 s.push_str(", ");
             }
-            s.push('$');
-            s.push_str(&(r * width + c + 1).to_string());
+            match backend {
+                Backend::Sqlite => s.push('?'),
+                Backend::Postgres => {
+                    s.push('$');
+                    s.push_str(&(r * width + c + 1).to_string());
+                }
+            }
         }
         s.push(')');
     }
@@ -605,7 +612,7 @@ async fn insert_calls(
         let sql = format!(
             "INSERT INTO calls (office_id, entered_ms, queue, call_id, day, hour, outcome, \
              wait_secs, talk_secs, hold_secs, agent, import_id) VALUES {}",
-            placeholders(chunk.len(), 12)
+            placeholders(tx.backend, chunk.len(), 12)
         );
         let mut q = sqlx::query(&sql);
         for (c, day, hour) in chunk {
@@ -675,7 +682,7 @@ async fn insert_agent_events(
         let sql = format!(
             "INSERT INTO call_agent_events (office_id, agent, at_ms, kind, queue) VALUES {} \
              ON CONFLICT DO NOTHING",
-            placeholders(chunk.len(), 5)
+            placeholders(tx.backend, chunk.len(), 5)
         );
         let mut q = sqlx::query(&sql);
         for e in chunk {
@@ -700,7 +707,7 @@ async fn insert_other_events(
         let sql = format!(
             "INSERT INTO call_other_events (office_id, at_ms, call_id, queue, agent, event, data) \
              VALUES {} ON CONFLICT DO NOTHING",
-            placeholders(chunk.len(), 7)
+            placeholders(tx.backend, chunk.len(), 7)
         );
         let mut q = sqlx::query(&sql);
         for e in chunk {
@@ -754,7 +761,7 @@ impl TallyChanges {
                  within_limit = call_tallies.within_limit + excluded.within_limit, \
                  over_limit = call_tallies.over_limit + excluded.over_limit, \
                  short = call_tallies.short + excluded.short",
-                placeholders(chunk.len(), 12)
+                placeholders(tx.backend, chunk.len(), 12)
             );
             let mut q = sqlx::query(&sql);
             for ((day, queue, hour, outcome), v) in chunk {
