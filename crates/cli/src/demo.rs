@@ -21,7 +21,9 @@ use worktrack_store::{
 use worktrack_web::hash_password;
 
 mod appointments;
+mod calls;
 pub use appointments::load_appointments;
+pub use calls::load_calls;
 
 /// The password of every demo account (the demo offices are training offices).
 pub const DEMO_PASSWORD: &str = "worktrack-demo";

@@ -557,6 +557,12 @@ async fn demo_load(config: &Config, store: &worktrack_store::Store) -> anyhow::R
             "Demo appointments: {appointments} booked over the coming days at the four demo offices, with schedules and appointment types (Appointments and Schedules pages)."
         );
     }
+    let calls = demo::load_calls(store).await?;
+    if calls > 0 {
+        println!(
+            "Demo phone service: {calls} calls over the last ten weeks at the four demo offices, five weeks before telework and five after (Phone pages)."
+        );
+    }
     println!("Demo logins (password \"{}\"):", demo::DEMO_PASSWORD);
     for l in &demo::LOGINS {
         println!("  {:<16} {}", l.username, l.what);
