@@ -6,10 +6,12 @@
 mod agents;
 mod figures;
 mod import;
+mod layouts;
 
 pub use agents::{AgentFigure, AgentRow, ModeFigures};
 pub use figures::{CallComparison, CallFigures, CallQuery, DayRate, Grouping, HourCounts};
 pub use import::{CallImport, ImportOutcome};
+pub use layouts::MAX_LAYOUT_NAME;
 
 use crate::error::{Result, StoreError};
 use crate::offices::Office;
