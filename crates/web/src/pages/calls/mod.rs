@@ -142,12 +142,16 @@ pub(crate) fn formula_options() -> Vec<(String, &'static str)> {
 /// `n` with thousands separated by commas (`444,494`).
 pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
+    // The first group holds what is left over from groups of three.
+    let lead = match digits.len() % 3 {
+        0 => 3.min(digits.len()),
+        r => r,
+    };
+    let (first, rest) = digits.split_at(lead);
+    let mut out = first.to_string();
+    for group in rest.as_bytes().chunks(3) {
+        out.push(',');
+        out.push_str(&String::from_utf8_lossy(group));
     }
     out
 }
