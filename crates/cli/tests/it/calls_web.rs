@@ -508,3 +508,67 @@ async fn every_phone_route_of_the_api_is_in_the_openapi_document() {
     assert!(figures["properties"]["metrics"].is_object(), "{figures}");
     app.stop().await;
 }
+
+/// `calls` answered calls of one day, one every 10 seconds from 1 March 2026 14:00 UTC.
+fn many_calls(calls: i64) -> String {
+    let start = time::macros::datetime!(2026-03-01 14:00 UTC).unix_timestamp();
+    let mut out = String::new();
+    for n in 0..calls {
+        let t = start + n * 10;
+        let id = format!("{t}.{n}");
+        out.push_str(&format!("{t}|{id}|claims|NONE|ENTERQUEUE||5550100|1\n"));
+        out.push_str(&format!(
+            "{}|{id}|claims|SIP/1002|CONNECT|3|{id}9|2\n",
+            t + 3
+        ));
+        out.push_str(&format!(
+            "{}|{id}|claims|SIP/1002|COMPLETEAGENT|3|60|1\n",
+            t + 63
+        ));
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_file_larger_than_the_body_limit_streams_through_the_api_and_the_page() {
+    let app = spawn_app().await;
+    app.cast().await;
+    let log = many_calls(4_000);
+    // The test server takes bodies of 64 kB; the file is several times that.
+    assert!(log.len() > 4 * 64 * 1024, "{}", log.len());
+    let (status, import) = api_import(&app, "manager.a", log.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{import}");
+    assert_eq!(import["calls_stored"], 4_000, "{import}");
+    assert_eq!(import["bad_lines"], 0, "{import}");
+
+    let manager = app.login("manager.a").await;
+    let page = page_text(&manager, &format!("{}/offices/AAA/calls/import", app.url)).await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", form_token(&page).unwrap())
+        .text("format", "queue_log")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(log.into_bytes()).file_name("big.log"),
+        );
+    let resp = manager
+        .post(format!("{}/offices/AAA/calls/import", app.url))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let page = page_text(&manager, &format!("{}/offices/AAA/calls/import", app.url)).await;
+    assert!(
+        page.contains("12,000 lines read, 0 calls stored, 0 completed, 4,000 already stored"),
+        "the page's import counted each call once"
+    );
+    let (_, f) = app
+        .get_json(
+            "manager.a",
+            "/api/v1/offices/AAA/calls/figures?from=2026-03-01&to=2026-03-01&group=queue",
+        )
+        .await;
+    assert_eq!(f["total"]["offered"], 4_000, "{f}");
+    assert_eq!(f["groups"][0]["label"], "claims", "{f}");
+    app.stop().await;
+}
