@@ -82,6 +82,12 @@ impl Store {
             .map_err(|_| StoreError::Model("stored call settings are out of range"))
     }
 
+    /// The office's settings, for those who read its figures.
+    pub async fn office_call_settings(&self, viewer: &Viewer, office: &Office) -> Result<Settings> {
+        self.check_figures_access(viewer, office).await?;
+        self.call_settings(office.id).await
+    }
+
     /// Sets the office's limits and formula. Changing the limits recounts the office's tallies
     /// from its calls, in the same transaction, so every figure follows the new limits at once.
     pub async fn set_call_settings(

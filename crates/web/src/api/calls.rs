@@ -254,23 +254,11 @@ pub async fn get_settings(
     Path(code): Path<String>,
 ) -> ApiResult<Json<SettingsJson>> {
     let office = office(&state, &code).await?;
-    // Those who read the office's figures read the limits they use.
-    let today = office.today();
-    let f = state
+    let settings = state
         .store
-        .call_figures(
-            &who.viewer,
-            &office,
-            &CallQuery {
-                from: today,
-                to: today,
-                queue: None,
-                formula: None,
-            },
-            worktrack_store::calls::Grouping::Queue,
-        )
+        .office_call_settings(&who.viewer, &office)
         .await?;
-    Ok(Json((&f.settings).into()))
+    Ok(Json((&settings).into()))
 }
 
 #[utoipa::path(put, path = "/api/v1/offices/{code}/calls/settings", tag = "calls", request_body = SettingsJson,
