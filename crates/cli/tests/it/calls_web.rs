@@ -572,3 +572,107 @@ async fn a_file_larger_than_the_body_limit_streams_through_the_api_and_the_page(
     assert_eq!(f["groups"][0]["label"], "claims", "{f}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_saved_csv_layout_reads_another_phone_systems_export() {
+    let app = spawn_app().await;
+    app.cast().await;
+    // Saved on the import page's form…
+    let manager = app.login("manager.a").await;
+    let page = page_text(&manager, &format!("{}/offices/AAA/calls/import", app.url)).await;
+    let token = form_token(&page).unwrap();
+    let resp = manager
+        .post(format!("{}/offices/AAA/calls/layouts", app.url))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("name", "Cloud PBX"),
+            ("call_id", "CallRef"),
+            ("queue", "Queue"),
+            ("entered", "Started"),
+            ("time", "local_date_time"),
+            ("outcome", "Outcome"),
+            ("wait", "Waited"),
+            ("talk", "Talked"),
+            ("agent", "Agent"),
+            (
+                "outcome_values",
+                "Answered = answered\r\nMissed = abandoned",
+            ),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let page = page_text(&manager, &format!("{}/offices/AAA/calls/import", app.url)).await;
+    assert!(
+        page.contains("The CSV layout “Cloud PBX” is saved."),
+        "saved"
+    );
+    assert!(
+        page.contains("<option value=\"Cloud PBX\">"),
+        "offered on the form"
+    );
+    // …and the same over the API; a layout naming one column twice is refused.
+    let (status, layouts) = app
+        .get_json("manager.a", "/api/v1/offices/AAA/calls/layouts")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        layouts[0]["layout"]["outcome_values"]["Missed"], "abandoned",
+        "{layouts}"
+    );
+    let resp = reqwest::Client::new()
+        .put(format!("{}/api/v1/offices/AAA/calls/layouts/Twice", app.url))
+        .bearer_auth(app.token("manager.a").await)
+        .json(&serde_json::json!({"call_id": "A", "queue": "A", "entered": "B", "outcome": "C", "time": "rfc3339"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // An export in its own column order, read with the layout.
+    let csv = "Outcome,Queue,Started,CallRef,Waited,Talked,Agent\n\
+               Answered,claims,2026-03-02 09:00:00,c1,12,90,PJSIP/jsmith\n\
+               Missed,claims,2026-03-02 09:05:00,c2,40,0,\n";
+    let resp = reqwest::Client::new()
+        .post(format!(
+            "{}/api/v1/offices/AAA/calls/imports?format=csv&layout=Cloud%20PBX&file_name=export.csv",
+            app.url
+        ))
+        .bearer_auth(app.token("manager.a").await)
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let import: Value = resp.json().await.unwrap();
+    assert_eq!(import["calls_stored"], 2, "{import}");
+    let (_, f) = app
+        .get_json(
+            "manager.a",
+            "/api/v1/offices/AAA/calls/figures?from=2026-03-02&to=2026-03-02",
+        )
+        .await;
+    assert_eq!(
+        (
+            f["total"]["offered"].as_u64(),
+            f["total"]["answered"].as_u64()
+        ),
+        (Some(2), Some(1)),
+        "{f}"
+    );
+    assert_eq!(f["total"]["asa_secs"].as_f64(), Some(12.0), "{f}");
+    // A layout the office never saved is refused.
+    let resp = reqwest::Client::new()
+        .post(format!(
+            "{}/api/v1/offices/AAA/calls/imports?format=csv&layout=Other&file_name=x.csv",
+            app.url
+        ))
+        .bearer_auth(app.token("manager.a").await)
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    app.stop().await;
+}
