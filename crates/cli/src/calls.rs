@@ -172,8 +172,9 @@ async fn import(
         .office_by_code(office)
         .await
         .with_context(|| format!("no office {office}"))?;
+    let viewer = office_viewer(&office, "calls import");
     let layout = match layout {
-        Some(name) => Some(store.call_layout(office.id, name).await?),
+        Some(name) => Some(store.call_layout(&viewer, &office, name).await?),
         None => None,
     };
     let format = match CallFormat::parse(format, layout) {
@@ -186,7 +187,6 @@ async fn import(
     let read = Arc::new(AtomicU64::new(0));
     let seen = read.clone();
     let ticker = tokio::spawn(progress(seen, size));
-    let viewer = office_viewer(&office, "calls import");
     let name = file
         .file_name()
         .map_or_else(|| "calls".to_string(), |n| n.to_string_lossy().into_owned());

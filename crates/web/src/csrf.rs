@@ -47,6 +47,82 @@ fn form_field(body: &[u8], field: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
+/// How much of a multipart body is looked at for its first field.
+const FIRST_FIELD_BYTES: usize = 16 * 1024;
+
+/// The boundary of a `multipart/form-data` body, from its content type.
+fn multipart_boundary(headers: &axum::http::HeaderMap) -> Option<String> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let (kind, params) = value.split_once(';')?;
+    if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params.split(';').find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_string())
+            .filter(|b| !b.is_empty())
+    })
+}
+
+/// The value of the multipart body's first part when that part is the field `csrf` (the
+/// pages' upload forms put it first), from the opening bytes of `body`.
+fn csrf_part(body: &[u8], boundary: &str) -> Option<String> {
+    let text = std::str::from_utf8(body)
+        .or_else(|e| std::str::from_utf8(&body[..e.valid_up_to()]))
+        .ok()?;
+    let opening = format!("--{boundary}\r\n");
+    let start = text.find(&opening)? + opening.len();
+    let (headers, rest) = text[start..].split_once("\r\n\r\n")?;
+    let names_csrf = headers.lines().any(|line| {
+        let line = line.to_ascii_lowercase();
+        line.starts_with("content-disposition:")
+            && line
+                .split(';')
+                .any(|p| p.trim() == format!("name=\"{CSRF_FIELD}\""))
+    });
+    if !names_csrf {
+        return None;
+    }
+    let (value, _) = rest.split_once(&format!("\r\n--{boundary}"))?;
+    Some(value.to_string())
+}
+
+/// Reads no more of a multipart body than its first field needs (at most
+/// [`FIRST_FIELD_BYTES`]) and gives the request back with its body whole: an upload of any
+/// size streams on to its handler.
+async fn first_multipart_field(req: Request, boundary: &str) -> (Request, Option<String>) {
+    use futures_util::StreamExt;
+    let (parts, body) = req.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut head: Vec<u8> = Vec::new();
+    let mut failed = None;
+    let mut field = None;
+    while head.len() < FIRST_FIELD_BYTES {
+        match stream.next().await {
+            Some(Ok(chunk)) => {
+                head.extend_from_slice(&chunk);
+                field = csrf_part(&head, boundary);
+                if field.is_some() {
+                    break;
+                }
+            }
+            Some(Err(e)) => {
+                failed = Some(e);
+                break;
+            }
+            None => break,
+        }
+    }
+    let first: Vec<Result<axum::body::Bytes, axum::Error>> = match failed {
+        Some(e) => vec![Ok(head.into()), Err(e)],
+        None => vec![Ok(head.into())],
+    };
+    let body = Body::from_stream(futures_util::stream::iter(first).chain(stream));
+    (Request::from_parts(parts, body), field)
+}
+
 fn refuse(is_api: bool) -> Response {
     if is_api {
         Problem::forbidden(
@@ -102,7 +178,11 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         let given = match header_token {
             Some(t) => Some(t),
             None if !is_api => {
-                if !crate::form::is_urlencoded(req.headers()) {
+                if let Some(boundary) = multipart_boundary(req.headers()) {
+                    let (again, field) = first_multipart_field(req, &boundary).await;
+                    req = again;
+                    field
+                } else if !crate::form::is_urlencoded(req.headers()) {
                     None
                 } else {
                     let (parts, body) = req.into_parts();
@@ -159,6 +239,29 @@ mod tests {
             Some("é%")
         );
         assert_eq!(form_field(b"a=1", "csrf"), None);
+    }
+
+    #[test]
+    fn finds_the_csrf_field_when_a_multipart_form_begins_with_it() {
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nab12\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"q.log\"\r\n\r\n\xff\xfe";
+        assert_eq!(csrf_part(body, "XyZ").as_deref(), Some("ab12"));
+        // Not yet all there, another field first, another boundary: nothing.
+        assert_eq!(csrf_part(&body[..50], "XyZ"), None);
+        let other =
+            b"--XyZ\r\nContent-Disposition: form-data; name=\"format\"\r\n\r\ncdr\r\n--XyZ\r\n";
+        assert_eq!(csrf_part(other, "XyZ"), None);
+        assert_eq!(csrf_part(body, "Other"), None);
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            "multipart/form-data; boundary=\"XyZ\"".parse().unwrap(),
+        );
+        assert_eq!(multipart_boundary(&headers).as_deref(), Some("XyZ"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            "text/plain; boundary=XyZ".parse().unwrap(),
+        );
+        assert_eq!(multipart_boundary(&headers), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 mod api;
 mod auth;
 mod calendar;
+mod call_input;
 mod cookies;
 mod csrf;
 mod error;

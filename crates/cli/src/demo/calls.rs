@@ -73,7 +73,11 @@ pub async fn load_calls(store: &Store) -> anyhow::Result<i64> {
         stored += outcome.import.calls_stored;
         // Every agent but the last is one of the staff; the last stays unmapped, as a phone
         // system's spare login would, so the mapping page has one to show.
-        for (agent, user) in agents.iter().zip(&staff).take(agents.len().saturating_sub(1)) {
+        for (agent, user) in agents
+            .iter()
+            .zip(&staff)
+            .take(agents.len().saturating_sub(1))
+        {
             store
                 .map_call_agent(&viewer, &office, agent, Some(user.id))
                 .await?;

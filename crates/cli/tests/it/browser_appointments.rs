@@ -12,7 +12,7 @@ use worktrack_domain::PersonName;
 use worktrack_store::NewClaimant;
 
 /// axe-core on the current page at both widths, and no sideways scrolling at either.
-async fn check_both_widths(b: &Browser, label: &str) {
+pub async fn check_both_widths(b: &Browser, label: &str) {
     for (w, h) in [(1366, 900), (390, 844)] {
         b.set_window_size(w, h).await;
         let sizes = b

@@ -189,6 +189,31 @@ const EXPECTED: &[Entry] = &[
     ("POST", "/calendar/{id}/revoke", "yyffff", "nnffff", 'f'),
     ("POST", "/offices/{code}/letters", "fyfnfn", "nnnnfn", 'f'),
     ("PUT", "/api/v1/users/{username}/schedule", "fyfnfn", "nnnnfn", 'u'),
+    // The phone service: figures for everyone the office's figures are open to (analysts,
+    // auditors and administrators for every office), imports, limits and layouts for its
+    // managers and administrators, agents for its managers only.
+    ("GET", "/calls", "yyyyyy", "yyyyyy", 'l'),
+    ("GET", "/offices/{code}/calls", "yyyyyy", "nnnyyy", 'l'),
+    ("GET", "/offices/{code}/calls/compare", "yyyyyy", "nnnyyy", 'l'),
+    ("GET", "/offices/{code}/calls/compare.csv", "yyyyyy", "nnnyyy", 'l'),
+    ("GET", "/offices/{code}/calls/import", "fyfffy", "nnnffy", 'l'),
+    ("GET", "/offices/{code}/calls/agents", "fyffff", "nnnfff", 'l'),
+    ("POST", "/offices/{code}/calls/import", "fyfffy", "nnnffy", 'f'),
+    ("POST", "/offices/{code}/calls/settings", "fyfffy", "nnnffy", 'f'),
+    ("POST", "/offices/{code}/calls/layouts", "fyfffy", "nnnffy", 'f'),
+    ("POST", "/offices/{code}/calls/agents", "fyffff", "nnnfff", 'f'),
+    ("GET", "/api/v1/offices/{code}/calls/imports", "yyyyyy", "nnnyyy", 'u'),
+    ("POST", "/api/v1/offices/{code}/calls/imports", "fyfffy", "nnnffy", 'u'),
+    ("GET", "/api/v1/offices/{code}/calls/figures", "yyyyyy", "nnnyyy", 'u'),
+    ("GET", "/api/v1/offices/{code}/calls/compare", "yyyyyy", "nnnyyy", 'u'),
+    ("GET", "/api/v1/offices/{code}/calls/compare.csv", "yyyyyy", "nnnyyy", 'u'),
+    ("GET", "/api/v1/offices/{code}/calls/agents", "fyffff", "nnnfff", 'u'),
+    ("PUT", "/api/v1/offices/{code}/calls/agents", "fyffff", "nnnfff", 'u'),
+    ("GET", "/api/v1/offices/{code}/calls/agents/figures", "fyffff", "nnnfff", 'u'),
+    ("GET", "/api/v1/offices/{code}/calls/settings", "yyyyyy", "nnnyyy", 'u'),
+    ("PUT", "/api/v1/offices/{code}/calls/settings", "fyfffy", "nnnffy", 'u'),
+    ("GET", "/api/v1/offices/{code}/calls/layouts", "fyfffy", "nnnffy", 'u'),
+    ("PUT", "/api/v1/offices/{code}/calls/layouts/{name}", "fyfffy", "nnnffy", 'u'),
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -203,6 +228,8 @@ enum Body {
     Form(String),
     Json(Value),
     Multipart,
+    /// The phone import page's form: a format and a file of call records.
+    CallsMultipart,
     TusCreate,
     TusPatch,
 }
@@ -345,6 +372,32 @@ fn request(method: &str, path: &str) -> (&'static str, Body) {
             Body::Json(json!({"decision": "approve"})),
         ),
         ("POST", "/offices/{code}/letters") => ("", form("ids=")),
+        ("POST", "/offices/{code}/calls/import") => ("", Body::CallsMultipart),
+        ("POST", "/offices/{code}/calls/settings") => (
+            "",
+            form("service_level_secs=60&formula=over_offered&short_abandon_secs="),
+        ),
+        ("POST", "/offices/{code}/calls/layouts") => (
+            "",
+            form("name=Matrix&call_id=id&queue=q&entered=t&outcome=o&time=epoch_seconds"),
+        ),
+        ("POST", "/offices/{code}/calls/agents") => ("", form("agent=SIP%2F1001&user=")),
+        ("POST", "/api/v1/offices/{code}/calls/imports") => {
+            ("format=queue_log&file_name=matrix.log", Body::None)
+        }
+        ("PUT", "/api/v1/offices/{code}/calls/agents") => (
+            "",
+            Body::Json(json!({"agent": "SIP/1001", "user_id": null})),
+        ),
+        ("PUT", "/api/v1/offices/{code}/calls/settings") => (
+            "",
+            Body::Json(json!({"service_level_secs": 60, "formula": "over_offered"})),
+        ),
+        ("PUT", "/api/v1/offices/{code}/calls/layouts/{name}") => (
+            "",
+            Body::Json(json!({"call_id": "id", "queue": "q", "entered": "t", "outcome": "o",
+                "time": "epoch_seconds"})),
+        ),
         _ => ("", Body::None),
     }
 }
@@ -795,6 +848,18 @@ impl Matrix {
                 req.json(&serde_json::from_str::<Value>(&fill(&v.to_string())).unwrap())
             }
             Body::Multipart => req.multipart(upload_form(o.office, "Pay stub")),
+            Body::CallsMultipart => req.multipart(
+                reqwest::multipart::Form::new()
+                    .text("format", "queue_log")
+                    .part(
+                        "file",
+                        reqwest::multipart::Part::bytes(
+                            b"1700000000|1700000000.1|support|NONE|ENTERQUEUE||5550100|1\n"
+                                .to_vec(),
+                        )
+                        .file_name("matrix.log"),
+                    ),
+            ),
             Body::TusCreate => req.header("Upload-Length", "10").header(
                 "Upload-Metadata",
                 format!(

@@ -6,10 +6,12 @@
 mod agents;
 mod figures;
 mod import;
+mod layouts;
 
 pub use agents::{AgentFigure, AgentRow, ModeFigures};
 pub use figures::{CallComparison, CallFigures, CallQuery, DayRate, Grouping, HourCounts};
 pub use import::{CallImport, ImportOutcome};
+pub use layouts::MAX_LAYOUT_NAME;
 
 use crate::error::{Result, StoreError};
 use crate::offices::Office;
@@ -80,6 +82,12 @@ impl Store {
             .map_err(|_| StoreError::Model("stored call settings are out of range"))
     }
 
+    /// The office's settings, for those who read its figures.
+    pub async fn office_call_settings(&self, viewer: &Viewer, office: &Office) -> Result<Settings> {
+        self.check_figures_access(viewer, office).await?;
+        self.call_settings(office.id).await
+    }
+
     /// Sets the office's limits and formula. Changing the limits recounts the office's tallies
     /// from its calls, in the same transaction, so every figure follows the new limits at once.
     pub async fn set_call_settings(
@@ -128,81 +136,5 @@ impl Store {
                 })),
         )
         .await
-    }
-}
-
-impl Store {
-    /// Saves (or replaces) the office's CSV layout `name` for its phone system's own exports.
-    pub async fn save_call_layout(
-        &self,
-        viewer: &Viewer,
-        office: &Office,
-        name: &str,
-        layout: &crate::call_files::CsvLayout,
-    ) -> Result<()> {
-        let allowed = access::may_import_calls(viewer.role, &viewer.scope, office.id);
-        self.check_calls_access(
-            viewer,
-            office,
-            allowed,
-            "only the office's managers save its call-record layouts",
-        )
-        .await?;
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
-            return Err(StoreError::Invalid(
-                "a layout's name is 1 to 80 printable characters".to_string(),
-            ));
-        }
-        layout.validate().map_err(StoreError::Invalid)?;
-        let text = serde_json::to_string(layout)
-            .map_err(|_| StoreError::Model("a layout could not be written"))?;
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO call_layouts (office_id, name, layout, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (office_id, name) DO UPDATE SET layout = excluded.layout, \
-             updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-        )
-        .bind(office.id)
-        .bind(name)
-        .bind(&text)
-        .bind(viewer.actor.user_id)
-        .bind(crate::now_ms())
-        .execute(&mut *tx.tx)
-        .await?;
-        tx.commit_audited(
-            &viewer.actor,
-            crate::audit::Event::new("calls.layout", "office", &office.code, Some(office.id))
-                .detail(json!({ "name": name })),
-        )
-        .await
-    }
-
-    /// The office's saved CSV layout `name`.
-    pub async fn call_layout(
-        &self,
-        office_id: i64,
-        name: &str,
-    ) -> Result<crate::call_files::CsvLayout> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT layout FROM call_layouts WHERE office_id = $1 AND name = $2")
-                .bind(office_id)
-                .bind(name)
-                .fetch_optional(self.pool())
-                .await?;
-        let (text,) = row.ok_or_else(|| {
-            StoreError::Invalid(format!("the office has no saved layout named \"{name}\""))
-        })?;
-        serde_json::from_str(&text).map_err(|_| StoreError::Model("a saved layout does not read"))
-    }
-
-    /// The names of the office's saved CSV layouts.
-    pub async fn call_layout_names(&self, office_id: i64) -> Result<Vec<String>> {
-        let rows: Vec<(String,)> =
-            sqlx::query_as("SELECT name FROM call_layouts WHERE office_id = $1 ORDER BY name")
-                .bind(office_id)
-                .fetch_all(self.pool())
-                .await?;
-        Ok(rows.into_iter().map(|(n,)| n).collect())
     }
 }

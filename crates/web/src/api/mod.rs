@@ -4,6 +4,8 @@
 mod appointment_json;
 mod appointments;
 mod calendar_feeds;
+mod call_json;
+mod calls;
 mod handlers;
 mod schedules;
 mod types;
@@ -12,6 +14,7 @@ mod work;
 use crate::error::Problem;
 use crate::routes::{delete, get, post, Table};
 use axum::extract::rejection::JsonRejection;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -51,6 +54,36 @@ pub fn routes() -> Table {
         .route("/work-items/next", post(work::next))
         .route("/work-items/{id}/actions", post(work::act))
         .merge(appointment_routes())
+        .merge(call_routes())
+}
+
+fn call_routes() -> Table {
+    Table::new()
+        .route(
+            "/offices/{code}/calls/imports",
+            get(calls::imports)
+                .or(post(calls::import).map(|r| r.layer(DefaultBodyLimit::disable()))),
+        )
+        .route("/offices/{code}/calls/figures", get(calls::figures))
+        .route("/offices/{code}/calls/compare", get(calls::compare))
+        .route("/offices/{code}/calls/compare.csv", get(calls::compare_csv))
+        .route(
+            "/offices/{code}/calls/agents",
+            get(calls::agents).put(calls::map_agent),
+        )
+        .route(
+            "/offices/{code}/calls/agents/figures",
+            get(calls::agent_figures),
+        )
+        .route(
+            "/offices/{code}/calls/settings",
+            get(calls::get_settings).put(calls::put_settings),
+        )
+        .route("/offices/{code}/calls/layouts", get(calls::layouts))
+        .route(
+            "/offices/{code}/calls/layouts/{name}",
+            crate::routes::on(crate::routes::Verb::Put, &[], calls::put_layout),
+        )
 }
 
 fn appointment_routes() -> Table {
@@ -189,6 +222,18 @@ pub async fn problems_only(req: axum::extract::Request, next: axum::middleware::
         calendar_feeds::create_feed,
         calendar_feeds::delete_feed,
         crate::uploads::multipart_upload,
+        calls::import,
+        calls::imports,
+        calls::figures,
+        calls::compare,
+        calls::compare_csv,
+        calls::agents,
+        calls::map_agent,
+        calls::agent_figures,
+        calls::get_settings,
+        calls::put_settings,
+        calls::layouts,
+        calls::put_layout,
     ),
     components(schemas(Problem)),
     modifiers(&SecuritySchemes, &ProblemResponses),

@@ -3,6 +3,7 @@
 
 pub mod appointments;
 pub mod audit;
+pub mod calls;
 pub mod claimants;
 pub mod documents;
 pub mod home;
@@ -86,6 +87,7 @@ pub fn routes() -> Table {
         .route("/national/area", get(national::area))
         .merge(appointments::routes())
         .merge(schedules::routes())
+        .merge(calls::routes())
 }
 
 pub struct NavLink {
@@ -151,6 +153,7 @@ impl Chrome {
             if worktrack_domain::appointments::may_view(role) {
                 links.push(("/appointments", "Appointments"));
             }
+            links.push(("/calls", "Phone"));
             if worktrack_domain::schedule::has_schedule(role)
                 || worktrack_domain::appointment_measures::may_oversee(role)
             {
@@ -159,6 +162,10 @@ impl Chrome {
         }
         if permit::works_from_national_figures(role) {
             links.push(("/national", "National figures"));
+        }
+        if who.viewer.scope == Scope::Nothing {
+            // Analysts and administrators compare every office's phone figures.
+            links.push(("/calls", "Phone"));
         }
         links.push(("/offices", "Offices"));
         if permit::may_manage_users(role) {
