@@ -8,6 +8,7 @@
 //! the call id `NONE`.
 
 use super::model::{Call, Outcome, QueueEvent};
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 /// Why one line of a phone-system file could not be read, in words for the person importing
@@ -278,9 +279,9 @@ fn seconds(s: &str) -> Option<i64> {
 /// Where an event writes the seconds a call takes: indexes into its data fields.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 struct Timing {
-    wait: Option<usize>,
-    hold: Option<usize>,
-    talk: Option<usize>,
+    wait: Option<u8>,
+    hold: Option<u8>,
+    talk: Option<u8>,
 }
 
 impl Timing {
@@ -291,13 +292,13 @@ impl Timing {
             ("talk seconds", self.talk),
         ]
         .into_iter()
-        .filter_map(|(name, index)| index.map(|i| (name, i)))
+        .filter_map(|(name, index)| index.map(|i| (name, usize::from(i))))
     }
 
     /// The seconds at `index` in the event's data; 0 when the line does not have them.
-    fn read(index: Option<usize>, ev: &QueueEventRef<'_>) -> i64 {
+    fn read(index: Option<u8>, ev: &QueueEventRef<'_>) -> i64 {
         index
-            .and_then(|i| ev.data_field(i))
+            .and_then(|i| ev.data_field(usize::from(i)))
             .and_then(seconds)
             .unwrap_or(0)
     }
@@ -384,7 +385,7 @@ fn meaning(event: &str, first_data: Option<&str>) -> (Meaning, Timing) {
         "EXITEMPTY" => (Meaning::EndLost(Outcome::QueueEmpty), wait(2)),
         "TRANSFER" | "BLINDTRANSFER" => (Meaning::EndAnswered, hold_talk(2, 3)),
         "ATTENDEDTRANSFER" => {
-            let shift = usize::from(first_data == Some("LINK"));
+            let shift = u8::from(first_data == Some("LINK"));
             (Meaning::EndAnswered, hold_talk(2 + shift, 3 + shift))
         }
         "AGENTLOGIN" | "AGENTCALLBACKLOGIN" => (Meaning::Agent(A::LoggedIn, false), none),
@@ -414,6 +415,45 @@ pub enum Assembled {
     /// the import to keep as it is. It counts in no figure.
     Other(QueueEvent),
 }
+
+/// What one event completes, in order: usually nothing or one item, handed back without a
+/// list of its own.
+#[derive(Debug, Default)]
+pub struct Completed {
+    first: Option<Assembled>,
+    more: std::vec::IntoIter<Assembled>,
+}
+
+impl Completed {
+    fn of(item: Option<Assembled>) -> Self {
+        Completed {
+            first: item,
+            more: Vec::new().into_iter(),
+        }
+    }
+
+    fn all(items: Vec<Assembled>) -> Self {
+        Completed {
+            first: None,
+            more: items.into_iter(),
+        }
+    }
+}
+
+impl Iterator for Completed {
+    type Item = Assembled;
+
+    fn next(&mut self) -> Option<Assembled> {
+        self.first.take().or_else(|| self.more.next())
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = usize::from(self.first.is_some()) + self.more.len();
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Completed {}
 
 /// How many events of each kind the assembler has read, for the import's report.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -530,47 +570,47 @@ impl CallAssembler {
     }
 
     /// Reads the next event; hands back what it completes (usually nothing or one item).
-    pub fn push(&mut self, ev: QueueEventRef<'_>) -> Vec<Assembled> {
+    pub fn push(&mut self, ev: QueueEventRef<'_>) -> Completed {
         self.counts.events += 1;
         self.latest_ms = self.latest_ms.max(ev.at_ms);
         match ev.meaning {
             Meaning::Enter => self.enter(&ev),
             Meaning::Connect => {
                 self.connect(&ev);
-                Vec::new()
+                Completed::default()
             }
-            Meaning::EndAnswered => self.end_answered(&ev).into_iter().collect(),
-            Meaning::EndLost(outcome) => self.end_lost(&ev, outcome).into_iter().collect(),
+            Meaning::EndAnswered => Completed::of(self.end_answered(&ev)),
+            Meaning::EndLost(outcome) => Completed::of(self.end_lost(&ev, outcome)),
             Meaning::Ring => {
                 self.counts.rings += 1;
-                Vec::new()
+                Completed::default()
             }
             Meaning::Agent(kind, all_queues) => {
                 self.counts.agent_events += 1;
                 let queue = (!all_queues && !is_none(ev.queue)).then(|| ev.queue.to_owned());
-                vec![Assembled::Agent(AgentEvent {
+                Completed::of(Some(Assembled::Agent(AgentEvent {
                     at_ms: ev.at_ms,
                     agent: ev.agent.to_owned(),
                     queue,
                     kind,
-                })]
+                })))
             }
             Meaning::Restart => {
                 let calls = self.drain(|_| true);
                 self.counts.cut_by_restart += calls.len() as u64;
-                calls.into_iter().map(Assembled::Call).collect()
+                Completed::all(calls.into_iter().map(Assembled::Call).collect())
             }
             Meaning::Bookkeeping => {
                 self.counts.bookkeeping += 1;
-                Vec::new()
+                Completed::default()
             }
             Meaning::Outbound => {
                 self.counts.outbound += 1;
-                vec![Assembled::Other(ev.to_event())]
+                Completed::of(Some(Assembled::Other(ev.to_event())))
             }
             Meaning::Unknown => {
                 self.counts.unknown += 1;
-                vec![Assembled::Other(ev.to_event())]
+                Completed::of(Some(Assembled::Other(ev.to_event())))
             }
         }
     }
@@ -600,27 +640,33 @@ impl CallAssembler {
         Some((call_id, open))
     }
 
-    fn enter(&mut self, ev: &QueueEventRef<'_>) -> Vec<Assembled> {
+    fn enter(&mut self, ev: &QueueEventRef<'_>) -> Completed {
         self.counts.entered += 1;
-        let mut out = Vec::new();
         self.set_key(ev);
-        if let Some(before) = self.open.remove(self.key.as_str()) {
-            self.counts.superseded += 1;
-            out.push(Assembled::Call(unfinished(&self.key, before)));
-        }
-        if self.open.len() >= self.max_open {
-            let evicted = self.evict();
-            self.counts.evicted += evicted.len() as u64;
-            out.extend(evicted.into_iter().map(Assembled::Call));
-        }
         let open = OpenCall {
             entered_ms: ev.at_ms,
             answered: false,
             wait_secs: 0,
             agent: None,
         };
-        self.open.insert(self.key.clone(), open);
-        out
+        // Full only matters for a call not open yet: one entered again takes its own place.
+        if self.open.len() >= self.max_open && !self.open.contains_key(self.key.as_str()) {
+            let evicted = self.evict();
+            self.counts.evicted += evicted.len() as u64;
+            self.open.insert(self.key.clone(), open);
+            return Completed::all(evicted.into_iter().map(Assembled::Call).collect());
+        }
+        match self.open.entry(self.key.clone()) {
+            Entry::Occupied(mut entry) => {
+                self.counts.superseded += 1;
+                let before = entry.insert(open);
+                Completed::of(Some(Assembled::Call(unfinished(&self.key, before))))
+            }
+            Entry::Vacant(entry) => {
+                entry.insert(open);
+                Completed::default()
+            }
+        }
     }
 
     fn connect(&mut self, ev: &QueueEventRef<'_>) {

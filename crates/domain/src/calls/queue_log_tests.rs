@@ -661,6 +661,50 @@ fn open_calls_stay_within_the_limit_stale_ones_first_then_the_oldest() {
     }
 }
 
+#[test]
+fn a_call_entered_again_when_the_limit_is_reached_takes_its_own_place() {
+    use Outcome::*;
+    let rows = vec![
+        (0, "a", "q", "NONE", "ENTERQUEUE||5550100|1"),
+        (1, "b", "q", "NONE", "ENTERQUEUE||5550101|2"),
+        (2, "a", "q", "NONE", "ENTERQUEUE||5550100|1"),
+        (9, "b", "q", "NONE", "ABANDON|1|1|8"),
+    ];
+    let (out, counts) = run(CallAssembler::with_limits(2, 3_600_000), &lines(&rows));
+    assert_eq!(
+        out,
+        vec![
+            c(call("a", "q", T, Waiting, 0)),
+            c(call("b", "q", T + 1, Abandoned, 8)),
+            c(call("a", "q", T + 2, Waiting, 0)),
+        ]
+    );
+    assert_eq!(
+        (counts.superseded, counts.evicted, counts.orphans),
+        (1, 0, 0)
+    );
+}
+
+#[test]
+fn what_one_event_completes_is_counted_before_it_is_read() {
+    let mut assembler = CallAssembler::with_limits(2, 3_600_000);
+    let rows = [
+        (0, "a", "q", "NONE", "ENTERQUEUE||5550100|1"),
+        (1, "b", "q", "NONE", "ENTERQUEUE||5550101|2"),
+        (2, "c", "q", "NONE", "ENTERQUEUE||5550102|3"),
+        (3, "NONE", "NONE", "NONE", "QUEUESTART"),
+    ];
+    let mut sizes = Vec::new();
+    for line in lines(&rows) {
+        let done = assembler.push(parse_line(&line).unwrap());
+        let hinted = done.len();
+        sizes.push((hinted, done.count()));
+    }
+    // The third entry gives up the oldest (the room is 2: nine tenths of it, rounded down,
+    // leaves 1), the restart the two left.
+    assert_eq!(sizes, vec![(0, 0), (0, 0), (1, 1), (2, 2)]);
+}
+
 proptest::proptest! {
     /// Any text, garbage included, is read or refused, never a panic, and an error quotes at
     /// most a short excerpt of the line.
