@@ -178,3 +178,30 @@ proptest::proptest! {
         same(&line)?;
     }
 }
+
+proptest::proptest! {
+    /// The first `|` found eight bytes at a time is the first one a byte-by-byte look finds,
+    /// whatever the other bytes (`|` with its high bit set, neighbours of `|`, zeros) and
+    /// wherever it falls in or after the eight-byte blocks.
+    #[test]
+    fn the_first_bar_is_found_wherever_it_is(
+        bytes in proptest::collection::vec(
+            proptest::sample::select(vec![b'|', b'|' ^ 0x80, b'{', b'}', 0, 0x7d, 0xff, b'a', b'1']),
+            0..40,
+        )
+    ) {
+        proptest::prop_assert_eq!(find_bar(&bytes), bytes.iter().position(|&b| b == b'|'));
+    }
+}
+
+#[test]
+fn a_lone_bar_is_found_at_every_place() {
+    for len in 0..34 {
+        assert_eq!(find_bar(&vec![0xfc; len]), None, "{len}");
+        for at in 0..len {
+            let mut bytes = vec![b'}'; len];
+            bytes[at] = b'|';
+            assert_eq!(find_bar(&bytes), Some(at), "{len} {at}");
+        }
+    }
+}
