@@ -66,7 +66,7 @@ fn read_back(bytes: &[u8]) -> ReadBack {
         assert!(line.ends_with(b"\n"), "line {} is not ended", i + 1);
         let ev = parse_line_bytes(line)
             .unwrap_or_else(|e| panic!("line {}: {e}: {}", i + 1, String::from_utf8_lossy(line)));
-        events.push(ev.clone());
+        events.push(ev.to_event());
         for done in assembler.push(ev) {
             match done {
                 Assembled::Call(call) => calls.push(call),

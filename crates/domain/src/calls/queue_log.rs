@@ -8,6 +8,7 @@
 //! the call id `NONE`.
 
 use super::model::{Call, Outcome, QueueEvent};
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 /// Why one line of a phone-system file could not be read, in words for the person importing
@@ -82,9 +83,55 @@ pub(crate) fn has_control(s: &str) -> bool {
     s.chars().any(|c| c.is_control() && c != '\t')
 }
 
+/// One `queue_log` line as read, its text still that of the line (nothing copied): what the
+/// assembler needs, and what a caller keeps with [`to_event`](Self::to_event).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueEventRef<'a> {
+    /// Unix milliseconds (the file has seconds, or seconds with a fraction).
+    pub at_ms: i64,
+    pub call_id: &'a str,
+    pub queue: &'a str,
+    pub agent: &'a str,
+    pub event: &'a str,
+    /// The data fields as written, `|` between them; `None` when the line has none (it ends
+    /// with the event name).
+    data: Option<&'a str>,
+    /// What the event means for the calls, and where its seconds are: read once, with the line.
+    meaning: Meaning,
+    timing: Timing,
+}
+
+impl<'a> QueueEventRef<'a> {
+    /// The data fields in order (`data1`, `data2`, …); none when the line ends with the event.
+    pub fn data(&self) -> impl Iterator<Item = &'a str> + 'a {
+        self.data.into_iter().flat_map(|d| d.split('|'))
+    }
+
+    /// The data field at `index` (0 is `data1`), if the line has it.
+    pub fn data_field(&self, index: usize) -> Option<&'a str> {
+        let mut rest = self.data?;
+        for _ in 0..index {
+            rest = cut(rest)?.1;
+        }
+        Some(cut(rest).map_or(rest, |(field, _)| field))
+    }
+
+    /// The event with its own copy of the text, to keep after the line is gone.
+    pub fn to_event(&self) -> QueueEvent {
+        QueueEvent {
+            at_ms: self.at_ms,
+            call_id: self.call_id.to_owned(),
+            queue: self.queue.to_owned(),
+            agent: self.agent.to_owned(),
+            event: self.event.to_owned(),
+            data: self.data().map(str::to_owned).collect(),
+        }
+    }
+}
+
 /// Reads a line given as bytes (as a file is streamed): [`LineError::NotText`] when it is not
 /// UTF-8, otherwise as [`parse_line`].
-pub fn parse_line_bytes(line: &[u8]) -> Result<QueueEvent, LineError> {
+pub fn parse_line_bytes(line: &[u8]) -> Result<QueueEventRef<'_>, LineError> {
     std::str::from_utf8(line)
         .map_err(|_| LineError::NotText)
         .and_then(parse_line)
@@ -100,21 +147,32 @@ pub fn parse_line_bytes(line: &[u8]) -> Result<QueueEvent, LineError> {
 /// - Any event name is accepted (an unknown one is kept, and not counted as a call); for the
 ///   events whose seconds a call takes (waited, hold, talk), those fields must be whole numbers
 ///   when present — an empty field, or one an older version does not write, counts as 0.
-pub fn parse_line(line: &str) -> Result<QueueEvent, LineError> {
+pub fn parse_line(line: &str) -> Result<QueueEventRef<'_>, LineError> {
     let line = line.trim_end_matches(['\n', '\r']);
-    if line.trim().is_empty() {
-        return Err(LineError::Blank);
+    if is_plain(line.as_bytes()) {
+        // Printable ASCII and tabs: the only blanks are spaces and tabs.
+        if line.bytes().all(|b| b == b' ' || b == b'\t') {
+            return Err(LineError::Blank);
+        }
+    } else {
+        if line.trim().is_empty() {
+            return Err(LineError::Blank);
+        }
+        if has_control(line) {
+            return Err(LineError::ControlCharacters {
+                excerpt: excerpt(line),
+            });
+        }
     }
-    if has_control(line) {
-        return Err(LineError::ControlCharacters {
-            excerpt: excerpt(line),
-        });
-    }
-    let mut fields = line.split('|');
     let mut head = [""; 5];
+    let mut rest = Some(line);
     let mut found = 0;
-    for (slot, field) in head.iter_mut().zip(fields.by_ref()) {
-        *slot = field;
+    for slot in head.iter_mut() {
+        let Some(text) = rest else { break };
+        (*slot, rest) = match cut(text) {
+            Some((field, after)) => (field, Some(after)),
+            None => (text, None),
+        };
         found += 1;
     }
     if found < head.len() {
@@ -130,16 +188,26 @@ pub fn parse_line(line: &str) -> Result<QueueEvent, LineError> {
         value: excerpt(epoch),
     })?;
     for (field, value) in [("call id", call_id), ("event name", event)] {
-        if value.trim().is_empty() {
+        if is_blank(value) {
             return Err(LineError::EmptyField {
                 field,
                 excerpt: excerpt(line),
             });
         }
     }
-    let data: Vec<String> = fields.map(str::to_owned).collect();
-    for (field, index) in Timing::of(event, &data).fields() {
-        if let Some(value) = data.get(index).filter(|v| !v.is_empty()) {
+    let (meaning, timing) = meaning(event, rest.map(|d| cut(d).map_or(d, |(first, _)| first)));
+    let ev = QueueEventRef {
+        at_ms,
+        call_id,
+        queue,
+        agent,
+        event,
+        data: rest,
+        meaning,
+        timing,
+    };
+    for (field, index) in timing.fields() {
+        if let Some(value) = ev.data_field(index).filter(|v| !v.is_empty()) {
             if seconds(value).is_none() {
                 return Err(LineError::BadSeconds {
                     field,
@@ -149,27 +217,88 @@ pub fn parse_line(line: &str) -> Result<QueueEvent, LineError> {
             }
         }
     }
-    Ok(QueueEvent {
-        at_ms,
-        call_id: call_id.to_owned(),
-        queue: queue.to_owned(),
-        agent: agent.to_owned(),
-        event: event.to_owned(),
-        data,
+    Ok(ev)
+}
+
+/// Whether every byte is printable ASCII or a tab: no control character, nothing else to look
+/// at character by character. Written without an early exit so the check runs many bytes at a
+/// time.
+fn is_plain(bytes: &[u8]) -> bool {
+    bytes.iter().fold(true, |ok, &b| {
+        ok & ((b' '..=b'~').contains(&b) | (b == b'\t'))
+    })
+}
+
+/// Whether `s` is empty or only white space. Short: a field's first character that is not a
+/// space or tab usually decides.
+fn is_blank(s: &str) -> bool {
+    match s.bytes().find(|b| !matches!(b, b' ' | b'\t')) {
+        None => true,
+        Some(b) if b.is_ascii() && !b.is_ascii_whitespace() => false,
+        Some(_) => s.trim().is_empty(),
+    }
+}
+
+/// The text before the first `|` and the text after it.
+fn cut(s: &str) -> Option<(&str, &str)> {
+    let at = find_bar(s.as_bytes())?;
+    Some((s.get(..at)?, s.get(at + 1..)?))
+}
+
+/// Where the first `|` is, looked for eight bytes at a time: fields are short, so this beats
+/// both a byte-by-byte loop and a general search's start-up cost.
+fn find_bar(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    const BARS: u64 = u64::from_le_bytes([b'|'; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut start = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        // A byte of `x` is zero where the byte is a `|`; the lowest flagged byte is the first
+        // (a flag can be wrong only above a true one).
+        let x = u64::from_le_bytes(word) ^ BARS;
+        let flags = x.wrapping_sub(ONES) & !x & HIGHS;
+        if flags != 0 {
+            return Some(start + (flags.trailing_zeros() / 8) as usize);
+        }
+        start += 8;
+    }
+    let tail = chunks.remainder();
+    tail.iter().position(|&b| b == b'|').map(|at| start + at)
+}
+
+/// Digits as a number; `None` if any is not a digit. Callers pass at most 9 digits.
+fn digits(s: &str) -> Option<i64> {
+    s.bytes().try_fold(0i64, |acc, b| {
+        b.is_ascii_digit().then(|| acc * 10 + i64::from(b - b'0'))
     })
 }
 
 /// `1700000000` or `1700000000.123456` as Unix milliseconds; `None` unless digits (at most 12
 /// before the point).
 fn epoch_ms(s: &str) -> Option<i64> {
-    let (whole, fraction) = s.split_once('.').unwrap_or((s, ""));
-    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || whole.len() > 12 || !digits(whole) || !digits(fraction) {
+    let bytes = s.as_bytes();
+    let point = bytes
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(bytes.len());
+    let (whole, rest) = bytes.split_at(point);
+    let fraction = match rest {
+        [] => rest,
+        [b'.', fraction @ ..] => fraction,
+        _ => return None,
+    };
+    if whole.is_empty() || whole.len() > 12 || !fraction.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let secs: i64 = whole.parse().ok()?;
+    let secs = whole
+        .iter()
+        .fold(0i64, |acc, &b| acc * 10 + i64::from(b - b'0'));
     let ms = fraction
-        .bytes()
+        .iter()
+        .copied()
         .chain(std::iter::repeat(b'0'))
         .take(3)
         .fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0'));
@@ -178,44 +307,21 @@ fn epoch_ms(s: &str) -> Option<i64> {
 
 /// A whole, non-negative number of seconds (at most 9 digits: over 30 years).
 fn seconds(s: &str) -> Option<i64> {
-    if s.is_empty() || s.len() > 9 || !s.bytes().all(|b| b.is_ascii_digit()) {
+    if s.is_empty() || s.len() > 9 {
         return None;
     }
-    s.parse().ok()
+    digits(s)
 }
 
 /// Where an event writes the seconds a call takes: indexes into its data fields.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 struct Timing {
-    wait: Option<usize>,
-    hold: Option<usize>,
-    talk: Option<usize>,
+    wait: Option<u8>,
+    hold: Option<u8>,
+    talk: Option<u8>,
 }
 
 impl Timing {
-    /// Per Asterisk's queue_log documentation, all versions (older ones stop early):
-    /// `CONNECT(holdtime|bridgedchanneluniqueid|ringtime)`,
-    /// `COMPLETEAGENT|COMPLETECALLER(holdtime|calltime|origposition)`,
-    /// `TRANSFER|BLINDTRANSFER(extension|context|holdtime|calltime|origposition)`,
-    /// `ATTENDEDTRANSFER(method|method-data|holdtime|calltime|origposition)` (method `LINK`
-    /// writes two channels as its data, one field more), `ABANDON`, `EXITWITHTIMEOUT`,
-    /// `EXITEMPTY(position|origposition|waittime)`, `EXITWITHKEY(key|position|origposition|waittime)`.
-    fn of(event: &str, data: &[String]) -> Timing {
-        let (wait, hold, talk) = match event {
-            "CONNECT" => (Some(0), None, None),
-            "COMPLETEAGENT" | "COMPLETECALLER" => (None, Some(0), Some(1)),
-            "TRANSFER" | "BLINDTRANSFER" => (None, Some(2), Some(3)),
-            "ATTENDEDTRANSFER" => {
-                let shift = usize::from(data.first().is_some_and(|m| m == "LINK"));
-                (None, Some(2 + shift), Some(3 + shift))
-            }
-            "ABANDON" | "EXITWITHTIMEOUT" | "EXITEMPTY" => (Some(2), None, None),
-            "EXITWITHKEY" => (Some(3), None, None),
-            _ => (None, None, None),
-        };
-        Timing { wait, hold, talk }
-    }
-
     fn fields(self) -> impl Iterator<Item = (&'static str, usize)> {
         [
             ("seconds waited", self.wait),
@@ -223,14 +329,14 @@ impl Timing {
             ("talk seconds", self.talk),
         ]
         .into_iter()
-        .filter_map(|(name, index)| index.map(|i| (name, i)))
+        .filter_map(|(name, index)| index.map(|i| (name, usize::from(i))))
     }
 
-    /// The seconds at `index` in `data`; 0 when the line does not have them.
-    fn read(index: Option<usize>, data: &[String]) -> i64 {
+    /// The seconds at `index` in the event's data; 0 when the line does not have them.
+    fn read(index: Option<u8>, ev: &QueueEventRef<'_>) -> i64 {
         index
-            .and_then(|i| data.get(i))
-            .and_then(|v| seconds(v))
+            .and_then(|i| ev.data_field(usize::from(i)))
+            .and_then(seconds)
             .unwrap_or(0)
     }
 }
@@ -282,33 +388,57 @@ enum Meaning {
     Unknown,
 }
 
-fn meaning(event: &str) -> Meaning {
+/// What an event means, and where it writes the seconds a call takes (indexes into its data
+/// fields; `first_data` is data1, when the line has data).
+///
+/// The seconds' places per Asterisk's queue_log documentation, all versions (older ones stop
+/// early): `CONNECT(holdtime|bridgedchanneluniqueid|ringtime)`,
+/// `COMPLETEAGENT|COMPLETECALLER(holdtime|calltime|origposition)`,
+/// `TRANSFER|BLINDTRANSFER(extension|context|holdtime|calltime|origposition)`,
+/// `ATTENDEDTRANSFER(method|method-data|holdtime|calltime|origposition)` (method `LINK`
+/// writes two channels as its data, one field more), `ABANDON`, `EXITWITHTIMEOUT`,
+/// `EXITEMPTY(position|origposition|waittime)`, `EXITWITHKEY(key|position|origposition|waittime)`.
+fn meaning(event: &str, first_data: Option<&str>) -> (Meaning, Timing) {
     use AgentEventKind as A;
+    let wait = |i| Timing {
+        wait: Some(i),
+        ..Timing::default()
+    };
+    let hold_talk = |hold, talk| Timing {
+        wait: None,
+        hold: Some(hold),
+        talk: Some(talk),
+    };
+    let none = Timing::default();
+    // The events of calls first: they are most of a file.
     match event {
-        "ENTERQUEUE" => Meaning::Enter,
-        "CONNECT" => Meaning::Connect,
-        "COMPLETEAGENT" | "COMPLETECALLER" | "TRANSFER" | "BLINDTRANSFER" | "ATTENDEDTRANSFER" => {
-            Meaning::EndAnswered
+        "ENTERQUEUE" => (Meaning::Enter, none),
+        "CONNECT" => (Meaning::Connect, wait(0)),
+        "COMPLETEAGENT" | "COMPLETECALLER" => (Meaning::EndAnswered, hold_talk(0, 1)),
+        "RINGNOANSWER" | "RINGCANCELED" => (Meaning::Ring, none),
+        "ABANDON" => (Meaning::EndLost(Outcome::Abandoned), wait(2)),
+        "EXITWITHTIMEOUT" => (Meaning::EndLost(Outcome::TimedOut), wait(2)),
+        "EXITWITHKEY" => (Meaning::EndLost(Outcome::ExitedByKey), wait(3)),
+        "EXITEMPTY" => (Meaning::EndLost(Outcome::QueueEmpty), wait(2)),
+        "TRANSFER" | "BLINDTRANSFER" => (Meaning::EndAnswered, hold_talk(2, 3)),
+        "ATTENDEDTRANSFER" => {
+            let shift = u8::from(first_data == Some("LINK"));
+            (Meaning::EndAnswered, hold_talk(2 + shift, 3 + shift))
         }
-        "ABANDON" => Meaning::EndLost(Outcome::Abandoned),
-        "EXITWITHTIMEOUT" => Meaning::EndLost(Outcome::TimedOut),
-        "EXITWITHKEY" => Meaning::EndLost(Outcome::ExitedByKey),
-        "EXITEMPTY" => Meaning::EndLost(Outcome::QueueEmpty),
-        "RINGNOANSWER" | "RINGCANCELED" => Meaning::Ring,
-        "AGENTLOGIN" | "AGENTCALLBACKLOGIN" => Meaning::Agent(A::LoggedIn, false),
-        "AGENTLOGOFF" | "AGENTCALLBACKLOGOFF" => Meaning::Agent(A::LoggedOff, false),
-        "ADDMEMBER" => Meaning::Agent(A::Added, false),
-        "REMOVEMEMBER" => Meaning::Agent(A::Removed, false),
-        "PAUSE" => Meaning::Agent(A::Paused, false),
-        "UNPAUSE" => Meaning::Agent(A::Unpaused, false),
-        "PAUSEALL" => Meaning::Agent(A::Paused, true),
-        "UNPAUSEALL" => Meaning::Agent(A::Unpaused, true),
-        "QUEUESTART" => Meaning::Restart,
+        "AGENTLOGIN" | "AGENTCALLBACKLOGIN" => (Meaning::Agent(A::LoggedIn, false), none),
+        "AGENTLOGOFF" | "AGENTCALLBACKLOGOFF" => (Meaning::Agent(A::LoggedOff, false), none),
+        "ADDMEMBER" => (Meaning::Agent(A::Added, false), none),
+        "REMOVEMEMBER" => (Meaning::Agent(A::Removed, false), none),
+        "PAUSE" => (Meaning::Agent(A::Paused, false), none),
+        "UNPAUSE" => (Meaning::Agent(A::Unpaused, false), none),
+        "PAUSEALL" => (Meaning::Agent(A::Paused, true), none),
+        "UNPAUSEALL" => (Meaning::Agent(A::Unpaused, true), none),
+        "QUEUESTART" => (Meaning::Restart, none),
         "CONFIGRELOAD" | "INFO" | "DID" | "SYSCOMPAT" | "AGENTDUMP" | "PENALTY" => {
-            Meaning::Bookkeeping
+            (Meaning::Bookkeeping, none)
         }
-        "CALLOUTBOUND" => Meaning::Outbound,
-        _ => Meaning::Unknown,
+        "CALLOUTBOUND" => (Meaning::Outbound, none),
+        _ => (Meaning::Unknown, none),
     }
 }
 
@@ -322,6 +452,45 @@ pub enum Assembled {
     /// the import to keep as it is. It counts in no figure.
     Other(QueueEvent),
 }
+
+/// What one event completes, in order: usually nothing or one item, handed back without a
+/// list of its own.
+#[derive(Debug, Default)]
+pub struct Completed {
+    first: Option<Assembled>,
+    more: std::vec::IntoIter<Assembled>,
+}
+
+impl Completed {
+    fn of(item: Option<Assembled>) -> Self {
+        Completed {
+            first: item,
+            more: Vec::new().into_iter(),
+        }
+    }
+
+    fn all(items: Vec<Assembled>) -> Self {
+        Completed {
+            first: None,
+            more: items.into_iter(),
+        }
+    }
+}
+
+impl Iterator for Completed {
+    type Item = Assembled;
+
+    fn next(&mut self) -> Option<Assembled> {
+        self.first.take().or_else(|| self.more.next())
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = usize::from(self.first.is_some()) + self.more.len();
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Completed {}
 
 /// How many events of each kind the assembler has read, for the import's report.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -438,47 +607,47 @@ impl CallAssembler {
     }
 
     /// Reads the next event; hands back what it completes (usually nothing or one item).
-    pub fn push(&mut self, ev: QueueEvent) -> Vec<Assembled> {
+    pub fn push(&mut self, ev: QueueEventRef<'_>) -> Completed {
         self.counts.events += 1;
         self.latest_ms = self.latest_ms.max(ev.at_ms);
-        match meaning(&ev.event) {
-            Meaning::Enter => self.enter(ev),
+        match ev.meaning {
+            Meaning::Enter => self.enter(&ev),
             Meaning::Connect => {
-                self.connect(ev);
-                Vec::new()
+                self.connect(&ev);
+                Completed::default()
             }
-            Meaning::EndAnswered => self.end_answered(ev).into_iter().collect(),
-            Meaning::EndLost(outcome) => self.end_lost(ev, outcome).into_iter().collect(),
+            Meaning::EndAnswered => Completed::of(self.end_answered(&ev)),
+            Meaning::EndLost(outcome) => Completed::of(self.end_lost(&ev, outcome)),
             Meaning::Ring => {
                 self.counts.rings += 1;
-                Vec::new()
+                Completed::default()
             }
             Meaning::Agent(kind, all_queues) => {
                 self.counts.agent_events += 1;
-                let queue = (!all_queues && !is_none(&ev.queue)).then_some(ev.queue);
-                vec![Assembled::Agent(AgentEvent {
+                let queue = (!all_queues && !is_none(ev.queue)).then(|| ev.queue.to_owned());
+                Completed::of(Some(Assembled::Agent(AgentEvent {
                     at_ms: ev.at_ms,
-                    agent: ev.agent,
+                    agent: ev.agent.to_owned(),
                     queue,
                     kind,
-                })]
+                })))
             }
             Meaning::Restart => {
                 let calls = self.drain(|_| true);
                 self.counts.cut_by_restart += calls.len() as u64;
-                calls.into_iter().map(Assembled::Call).collect()
+                Completed::all(calls.into_iter().map(Assembled::Call).collect())
             }
             Meaning::Bookkeeping => {
                 self.counts.bookkeeping += 1;
-                Vec::new()
+                Completed::default()
             }
             Meaning::Outbound => {
                 self.counts.outbound += 1;
-                vec![Assembled::Other(ev)]
+                Completed::of(Some(Assembled::Other(ev.to_event())))
             }
             Meaning::Unknown => {
                 self.counts.unknown += 1;
-                vec![Assembled::Other(ev)]
+                Completed::of(Some(Assembled::Other(ev.to_event())))
             }
         }
     }
@@ -489,47 +658,56 @@ impl CallAssembler {
         self.drain(|_| true)
     }
 
-    fn set_key(&mut self, ev: &QueueEvent) {
+    fn set_key(&mut self, ev: &QueueEventRef<'_>) {
         self.key.clear();
-        self.key.push_str(&ev.call_id);
+        self.key.push_str(ev.call_id);
         self.key.push('|');
-        self.key.push_str(&ev.queue);
+        self.key.push_str(ev.queue);
     }
 
-    fn take(&mut self, ev: &QueueEvent) -> Option<OpenCall> {
+    /// Removes the event's open call; its call id (taken from the key, so not copied again)
+    /// and the call. Counts an orphan when there is none.
+    fn take(&mut self, ev: &QueueEventRef<'_>) -> Option<(String, OpenCall)> {
         self.set_key(ev);
-        let found = self.open.remove(self.key.as_str());
-        if found.is_none() {
+        let Some((mut call_id, open)) = self.open.remove_entry(self.key.as_str()) else {
             self.counts.orphans += 1;
-        }
-        found
+            return None;
+        };
+        call_id.truncate(ev.call_id.len());
+        Some((call_id, open))
     }
 
-    fn enter(&mut self, ev: QueueEvent) -> Vec<Assembled> {
+    fn enter(&mut self, ev: &QueueEventRef<'_>) -> Completed {
         self.counts.entered += 1;
-        let mut out = Vec::new();
-        self.set_key(&ev);
-        if let Some(before) = self.open.remove(self.key.as_str()) {
-            self.counts.superseded += 1;
-            out.push(Assembled::Call(unfinished(&self.key, before)));
-        }
-        if self.open.len() >= self.max_open {
-            let evicted = self.evict();
-            self.counts.evicted += evicted.len() as u64;
-            out.extend(evicted.into_iter().map(Assembled::Call));
-        }
+        self.set_key(ev);
         let open = OpenCall {
             entered_ms: ev.at_ms,
             answered: false,
             wait_secs: 0,
             agent: None,
         };
-        self.open.insert(self.key.clone(), open);
-        out
+        // Full only matters for a call not open yet: one entered again takes its own place.
+        if self.open.len() >= self.max_open && !self.open.contains_key(self.key.as_str()) {
+            let evicted = self.evict();
+            self.counts.evicted += evicted.len() as u64;
+            self.open.insert(self.key.clone(), open);
+            return Completed::all(evicted.into_iter().map(Assembled::Call).collect());
+        }
+        match self.open.entry(self.key.clone()) {
+            Entry::Occupied(mut entry) => {
+                self.counts.superseded += 1;
+                let before = entry.insert(open);
+                Completed::of(Some(Assembled::Call(unfinished(&self.key, before))))
+            }
+            Entry::Vacant(entry) => {
+                entry.insert(open);
+                Completed::default()
+            }
+        }
     }
 
-    fn connect(&mut self, ev: QueueEvent) {
-        self.set_key(&ev);
+    fn connect(&mut self, ev: &QueueEventRef<'_>) {
+        self.set_key(ev);
         let Some(call) = self.open.get_mut(self.key.as_str()) else {
             self.counts.orphans += 1;
             return;
@@ -539,15 +717,14 @@ impl CallAssembler {
             return;
         }
         call.answered = true;
-        call.wait_secs = Timing::read(Timing::of(&ev.event, &ev.data).wait, &ev.data);
+        call.wait_secs = Timing::read(ev.timing.wait, ev);
         call.agent = agent_name(ev.agent);
     }
 
-    fn end_answered(&mut self, ev: QueueEvent) -> Option<Assembled> {
-        let open = self.take(&ev)?;
-        let timing = Timing::of(&ev.event, &ev.data);
-        let hold_secs = Timing::read(timing.hold, &ev.data);
-        let talk_secs = Timing::read(timing.talk, &ev.data);
+    fn end_answered(&mut self, ev: &QueueEventRef<'_>) -> Option<Assembled> {
+        let (call_id, open) = self.take(ev)?;
+        let hold_secs = Timing::read(ev.timing.hold, ev);
+        let talk_secs = Timing::read(ev.timing.talk, ev);
         let wait_secs = if open.answered {
             open.wait_secs
         } else {
@@ -557,8 +734,8 @@ impl CallAssembler {
         };
         Some(Assembled::Call(Call {
             agent: open.agent.or_else(|| agent_name(ev.agent)),
-            call_id: ev.call_id,
-            queue: ev.queue,
+            call_id,
+            queue: ev.queue.to_owned(),
             entered_ms: open.entered_ms,
             outcome: Outcome::Answered,
             wait_secs,
@@ -567,18 +744,17 @@ impl CallAssembler {
         }))
     }
 
-    fn end_lost(&mut self, ev: QueueEvent, outcome: Outcome) -> Option<Assembled> {
-        let open = self.take(&ev)?;
+    fn end_lost(&mut self, ev: &QueueEventRef<'_>, outcome: Outcome) -> Option<Assembled> {
+        let (call_id, open) = self.take(ev)?;
+        let queue = ev.queue.to_owned();
         if open.answered {
             self.counts.contradictions += 1;
-            return Some(Assembled::Call(answered_unfinished(
-                ev.call_id, ev.queue, open,
-            )));
+            return Some(Assembled::Call(answered_unfinished(call_id, queue, open)));
         }
-        let wait_secs = Timing::read(Timing::of(&ev.event, &ev.data).wait, &ev.data);
+        let wait_secs = Timing::read(ev.timing.wait, ev);
         Some(Assembled::Call(Call {
-            call_id: ev.call_id,
-            queue: ev.queue,
+            call_id,
+            queue,
             entered_ms: open.entered_ms,
             outcome,
             wait_secs,
@@ -627,8 +803,8 @@ fn is_none(field: &str) -> bool {
     field.is_empty() || field == "NONE"
 }
 
-fn agent_name(agent: String) -> Option<String> {
-    (!is_none(&agent)).then_some(agent)
+fn agent_name(agent: &str) -> Option<String> {
+    (!is_none(agent)).then(|| agent.to_owned())
 }
 
 /// An open call handed back before its end: `Waiting`, or `Answered` with 0 talk seconds.
@@ -665,3 +841,7 @@ fn answered_unfinished(call_id: String, queue: String, open: OpenCall) -> Call {
 #[cfg(test)]
 #[path = "queue_log_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "queue_log_reference_tests.rs"]
+mod reference_tests;

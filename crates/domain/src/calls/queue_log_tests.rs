@@ -136,7 +136,11 @@ fn lines_of_every_version_read_into_events() {
         ),
     ];
     for (name, line, expected) in cases {
-        assert_eq!(parse_line(line), Ok(expected), "{name}");
+        assert_eq!(
+            parse_line(line).map(|e| e.to_event()),
+            Ok(expected),
+            "{name}"
+        );
     }
 }
 
@@ -275,7 +279,7 @@ fn bytes_that_are_not_text_are_refused() {
         Err(LineError::NotText)
     );
     assert_eq!(
-        parse_line_bytes(b"1700000000|x|q|NONE|ENTERQUEUE"),
+        parse_line_bytes(b"1700000000|x|q|NONE|ENTERQUEUE").map(|e| e.to_event()),
         Ok(ev(1_700_000_000_000, "x", "q", "NONE", "ENTERQUEUE", &[]))
     );
 }
@@ -655,6 +659,50 @@ fn open_calls_stay_within_the_limit_stale_ones_first_then_the_oldest() {
         assert_eq!(counts.evicted, 1, "{name}");
         assert_eq!(counts.orphans, orphans, "{name}");
     }
+}
+
+#[test]
+fn a_call_entered_again_when_the_limit_is_reached_takes_its_own_place() {
+    use Outcome::*;
+    let rows = vec![
+        (0, "a", "q", "NONE", "ENTERQUEUE||5550100|1"),
+        (1, "b", "q", "NONE", "ENTERQUEUE||5550101|2"),
+        (2, "a", "q", "NONE", "ENTERQUEUE||5550100|1"),
+        (9, "b", "q", "NONE", "ABANDON|1|1|8"),
+    ];
+    let (out, counts) = run(CallAssembler::with_limits(2, 3_600_000), &lines(&rows));
+    assert_eq!(
+        out,
+        vec![
+            c(call("a", "q", T, Waiting, 0)),
+            c(call("b", "q", T + 1, Abandoned, 8)),
+            c(call("a", "q", T + 2, Waiting, 0)),
+        ]
+    );
+    assert_eq!(
+        (counts.superseded, counts.evicted, counts.orphans),
+        (1, 0, 0)
+    );
+}
+
+#[test]
+fn what_one_event_completes_is_counted_before_it_is_read() {
+    let mut assembler = CallAssembler::with_limits(2, 3_600_000);
+    let rows = [
+        (0, "a", "q", "NONE", "ENTERQUEUE||5550100|1"),
+        (1, "b", "q", "NONE", "ENTERQUEUE||5550101|2"),
+        (2, "c", "q", "NONE", "ENTERQUEUE||5550102|3"),
+        (3, "NONE", "NONE", "NONE", "QUEUESTART"),
+    ];
+    let mut sizes = Vec::new();
+    for line in lines(&rows) {
+        let done = assembler.push(parse_line(&line).unwrap());
+        let hinted = done.len();
+        sizes.push((hinted, done.count()));
+    }
+    // The third entry gives up the oldest (the room is 2: nine tenths of it, rounded down,
+    // leaves 1), the restart the two left.
+    assert_eq!(sizes, vec![(0, 0), (0, 0), (1, 1), (2, 2)]);
 }
 
 proptest::proptest! {

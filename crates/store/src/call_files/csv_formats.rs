@@ -436,13 +436,16 @@ where
     let mut assembler = CallAssembler::new();
     while csv.next()? {
         if !csv.is_blank() {
-            let event = csv.text_fields().and_then(|fields| {
+            let line = csv.text_fields().and_then(|fields| {
                 if fields.len() < columns.needed {
                     return Err(short_row(fields.len(), columns.needed));
                 }
-                let line = columns.line(&fields, zone)?;
-                parse_line(&line).map_err(|e| e.to_string())
+                columns.line(&fields, zone)
             });
+            let event = match &line {
+                Ok(line) => parse_line(line).map_err(|e| e.to_string()),
+                Err(reason) => Err(reason.clone()),
+            };
             match event {
                 Ok(event) => {
                     for assembled in assembler.push(event) {
