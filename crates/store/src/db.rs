@@ -238,7 +238,8 @@ impl Store {
                     if backend == Backend::Sqlite {
                         conn.execute(
                             "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                             PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 2147418112;",
+                             PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 2147418112; \
+                             PRAGMA cache_size = -32768;",
                         )
                         .await?;
                     }

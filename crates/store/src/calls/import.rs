@@ -149,6 +149,15 @@ struct BatchCounts {
     known: i64,
 }
 
+/// What the import carries from one batch to the next.
+struct Progress {
+    clock: LocalClock,
+    /// Agents seen, with the first time each was seen.
+    agents: HashMap<String, i64>,
+    /// The latest time a call entered among the office's stored calls.
+    latest: i64,
+}
+
 /// The reader stopped because the writer did (its error is the one reported).
 #[derive(Debug)]
 struct WriterGone;
@@ -215,20 +224,21 @@ impl Store {
             report
         });
 
-        let mut clock = LocalClock::new(zone);
-        let mut agents: HashMap<String, i64> = HashMap::new();
+        let (stored_max,): (Option<i64>,) =
+            sqlx::query_as("SELECT MAX(entered_ms) FROM calls WHERE office_id = $1")
+                .bind(office.id)
+                .fetch_one(self.pool())
+                .await?;
+        let mut progress = Progress {
+            clock: LocalClock::new(zone),
+            agents: HashMap::new(),
+            latest: stored_max.unwrap_or(i64::MIN),
+        };
         let mut totals = BatchCounts::default();
         let mut write_error = None;
         while let Some(items) = receiver.recv().await {
             match self
-                .store_batch(
-                    office.id,
-                    import_id,
-                    &settings,
-                    &mut clock,
-                    &mut agents,
-                    items,
-                )
+                .store_batch(office.id, import_id, &settings, &mut progress, items)
                 .await
             {
                 Ok(c) => {
@@ -246,7 +256,7 @@ impl Store {
         let read = reader
             .await
             .map_err(|_| StoreError::Model("the call-record reader stopped unexpectedly"))?;
-        if let Err(e) = self.note_agents(office.id, &agents).await {
+        if let Err(e) = self.note_agents(office.id, &progress.agents).await {
             write_error.get_or_insert(e);
         }
         let failure = match (&write_error, &read) {
@@ -407,10 +417,14 @@ impl Store {
         office_id: i64,
         import_id: i64,
         settings: &Settings,
-        clock: &mut LocalClock,
-        agents: &mut HashMap<String, i64>,
+        progress: &mut Progress,
         items: Vec<Item>,
     ) -> Result<BatchCounts> {
+        let Progress {
+            clock,
+            agents,
+            latest,
+        } = progress;
         let mut calls: HashMap<(i64, String, String), Call> = HashMap::new();
         let mut agent_events = Vec::new();
         let mut others = Vec::new();
@@ -441,7 +455,10 @@ impl Store {
             }
         }
         let mut tx = self.begin_write().await?;
-        let stored = existing_calls(&mut tx, office_id, &calls).await?;
+        let stored = existing_calls(&mut tx, office_id, &calls, *latest).await?;
+        if let Some(last) = calls.keys().map(|k| k.0).max() {
+            *latest = (*latest).max(last);
+        }
         let mut fresh: Vec<(Call, String, i64)> = Vec::new();
         let mut tallies = TallyChanges::default();
         for (key, call) in calls {
@@ -531,19 +548,25 @@ impl LocalClock {
     }
 }
 
-/// The calls of this batch already stored: one range read over the batch's times (calls
-/// arrive in time order, so the range is short).
+/// The calls of this batch already stored: one range read over the batch's times, up to the
+/// latest call stored (`latest`, kept by the import): calls arrive in time order, so a fresh
+/// file's batch reads only the few minutes it shares with the one before, and nothing at all
+/// past the office's latest call.
 async fn existing_calls(
     tx: &mut WriteTx,
     office_id: i64,
     calls: &HashMap<(i64, String, String), Call>,
+    latest: i64,
 ) -> Result<HashMap<(i64, String, String), Call>> {
     let (Some(first), Some(last)) = (
         calls.keys().map(|k| k.0).min(),
-        calls.keys().map(|k| k.0).max(),
+        calls.keys().map(|k| k.0).max().map(|m| m.min(latest)),
     ) else {
         return Ok(HashMap::new());
     };
+    if first > last {
+        return Ok(HashMap::new());
+    }
     let mut found = HashMap::new();
     let mut rows = sqlx::query(
         "SELECT entered_ms, queue, call_id, outcome, wait_secs, talk_secs, hold_secs, agent \
