@@ -52,14 +52,15 @@ CREATE TABLE call_tallies (
     PRIMARY KEY (office_id, day, queue, hour, outcome)
 );
 
--- Agents logging in and out, joining and leaving queues, pausing: for time logged in.
+-- Agents logging in and out, joining and leaving queues, pausing: for time logged in. Keyed
+-- by time first, as the file is written, so an import appends instead of inserting all over.
 CREATE TABLE call_agent_events (
     office_id BIGINT NOT NULL REFERENCES offices(id),
     agent TEXT NOT NULL,
     at_ms BIGINT NOT NULL,
     kind TEXT NOT NULL,
     queue TEXT NOT NULL,
-    PRIMARY KEY (office_id, agent, at_ms, kind, queue)
+    PRIMARY KEY (office_id, at_ms, agent, kind, queue)
 );
 
 -- Events that count in no figure (unknown to WorkTrack, outbound calls), kept as they were.

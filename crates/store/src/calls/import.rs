@@ -548,52 +548,60 @@ impl LocalClock {
     }
 }
 
-/// The calls of this batch already stored: one range read over the batch's times, up to the
-/// latest call stored (`latest`, kept by the import): calls arrive in time order, so a fresh
-/// file's batch reads only the few minutes it shares with the one before, and nothing at all
-/// past the office's latest call.
+/// The calls of this batch already stored. Only calls entered no later than the office's
+/// latest stored call (`latest`, kept by the import) can be there: for a fresh file that is
+/// only the few calls that overlap the batch before, looked up by their exact times; past the
+/// office's latest call nothing is read at all.
 async fn existing_calls(
     tx: &mut WriteTx,
     office_id: i64,
     calls: &HashMap<(i64, String, String), Call>,
     latest: i64,
 ) -> Result<HashMap<(i64, String, String), Call>> {
-    let (Some(first), Some(last)) = (
-        calls.keys().map(|k| k.0).min(),
-        calls.keys().map(|k| k.0).max().map(|m| m.min(latest)),
-    ) else {
-        return Ok(HashMap::new());
-    };
-    if first > last {
-        return Ok(HashMap::new());
-    }
+    let mut times: Vec<i64> = calls.keys().map(|k| k.0).filter(|t| *t <= latest).collect();
+    times.sort_unstable();
+    times.dedup();
     let mut found = HashMap::new();
-    let mut rows = sqlx::query(
-        "SELECT entered_ms, queue, call_id, outcome, wait_secs, talk_secs, hold_secs, agent \
-         FROM calls WHERE office_id = $1 AND entered_ms BETWEEN $2 AND $3",
-    )
-    .bind(office_id)
-    .bind(first)
-    .bind(last)
-    .fetch(&mut *tx.tx);
-    while let Some(r) = rows.try_next().await? {
-        let key: (i64, String, String) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
-        if !calls.contains_key(&key) {
-            continue;
-        }
-        let outcome: String = r.try_get(3)?;
-        let call = Call {
-            call_id: key.2.clone(),
-            queue: key.1.clone(),
-            entered_ms: key.0,
-            outcome: Outcome::parse(&outcome)
-                .ok_or(StoreError::Model("a stored call's outcome is unknown"))?,
-            wait_secs: r.try_get(4)?,
-            talk_secs: r.try_get(5)?,
-            hold_secs: r.try_get(6)?,
-            agent: r.try_get(7)?,
+    for chunk in times.chunks(ROWS_PER_STATEMENT) {
+        let list = match tx.backend {
+            Backend::Sqlite => vec!["?"; chunk.len()].join(", "),
+            Backend::Postgres => (2..chunk.len() + 2)
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", "),
         };
-        found.insert(key, call);
+        let first = match tx.backend {
+            Backend::Sqlite => "?",
+            Backend::Postgres => "$1",
+        };
+        let sql = format!(
+            "SELECT entered_ms, queue, call_id, outcome, wait_secs, talk_secs, hold_secs, agent \
+             FROM calls WHERE office_id = {first} AND entered_ms IN ({list})"
+        );
+        let mut q = sqlx::query(&sql).bind(office_id);
+        for t in chunk {
+            q = q.bind(*t);
+        }
+        let mut rows = q.fetch(&mut *tx.tx);
+        while let Some(r) = rows.try_next().await? {
+            let key: (i64, String, String) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+            if !calls.contains_key(&key) {
+                continue;
+            }
+            let outcome: String = r.try_get(3)?;
+            let call = Call {
+                call_id: key.2.clone(),
+                queue: key.1.clone(),
+                entered_ms: key.0,
+                outcome: Outcome::parse(&outcome)
+                    .ok_or(StoreError::Model("a stored call's outcome is unknown"))?,
+                wait_secs: r.try_get(4)?,
+                talk_secs: r.try_get(5)?,
+                hold_secs: r.try_get(6)?,
+                agent: r.try_get(7)?,
+            };
+            found.insert(key, call);
+        }
     }
     Ok(found)
 }
