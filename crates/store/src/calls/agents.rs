@@ -3,7 +3,7 @@
 //! figures by where the calls were served from (office or telework) through the employees'
 //! work schedules.
 
-use super::figures::check_range;
+use super::figures::{check_range, loose_bounds};
 use super::import::parse_kind;
 use super::Store;
 use crate::audit::Event;
@@ -155,7 +155,7 @@ impl Store {
         from: Date,
         to: Date,
     ) -> Result<Vec<(Date, Call)>> {
-        let (lo, hi) = Store::loose_bounds(office, from, to)?;
+        let (lo, hi) = loose_bounds(from, to);
         let mut rows = sqlx::query(
             "SELECT entered_ms, queue, call_id, day, wait_secs, talk_secs, hold_secs, agent FROM calls \
              WHERE office_id = $1 AND entered_ms BETWEEN $2 AND $3 AND day BETWEEN $4 AND $5 \
@@ -202,7 +202,7 @@ impl Store {
         self.check_agents_access(viewer, office, false).await?;
         check_range(from, to)?;
         let calls = self.answered_calls(office, from, to).await?;
-        let (lo, hi) = Store::loose_bounds(office, from, to)?;
+        let (lo, hi) = loose_bounds(from, to);
         let zone = super::office_zone(office)?;
         let start = |d: Date| {
             let mut ms = d.midnight().assume_utc().unix_timestamp() * 1000;

@@ -1,7 +1,7 @@
 //! The office's phone figures, read from the tallies (a few thousand rows for months of
 //! calls), and the comparison of two periods.
 
-use super::{office_zone, Store};
+use super::Store;
 use crate::error::{Result, StoreError};
 use crate::offices::Office;
 use crate::Viewer;
@@ -360,13 +360,12 @@ impl Store {
         }
         Ok(out)
     }
+}
 
-    /// The office's calendar day range as instants, loosely (every zone is within 14 hours of
-    /// UTC): reads narrow by `entered_ms` and then keep the days asked for exactly.
-    pub(super) fn loose_bounds(office: &Office, from: Date, to: Date) -> Result<(i64, i64)> {
-        office_zone(office)?;
-        let day_ms = |d: Date| d.midnight().assume_utc().unix_timestamp() * 1000;
-        let slack = 14 * 3_600_000;
-        Ok((day_ms(from) - slack, day_ms(to) + 86_400_000 + slack))
-    }
+/// An office's calendar days `from` to `to` as instants, loosely (every zone is within 14 hours
+/// of UTC): reads narrow by `entered_ms`, then keep the days asked for exactly.
+pub(super) fn loose_bounds(from: Date, to: Date) -> (i64, i64) {
+    let day_ms = |d: Date| d.midnight().assume_utc().unix_timestamp() * 1000;
+    let slack = 14 * 3_600_000;
+    (day_ms(from) - slack, day_ms(to) + 86_400_000 + slack)
 }
