@@ -15,6 +15,7 @@
 //! either. Verification checks the rows before the boundary with SHA-256 and the rest with
 //! the key.
 
+use crate::batch::Statements;
 use crate::db::{now_ms, Store};
 use crate::error::{Result, StoreError};
 use crate::keys::Keys;
@@ -309,27 +310,29 @@ pub(crate) async fn append(
         hash: String::new(),
     };
     row.hash = row.keyed_hash(&chain_key(keys), &prev_hash);
-    sqlx::query(
+    let mut batch = Statements::default();
+    batch.push(
         "INSERT INTO audit_log (seq, at, actor_id, actor, action, target_type, target_id, \
-         office_id, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(row.seq)
-    .bind(row.at)
-    .bind(row.actor_id)
-    .bind(&row.actor)
-    .bind(&row.action)
-    .bind(&row.target_type)
-    .bind(&row.target_id)
-    .bind(row.office_id)
-    .bind(&row.detail)
-    .bind(&row.prev_hash)
-    .bind(&row.hash)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-        .bind(&row.hash)
-        .execute(&mut *conn)
-        .await?;
+         office_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        vec![
+            row.seq.into(),
+            row.at.into(),
+            row.actor_id.into(),
+            row.actor.clone().into(),
+            row.action.clone().into(),
+            row.target_type.clone().into(),
+            row.target_id.clone().into(),
+            row.office_id.into(),
+            row.detail.clone().into(),
+            row.prev_hash.clone().into(),
+            row.hash.clone().into(),
+        ],
+    );
+    batch.push(
+        "UPDATE audit_head SET hash = ? WHERE id = 1",
+        vec![row.hash.clone().into()],
+    );
+    batch.run(conn).await?;
     Ok(seq)
 }
 

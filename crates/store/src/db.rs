@@ -95,6 +95,10 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 
 struct Inner {
     pool: AnyPool,
+    /// Where write transactions run: on SQLite a pool of one connection of its own, so a
+    /// writer holding the write lock never waits in line behind readers for a connection; on
+    /// PostgreSQL the same pool as reads.
+    write_pool: AnyPool,
     backend: Backend,
     keys: Arc<Keys>,
     // SQLite has one writer at a time; taking this lock before BEGIN makes writers in this
@@ -200,6 +204,30 @@ fn create_private_sqlite_file(url: &str) -> Result<()> {
     }
 }
 
+/// A pool of up to `size` connections; SQLite connections get the pragmas every connection
+/// needs (foreign keys, waiting on a busy file, WAL's normal sync, the memory map and cache).
+async fn open_pool(options: &AnyConnectOptions, backend: Backend, size: u32) -> Result<AnyPool> {
+    let pool = AnyPoolOptions::new()
+        .max_connections(size)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    conn.execute(
+                        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                         PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 2147418112; \
+                         PRAGMA cache_size = -32768;",
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options.clone())
+        .await?;
+    Ok(pool)
+}
+
 pub fn now_ms() -> i64 {
     let now = time::OffsetDateTime::now_utc();
     (now.unix_timestamp_nanos() / 1_000_000) as i64
@@ -227,36 +255,29 @@ impl Store {
             create_private_sqlite_file(&url)?;
         }
         let options = AnyConnectOptions::from_str(&url)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
+        let pool = open_pool(
+            &options,
+            backend,
+            match backend {
                 Backend::Sqlite => 8,
                 Backend::Postgres => 16,
-            })
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute(
-                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                             PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 2147418112; \
-                             PRAGMA cache_size = -32768;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await?;
+            },
+        )
+        .await?;
         if backend == Backend::Sqlite {
             // WAL is a property of the file: set once, kept across connections.
             sqlx::query("PRAGMA journal_mode = WAL")
                 .execute(&pool)
                 .await?;
         }
+        let write_pool = match backend {
+            Backend::Sqlite => open_pool(&options, backend, 1).await?,
+            Backend::Postgres => pool.clone(),
+        };
         let store = Store {
             inner: Arc::new(Inner {
                 pool,
+                write_pool,
                 backend,
                 keys: Arc::new(keys),
                 sqlite_writer: Arc::new(Mutex::new(())),
@@ -321,7 +342,7 @@ impl Store {
             Backend::Sqlite => Some(self.inner.sqlite_writer.clone().lock_owned().await),
             Backend::Postgres => None,
         };
-        let tx = self.inner.pool.begin().await?;
+        let tx = self.inner.write_pool.begin().await?;
         Ok(WriteTx {
             tx,
             _writer: writer,
@@ -357,6 +378,7 @@ impl Store {
 
     pub async fn close(&self) {
         self.inner.pool.close().await;
+        self.inner.write_pool.close().await;
     }
 
     async fn migrate(&self) -> Result<()> {

@@ -22,6 +22,7 @@ mod appointments;
 mod audit;
 mod auth;
 mod backdate;
+mod batch;
 mod blobs;
 mod calendar_feeds;
 pub mod call_files;

@@ -8,6 +8,7 @@
 //! booked is closed unsent. Letters are listed for the office to print and marked printed.
 
 use crate::appointments::parse_accommodations;
+use crate::batch::{value_rows, Statements, Value};
 use crate::db::now_ms;
 use crate::error::Result;
 use crate::offices::Office;
@@ -252,45 +253,77 @@ impl Store {
     }
 }
 
-/// Queues the reminders of booked appointment `id` (starting at `start_ms`, served by someone
-/// whose address is `staff_email`) in the caller's transaction: the booking or move and its
-/// reminders land together.
+/// The reminders of an appointment starting at `start_ms`, as `(recipient, via, due_ms)`: a
+/// letter to the claimant, due at once (a letter takes days: print it today); an e-mail to the
+/// employee a day ahead (at once when sooner) when they have an address.
+fn reminders_for(
+    now: i64,
+    start_ms: i64,
+    staff_email: Option<&str>,
+) -> Vec<(&'static str, &'static str, i64)> {
+    let mut due = vec![("claimant", "letter", now)];
+    if staff_email.is_some_and(|e| !e.trim().is_empty()) {
+        due.push(("employee", "email", (start_ms - REMINDER_LEAD_MS).max(now)));
+    }
+    due
+}
+
+/// Adds the statement that queues the reminders of an appointment just booked (`this`, an SQL
+/// expression naming it; see [`Statements`]).
+pub(crate) fn push_new_reminders(
+    batch: &mut Statements,
+    this: &str,
+    start_ms: i64,
+    staff_email: Option<&str>,
+) {
+    let due = reminders_for(now_ms(), start_ms, staff_email);
+    let mut values: Vec<Value> = Vec::with_capacity(due.len() * 3);
+    for (recipient, via, due_ms) in &due {
+        values.push((*recipient).into());
+        values.push((*via).into());
+        values.push((*due_ms).into());
+    }
+    batch.push(
+        format!(
+            "INSERT INTO appointment_reminders (appointment_id, recipient, via, due_ms) VALUES {}",
+            vec![format!("({this}, ?, ?, ?)"); due.len()].join(", ")
+        ),
+        values,
+    );
+}
+
+/// Queues (again) the reminders of appointment `id`, now starting at `start_ms`: what was sent
+/// before is due anew, and an employee without an address gets none.
 pub(crate) async fn queue_reminders_in(
     conn: &mut AnyConnection,
     id: i64,
     start_ms: i64,
     staff_email: Option<&str>,
 ) -> Result<()> {
-    let now = now_ms();
-    // E-mail a day ahead (at once when sooner); a letter takes days: print it today.
-    let email_due = (start_ms - REMINDER_LEAD_MS).max(now);
-    let upsert = " ON CONFLICT (appointment_id, recipient) DO UPDATE SET via = excluded.via, \
-                  due_ms = excluded.due_ms, claimed_at = NULL, sent_at = NULL, failure = NULL";
-    if staff_email.is_some_and(|e| !e.trim().is_empty()) {
-        sqlx::query(&format!(
-            "INSERT INTO appointment_reminders (appointment_id, recipient, via, due_ms) \
-             VALUES ($1, 'claimant', 'letter', $2), ($1, 'employee', 'email', $3){upsert}"
-        ))
-        .bind(id)
-        .bind(now)
-        .bind(email_due)
-        .execute(&mut *conn)
-        .await?;
-        return Ok(());
+    let due = reminders_for(now_ms(), start_ms, staff_email);
+    let mut batch = Statements::default();
+    if due.iter().all(|(recipient, _, _)| *recipient != "employee") {
+        batch.push(
+            "DELETE FROM appointment_reminders WHERE appointment_id = ? AND recipient = 'employee'",
+            vec![id.into()],
+        );
     }
-    sqlx::query(
-        "DELETE FROM appointment_reminders WHERE appointment_id = $1 AND recipient = 'employee'",
-    )
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(&format!(
-        "INSERT INTO appointment_reminders (appointment_id, recipient, via, due_ms) \
-         VALUES ($1, 'claimant', 'letter', $2){upsert}"
-    ))
-    .bind(id)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
+    let mut values: Vec<Value> = Vec::with_capacity(due.len() * 4);
+    for (recipient, via, due_ms) in &due {
+        values.push(id.into());
+        values.push((*recipient).into());
+        values.push((*via).into());
+        values.push((*due_ms).into());
+    }
+    batch.push(
+        format!(
+            "INSERT INTO appointment_reminders (appointment_id, recipient, via, due_ms) VALUES {} \
+             ON CONFLICT (appointment_id, recipient) DO UPDATE SET via = excluded.via, \
+             due_ms = excluded.due_ms, claimed_at = NULL, sent_at = NULL, failure = NULL",
+            value_rows(due.len(), 4)
+        ),
+        values,
+    );
+    batch.run(conn).await?;
     Ok(())
 }
