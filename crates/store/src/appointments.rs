@@ -742,7 +742,7 @@ impl Store {
     /// Inserts the appointment, the cells that hold its time, its history, audit entry and
     /// reminders in one transaction; a conflict when any cell is already held. Answers its id,
     /// when it was made and who serves it. The rows go to the database as one batch (see
-    /// [`Statements`]): on SQLite the write lock is held for four calls instead of ten.
+    /// [`Statements`]): on SQLite the write lock is held for five calls instead of ten.
     #[allow(clippy::too_many_arguments)]
     async fn insert_booking(
         &self,
