@@ -251,6 +251,35 @@ fn label(p: (Date, Date)) -> String {
     format!("{} to {}", p.0, p.1)
 }
 
+/// The calls by hour of the day in both periods as pairs of columns, the busiest hour of each
+/// in the description.
+fn hour_chart(c: &CallComparison, first_label: &str, second_label: &str) -> PairChart {
+    let hour_counts: Vec<(String, u64, u64)> = c
+        .hourly
+        .iter()
+        .map(|h| (h.hour.to_string(), h.first, h.second))
+        .collect();
+    let busiest = |pick: fn(&(String, u64, u64)) -> u64| {
+        hour_counts
+            .iter()
+            .max_by_key(|h| pick(h))
+            .map(|h| format!("{}:00", h.0))
+            .unwrap_or_else(|| "none".into())
+    };
+    pair_columns(
+        "chart-hourly-calls",
+        "Calls by hour of the day, both periods",
+        &format!(
+            "Calls that entered the queue in each hour on the office's clock, first period \
+             ({first_label}) in grey, second ({second_label}) in blue. Busiest hour: {} in the \
+             first, {} in the second. The table below gives every hour's figure.",
+            busiest(|h| h.1),
+            busiest(|h| h.2)
+        ),
+        &hour_counts,
+    )
+}
+
 pub async fn compare(
     PageRequest { state, who, csrf }: PageRequest,
     Path(code): Path<String>,
@@ -303,30 +332,7 @@ pub async fn compare(
             (second_label.as_str(), &b_rates),
         ],
     );
-    let hour_counts: Vec<(String, u64, u64)> = c
-        .hourly
-        .iter()
-        .map(|h| (h.hour.to_string(), h.first, h.second))
-        .collect();
-    let busiest = |pick: fn(&(String, u64, u64)) -> u64| {
-        hour_counts
-            .iter()
-            .max_by_key(|h| pick(h))
-            .map(|h| format!("{}:00", h.0))
-            .unwrap_or_else(|| "none".into())
-    };
-    let hour_chart = pair_columns(
-        "chart-hourly-calls",
-        "Calls by hour of the day, both periods",
-        &format!(
-            "Calls that entered the queue in each hour on the office's clock, first period \
-             ({first_label}) in grey, second ({second_label}) in blue. Busiest hour: {} in the \
-             first, {} in the second. The table below gives every hour's figure.",
-            busiest(|h| h.1),
-            busiest(|h| h.2)
-        ),
-        &hour_counts,
-    );
+    let hour_chart = hour_chart(&c, &first_label, &second_label);
     let n = first_days.len().max(second_days.len());
     let day_cell = |d: &[(Date, Option<f64>)], i: usize| match d.get(i) {
         Some((day, rate)) => (day.to_string(), super::percent(*rate)),
