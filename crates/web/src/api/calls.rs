@@ -9,8 +9,9 @@ use super::ApiJson;
 use crate::auth::ApiUser;
 use crate::call_input::import_chunks;
 use crate::error::Problem;
-use crate::pages::calls::compare::{comparison_csv, csv_response, periods};
-use crate::pages::calls::{formula_of, grouping_of, period, queue_of};
+use crate::pages::calls::compare::{compared, csv_response, CompareError};
+use crate::pages::calls::figures::asked;
+use crate::pages::calls::period;
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -20,7 +21,6 @@ use axum::Json;
 use futures_util::StreamExt;
 use worktrack_domain::calls::metrics::Metric;
 use worktrack_store::call_files::CallFormat;
-use worktrack_store::calls::CallQuery;
 use worktrack_store::Office;
 
 type ApiResult<T> = Result<T, Problem>;
@@ -91,24 +91,17 @@ pub async fn figures(
 ) -> ApiResult<Json<CallFiguresOut>> {
     let office = office(&state, &code).await?;
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
-    let (from, to) = period(("from", "to"), &s(&q.from), &s(&q.to), office.today())
-        .map_err(Problem::validation)?;
-    let formula = formula_of(&s(&q.formula)).map_err(Problem::validation)?;
-    let grouping = grouping_of(&s(&q.group)).map_err(Problem::validation)?;
-    let query = CallQuery {
-        from,
-        to,
-        queue: queue_of(&s(&q.queue)),
-        formula,
-    };
+    let asked_for = [&q.from, &q.to, &q.queue, &q.group, &q.formula].map(s);
+    let (query, grouping) =
+        asked(&office, asked_for.each_ref().map(String::as_str)).map_err(Problem::validation)?;
     let f = state
         .store
         .call_figures(&who.viewer, &office, &query, grouping)
         .await?;
     Ok(Json(CallFiguresOut {
         office: office.code.clone(),
-        from: from.to_string(),
-        to: to.to_string(),
+        from: query.from.to_string(),
+        to: query.to.to_string(),
         queue: query.queue,
         group: grouping.as_str(),
         settings: (&f.settings).into(),
@@ -125,32 +118,13 @@ pub async fn figures(
     }))
 }
 
-async fn comparison(
-    state: &AppState,
-    who: &crate::auth::SignedIn,
-    code: &str,
-    q: &CompareQuery,
-) -> ApiResult<(
-    Office,
-    crate::pages::calls::compare::Periods,
-    worktrack_store::calls::CallComparison,
-)> {
-    let office = office(state, code).await?;
-    let q = q.as_page_query();
-    let p = periods(&q, office.today()).map_err(Problem::validation)?;
-    let formula = formula_of(&q.formula).map_err(Problem::validation)?;
-    let c = state
-        .store
-        .compare_calls(
-            &who.viewer,
-            &office,
-            p.0,
-            p.1,
-            queue_of(&q.queue).as_deref(),
-            formula,
-        )
-        .await?;
-    Ok((office, p, c))
+impl From<CompareError> for Problem {
+    fn from(e: CompareError) -> Problem {
+        match e {
+            CompareError::Invalid(m) => Problem::validation(m),
+            CompareError::Store(e) => e.into(),
+        }
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/offices/{code}/calls/compare", tag = "calls",
@@ -165,8 +139,8 @@ pub async fn compare(
     Path(code): Path<String>,
     Query(q): Query<CompareQuery>,
 ) -> ApiResult<Json<CompareOut>> {
-    let (office, p, c) = comparison(&state, &who, &code, &q).await?;
-    Ok(Json(CompareOut::new(&office.code, p, &c)))
+    let c = compared(&state, &who.viewer, &code, &q.as_page_query()).await?;
+    Ok(Json(CompareOut::new(&c.office.code, c.periods, &c.calls)))
 }
 
 #[utoipa::path(get, path = "/api/v1/offices/{code}/calls/compare.csv", tag = "calls",
@@ -179,9 +153,8 @@ pub async fn compare_csv(
     Path(code): Path<String>,
     Query(q): Query<CompareQuery>,
 ) -> ApiResult<Response> {
-    let (office, p, c) = comparison(&state, &who, &code, &q).await?;
-    let body = comparison_csv(p, &c).map_err(|_| Problem::internal())?;
-    Ok(csv_response(&office, p, body))
+    let c = compared(&state, &who.viewer, &code, &q.as_page_query()).await?;
+    csv_response(&c).map_err(|_| Problem::internal())
 }
 
 #[utoipa::path(get, path = "/api/v1/offices/{code}/calls/agents", tag = "calls",

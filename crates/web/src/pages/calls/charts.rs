@@ -26,8 +26,9 @@ pub struct Series {
     pub dots: Vec<(f64, f64)>,
 }
 
-/// Lines over days.
-pub struct LineChart {
+/// What every chart has: its id on the page, its title and description, its size, the left and
+/// right ends of the plotting area and the marks of the vertical axis.
+pub struct Frame {
     pub id: &'static str,
     pub title: String,
     pub desc: String,
@@ -35,8 +36,28 @@ pub struct LineChart {
     pub height: f64,
     pub left: f64,
     pub right: f64,
-    pub bottom: f64,
     pub y_ticks: Vec<Tick>,
+}
+
+impl Frame {
+    fn new(id: &'static str, title: &str, desc: &str, y_ticks: Vec<Tick>) -> Frame {
+        Frame {
+            id,
+            title: title.to_string(),
+            desc: desc.to_string(),
+            width: WIDTH,
+            height: HEIGHT,
+            left: LEFT,
+            right: RIGHT,
+            y_ticks,
+        }
+    }
+}
+
+/// Lines over days.
+pub struct LineChart {
+    pub frame: Frame,
+    pub bottom: f64,
     pub x_ticks: Vec<Tick>,
     pub series: Vec<Series>,
 }
@@ -53,15 +74,8 @@ pub struct Pair {
 
 /// Pairs of columns.
 pub struct PairChart {
-    pub id: &'static str,
-    pub title: String,
-    pub desc: String,
-    pub width: f64,
-    pub height: f64,
-    pub left: f64,
-    pub right: f64,
+    pub frame: Frame,
     pub label_y: f64,
-    pub y_ticks: Vec<Tick>,
     pub pairs: Vec<Pair>,
 }
 
@@ -115,21 +129,15 @@ pub fn rate_lines(
         })
         .collect();
     let every = days.div_ceil(10).max(1);
+    let y_ticks = (0..=4)
+        .map(|i| Tick {
+            at: y_of(f64::from(i) * 25.0, 100.0),
+            label: format!("{}%", i * 25),
+        })
+        .collect();
     LineChart {
-        id,
-        title: title.to_string(),
-        desc: desc.to_string(),
-        width: WIDTH,
-        height: HEIGHT,
-        left: LEFT,
-        right: RIGHT,
+        frame: Frame::new(id, title, desc, y_ticks),
         bottom: BOTTOM,
-        y_ticks: (0..=4)
-            .map(|i| Tick {
-                at: y_of(f64::from(i) * 25.0, 100.0),
-                label: format!("{}%", i * 25),
-            })
-            .collect(),
         x_ticks: (0..days)
             .filter(|i| i % every == 0)
             .map(|i| Tick {
@@ -174,24 +182,18 @@ pub fn pair_columns(
             }
         })
         .collect();
+    let y_ticks = (0..=4)
+        .map(|i| {
+            let v = max * f64::from(i) / 4.0;
+            Tick {
+                at: y_of(v, max),
+                label: super::thousands(v.round() as u64),
+            }
+        })
+        .collect();
     PairChart {
-        id,
-        title: title.to_string(),
-        desc: desc.to_string(),
-        width: WIDTH,
-        height: HEIGHT,
-        left: LEFT,
-        right: RIGHT,
+        frame: Frame::new(id, title, desc, y_ticks),
         label_y: BOTTOM + 16.0,
-        y_ticks: (0..=4)
-            .map(|i| {
-                let v = max * f64::from(i) / 4.0;
-                Tick {
-                    at: y_of(v, max),
-                    label: super::thousands(v.round() as u64),
-                }
-            })
-            .collect(),
         pairs,
     }
 }
@@ -225,6 +227,6 @@ mod tests {
         assert!((c.pairs[0].second.2 - (BOTTOM - TOP)).abs() < 1e-9);
         assert!((c.pairs[0].first.2 - (BOTTOM - TOP) / 2.0).abs() < 1e-9);
         assert_eq!(c.pairs[1].first.2, 0.0);
-        assert_eq!(c.y_ticks.last().map(|t| t.label.as_str()), Some("20"));
+        assert_eq!(c.frame.y_ticks.last().map(|t| t.label.as_str()), Some("20"));
     }
 }

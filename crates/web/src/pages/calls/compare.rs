@@ -3,10 +3,11 @@
 //! and the calls by hour as charts with tables, and the same as CSV.
 
 use super::charts::{pair_columns, rate_lines, LineChart, PairChart};
-use super::{formula_of, formula_options, formula_value, office, parse_day, queue_of, show};
+use super::{formula_of, formula_options, formula_value, parse_day, queue_of, show};
 use crate::auth::PageRequest;
 use crate::error::PageError;
 use crate::pages::{render, Chrome};
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::http::header;
@@ -15,9 +16,9 @@ use serde::Deserialize;
 use time::{Date, Duration};
 use worktrack_domain::calls::access;
 use worktrack_domain::calls::compare::Comparison;
-use worktrack_domain::calls::metrics::Figures;
+use worktrack_domain::calls::metrics::{Figures, ServiceLevelFormula};
 use worktrack_store::calls::CallComparison;
-use worktrack_store::Office;
+use worktrack_store::{Office, StoreError, Viewer};
 
 /// The significance level the pages and the CSV state whether a change passes (5%).
 pub const ALPHA: f64 = 0.05;
@@ -43,7 +44,7 @@ pub type Periods = ((Date, Date), (Date, Date));
 
 /// The periods asked for: the second defaults to the four weeks to `today`, the first to the
 /// same number of days just before the second.
-pub(crate) fn periods(q: &CompareQuery, today: Date) -> Result<Periods, String> {
+fn periods(q: &CompareQuery, today: Date) -> Result<Periods, String> {
     let second_to = parse_day("second_to", &q.second_to)?.unwrap_or(today);
     let second_from = parse_day("second_from", &q.second_from)?
         .unwrap_or(second_to - Duration::days(super::DEFAULT_DAYS - 1));
@@ -52,6 +53,70 @@ pub(crate) fn periods(q: &CompareQuery, today: Date) -> Result<Periods, String> 
     let first_from =
         parse_day("first_from", &q.first_from)?.unwrap_or(first_to - Duration::days(length));
     Ok(((first_from, first_to), (second_from, second_to)))
+}
+
+/// An office's calls in the two periods a query asks for.
+pub(crate) struct Compared {
+    pub office: Office,
+    pub periods: Periods,
+    /// The formula the query names (`None`: the office's own).
+    pub formula: Option<ServiceLevelFormula>,
+    /// The one queue the query names (`None`: all).
+    pub queue: Option<String>,
+    pub calls: CallComparison,
+}
+
+/// Why a comparison was not made: the query's own mistake (its message), or the store's answer
+/// (no such office, not allowed, a failure).
+pub(crate) enum CompareError {
+    Invalid(String),
+    Store(StoreError),
+}
+
+impl From<StoreError> for CompareError {
+    fn from(e: StoreError) -> CompareError {
+        CompareError::Store(e)
+    }
+}
+
+impl From<CompareError> for PageError {
+    fn from(e: CompareError) -> PageError {
+        match e {
+            CompareError::Invalid(m) => PageError::invalid(m),
+            CompareError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// The office `code` names and its calls compared over the periods `q` asks for.
+pub(crate) async fn compared(
+    state: &AppState,
+    viewer: &Viewer,
+    code: &str,
+    q: &CompareQuery,
+) -> Result<Compared, CompareError> {
+    let office = state.store.office_by_code(code).await?;
+    let periods = periods(q, office.today()).map_err(CompareError::Invalid)?;
+    let formula = formula_of(&q.formula).map_err(CompareError::Invalid)?;
+    let queue = queue_of(&q.queue);
+    let calls = state
+        .store
+        .compare_calls(
+            viewer,
+            &office,
+            periods.0,
+            periods.1,
+            queue.as_deref(),
+            formula,
+        )
+        .await?;
+    Ok(Compared {
+        office,
+        periods,
+        formula,
+        queue,
+        calls,
+    })
 }
 
 /// The answer rate of each day of `period` (day 1 first), `None` for a day without calls.
@@ -186,19 +251,47 @@ fn label(p: (Date, Date)) -> String {
     format!("{} to {}", p.0, p.1)
 }
 
+/// The calls by hour of the day in both periods as pairs of columns, the busiest hour of each
+/// in the description.
+fn hour_chart(c: &CallComparison, first_label: &str, second_label: &str) -> PairChart {
+    let hour_counts: Vec<(String, u64, u64)> = c
+        .hourly
+        .iter()
+        .map(|h| (h.hour.to_string(), h.first, h.second))
+        .collect();
+    let busiest = |pick: fn(&(String, u64, u64)) -> u64| {
+        hour_counts
+            .iter()
+            .max_by_key(|h| pick(h))
+            .map(|h| format!("{}:00", h.0))
+            .unwrap_or_else(|| "none".into())
+    };
+    pair_columns(
+        "chart-hourly-calls",
+        "Calls by hour of the day, both periods",
+        &format!(
+            "Calls that entered the queue in each hour on the office's clock, first period \
+             ({first_label}) in grey, second ({second_label}) in blue. Busiest hour: {} in the \
+             first, {} in the second. The table below gives every hour's figure.",
+            busiest(|h| h.1),
+            busiest(|h| h.2)
+        ),
+        &hour_counts,
+    )
+}
+
 pub async fn compare(
     PageRequest { state, who, csrf }: PageRequest,
     Path(code): Path<String>,
     Query(q): Query<CompareQuery>,
 ) -> Result<Response, PageError> {
-    let office = office(&state, &code).await?;
-    let p = periods(&q, office.today()).map_err(PageError::invalid)?;
-    let formula = formula_of(&q.formula).map_err(PageError::invalid)?;
-    let queue = queue_of(&q.queue);
-    let c = state
-        .store
-        .compare_calls(&who.viewer, &office, p.0, p.1, queue.as_deref(), formula)
-        .await?;
+    let Compared {
+        office,
+        periods: p,
+        formula,
+        queue,
+        calls: c,
+    } = compared(&state, &who.viewer, &code, &q).await?;
     // The queues to choose from: those with calls in either period.
     let from = p.0 .0.min(p.1 .0);
     let to = p.0 .1.max(p.1 .1);
@@ -239,30 +332,7 @@ pub async fn compare(
             (second_label.as_str(), &b_rates),
         ],
     );
-    let hour_counts: Vec<(String, u64, u64)> = c
-        .hourly
-        .iter()
-        .map(|h| (h.hour.to_string(), h.first, h.second))
-        .collect();
-    let busiest = |pick: fn(&(String, u64, u64)) -> u64| {
-        hour_counts
-            .iter()
-            .max_by_key(|h| pick(h))
-            .map(|h| format!("{}:00", h.0))
-            .unwrap_or_else(|| "none".into())
-    };
-    let hour_chart = pair_columns(
-        "chart-hourly-calls",
-        "Calls by hour of the day, both periods",
-        &format!(
-            "Calls that entered the queue in each hour on the office's clock, first period \
-             ({first_label}) in grey, second ({second_label}) in blue. Busiest hour: {} in the \
-             first, {} in the second. The table below gives every hour's figure.",
-            busiest(|h| h.1),
-            busiest(|h| h.2)
-        ),
-        &hour_counts,
-    );
+    let hour_chart = hour_chart(&c, &first_label, &second_label);
     let n = first_days.len().max(second_days.len());
     let day_cell = |d: &[(Date, Option<f64>)], i: usize| match d.get(i) {
         Some((day, rate)) => (day.to_string(), super::percent(*rate)),
@@ -392,13 +462,15 @@ pub(crate) fn comparison_csv(p: Periods, c: &CallComparison) -> Result<String, c
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// A CSV download named for the office and the periods.
-pub(crate) fn csv_response(office: &Office, p: Periods, body: String) -> Response {
+/// The comparison as a CSV download named for the office and the periods.
+pub(crate) fn csv_response(c: &Compared) -> Result<Response, csv::Error> {
+    let (office, p) = (&c.office, c.periods);
+    let body = comparison_csv(p, &c.calls)?;
     let name = format!(
         "calls-{}-{}-{}-vs-{}-{}.csv",
         office.code, p.0 .0, p.0 .1, p.1 .0, p.1 .1
     );
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
@@ -408,7 +480,7 @@ pub(crate) fn csv_response(office: &Office, p: Periods, body: String) -> Respons
         ],
         body,
     )
-        .into_response()
+        .into_response())
 }
 
 pub async fn compare_csv(
@@ -416,20 +488,6 @@ pub async fn compare_csv(
     Path(code): Path<String>,
     Query(q): Query<CompareQuery>,
 ) -> Result<Response, PageError> {
-    let office = office(&state, &code).await?;
-    let p = periods(&q, office.today()).map_err(PageError::invalid)?;
-    let formula = formula_of(&q.formula).map_err(PageError::invalid)?;
-    let c = state
-        .store
-        .compare_calls(
-            &who.viewer,
-            &office,
-            p.0,
-            p.1,
-            queue_of(&q.queue).as_deref(),
-            formula,
-        )
-        .await?;
-    let body = comparison_csv(p, &c).map_err(|_| PageError::internal())?;
-    Ok(csv_response(&office, p, body))
+    let c = compared(&state, &who.viewer, &code, &q).await?;
+    csv_response(&c).map_err(|_| PageError::internal())
 }

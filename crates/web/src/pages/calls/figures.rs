@@ -76,22 +76,29 @@ pub(crate) fn served_from_label(s: ServedFrom) -> &'static str {
     }
 }
 
+/// The calls a figures query asks to count and how to group them, read against the office:
+/// `[from, to, queue, group, formula]` as the query writes them (each may be empty).
+pub(crate) fn asked(office: &Office, q: [&str; 5]) -> Result<(CallQuery, Grouping), String> {
+    let [from, to, queue, group, formula] = q;
+    let (from, to) = period(("from", "to"), from, to, office.today())?;
+    let query = CallQuery {
+        from,
+        to,
+        queue: queue_of(queue),
+        formula: formula_of(formula)?,
+    };
+    Ok((query, grouping_of(group)?))
+}
+
 pub async fn figures(
     PageRequest { state, who, csrf }: PageRequest,
     Path(code): Path<String>,
     Query(q): Query<FiguresQuery>,
 ) -> Result<Response, PageError> {
     let office = office(&state, &code).await?;
-    let (from, to) =
-        period(("from", "to"), &q.from, &q.to, office.today()).map_err(PageError::invalid)?;
-    let formula = formula_of(&q.formula).map_err(PageError::invalid)?;
-    let grouping = grouping_of(&q.group).map_err(PageError::invalid)?;
-    let query = CallQuery {
-        from,
-        to,
-        queue: queue_of(&q.queue),
-        formula,
-    };
+    let (query, grouping) = asked(&office, [&q.from, &q.to, &q.queue, &q.group, &q.formula])
+        .map_err(PageError::invalid)?;
+    let (from, to) = (query.from, query.to);
     let figures = state
         .store
         .call_figures(&who.viewer, &office, &query, grouping)

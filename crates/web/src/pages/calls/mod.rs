@@ -7,7 +7,7 @@
 mod agents;
 pub(crate) mod charts;
 pub(crate) mod compare;
-mod figures;
+pub(crate) mod figures;
 pub(crate) mod import;
 mod offices;
 
