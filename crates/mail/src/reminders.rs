@@ -1,7 +1,8 @@
 //! Appointment reminders by e-mail. Each round claims the reminders that are due (one sender
 //! wins each claim, so several servers send each once), sends them, and records them sent; a
-//! send the relay refuses gives the claim back for the next round. The message names the
-//! appointment by type, time and number only: no claimant's name or SSN goes by e-mail.
+//! send the relay refuses gives the claim back for the next round. An employee's message names
+//! the appointment by type, time and number only (no claimant's name); a claimant's says when,
+//! how and where in plain words. Neither carries an SSN.
 
 use crate::digest::RoundReport;
 use crate::Mailer;
@@ -18,6 +19,9 @@ pub fn compose(r: &DueReminder) -> (String, String) {
     let when = TimeZone::parse(&r.time_zone)
         .map(|tz| worktrack_store::local_label(tz, r.start_ms))
         .unwrap_or_else(|_| worktrack_store::format_ms(r.start_ms));
+    if r.recipient == "claimant" {
+        return compose_for_claimant(r, &when);
+    }
     let channel = Channel::parse(&r.channel)
         .map(|c| c.label().to_lowercase())
         .unwrap_or_else(|_| r.channel.clone());
@@ -27,6 +31,29 @@ pub fn compose(r: &DueReminder) -> (String, String) {
          Open WorkTrack for the details: appointment {}.\n\n\
          You get this because the appointment is yours to serve. It names the claimant by appointment number only.\n",
         r.display_name, r.type_name, r.office_name, r.appointment_id
+    );
+    (subject, body)
+}
+
+/// The claimant's reminder: when (in the office's local time), how, and where or at which
+/// number or link.
+fn compose_for_claimant(r: &DueReminder, when: &str) -> (String, String) {
+    let office = &r.office_name;
+    let how = match Channel::parse(&r.channel) {
+        Ok(Channel::Phone) => format!(
+            "It is by phone: we will call you at {}. Please keep your phone with you at that time.",
+            r.contact
+        ),
+        Ok(Channel::Video) => format!("It is by video: join it at {}.", r.contact),
+        Ok(Channel::InPerson) | Err(_) => format!("It is in person, at the {office} office."),
+    };
+    let subject = format!("Reminder: your {} appointment on {when}", r.type_name);
+    let body = format!(
+        "Dear {},\n\nThis is a reminder of your {} appointment with the {office} office on {when} \
+         (the office's local time).\n\n{how}\n\n\
+         If you cannot keep this appointment, please call the {office} office to change it. \
+         Appointment number {}.\n",
+        r.display_name, r.type_name, r.appointment_id
     );
     (subject, body)
 }

@@ -626,7 +626,7 @@ impl Store {
                 "this appointment type is no longer offered".into(),
             ));
         }
-        let claimant_name = self.check_booking_parts(&kind, new).await?;
+        let (claimant_name, claimant_email) = self.check_booking_parts(&kind, new).await?;
         let contact = checked_contact(kind.kind.channel, &new.contact)?;
         let workload = new.workload.trim();
         if workload.is_empty() || workload.len() > 60 {
@@ -655,7 +655,16 @@ impl Store {
                 };
             let staff_id = least_busy(&slot, &book);
             match self
-                .insert_booking(viewer, &kind, new, &contact, workload, staff_id, &slot)
+                .insert_booking(
+                    viewer,
+                    &kind,
+                    new,
+                    &contact,
+                    workload,
+                    staff_id,
+                    &slot,
+                    claimant_email,
+                )
                 .await
             {
                 Ok((id, created_at, staff_name)) => {
@@ -705,20 +714,22 @@ impl Store {
     }
 
     /// The claimant and work item of a booking belong to the type's office; the claimant's
-    /// name.
+    /// name, and whether they have an e-mail address on file.
     async fn check_booking_parts(
         &self,
         kind: &AppointmentKind,
         new: &NewAppointment,
-    ) -> Result<String> {
-        let (claimant_office, claimant_name, item_office): (
+    ) -> Result<(String, bool)> {
+        let (claimant_office, claimant_name, item_office, emails): (
             Option<i64>,
             Option<String>,
             Option<i64>,
+            i64,
         ) = sqlx::query_as(
             "SELECT (SELECT office_id FROM claimants WHERE id = $1), \
                  (SELECT full_name FROM claimants WHERE id = $1), \
-                 (SELECT office_id FROM work_items WHERE id = $2)",
+                 (SELECT office_id FROM work_items WHERE id = $2), \
+                 (SELECT COUNT(*) FROM claimants WHERE id = $1 AND email_cipher IS NOT NULL)",
         )
         .bind(new.claimant_id)
         .bind(new.work_item_id)
@@ -734,7 +745,7 @@ impl Store {
                 "no work item of this office has that number".into(),
             ));
         }
-        Ok(claimant_name.unwrap_or_default())
+        Ok((claimant_name.unwrap_or_default(), emails > 0))
     }
 
     /// Inserts the appointment, the cells that hold its time, its history, audit entry and
@@ -750,6 +761,7 @@ impl Store {
         workload: &str,
         staff_id: i64,
         slot: &Slot,
+        claimant_email: bool,
     ) -> Result<(i64, i64, String)> {
         let now = now_ms();
         let (staff_name, email) = self.staff_member(kind.office_id, staff_id).await?;
@@ -801,7 +813,14 @@ impl Store {
             })),
         )
         .await?;
-        queue_reminders_in(&mut tx.tx, id, slot.start_ms, email.as_deref()).await?;
+        queue_reminders_in(
+            &mut tx.tx,
+            id,
+            slot.start_ms,
+            email.as_deref(),
+            claimant_email,
+        )
+        .await?;
         tx.commit().await?;
         Ok((id, now, staff_name))
     }
@@ -965,6 +984,7 @@ impl Store {
             least_busy(&slot, &book)
         };
         let (_, email) = self.staff_member(kind.office_id, staff_id).await?;
+        let claimant_email = self.claimant_has_email(current.claimant_id).await?;
         let mut tx = self.begin_write().await?;
         let changed = sqlx::query(
             "UPDATE appointments SET start_ms = $1, end_ms = $2, staff_id = $3, updated_at = $4 \
@@ -1003,7 +1023,14 @@ impl Store {
         .await?;
         tx.audit(&viewer.actor, Event::new("appointment.move", "appointment", current.id, Some(current.office_id)).detail(json!({ "move": "reschedule", "from_ms": current.start_ms, "to_ms": slot.start_ms })))
         .await?;
-        queue_reminders_in(&mut tx.tx, current.id, slot.start_ms, email.as_deref()).await?;
+        queue_reminders_in(
+            &mut tx.tx,
+            current.id,
+            slot.start_ms,
+            email.as_deref(),
+            claimant_email,
+        )
+        .await?;
         tx.commit().await?;
         self.appointment_unaudited(current.id).await
     }

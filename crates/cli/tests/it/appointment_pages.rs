@@ -54,6 +54,7 @@ async fn claimant(app: &TestApp, name: &str, ssn: &str) -> i64 {
             &NewClaimant {
                 full_name: PersonName::parse(name).unwrap(),
                 date_of_birth: None,
+                email: None,
                 ssn: ssn.into(),
             },
         )

@@ -637,6 +637,7 @@ async fn objects(
                 full_name: PersonName::parse("Casey Example").unwrap(),
                 ssn: ssn.into(),
                 date_of_birth: None,
+                email: None,
             },
         )
         .await
