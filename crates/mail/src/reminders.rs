@@ -106,3 +106,63 @@ pub async fn run_reminders(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reminder(recipient: &str, channel: &str, contact: &str) -> DueReminder {
+        DueReminder {
+            id: 1,
+            appointment_id: 42,
+            recipient: recipient.into(),
+            email: "sam.sample@example.org".into(),
+            display_name: "Sam Sample".into(),
+            type_name: "Initial interview".into(),
+            channel: channel.into(),
+            contact: contact.into(),
+            // 2027-01-12 15:00 UTC: 9:00 in Chicago.
+            start_ms: 1_799_766_000_000,
+            time_zone: "America/Chicago".into(),
+            office_name: "Springfield".into(),
+        }
+    }
+
+    #[test]
+    fn a_claimant_is_told_when_how_and_where_in_the_office_time() {
+        let cases = [
+            (
+                "phone",
+                "(555) 010-0199",
+                "we will call you at (555) 010-0199",
+            ),
+            (
+                "video",
+                "https://video.example.com/r/7",
+                "join it at https://video.example.com/r/7",
+            ),
+            (
+                "in_person",
+                "",
+                "It is in person, at the Springfield office.",
+            ),
+        ];
+        for (channel, contact, how) in cases {
+            let (subject, body) = compose(&reminder("claimant", channel, contact));
+            assert!(subject.starts_with("Reminder: your Initial interview appointment on "));
+            assert!(body.starts_with("Dear Sam Sample,"), "{body}");
+            assert!(body.contains(how), "{channel}: {body}");
+            assert!(body.contains("09:00 CST"), "{body}");
+            assert!(body.contains("Appointment number 42."), "{body}");
+            assert!(!body.contains("bring"), "{body}");
+        }
+    }
+
+    #[test]
+    fn an_employee_reminder_names_the_appointment_not_the_contact() {
+        let (subject, body) = compose(&reminder("employee", "phone", "(555) 010-0199"));
+        assert!(subject.starts_with("Reminder: Initial interview appointment "));
+        assert!(body.contains("You have a phone appointment"), "{body}");
+        assert!(!body.contains("010-0199"), "{body}");
+    }
+}

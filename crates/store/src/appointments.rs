@@ -13,7 +13,7 @@ use crate::audit::Event;
 use crate::db::now_ms;
 use crate::error::{Result, StoreError};
 use crate::offices::Office;
-use crate::reminders::queue_reminders_in;
+use crate::reminders::{queue_reminders_in, requeue_reminders_in};
 use crate::schedules::StaffDays;
 use crate::{Store, Viewer};
 use serde_json::json;
@@ -626,7 +626,7 @@ impl Store {
                 "this appointment type is no longer offered".into(),
             ));
         }
-        let (claimant_name, claimant_email) = self.check_booking_parts(&kind, new).await?;
+        let (claimant_name, by_mail) = self.check_booking_parts(&kind, new).await?;
         let contact = checked_contact(kind.kind.channel, &new.contact)?;
         let workload = new.workload.trim();
         if workload.is_empty() || workload.len() > 60 {
@@ -656,14 +656,7 @@ impl Store {
             let staff_id = least_busy(&slot, &book);
             match self
                 .insert_booking(
-                    viewer,
-                    &kind,
-                    new,
-                    &contact,
-                    workload,
-                    staff_id,
-                    &slot,
-                    claimant_email,
+                    viewer, &kind, new, &contact, workload, staff_id, &slot, by_mail,
                 )
                 .await
             {
@@ -761,7 +754,7 @@ impl Store {
         workload: &str,
         staff_id: i64,
         slot: &Slot,
-        claimant_email: bool,
+        by_mail: bool,
     ) -> Result<(i64, i64, String)> {
         let now = now_ms();
         let (staff_name, email) = self.staff_member(kind.office_id, staff_id).await?;
@@ -813,14 +806,7 @@ impl Store {
             })),
         )
         .await?;
-        queue_reminders_in(
-            &mut tx.tx,
-            id,
-            slot.start_ms,
-            email.as_deref(),
-            claimant_email,
-        )
-        .await?;
+        queue_reminders_in(&mut tx.tx, id, slot.start_ms, email.as_deref(), by_mail).await?;
         tx.commit().await?;
         Ok((id, now, staff_name))
     }
@@ -984,7 +970,6 @@ impl Store {
             least_busy(&slot, &book)
         };
         let (_, email) = self.staff_member(kind.office_id, staff_id).await?;
-        let claimant_email = self.claimant_has_email(current.claimant_id).await?;
         let mut tx = self.begin_write().await?;
         let changed = sqlx::query(
             "UPDATE appointments SET start_ms = $1, end_ms = $2, staff_id = $3, updated_at = $4 \
@@ -1023,14 +1008,7 @@ impl Store {
         .await?;
         tx.audit(&viewer.actor, Event::new("appointment.move", "appointment", current.id, Some(current.office_id)).detail(json!({ "move": "reschedule", "from_ms": current.start_ms, "to_ms": slot.start_ms })))
         .await?;
-        queue_reminders_in(
-            &mut tx.tx,
-            current.id,
-            slot.start_ms,
-            email.as_deref(),
-            claimant_email,
-        )
-        .await?;
+        requeue_reminders_in(&mut tx.tx, current.id, slot.start_ms, email.as_deref()).await?;
         tx.commit().await?;
         self.appointment_unaudited(current.id).await
     }

@@ -249,17 +249,6 @@ impl Store {
         Ok(())
     }
 
-    /// Whether claimant `id` has an e-mail address on file (for queueing reminders; no view).
-    pub(crate) async fn claimant_has_email(&self, id: i64) -> Result<bool> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM claimants WHERE id = $1 AND email_cipher IS NOT NULL",
-        )
-        .bind(id)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(n > 0)
-    }
-
     /// The full SSN of a claimant `viewer` may see; the reveal is audited.
     pub async fn reveal_ssn(&self, viewer: &Viewer, id: i64) -> Result<String> {
         let (office_id, cipher): (i64, Vec<u8>) =

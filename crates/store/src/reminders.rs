@@ -363,6 +363,24 @@ pub(crate) async fn queue_reminders_in(
     Ok(())
 }
 
+/// [`queue_reminders_in`] for a moved appointment: whether its claimant has an e-mail address
+/// on file is read in the same transaction.
+pub(crate) async fn requeue_reminders_in(
+    conn: &mut AnyConnection,
+    id: i64,
+    start_ms: i64,
+    staff_email: Option<&str>,
+) -> Result<()> {
+    let emails: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM appointments a JOIN claimants c ON c.id = a.claimant_id \
+         WHERE a.id = $1 AND c.email_cipher IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    queue_reminders_in(conn, id, start_ms, staff_email, emails > 0).await
+}
+
 /// Turns the unsent reminders of claimant `claimant_id`'s booked appointments to e-mail (due a
 /// day ahead, at once when sooner) when `email` (an address was put on file), or to letters due
 /// at once when not (the address was removed), in the caller's transaction.
