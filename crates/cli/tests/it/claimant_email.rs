@@ -162,7 +162,8 @@ async fn claimant_email_is_kept_encrypted_shown_audited_and_a_bad_one_changes_no
         .await
         .unwrap();
     assert!(html.contains("Pat.Tester@example.org"), "{html}");
-    assert_eq!(audited(&app, "claimant.email.view").await, 3);
+    // The API read, the form's page, the page shown again with the refusal, and this one.
+    assert_eq!(audited(&app, "claimant.email.view").await, 4);
     let resp = employee
         .post(format!("{}{page}/email", app.url))
         .form(&[("csrf", csrf.as_str()), ("email", "pat@example.com")])
