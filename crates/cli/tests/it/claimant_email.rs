@@ -101,7 +101,7 @@ async fn claimant_email_is_kept_encrypted_shown_audited_and_a_bad_one_changes_no
         b"pat.tester",
         b"example",
         b"EXAMPLE",
-        b"@",
+        b"r@Exa",
     ] {
         assert!(!cipher.windows(part.len()).any(|w| w == part), "{part:?}");
     }
