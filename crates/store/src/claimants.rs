@@ -35,6 +35,12 @@ pub struct Claimant {
     pub created_at: i64,
 }
 
+/// The encrypted fields of a claimant record.
+enum Sealed {
+    Ssn,
+    Email,
+}
+
 /// What the workbench searches claimants by.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClaimantSearch {
@@ -192,14 +198,7 @@ impl Store {
     /// The e-mail address on file for a claimant `viewer` may see (none: no address). Showing
     /// an address is audited as its own view.
     pub async fn claimant_email(&self, viewer: &Viewer, id: i64) -> Result<Option<String>> {
-        let (office_id, cipher): (i64, Option<Vec<u8>>) =
-            sqlx::query_as("SELECT office_id, email_cipher FROM claimants WHERE id = $1")
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await?
-                .ok_or(StoreError::NotFound)?;
-        self.check_scope(viewer, office_id, "claimant", &id.to_string())
-            .await?;
+        let (office_id, cipher) = self.sealed_in_scope(viewer, id, Sealed::Email).await?;
         let Some(cipher) = cipher else {
             return Ok(None);
         };
@@ -220,13 +219,7 @@ impl Store {
         id: i64,
         email: Option<&EmailAddress>,
     ) -> Result<()> {
-        let office_id: i64 = sqlx::query_scalar("SELECT office_id FROM claimants WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        self.check_scope(viewer, office_id, "claimant", &id.to_string())
-            .await?;
+        let (office_id, _) = self.sealed_in_scope(viewer, id, Sealed::Email).await?;
         permit::may_write_business_data(viewer.role, "cannot change claimants")?;
         let cipher = match email {
             Some(e) => Some(self.keys().encrypt_email(e)?),
@@ -249,16 +242,34 @@ impl Store {
         Ok(())
     }
 
-    /// The full SSN of a claimant `viewer` may see; the reveal is audited.
-    pub async fn reveal_ssn(&self, viewer: &Viewer, id: i64) -> Result<String> {
-        let (office_id, cipher): (i64, Vec<u8>) =
-            sqlx::query_as("SELECT office_id, ssn_cipher FROM claimants WHERE id = $1")
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await?
-                .ok_or(StoreError::NotFound)?;
+    /// The office of claimant `id` and the ciphertext of one of their sealed fields, when
+    /// `viewer` may see them (else the refusal of [`Store::check_scope`]); nothing is audited.
+    async fn sealed_in_scope(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        field: Sealed,
+    ) -> Result<(i64, Option<Vec<u8>>)> {
+        let column = match field {
+            Sealed::Ssn => "ssn_cipher",
+            Sealed::Email => "email_cipher",
+        };
+        let (office_id, cipher): (i64, Option<Vec<u8>>) = sqlx::query_as(&format!(
+            "SELECT office_id, {column} FROM claimants WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
         self.check_scope(viewer, office_id, "claimant", &id.to_string())
             .await?;
+        Ok((office_id, cipher))
+    }
+
+    /// The full SSN of a claimant `viewer` may see; the reveal is audited.
+    pub async fn reveal_ssn(&self, viewer: &Viewer, id: i64) -> Result<String> {
+        let (office_id, cipher) = self.sealed_in_scope(viewer, id, Sealed::Ssn).await?;
+        let cipher = cipher.ok_or(StoreError::NotFound)?;
         let digits = self.keys().decrypt_ssn_digits(&cipher)?;
         self.audit(
             &viewer.actor,

@@ -5,13 +5,14 @@
 
 use crate::appointments_api::{booking_body, call, chicago, next_business_day, phone_setup};
 use crate::digest::Sink;
+use crate::reminders::two_senders;
 use crate::support::{count, csrf_token, spawn_app, viewer, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use sqlx::Connection;
 use worktrack_domain::appointments::instant_at;
 use worktrack_domain::{EmailAddress, PersonName};
-use worktrack_store::{Keys, NewClaimant, Store};
+use worktrack_store::NewClaimant;
 
 /// The raw `email_cipher` column of claimant `id`, as anyone reading the database sees it.
 async fn raw_cipher(app: &TestApp, id: i64) -> Option<Vec<u8>> {
@@ -262,19 +263,8 @@ async fn claimant_with_an_address_gets_the_reminder_by_email_once_and_no_letter(
 
     // Two servers race; the claimant's e-mail goes once, to the address, without the SSN.
     let sink = Sink::start().await;
-    let other = Store::connect(
-        &app.database_url,
-        Keys::from_hex(&app.master_key_hex).unwrap(),
-    )
-    .await
-    .unwrap();
     let at = instant_at(chicago(), day, 8 * 60).unwrap();
-    let (m1, m2) = (sink.mailer(), sink.mailer());
-    let (one, two) = tokio::join!(
-        worktrack_mail::reminders::send_due(&app.store, &m1, at),
-        worktrack_mail::reminders::send_due(&other, &m2, at),
-    );
-    let (one, two) = (one.unwrap(), two.unwrap());
+    let (one, two, other) = two_senders(&app, &sink, at).await;
     assert_eq!(one.sent + two.sent, 1, "{one:?} {two:?}");
     let messages = sink.messages();
     assert_eq!(messages.len(), 1);
