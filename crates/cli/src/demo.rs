@@ -14,7 +14,9 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 use worktrack_corpus::{generate_with_progress, CorpusOptions, Summary, LABELS_FILE};
-use worktrack_domain::{AreaName, OfficeCode, PersonName, Role, Scope, Skill, TimeZone, Username};
+use worktrack_domain::{
+    AreaName, EmailAddress, OfficeCode, PersonName, Role, Scope, Skill, TimeZone, Username,
+};
 use worktrack_store::{
     Actor, NewClaimant, NewOffice, NewUser, Office, OfficeSettings, Store, StoreError, Viewer,
 };
@@ -397,7 +399,7 @@ async fn create_claimants(
         // Each office has its own seeded sequence, so a re-run regenerates the same people
         // and the unique (office, SSN) rule skips those already there.
         let mut rng = StdRng::seed_from_u64(office.code.bytes().map(u64::from).sum());
-        for _ in 0..d.claimants {
+        for i in 0..d.claimants {
             let (first, last) = name(&mut rng);
             let ssn = format!(
                 "{:03}-{:02}-{:04}",
@@ -414,6 +416,7 @@ async fn create_claimants(
                 full_name: PersonName::parse(&format!("{first} {last}"))?,
                 ssn,
                 date_of_birth: Some(dob),
+                email: demo_email(office, i, &first, &last)?,
             };
             match store.create_claimant(&viewer, office, &new).await {
                 Ok(_) => report.claimants_created += 1,
@@ -423,6 +426,30 @@ async fn create_claimants(
         }
     }
     Ok(())
+}
+
+/// An example address for every fourth demo claimant of a training office (the others get
+/// their appointment reminders by letter); only the reserved example domains are used.
+fn demo_email(
+    office: &Office,
+    i: usize,
+    first: &str,
+    last: &str,
+) -> anyhow::Result<Option<EmailAddress>> {
+    if !office.training || i % 4 != 1 {
+        return Ok(None);
+    }
+    let domain = if i % 8 == 1 {
+        "example.org"
+    } else {
+        "example.com"
+    };
+    let local: String = format!("{first}.{last}")
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
+        .collect();
+    Ok(Some(EmailAddress::parse(&format!("{local}@{domain}"))?))
 }
 
 /// `worktrack demo [documents ...]`.
@@ -543,6 +570,7 @@ pub async fn load_documents(
                     full_name,
                     ssn: ssn.clone(),
                     date_of_birth: dob,
+                    email: None,
                 };
                 match store.create_claimant(&viewer, &office, &new).await {
                     Ok(_) | Err(StoreError::Conflict(_)) => {}

@@ -463,6 +463,7 @@ async fn insert_claimants(
                     1 + n % 9999
                 ),
                 date_of_birth: None,
+                email: None,
             };
             site.claimants
                 .push(store.create_claimant(&viewer, &office, &new).await?.id);

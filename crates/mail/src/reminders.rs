@@ -1,7 +1,8 @@
 //! Appointment reminders by e-mail. Each round claims the reminders that are due (one sender
 //! wins each claim, so several servers send each once), sends them, and records them sent; a
-//! send the relay refuses gives the claim back for the next round. The message names the
-//! appointment by type, time and number only: no claimant's name or SSN goes by e-mail.
+//! send the relay refuses gives the claim back for the next round. An employee's message names
+//! the appointment by type, time and number only (no claimant's name); a claimant's says when,
+//! how and where in plain words. Neither carries an SSN.
 
 use crate::digest::RoundReport;
 use crate::Mailer;
@@ -18,6 +19,9 @@ pub fn compose(r: &DueReminder) -> (String, String) {
     let when = TimeZone::parse(&r.time_zone)
         .map(|tz| worktrack_store::local_label(tz, r.start_ms))
         .unwrap_or_else(|_| worktrack_store::format_ms(r.start_ms));
+    if r.recipient == "claimant" {
+        return compose_for_claimant(r, &when);
+    }
     let channel = Channel::parse(&r.channel)
         .map(|c| c.label().to_lowercase())
         .unwrap_or_else(|_| r.channel.clone());
@@ -27,6 +31,29 @@ pub fn compose(r: &DueReminder) -> (String, String) {
          Open WorkTrack for the details: appointment {}.\n\n\
          You get this because the appointment is yours to serve. It names the claimant by appointment number only.\n",
         r.display_name, r.type_name, r.office_name, r.appointment_id
+    );
+    (subject, body)
+}
+
+/// The claimant's reminder: when (in the office's local time), how, and where or at which
+/// number or link.
+fn compose_for_claimant(r: &DueReminder, when: &str) -> (String, String) {
+    let office = &r.office_name;
+    let how = match Channel::parse(&r.channel) {
+        Ok(Channel::Phone) => format!(
+            "It is by phone: we will call you at {}. Please keep your phone with you at that time.",
+            r.contact
+        ),
+        Ok(Channel::Video) => format!("It is by video: join it at {}.", r.contact),
+        Ok(Channel::InPerson) | Err(_) => format!("It is in person, at the {office} office."),
+    };
+    let subject = format!("Reminder: your {} appointment on {when}", r.type_name);
+    let body = format!(
+        "Dear {},\n\nThis is a reminder of your {} appointment with the {office} office on {when} \
+         (the office's local time).\n\n{how}\n\n\
+         If you cannot keep this appointment, please call the {office} office to change it. \
+         Appointment number {}.\n",
+        r.display_name, r.type_name, r.appointment_id
     );
     (subject, body)
 }
@@ -77,5 +104,65 @@ pub async fn run_reminders(
             _ = tokio::time::sleep(every) => {}
             _ = stop.changed() => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reminder(recipient: &str, channel: &str, contact: &str) -> DueReminder {
+        DueReminder {
+            id: 1,
+            appointment_id: 42,
+            recipient: recipient.into(),
+            email: "sam.sample@example.org".into(),
+            display_name: "Sam Sample".into(),
+            type_name: "Initial interview".into(),
+            channel: channel.into(),
+            contact: contact.into(),
+            // 2027-01-12 15:00 UTC: 9:00 in Chicago.
+            start_ms: 1_799_766_000_000,
+            time_zone: "America/Chicago".into(),
+            office_name: "Springfield".into(),
+        }
+    }
+
+    #[test]
+    fn a_claimant_is_told_when_how_and_where_in_the_office_time() {
+        let cases = [
+            (
+                "phone",
+                "(555) 010-0199",
+                "we will call you at (555) 010-0199",
+            ),
+            (
+                "video",
+                "https://video.example.com/r/7",
+                "join it at https://video.example.com/r/7",
+            ),
+            (
+                "in_person",
+                "",
+                "It is in person, at the Springfield office.",
+            ),
+        ];
+        for (channel, contact, how) in cases {
+            let (subject, body) = compose(&reminder("claimant", channel, contact));
+            assert!(subject.starts_with("Reminder: your Initial interview appointment on "));
+            assert!(body.starts_with("Dear Sam Sample,"), "{body}");
+            assert!(body.contains(how), "{channel}: {body}");
+            assert!(body.contains("09:00 CST"), "{body}");
+            assert!(body.contains("Appointment number 42."), "{body}");
+            assert!(!body.contains("bring"), "{body}");
+        }
+    }
+
+    #[test]
+    fn an_employee_reminder_names_the_appointment_not_the_contact() {
+        let (subject, body) = compose(&reminder("employee", "phone", "(555) 010-0199"));
+        assert!(subject.starts_with("Reminder: Initial interview appointment "));
+        assert!(body.contains("You have a phone appointment"), "{body}");
+        assert!(!body.contains("010-0199"), "{body}");
     }
 }

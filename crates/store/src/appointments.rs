@@ -14,7 +14,7 @@ use crate::batch::Statements;
 use crate::db::{now_ms, Backend};
 use crate::error::{Result, StoreError};
 use crate::offices::Office;
-use crate::reminders::{push_new_reminders, queue_reminders_in};
+use crate::reminders::{push_new_reminders, requeue_reminders_in};
 use crate::schedules::StaffDays;
 use crate::{Store, Viewer};
 use serde_json::json;
@@ -628,7 +628,7 @@ impl Store {
                 "this appointment type is no longer offered".into(),
             ));
         }
-        let claimant_name = self.check_booking_parts(&kind, new).await?;
+        let (claimant_name, by_mail) = self.check_booking_parts(&kind, new).await?;
         let contact = checked_contact(kind.kind.channel, &new.contact)?;
         let workload = new.workload.trim();
         if workload.is_empty() || workload.len() > 60 {
@@ -657,7 +657,9 @@ impl Store {
                 };
             let staff_id = least_busy(&slot, &book);
             match self
-                .insert_booking(viewer, &kind, new, &contact, workload, staff_id, &slot)
+                .insert_booking(
+                    viewer, &kind, new, &contact, workload, staff_id, &slot, by_mail,
+                )
                 .await
             {
                 Ok((id, created_at, staff_name)) => {
@@ -707,20 +709,22 @@ impl Store {
     }
 
     /// The claimant and work item of a booking belong to the type's office; the claimant's
-    /// name.
+    /// name, and whether they have an e-mail address on file.
     async fn check_booking_parts(
         &self,
         kind: &AppointmentKind,
         new: &NewAppointment,
-    ) -> Result<String> {
-        let (claimant_office, claimant_name, item_office): (
+    ) -> Result<(String, bool)> {
+        let (claimant_office, claimant_name, item_office, emails): (
             Option<i64>,
             Option<String>,
             Option<i64>,
+            i64,
         ) = sqlx::query_as(
             "SELECT (SELECT office_id FROM claimants WHERE id = $1), \
                  (SELECT full_name FROM claimants WHERE id = $1), \
-                 (SELECT office_id FROM work_items WHERE id = $2)",
+                 (SELECT office_id FROM work_items WHERE id = $2), \
+                 (SELECT COUNT(*) FROM claimants WHERE id = $1 AND email_cipher IS NOT NULL)",
         )
         .bind(new.claimant_id)
         .bind(new.work_item_id)
@@ -736,7 +740,7 @@ impl Store {
                 "no work item of this office has that number".into(),
             ));
         }
-        Ok(claimant_name.unwrap_or_default())
+        Ok((claimant_name.unwrap_or_default(), emails > 0))
     }
 
     /// Inserts the appointment, the cells that hold its time, its history, audit entry and
@@ -753,6 +757,7 @@ impl Store {
         workload: &str,
         staff_id: i64,
         slot: &Slot,
+        by_mail: bool,
     ) -> Result<(i64, i64, String)> {
         let now = now_ms();
         let (staff_name, email) = self.staff_member(kind.office_id, staff_id).await?;
@@ -797,7 +802,7 @@ impl Store {
                 now.into(),
             ],
         );
-        push_new_reminders(&mut batch, this, slot.start_ms, email.as_deref());
+        push_new_reminders(&mut batch, this, slot.start_ms, email.as_deref(), by_mail);
         let rows = batch.run(&mut tx.tx).await.map_err(taken_on_unique)?;
         let id: i64 = match rows.first() {
             Some(row) => row.try_get(0)?,
@@ -1021,7 +1026,7 @@ impl Store {
         .await?;
         tx.audit(&viewer.actor, Event::new("appointment.move", "appointment", current.id, Some(current.office_id)).detail(json!({ "move": "reschedule", "from_ms": current.start_ms, "to_ms": slot.start_ms })))
         .await?;
-        queue_reminders_in(&mut tx.tx, current.id, slot.start_ms, email.as_deref()).await?;
+        requeue_reminders_in(&mut tx.tx, current.id, slot.start_ms, email.as_deref()).await?;
         tx.commit().await?;
         self.appointment_unaudited(current.id).await
     }

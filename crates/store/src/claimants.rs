@@ -4,6 +4,9 @@
 //! ciphertext (for an audited reveal), an HMAC blind index (to find a claimant by number) and
 //! the last four digits (for the masked display). Every read goes through a [`Viewer`]: out of
 //! scope reads are audited and answered as not found; in-scope reads are audited as views.
+//!
+//! An e-mail address, when one is on file, is kept only as AES-256-GCM ciphertext under its own
+//! key; lists say only whether there is one, and each read of the address itself is audited.
 
 use crate::audit::Event;
 use crate::db::{now_ms, Store};
@@ -15,7 +18,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use worktrack_domain::permit;
 use worktrack_domain::workbench::ClaimantQuery;
-use worktrack_domain::{mask_last_four, PersonName, Scope, Ssn, SsnPolicy};
+use worktrack_domain::{mask_last_four, EmailAddress, PersonName, Scope, Ssn, SsnPolicy};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Claimant {
@@ -26,7 +29,16 @@ pub struct Claimant {
     pub date_of_birth: Option<String>,
     /// `***-**-1234`
     pub ssn_masked: String,
+    /// Whether an e-mail address is on file (the address itself is read with
+    /// [`Store::claimant_email`]).
+    pub has_email: bool,
     pub created_at: i64,
+}
+
+/// The encrypted fields of a claimant record.
+enum Sealed {
+    Ssn,
+    Email,
 }
 
 /// What the workbench searches claimants by.
@@ -44,9 +56,12 @@ pub struct NewClaimant {
     /// never-issued 900–999 area, live offices refuse it).
     pub ssn: String,
     pub date_of_birth: Option<time::Date>,
+    /// Where appointment reminders go by e-mail (without one, they are letters).
+    pub email: Option<EmailAddress>,
 }
 
-const CLAIMANT_COLUMNS: &str = "id, office_id, full_name, date_of_birth, ssn_last4, created_at";
+const CLAIMANT_COLUMNS: &str =
+    "id, office_id, full_name, date_of_birth, ssn_last4, email_cipher, created_at";
 
 fn claimant_from_row(r: &AnyRow) -> std::result::Result<Claimant, sqlx::Error> {
     let last4: String = r.try_get("ssn_last4")?;
@@ -56,6 +71,7 @@ fn claimant_from_row(r: &AnyRow) -> std::result::Result<Claimant, sqlx::Error> {
         full_name: r.try_get("full_name")?,
         date_of_birth: r.try_get("date_of_birth")?,
         ssn_masked: mask_last_four(&last4),
+        has_email: r.try_get::<Option<Vec<u8>>, _>("email_cipher")?.is_some(),
         created_at: r.try_get("created_at")?,
     })
 }
@@ -131,10 +147,15 @@ impl Store {
         permit::may_write_business_data(viewer.role, "cannot create claimants")?;
         let ssn = parse_ssn_for(office, &new.ssn)?;
         let keys = self.keys();
+        let email_cipher = match &new.email {
+            Some(e) => Some(keys.encrypt_email(e)?),
+            None => None,
+        };
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(&format!(
             "INSERT INTO claimants (office_id, full_name, date_of_birth, ssn_cipher, ssn_index, ssn_last4, \
-             created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {CLAIMANT_COLUMNS}"
+             email_cipher, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             RETURNING {CLAIMANT_COLUMNS}"
         ))
         .bind(office.id)
         .bind(new.full_name.as_str())
@@ -142,6 +163,7 @@ impl Store {
         .bind(keys.encrypt_ssn(&ssn)?)
         .bind(keys.ssn_index(&ssn))
         .bind(ssn.last_four())
+        .bind(email_cipher)
         .bind(now_ms())
         .bind(viewer.actor.user_id)
         .fetch_one(&mut *tx.tx)
@@ -150,8 +172,9 @@ impl Store {
         let claimant = claimant_from_row(&row)?;
         tx.commit_audited(
             &viewer.actor,
-            Event::new("claimant.create", "claimant", claimant.id, Some(office.id))
-                .detail(serde_json::json!({ "ssn": claimant.ssn_masked })),
+            Event::new("claimant.create", "claimant", claimant.id, Some(office.id)).detail(
+                serde_json::json!({ "ssn": claimant.ssn_masked, "email": claimant.has_email }),
+            ),
         )
         .await?;
         Ok(claimant)
@@ -172,16 +195,81 @@ impl Store {
         Ok(claimant)
     }
 
-    /// The full SSN of a claimant `viewer` may see; the reveal is audited.
-    pub async fn reveal_ssn(&self, viewer: &Viewer, id: i64) -> Result<String> {
-        let (office_id, cipher): (i64, Vec<u8>) =
-            sqlx::query_as("SELECT office_id, ssn_cipher FROM claimants WHERE id = $1")
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await?
-                .ok_or(StoreError::NotFound)?;
+    /// The e-mail address on file for a claimant `viewer` may see (none: no address). Showing
+    /// an address is audited as its own view.
+    pub async fn claimant_email(&self, viewer: &Viewer, id: i64) -> Result<Option<String>> {
+        let (office_id, cipher) = self.sealed_in_scope(viewer, id, Sealed::Email).await?;
+        let Some(cipher) = cipher else {
+            return Ok(None);
+        };
+        let email = self.keys().decrypt_email(&cipher)?;
+        self.audit(
+            &viewer.actor,
+            Event::new("claimant.email.view", "claimant", id, Some(office_id)),
+        )
+        .await?;
+        Ok(Some(email))
+    }
+
+    /// Puts `email` on file for a claimant (none: removes the address on file). Audited
+    /// without the address.
+    pub async fn set_claimant_email(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        email: Option<&EmailAddress>,
+    ) -> Result<()> {
+        let (office_id, _) = self.sealed_in_scope(viewer, id, Sealed::Email).await?;
+        permit::may_write_business_data(viewer.role, "cannot change claimants")?;
+        let cipher = match email {
+            Some(e) => Some(self.keys().encrypt_email(e)?),
+            None => None,
+        };
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE claimants SET email_cipher = $1 WHERE id = $2")
+            .bind(cipher)
+            .bind(id)
+            .execute(&mut *tx.tx)
+            .await?;
+        // Reminders not yet sent go the new way: by e-mail to the address, or by letter.
+        crate::reminders::switch_claimant_reminders_in(&mut tx.tx, id, email.is_some()).await?;
+        tx.commit_audited(
+            &viewer.actor,
+            Event::new("claimant.email.set", "claimant", id, Some(office_id))
+                .detail(serde_json::json!({ "email": email.is_some() })),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The office of claimant `id` and the ciphertext of one of their sealed fields, when
+    /// `viewer` may see them (else the refusal of [`Store::check_scope`]); nothing is audited.
+    async fn sealed_in_scope(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        field: Sealed,
+    ) -> Result<(i64, Option<Vec<u8>>)> {
+        let column = match field {
+            Sealed::Ssn => "ssn_cipher",
+            Sealed::Email => "email_cipher",
+        };
+        let (office_id, cipher): (i64, Option<Vec<u8>>) = sqlx::query_as(&format!(
+            "SELECT office_id, {column} FROM claimants WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
         self.check_scope(viewer, office_id, "claimant", &id.to_string())
             .await?;
+        Ok((office_id, cipher))
+    }
+
+    /// The full SSN of a claimant `viewer` may see; the reveal is audited.
+    pub async fn reveal_ssn(&self, viewer: &Viewer, id: i64) -> Result<String> {
+        let (office_id, cipher) = self.sealed_in_scope(viewer, id, Sealed::Ssn).await?;
+        let cipher = cipher.ok_or(StoreError::NotFound)?;
         let digits = self.keys().decrypt_ssn_digits(&cipher)?;
         self.audit(
             &viewer.actor,

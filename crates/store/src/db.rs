@@ -91,6 +91,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0014_calls.sql"),
         include_str!("../migrations/postgres/0014_calls.sql"),
     ),
+    (
+        15,
+        include_str!("../migrations/sqlite/0015_claimant_email.sql"),
+        include_str!("../migrations/postgres/0015_claimant_email.sql"),
+    ),
 ];
 
 struct Inner {

@@ -12,10 +12,24 @@ use rand::RngCore;
 use sha2::Sha256;
 use std::io::Write;
 use std::path::Path;
-use worktrack_domain::Ssn;
+use worktrack_domain::{EmailAddress, Ssn};
 
 pub const MASTER_KEY_FILE: &str = "master.key";
 const SSN_AAD: &[u8] = b"worktrack/ssn/v1";
+const EMAIL_AAD: &[u8] = b"worktrack/claimant-email/v1";
+
+/// What a ciphertext that is truncated, does not authenticate, or is not text is called.
+type Errors = (&'static str, &'static str, &'static str);
+const SSN_ERRORS: Errors = (
+    "SSN ciphertext is truncated",
+    "SSN ciphertext does not authenticate (wrong key?)",
+    "SSN plaintext is not text",
+);
+const EMAIL_ERRORS: Errors = (
+    "e-mail ciphertext is truncated",
+    "e-mail ciphertext does not authenticate (wrong key?)",
+    "e-mail plaintext is not text",
+);
 
 #[derive(Clone)]
 pub struct Keys {
@@ -86,43 +100,53 @@ impl Keys {
     /// AES-256-GCM ciphertext of the SSN's digits: a random 96-bit nonce followed by the
     /// ciphertext and tag.
     pub fn encrypt_ssn(&self, ssn: &Ssn) -> Result<Vec<u8>> {
-        let cipher = Aes256Gcm::new_from_slice(&self.derive("ssn-encryption"))
+        self.seal("ssn-encryption", SSN_AAD, ssn.digits().as_bytes())
+    }
+
+    /// The digits back from [`Keys::encrypt_ssn`]'s output.
+    pub fn decrypt_ssn_digits(&self, blob: &[u8]) -> Result<String> {
+        self.open("ssn-encryption", SSN_AAD, blob, SSN_ERRORS)
+    }
+
+    /// AES-256-GCM ciphertext of a claimant's e-mail address, under its own key (laid out as
+    /// [`Keys::encrypt_ssn`]'s).
+    pub fn encrypt_email(&self, email: &EmailAddress) -> Result<Vec<u8>> {
+        self.seal("email-encryption", EMAIL_AAD, email.as_str().as_bytes())
+    }
+
+    /// The address back from [`Keys::encrypt_email`]'s output.
+    pub fn decrypt_email(&self, blob: &[u8]) -> Result<String> {
+        self.open("email-encryption", EMAIL_AAD, blob, EMAIL_ERRORS)
+    }
+
+    /// A random 96-bit nonce followed by the AES-256-GCM ciphertext and tag of `msg`, under
+    /// the key for `label`.
+    fn seal(&self, label: &str, aad: &[u8], msg: &[u8]) -> Result<Vec<u8>> {
+        let cipher = Aes256Gcm::new_from_slice(&self.derive(label))
             .map_err(|_| StoreError::Crypto("bad key length"))?;
         let mut nonce = [0u8; 12];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
-        let digits = ssn.digits();
         let ct = cipher
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: digits.as_bytes(),
-                    aad: SSN_AAD,
-                },
-            )
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg, aad })
             .map_err(|_| StoreError::Crypto("encryption failed"))?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&ct);
         Ok(out)
     }
 
-    /// The digits back from [`Keys::encrypt_ssn`]'s output.
-    pub fn decrypt_ssn_digits(&self, blob: &[u8]) -> Result<String> {
+    /// The text back from [`Keys::seal`]'s output; `errors` say what is truncated and what
+    /// does not authenticate.
+    fn open(&self, label: &str, aad: &[u8], blob: &[u8], errors: Errors) -> Result<String> {
         if blob.len() < 12 + 16 {
-            return Err(StoreError::Crypto("SSN ciphertext is truncated"));
+            return Err(StoreError::Crypto(errors.0));
         }
-        let cipher = Aes256Gcm::new_from_slice(&self.derive("ssn-encryption"))
+        let cipher = Aes256Gcm::new_from_slice(&self.derive(label))
             .map_err(|_| StoreError::Crypto("bad key length"))?;
         let (nonce, ct) = blob.split_at(12);
         let pt = cipher
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: ct,
-                    aad: SSN_AAD,
-                },
-            )
-            .map_err(|_| StoreError::Crypto("SSN ciphertext does not authenticate (wrong key?)"))?;
-        String::from_utf8(pt).map_err(|_| StoreError::Crypto("SSN plaintext is not text"))
+            .decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad })
+            .map_err(|_| StoreError::Crypto(errors.1))?;
+        String::from_utf8(pt).map_err(|_| StoreError::Crypto(errors.2))
     }
 }
 
@@ -150,6 +174,20 @@ mod tests {
         let other = Keys::from_hex(&"22".repeat(32)).unwrap();
         assert_ne!(keys.ssn_index(&ssn), other.ssn_index(&ssn));
         assert!(other.decrypt_ssn_digits(&a).is_err());
+    }
+
+    #[test]
+    fn email_round_trip_under_its_own_key() {
+        let keys = Keys::from_hex(&"11".repeat(32)).unwrap();
+        let email = EmailAddress::parse("pat.doe@example.org").unwrap();
+        let a = keys.encrypt_email(&email).unwrap();
+        assert_ne!(a, keys.encrypt_email(&email).unwrap(), "random nonces");
+        assert_eq!(keys.decrypt_email(&a).unwrap(), "pat.doe@example.org");
+        assert!(!a.windows(7).any(|w| w == b"example"));
+        // Neither the SSN's key nor another master key opens it.
+        assert!(keys.decrypt_ssn_digits(&a).is_err());
+        let other = Keys::from_hex(&"22".repeat(32)).unwrap();
+        assert!(other.decrypt_email(&a).is_err());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Appointment reminders, queued in the database when an appointment is booked or moved: to
-//! the employee by e-mail when they have an address, due a day before the appointment (at once
-//! when it is sooner), and to the claimant as a letter to print, due at once (claimant records
-//! hold no e-mail address, and a letter takes days).
+//! the employee by e-mail when they have an address, and to the claimant by e-mail when one is
+//! on file, each due a day before the appointment (at once when it is sooner); a claimant with
+//! no address gets a letter to print instead, due at once (a letter takes days).
 //!
 //! Senders claim an e-mail before sending it (`UPDATE … WHERE claimed_at IS NULL`: one server
 //! wins), so several servers send each reminder once; a reminder whose appointment is no longer
@@ -20,8 +20,8 @@ use worktrack_domain::appointments::Accommodations;
 /// How long before an appointment its reminders are due.
 pub const REMINDER_LEAD_MS: i64 = 24 * 3_600_000;
 
-/// A reminder due to go out, with what its message says. The claimant is named only by
-/// record number: a reminder names no person beyond its recipient.
+/// A reminder due to go out, with what its message says. A reminder names no person beyond
+/// its recipient: the employee's names the claimant by appointment number only.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DueReminder {
     pub id: i64,
@@ -29,22 +29,45 @@ pub struct DueReminder {
     /// `employee` or `claimant`.
     pub recipient: String,
     pub email: String,
+    /// The recipient's name.
     pub display_name: String,
     pub type_name: String,
     pub channel: String,
+    /// The number the office calls, or the video link (nothing in person).
+    pub contact: String,
     pub start_ms: i64,
     pub time_zone: String,
     pub office_name: String,
 }
 
-from_row!(DueReminder {
+/// A claimed reminder as read: the claimant's address still sealed.
+struct DueRow {
+    id: i64,
+    appointment_id: i64,
+    recipient: String,
+    staff_email: String,
+    staff_name: String,
+    claimant_name: String,
+    email_cipher: Option<Vec<u8>>,
+    type_name: String,
+    channel: String,
+    contact: String,
+    start_ms: i64,
+    time_zone: String,
+    office_name: String,
+}
+
+from_row!(DueRow {
     id,
     appointment_id,
     recipient,
-    email,
-    display_name,
+    staff_email,
+    staff_name,
+    claimant_name,
+    email_cipher,
     type_name,
     channel,
+    contact,
     start_ms,
     time_zone,
     office_name
@@ -91,9 +114,10 @@ impl Store {
     pub async fn claim_due_reminders(&self, at_ms: i64, limit: i64) -> Result<Vec<DueReminder>> {
         let ids: Vec<(i64, String)> = sqlx::query_as(
             "SELECT r.id, a.state FROM appointment_reminders r JOIN appointments a ON a.id = r.appointment_id \
-             JOIN users u ON u.id = a.staff_id \
+             JOIN users u ON u.id = a.staff_id JOIN claimants c ON c.id = a.claimant_id \
              WHERE r.via = 'email' AND r.sent_at IS NULL AND r.claimed_at IS NULL AND r.due_ms <= $1 \
-             AND COALESCE(u.email, '') <> '' \
+             AND ((r.recipient = 'employee' AND COALESCE(u.email, '') <> '') \
+                  OR (r.recipient = 'claimant' AND c.email_cipher IS NOT NULL)) \
              ORDER BY r.due_ms, r.id LIMIT $2",
         )
         .bind(at_ms)
@@ -120,19 +144,56 @@ impl Store {
         }
         let mut out = Vec::new();
         for id in claimed {
-            let r: DueReminder = sqlx::query_as(
-                "SELECT r.id, r.appointment_id, r.recipient, COALESCE(u.email, '') AS email, u.display_name, t.name AS type_name, \
-                 a.channel, a.start_ms, o.time_zone, o.name AS office_name FROM appointment_reminders r \
+            let r: DueRow = sqlx::query_as(
+                "SELECT r.id, r.appointment_id, r.recipient, COALESCE(u.email, '') AS staff_email, \
+                 u.display_name AS staff_name, c.full_name AS claimant_name, c.email_cipher, t.name AS type_name, \
+                 a.channel, a.contact, a.start_ms, o.time_zone, o.name AS office_name FROM appointment_reminders r \
                  JOIN appointments a ON a.id = r.appointment_id JOIN users u ON u.id = a.staff_id \
+                 JOIN claimants c ON c.id = a.claimant_id \
                  JOIN appointment_types t ON t.id = a.type_id JOIN offices o ON o.id = a.office_id \
                  WHERE r.id = $1",
             )
             .bind(id)
             .fetch_one(self.pool())
             .await?;
-            out.push(r);
+            let (email, display_name) = match (r.recipient.as_str(), &r.email_cipher) {
+                ("claimant", Some(cipher)) => match self.keys().decrypt_email(cipher) {
+                    Ok(email) => (email, r.claimant_name),
+                    Err(e) => {
+                        // Left claimed and unsent: trying again would fail the same way.
+                        tracing::warn!(reminder = r.id, error = %e, "a claimant's address cannot be read");
+                        self.reminder_failed(r.id, "the address on file cannot be read")
+                            .await?;
+                        continue;
+                    }
+                },
+                _ => (r.staff_email, r.staff_name),
+            };
+            out.push(DueReminder {
+                id: r.id,
+                appointment_id: r.appointment_id,
+                recipient: r.recipient,
+                email,
+                display_name,
+                type_name: r.type_name,
+                channel: r.channel,
+                contact: r.contact,
+                start_ms: r.start_ms,
+                time_zone: r.time_zone,
+                office_name: r.office_name,
+            });
         }
         Ok(out)
+    }
+
+    /// Records why a claimed reminder was not sent (it stays claimed: it is not tried again).
+    async fn reminder_failed(&self, id: i64, failure: &str) -> Result<()> {
+        sqlx::query("UPDATE appointment_reminders SET failure = $1 WHERE id = $2")
+            .bind(failure)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 
     /// Records a claimed reminder as sent.
@@ -253,17 +314,24 @@ impl Store {
     }
 }
 
-/// The reminders of an appointment starting at `start_ms`, as `(recipient, via, due_ms)`: a
-/// letter to the claimant, due at once (a letter takes days: print it today); an e-mail to the
-/// employee a day ahead (at once when sooner) when they have an address.
+/// The reminders of an appointment starting at `start_ms`, as `(recipient, via, due_ms)`. An
+/// e-mail is due a day ahead (at once when sooner): to the claimant when an address is on file
+/// (`claimant_email`), and to the employee when they have one. A claimant without an address
+/// gets a letter, due at once (a letter takes days: print it today).
 fn reminders_for(
     now: i64,
     start_ms: i64,
     staff_email: Option<&str>,
+    claimant_email: bool,
 ) -> Vec<(&'static str, &'static str, i64)> {
-    let mut due = vec![("claimant", "letter", now)];
+    let email_due = (start_ms - REMINDER_LEAD_MS).max(now);
+    let mut due = vec![if claimant_email {
+        ("claimant", "email", email_due)
+    } else {
+        ("claimant", "letter", now)
+    }];
     if staff_email.is_some_and(|e| !e.trim().is_empty()) {
-        due.push(("employee", "email", (start_ms - REMINDER_LEAD_MS).max(now)));
+        due.push(("employee", "email", email_due));
     }
     due
 }
@@ -275,8 +343,9 @@ pub(crate) fn push_new_reminders(
     this: &str,
     start_ms: i64,
     staff_email: Option<&str>,
+    claimant_email: bool,
 ) {
-    let due = reminders_for(now_ms(), start_ms, staff_email);
+    let due = reminders_for(now_ms(), start_ms, staff_email, claimant_email);
     let mut values: Vec<Value> = Vec::with_capacity(due.len() * 3);
     for (recipient, via, due_ms) in &due {
         values.push((*recipient).into());
@@ -292,15 +361,17 @@ pub(crate) fn push_new_reminders(
     );
 }
 
-/// Queues (again) the reminders of appointment `id`, now starting at `start_ms`: what was sent
-/// before is due anew, and an employee without an address gets none.
+/// Queues (again) the reminders of booked appointment `id`, now starting at `start_ms`, in the
+/// caller's transaction: what was sent before is due anew, and an employee without an address
+/// gets none.
 pub(crate) async fn queue_reminders_in(
     conn: &mut AnyConnection,
     id: i64,
     start_ms: i64,
     staff_email: Option<&str>,
+    claimant_email: bool,
 ) -> Result<()> {
-    let due = reminders_for(now_ms(), start_ms, staff_email);
+    let due = reminders_for(now_ms(), start_ms, staff_email, claimant_email);
     let mut batch = Statements::default();
     if due.iter().all(|(recipient, _, _)| *recipient != "employee") {
         batch.push(
@@ -325,5 +396,59 @@ pub(crate) async fn queue_reminders_in(
         values,
     );
     batch.run(conn).await?;
+    Ok(())
+}
+
+/// [`queue_reminders_in`] for a moved appointment: whether its claimant has an e-mail address
+/// on file is read in the same transaction.
+pub(crate) async fn requeue_reminders_in(
+    conn: &mut AnyConnection,
+    id: i64,
+    start_ms: i64,
+    staff_email: Option<&str>,
+) -> Result<()> {
+    let emails: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM appointments a JOIN claimants c ON c.id = a.claimant_id \
+         WHERE a.id = $1 AND c.email_cipher IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    queue_reminders_in(conn, id, start_ms, staff_email, emails > 0).await
+}
+
+/// Turns the unsent reminders of claimant `claimant_id`'s booked appointments to e-mail (due a
+/// day ahead, at once when sooner) when `email` (an address was put on file), or to letters due
+/// at once when not (the address was removed), in the caller's transaction.
+pub(crate) async fn switch_claimant_reminders_in(
+    conn: &mut AnyConnection,
+    claimant_id: i64,
+    email: bool,
+) -> Result<()> {
+    let now = now_ms();
+    let (from, to, due) = if email {
+        (
+            "letter",
+            "email",
+            "CASE WHEN a.start_ms - $5 > $3 THEN a.start_ms - $5 ELSE $3 END",
+        )
+    } else {
+        ("email", "letter", "$3")
+    };
+    let sql = format!(
+        "UPDATE appointment_reminders SET via = $2, due_ms = (SELECT {due} FROM appointments a \
+         WHERE a.id = appointment_reminders.appointment_id), claimed_at = NULL, failure = NULL \
+         WHERE recipient = 'claimant' AND via = $1 AND sent_at IS NULL AND appointment_id IN \
+         (SELECT id FROM appointments WHERE claimant_id = $4 AND state = 'booked')"
+    );
+    let mut q = sqlx::query(&sql)
+        .bind(from)
+        .bind(to)
+        .bind(now)
+        .bind(claimant_id);
+    if email {
+        q = q.bind(REMINDER_LEAD_MS);
+    }
+    q.execute(&mut *conn).await?;
     Ok(())
 }

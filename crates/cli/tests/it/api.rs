@@ -335,6 +335,8 @@ async fn openapi_health_readiness_and_metrics() {
     ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
+    assert!(doc["paths"]["/api/v1/claimants/{id}/email"]["put"].is_object());
+    assert!(doc["components"]["schemas"]["ClaimantEmailIn"].is_object());
     assert!(doc["components"]["schemas"]["Problem"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 

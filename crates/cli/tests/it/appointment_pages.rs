@@ -54,6 +54,7 @@ async fn claimant(app: &TestApp, name: &str, ssn: &str) -> i64 {
             &NewClaimant {
                 full_name: PersonName::parse(name).unwrap(),
                 date_of_birth: None,
+                email: None,
                 ssn: ssn.into(),
             },
         )
@@ -676,6 +677,23 @@ async fn the_demo_offices_have_types_schedules_and_appointments_to_show() {
     .await
     .unwrap();
     assert!(past > 0);
+    // Some demo claimants have an example address (kept encrypted), and get e-mail reminders.
+    let ciphers: Vec<Vec<u8>> =
+        sqlx::query_scalar("SELECT email_cipher FROM claimants WHERE email_cipher IS NOT NULL")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+    assert!(ciphers.len() >= 4, "{}", ciphers.len());
+    assert!(ciphers
+        .iter()
+        .all(|c| !c.windows(7).any(|w| w == b"example")));
+    let by_mail: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM appointment_reminders WHERE recipient = 'claimant' AND via = 'email'",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert!(by_mail > 0);
     // A second run adds nothing.
     let again = app.command().arg("demo").output().unwrap();
     assert!(again.status.success());

@@ -44,6 +44,7 @@ async fn claimant(app: &TestApp, office: &Office) -> i64 {
             &worktrack_store::NewClaimant {
                 full_name: PersonName::parse("Robin Example").unwrap(),
                 date_of_birth: None,
+                email: None,
                 ssn: "900-12-3456".into(),
             },
         )

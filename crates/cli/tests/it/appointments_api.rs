@@ -79,6 +79,7 @@ pub async fn phone_setup(app: &TestApp) -> Booking {
             &worktrack_store::NewClaimant {
                 full_name: PersonName::parse("Robin Example").unwrap(),
                 date_of_birth: None,
+                email: None,
                 ssn: "900-12-3456".into(),
             },
         )

@@ -233,6 +233,7 @@ async fn a_reveal_rewritten_to_name_another_user_fails_verification_without_the_
                 full_name: worktrack_domain::PersonName::parse("Pat Example").unwrap(),
                 ssn: "912-34-5678".into(),
                 date_of_birth: None,
+                email: None,
             },
         )
         .await

@@ -68,6 +68,7 @@ async fn browser_an_employee_books_the_next_phone_appointment_with_an_interprete
             &NewClaimant {
                 full_name: PersonName::parse("Lucía Fernández").unwrap(),
                 date_of_birth: None,
+                email: None,
                 ssn: "900-55-0101".into(),
             },
         )

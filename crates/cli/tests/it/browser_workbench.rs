@@ -33,6 +33,7 @@ async fn browser_workbench_unsure_code_stays_empty_claimant_found_by_search_sure
                 full_name: worktrack_domain::PersonName::parse("Maria Lopez").unwrap(),
                 ssn: "900-12-3456".into(),
                 date_of_birth: Some(time::macros::date!(1961 - 04 - 30)),
+                email: None,
             },
         )
         .await

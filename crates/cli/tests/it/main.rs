@@ -20,6 +20,7 @@ mod browser_workbench;
 mod calendar;
 mod calls;
 mod calls_web;
+mod claimant_email;
 mod cli;
 mod demo_realism;
 mod digest;

@@ -254,6 +254,7 @@ async fn the_workbench_refuses_bad_profiles_and_changes_nothing() {
                 full_name: worktrack_domain::PersonName::parse("Pat Elsewhere").unwrap(),
                 ssn: "923-45-6789".into(),
                 date_of_birth: None,
+                email: None,
             },
         )
         .await
@@ -567,6 +568,7 @@ async fn batch_accept_leaves_documents_without_a_matched_claimant_to_a_person() 
                 full_name: worktrack_domain::PersonName::parse("Robin Example").unwrap(),
                 ssn: "912-34-5678".into(),
                 date_of_birth: None,
+                email: None,
             },
         )
         .await
@@ -813,6 +815,7 @@ async fn auto_accept_waits_for_measured_precision_then_accepts_confident_matched
                 full_name: worktrack_domain::PersonName::parse("Robin Example").unwrap(),
                 ssn: "912-34-5678".into(),
                 date_of_birth: None,
+                email: None,
             },
         )
         .await
@@ -1221,6 +1224,7 @@ async fn the_workbench_searches_the_offices_claimants_and_never_shows_a_full_ssn
                 full_name: worktrack_domain::PersonName::parse("Maria Lopez").unwrap(),
                 ssn: "900-12-3456".into(),
                 date_of_birth: Some(time::macros::date!(1961 - 04 - 30)),
+                email: None,
             },
         )
         .await
@@ -1236,6 +1240,7 @@ async fn the_workbench_searches_the_offices_claimants_and_never_shows_a_full_ssn
                 full_name: worktrack_domain::PersonName::parse("Maria Lopez").unwrap(),
                 ssn: "900-65-4321".into(),
                 date_of_birth: Some(time::macros::date!(1961 - 04 - 30)),
+                email: None,
             },
         )
         .await

@@ -4,11 +4,12 @@
 
 use crate::appointments_api::{booking_body, call, chicago, next_business_day, phone_setup};
 use crate::digest::Sink;
-use crate::support::{count, csrf_token, spawn_app};
+use crate::support::{count, csrf_token, spawn_app, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use worktrack_domain::appointments::instant_at;
 use worktrack_domain::EmailAddress;
+use worktrack_mail::digest::RoundReport;
 use worktrack_store::{Actor, Keys, Store};
 
 #[tokio::test]
@@ -50,21 +51,10 @@ async fn reminders_two_senders_racing_send_each_once_and_none_for_a_cancelled_ap
     .await;
     assert_eq!(status, StatusCode::OK);
 
-    // Two servers (two stores on one database) send the reminders due by the last appointment.
+    // Two servers send the reminders due by the last appointment.
     let sink = Sink::start().await;
-    let other = Store::connect(
-        &app.database_url,
-        Keys::from_hex(&app.master_key_hex).unwrap(),
-    )
-    .await
-    .unwrap();
     let at = instant_at(chicago(), day, 12 * 60).unwrap();
-    let (m1, m2) = (sink.mailer(), sink.mailer());
-    let (one, two) = tokio::join!(
-        worktrack_mail::reminders::send_due(&app.store, &m1, at),
-        worktrack_mail::reminders::send_due(&other, &m2, at),
-    );
-    let (one, two) = (one.unwrap(), two.unwrap());
+    let (one, two, other) = two_senders(&app, &sink, at).await;
     assert_eq!(one.sent + two.sent, 2, "{one:?} {two:?}");
     assert_eq!(one.failed + two.failed, 0);
     let messages = sink.messages();
@@ -132,4 +122,25 @@ async fn reminders_two_senders_racing_send_each_once_and_none_for_a_cancelled_ap
     assert!(html.contains("2 letters marked printed."), "{html}");
     assert!(html.contains("There are no letters to print."));
     app.stop().await;
+}
+
+/// Two servers (two stores on one database) sending the reminders due at `at` at the same
+/// time through `sink`; what each sent, and the second server's store.
+pub(crate) async fn two_senders(
+    app: &TestApp,
+    sink: &Sink,
+    at: i64,
+) -> (RoundReport, RoundReport, Store) {
+    let other = Store::connect(
+        &app.database_url,
+        Keys::from_hex(&app.master_key_hex).unwrap(),
+    )
+    .await
+    .unwrap();
+    let (m1, m2) = (sink.mailer(), sink.mailer());
+    let (one, two) = tokio::join!(
+        worktrack_mail::reminders::send_due(&app.store, &m1, at),
+        worktrack_mail::reminders::send_due(&other, &m2, at),
+    );
+    (one.unwrap(), two.unwrap(), other)
 }

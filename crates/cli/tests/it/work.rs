@@ -371,6 +371,7 @@ async fn profiled_documents_start_or_join_work_and_transfers_keep_history_and_do
             &worktrack_store::NewClaimant {
                 full_name: PersonName::parse("Robin Example").unwrap(),
                 date_of_birth: None,
+                email: None,
                 ssn: "900-12-3456".into(),
             },
         )

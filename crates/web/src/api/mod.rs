@@ -12,7 +12,7 @@ mod types;
 mod work;
 
 use crate::error::Problem;
-use crate::routes::{delete, get, post, Table};
+use crate::routes::{delete, get, on, post, Table, Verb};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{FromRequest, Request};
@@ -44,6 +44,10 @@ pub fn routes() -> Table {
         .route("/claimants/search", post(handlers::search_claimants))
         .route("/claimants/{id}", get(handlers::get_claimant))
         .route("/claimants/{id}/ssn", post(handlers::reveal_ssn))
+        .route(
+            "/claimants/{id}/email",
+            on(Verb::Put, &[], handlers::set_claimant_email),
+        )
         .route(
             "/tokens",
             get(handlers::list_tokens).post(handlers::create_token),
@@ -198,6 +202,7 @@ pub async fn problems_only(req: axum::extract::Request, next: axum::middleware::
         handlers::search_claimants,
         handlers::get_claimant,
         handlers::reveal_ssn,
+        handlers::set_claimant_email,
         handlers::list_tokens,
         handlers::create_token,
         handlers::revoke_token,

@@ -135,6 +135,11 @@ pub struct ClaimantOut {
     pub date_of_birth: Option<String>,
     /// Masked: `***-**-1234`.
     pub ssn: String,
+    /// Whether an e-mail address is on file (appointment reminders go there, else by letter).
+    pub has_email: bool,
+    /// The address on file: given only when one claimant is read, and that read is audited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     pub created_at: String,
 }
 
@@ -146,6 +151,8 @@ impl ClaimantOut {
             full_name: c.full_name.clone(),
             date_of_birth: c.date_of_birth.clone(),
             ssn: c.ssn_masked.clone(),
+            has_email: c.has_email,
+            email: None,
             created_at: iso(c.created_at),
         }
     }
@@ -167,6 +174,15 @@ pub struct NewClaimantIn {
     pub ssn: String,
     /// YYYY-MM-DD
     pub date_of_birth: Option<String>,
+    /// Where appointment reminders go by e-mail (without one, by letter).
+    pub email: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimantEmailIn {
+    /// The address to keep on file; null or empty removes the one on file.
+    pub email: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -1,6 +1,6 @@
 //! Claimants: the list of the offices in scope (keyset pages), adding one, one claimant with
-//! the masked SSN and an audited reveal, and finding claimants by SSN (sent in a form body,
-//! never in a URL).
+//! the masked SSN and an audited reveal, their e-mail address (shown audited, and changed
+//! there), and finding claimants by SSN (sent in a form body, never in a URL).
 
 use super::{render, render_status, Chrome};
 use crate::auth::{PageRequest, SignedIn};
@@ -12,7 +12,7 @@ use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use worktrack_domain::{PersonName, SsnPolicy};
+use worktrack_domain::{EmailAddress, PersonName, SsnPolicy};
 use worktrack_store::{Claimant, NewClaimant, Office};
 
 const PAGE_SIZE: i64 = 50;
@@ -24,6 +24,18 @@ pub struct ClaimantForm {
     pub full_name: String,
     pub ssn: String,
     pub date_of_birth: String,
+    pub email: String,
+}
+
+/// Parses an optional e-mail address (empty: none on file).
+pub fn parse_optional_email(s: &str) -> Result<Option<EmailAddress>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    EmailAddress::parse(s)
+        .map(Some)
+        .map_err(|e| format!("E-mail: {e}"))
 }
 
 /// Parses a `YYYY-MM-DD` date of birth (empty: unknown).
@@ -142,6 +154,7 @@ pub async fn create(
                 .map_err(|e| Failed::Invalid(format!("Full name: {e}")))?,
             ssn: form.ssn.clone(),
             date_of_birth: parse_birth_date(&form.date_of_birth).map_err(Failed::Invalid)?,
+            email: parse_optional_email(&form.email).map_err(Failed::Invalid)?,
         };
         state
             .store
@@ -228,6 +241,11 @@ pub struct ClaimantPage {
     pub revealed: Option<String>,
     /// Whether the "Book an appointment" link is shown (the office's staff book).
     pub may_book: bool,
+    /// The address on file (its showing is audited).
+    pub email: Option<String>,
+    /// Whether the e-mail form is shown, and what it holds.
+    pub may_edit: bool,
+    pub email_typed: String,
 }
 
 async fn claimant_page(
@@ -243,6 +261,11 @@ async fn claimant_page(
     } else {
         None
     };
+    let email = if claimant.has_email {
+        state.store.claimant_email(&who.viewer, id).await?
+    } else {
+        None
+    };
     let office = state.store.office_by_id(claimant.office_id).await?;
     let title = format!("Claimant {}", claimant.full_name);
     Ok(ClaimantPage {
@@ -251,6 +274,9 @@ async fn claimant_page(
         office,
         revealed,
         may_book: worktrack_domain::appointments::may_book(who.role()),
+        email_typed: email.clone().unwrap_or_default(),
+        email,
+        may_edit: who.role().may_write_business_data(),
     })
 }
 
@@ -266,4 +292,34 @@ pub async fn reveal(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     render(&claimant_page(&state, &who, csrf, id, true).await?)
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Puts an e-mail address on file for a claimant, or removes it (an empty field). A bad address
+/// changes nothing and is shown on the form.
+pub async fn set_email(
+    PageRequest { state, who, csrf }: PageRequest,
+    Path(id): Path<i64>,
+    Form(form): Form<EmailForm>,
+) -> Result<Response, PageError> {
+    match parse_optional_email(&form.email) {
+        Ok(email) => {
+            state
+                .store
+                .set_claimant_email(&who.viewer, id, email.as_ref())
+                .await?;
+            Ok(Redirect::to(&format!("/claimants/{id}")).into_response())
+        }
+        Err(message) => {
+            let mut page = claimant_page(&state, &who, csrf, id, false).await?;
+            page.email_typed = form.email.trim().to_string();
+            page.chrome = page.chrome.with_error(Some(message));
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
 }

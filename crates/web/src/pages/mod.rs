@@ -42,6 +42,7 @@ pub fn routes() -> Table {
         .route("/claimants/search", post(claimants::search))
         .route("/claimants/{id}", get(claimants::show))
         .route("/claimants/{id}/reveal", post(claimants::reveal))
+        .route("/claimants/{id}/email", post(claimants::set_email))
         .route("/upload", get(documents::upload_page))
         .route("/documents", get(documents::list))
         .route("/documents/{id}", get(documents::show))
