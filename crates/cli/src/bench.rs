@@ -414,16 +414,7 @@ async fn scanner_token(store: &worktrack_store::Store) -> anyhow::Result<String>
             },
         )
         .await?;
-    let token = store
-        .create_api_token(
-            &actor,
-            &user,
-            "bench",
-            worktrack_store::now_ms() + 24 * 3600 * 1000,
-        )
-        .await?
-        .secret;
-    Ok(token)
+    crate::load::api_token(store, &user, 24 * 3600 * 1000).await
 }
 
 /// The table: intake and raw writes, small and large files, and memory.

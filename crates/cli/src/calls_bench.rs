@@ -185,15 +185,7 @@ pub async fn calls_bench(args: CallsBenchArgs) -> anyhow::Result<ExitCode> {
         .await?;
     let direct_secs = started.elapsed().as_secs_f64();
     let running = start_server(&config, &store).await?;
-    let token = store
-        .create_api_token(
-            &Actor::system("bench"),
-            &manager,
-            "bench",
-            worktrack_store::now_ms() + 3_600_000,
-        )
-        .await?
-        .secret;
+    let token = crate::load::api_token(&store, &manager, 3_600_000).await?;
     let url = format!(
         "{}/api/v1/offices/CALLS/calls/compare?first_from={}&first_to={}&second_from={}&second_to={}",
         running.url(),
