@@ -137,8 +137,17 @@ impl Ctx<'_> {
         all
     }
 
-    /// `n` medicines: name, who prescribed them and why.
-    pub(crate) fn medicines_table(&mut self, l: &mut Layout, n: usize) {
+    /// A section of medicines under its heading: `fewest` to `most` of them, each with who
+    /// prescribed it and why.
+    pub(crate) fn medicines_section(
+        &mut self,
+        l: &mut Layout,
+        heading: &str,
+        fewest: i64,
+        most: i64,
+    ) {
+        self.band(l, heading);
+        let n = self.range(fewest, most) as usize;
         let medicines = self.medicine_rows(n);
         self.table(
             l,
@@ -241,9 +250,7 @@ pub(crate) fn form_3368(c: &mut Ctx, l: &mut Layout) {
         ],
         &jobs,
     );
-    c.band(l, "SECTION 5 - MEDICINES");
-    let n = c.range(2, 5) as usize;
-    c.medicines_table(l, n);
+    c.medicines_section(l, "SECTION 5 - MEDICINES", 2, 5);
     c.band(l, "SECTION 6 - MEDICAL TREATMENT");
     for _ in 0..c.range(2, 3) {
         let (place, doctor) = (c.facility(), c.doctor());
@@ -481,9 +488,7 @@ pub(crate) fn form_454(c: &mut Ctx, l: &mut Layout) {
         ],
         &visits,
     );
-    c.band(l, "PART IV - MEDICINES");
-    let n = c.range(1, 4) as usize;
-    c.medicines_table(l, n);
+    c.medicines_section(l, "PART IV - MEDICINES", 1, 4);
     c.band(l, "PART V - WORK ACTIVITY");
     let worked = c.chance(0.2);
     c.yes_no(l, &format!("Since {since}, have you worked?"), worked);
