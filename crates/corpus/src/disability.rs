@@ -137,6 +137,18 @@ impl Ctx<'_> {
         all
     }
 
+    /// The section about the disabled person under its heading: who they are, their phone
+    /// number under `phone_label`, and their mailing address.
+    pub(crate) fn disabled_person(&mut self, l: &mut Layout, heading: &str, phone_label: &str) {
+        self.band(l, heading);
+        self.claimant_rows(l, phone_label);
+        let (street, city) = (self.who.street.clone(), self.who.city_line());
+        self.row(
+            l,
+            &[("Mailing address", street), ("City, state, ZIP", city)],
+        );
+    }
+
     /// A section of medicines under its heading: `fewest` to `most` of them, each with who
     /// prescribed it and why.
     pub(crate) fn medicines_section(
@@ -175,12 +187,10 @@ impl Ctx<'_> {
 
 pub(crate) fn form_3368(c: &mut Ctx, l: &mut Layout) {
     form_header(c, l, "DISABILITY REPORT - ADULT", "0960-0579");
-    c.band(l, "SECTION 1 - INFORMATION ABOUT THE DISABLED PERSON");
-    c.claimant_rows(l, "Daytime telephone");
-    let (street, city) = (c.who.street.clone(), c.who.city_line());
-    c.row(
+    c.disabled_person(
         l,
-        &[("Mailing address", street), ("City, state, ZIP", city)],
+        "SECTION 1 - INFORMATION ABOUT THE DISABLED PERSON",
+        "Daytime telephone",
     );
     let english = c.chance(0.9);
     c.yes_no(l, "Can you speak and understand English?", english);
@@ -431,12 +441,10 @@ fn abilities(c: &mut Ctx, l: &mut Layout) {
 
 pub(crate) fn form_454(c: &mut Ctx, l: &mut Layout) {
     form_header(c, l, "CONTINUING DISABILITY REVIEW REPORT", "0960-0072");
-    c.band(l, "PART I - INFORMATION ABOUT THE DISABLED PERSON");
-    c.claimant_rows(l, "Telephone");
-    let (street, city) = (c.who.street.clone(), c.who.city_line());
-    c.row(
+    c.disabled_person(
         l,
-        &[("Mailing address", street), ("City, state, ZIP", city)],
+        "PART I - INFORMATION ABOUT THE DISABLED PERSON",
+        "Telephone",
     );
     if c.chance(0.3) {
         let payee = c.other().name();
