@@ -141,7 +141,7 @@ impl Store {
         let rows: Vec<(i64, String, i64)> = self
             .rows_by(
                 "SELECT office_id, due_on, COUNT(*) FROM work_items \
-             WHERE open = 1 AND status <> 'waiting' AND due_on < $1 GROUP BY office_id, due_on",
+                 WHERE open = 1 AND status <> 'waiting' AND due_on < $1 GROUP BY office_id, due_on",
                 latest_today,
             )
             .await?;
@@ -166,8 +166,8 @@ impl Store {
         let rows: Vec<(i64, String, i64, i64)> = self
             .rows_by(
                 "SELECT office_id, completed_on, COUNT(*), \
-             SUM(CASE WHEN completed_on <= due_on THEN 1 ELSE 0 END) FROM work_items \
-             WHERE completed_on >= $1 AND status = 'completed' GROUP BY office_id, completed_on",
+                 SUM(CASE WHEN completed_on <= due_on THEN 1 ELSE 0 END) FROM work_items \
+                 WHERE completed_on >= $1 AND status = 'completed' GROUP BY office_id, completed_on",
                 since,
             )
             .await?;
@@ -195,9 +195,9 @@ impl Store {
             .rows_by(
                 &format!(
                     "SELECT office_id, received_on, COUNT(*), \
-             SUM(CASE WHEN profile_status IN ({profiled}) THEN 1 ELSE 0 END), \
-             SUM(CASE WHEN profile_status = '{auto}' THEN 1 ELSE 0 END) FROM documents \
-             WHERE received_on >= $1 AND status <> '{duplicate}' GROUP BY office_id, received_on",
+                     SUM(CASE WHEN profile_status IN ({profiled}) THEN 1 ELSE 0 END), \
+                     SUM(CASE WHEN profile_status = '{auto}' THEN 1 ELSE 0 END) FROM documents \
+                     WHERE received_on >= $1 AND status <> '{duplicate}' GROUP BY office_id, received_on",
                     profiled = ProfileStatus::profiled_sql(),
                     auto = ProfileStatus::AutoAccepted.as_str(),
                     duplicate = DocumentStatus::Duplicate.as_str(),

@@ -832,9 +832,14 @@ impl Store {
         )
         .await?;
         may_view(viewer)?;
-        let events: Vec<EventRow> = self.rows_by("SELECT e.action, e.note, e.from_start_ms, e.to_start_ms, u.display_name AS actor, e.at \
+        let events: Vec<EventRow> = self
+            .rows_by(
+                "SELECT e.action, e.note, e.from_start_ms, e.to_start_ms, u.display_name AS actor, e.at \
                  FROM appointment_events e LEFT JOIN users u ON u.id = e.actor_id \
-                 WHERE e.appointment_id = $1 ORDER BY e.id", id).await?;
+                 WHERE e.appointment_id = $1 ORDER BY e.id",
+                id,
+            )
+            .await?;
         self.audit(
             &viewer.actor,
             Event {

@@ -78,7 +78,11 @@ impl Store {
     /// The viewer's feeds, newest first.
     pub async fn calendar_feeds(&self, viewer: &Viewer) -> Result<Vec<CalendarFeed>> {
         let user_id = viewer.actor.user_id.ok_or(StoreError::NotFound)?;
-        self.rows_by("SELECT id, created_at, revoked_at FROM calendar_feeds WHERE user_id = $1 ORDER BY id DESC", user_id).await
+        self.rows_by(
+            "SELECT id, created_at, revoked_at FROM calendar_feeds WHERE user_id = $1 ORDER BY id DESC",
+            user_id,
+        )
+        .await
     }
 
     /// Revokes one of the viewer's own feeds (another's is not found).
@@ -123,7 +127,7 @@ impl Store {
         let row: Option<(i64, i64)> = self
             .row_by(
                 "SELECT f.id, f.user_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id \
-             WHERE f.key_hash = $1 AND f.revoked_at IS NULL AND u.active = 1",
+                 WHERE f.key_hash = $1 AND f.revoked_at IS NULL AND u.active = 1",
                 &hash,
             )
             .await?;

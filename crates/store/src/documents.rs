@@ -469,14 +469,11 @@ impl Store {
 
     /// Original evidence of an office still held (not yet returned or retained).
     pub async fn evidence_held(&self, office: &Office) -> Result<Vec<Document>> {
-        self.rows_by(
-            &format!(
+        let sql = format!(
             "SELECT {DOC_COLUMNS} FROM documents WHERE office_id = $1 AND original_evidence = 1 \
              AND custody = 'held' ORDER BY return_by, id"
-        ),
-            office.id,
-        )
-        .await
+        );
+        self.rows_by(&sql, office.id).await
     }
 
     /// Closure days (nationwide and the office's own), as ISO dates.
@@ -633,7 +630,11 @@ impl Store {
 
     /// `(page, kind, blob_hash)` of a document's page images.
     pub async fn page_images(&self, doc_id: i64) -> Result<Vec<(i64, String, String)>> {
-        self.rows_by("SELECT page, kind, blob_hash FROM page_images WHERE document_id = $1 ORDER BY page, kind", doc_id).await
+        self.rows_by(
+            "SELECT page, kind, blob_hash FROM page_images WHERE document_id = $1 ORDER BY page, kind",
+            doc_id,
+        )
+        .await
     }
 
     /// Every blob a row refers to: `(hash, what refers to it)`.

@@ -181,6 +181,10 @@ impl Store {
 
     /// The ids of the offices in the same area as office `office_id` (itself included).
     pub async fn area_office_ids(&self, office_id: i64) -> Result<Vec<i64>> {
-        self.values_by("SELECT id FROM offices WHERE area = (SELECT area FROM offices WHERE id = $1) ORDER BY id", office_id).await
+        self.values_by(
+            "SELECT id FROM offices WHERE area = (SELECT area FROM offices WHERE id = $1) ORDER BY id",
+            office_id,
+        )
+        .await
     }
 }

@@ -759,7 +759,11 @@ impl Store {
 
     /// Counts of an office's documents by profiling state.
     pub async fn profile_counts(&self, office_id: i64) -> Result<Vec<(String, i64)>> {
-        self.rows_by("SELECT profile_status, COUNT(*) FROM documents WHERE office_id = $1 GROUP BY profile_status ORDER BY profile_status", office_id).await
+        self.rows_by(
+            "SELECT profile_status, COUNT(*) FROM documents WHERE office_id = $1 GROUP BY profile_status ORDER BY profile_status",
+            office_id,
+        )
+        .await
     }
 
     // --- confirmation ----------------------------------------------------------------------------

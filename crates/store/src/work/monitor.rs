@@ -97,11 +97,12 @@ impl Store {
     /// Documents of the office waiting to be profiled (stored, neither confirmed nor accepted
     /// automatically), for the count beside *Profiling* in the navigation.
     pub async fn documents_to_profile(&self, office_id: i64) -> Result<i64> {
-        self.scalar_by(&format!(
+        let sql = format!(
             "SELECT COUNT(*) FROM documents WHERE office_id = $1 AND profile_status NOT IN ({}) AND status = '{}'",
             ProfileStatus::profiled_sql(),
             DocumentStatus::Stored.as_str()
-        ), office_id).await
+        );
+        self.scalar_by(&sql, office_id).await
     }
 
     // --- notifications and saved views ---------------------------------------------------------------

@@ -43,13 +43,21 @@ impl Store {
     }
 
     pub async fn work_item_history(&self, id: i64) -> Result<Vec<HistoryEntry>> {
-        self.rows_by("SELECT h.at, h.actor, h.action, h.from_status, h.to_status, u.display_name AS assignee, h.note \
-             FROM work_item_history h LEFT JOIN users u ON u.id = h.assignee_id WHERE h.work_item_id = $1 ORDER BY h.id", id).await
+        self.rows_by(
+            "SELECT h.at, h.actor, h.action, h.from_status, h.to_status, u.display_name AS assignee, h.note \
+             FROM work_item_history h LEFT JOIN users u ON u.id = h.assignee_id WHERE h.work_item_id = $1 ORDER BY h.id",
+            id,
+        )
+        .await
     }
 
     /// Ids of the item's documents, oldest first.
     pub async fn work_item_document_ids(&self, id: i64) -> Result<Vec<i64>> {
-        self.values_by("SELECT document_id FROM work_item_documents WHERE work_item_id = $1 ORDER BY document_id", id).await
+        self.values_by(
+            "SELECT document_id FROM work_item_documents WHERE work_item_id = $1 ORDER BY document_id",
+            id,
+        )
+        .await
     }
 
     /// The work item a document belongs to, if any.
@@ -63,9 +71,10 @@ impl Store {
 
     /// Open items of a claimant (for linking a document by hand).
     pub async fn open_items_of_claimant(&self, claimant_id: i64) -> Result<Vec<WorkItem>> {
-        self.rows_by(&format!(
+        let sql = format!(
             "SELECT {ITEM_COLUMNS} {ITEM_FROM} WHERE w.claimant_id = $1 AND w.open = 1 ORDER BY w.due_on, w.id"
-        ), claimant_id).await
+        );
+        self.rows_by(&sql, claimant_id).await
     }
 
     /// A page of one office's queue. Queue rows carry no claimant names or SSNs (the item's own
