@@ -276,11 +276,13 @@ pub fn read_calls<R: BufRead, E>(
     };
     match format {
         CallFormat::QueueLog => read_queue_log(input, &mut out)?,
-        CallFormat::QueueLogCsv => out.read_queue_log_csv(input, zone)?,
-        CallFormat::Cdr => out.read_cdr(input, zone)?,
+        CallFormat::QueueLogCsv => {
+            out.read_csv(input, |out, csv| out.read_queue_log_csv(csv, zone))?
+        }
+        CallFormat::Cdr => out.read_csv(input, |out, csv| out.read_cdr(csv, zone))?,
         CallFormat::Generic(layout) => {
             layout.validate().map_err(ReadError::Header)?;
-            out.read_generic(input, layout, zone)?;
+            out.read_csv(input, |out, csv| out.read_generic(csv, layout, zone))?;
         }
     }
     Ok(out.report)

@@ -10,7 +10,7 @@ use worktrack_domain::calls::queue_log::{parse_line, CallAssembler};
 use worktrack_domain::calls::{Call, LineError, Outcome};
 
 /// A CSV input: the csv crate's reader over the file, counting bytes and lines.
-struct CsvInput<R> {
+pub(super) struct CsvInput<R> {
     reader: csv::Reader<Counted<R>>,
     record: csv::ByteRecord,
     /// The line the current record starts on.
@@ -617,12 +617,23 @@ where
     F: FnMut(Item) -> Result<(), E>,
     P: FnMut(u64),
 {
-    pub(super) fn read_queue_log_csv<R: BufRead>(
+    /// Reads a CSV file with `read` (the format's header and records), then reports its end.
+    pub(super) fn read_csv<R: BufRead>(
         &mut self,
         input: R,
-        zone: &jiff::tz::TimeZone,
+        read: impl FnOnce(&mut Self, &mut CsvInput<R>) -> Result<(), ReadError<E>>,
     ) -> Result<(), ReadError<E>> {
         let mut csv = CsvInput::new(input);
+        read(self, &mut csv)?;
+        self.end(csv.bytes(), csv.lines());
+        Ok(())
+    }
+
+    pub(super) fn read_queue_log_csv<R: BufRead>(
+        &mut self,
+        csv: &mut CsvInput<R>,
+        zone: &jiff::tz::TimeZone,
+    ) -> Result<(), ReadError<E>> {
         let header = csv.header()?;
         let columns = QueueLogColumns::find(&header)?;
         let mut assembler = CallAssembler::new();
@@ -643,17 +654,14 @@ where
                 Ok(())
             },
         )?;
-        self.finish(assembler)?;
-        self.end(csv.bytes(), csv.lines());
-        Ok(())
+        self.finish(assembler)
     }
 
     pub(super) fn read_cdr<R: BufRead>(
         &mut self,
-        input: R,
+        csv: &mut CsvInput<R>,
         zone: &jiff::tz::TimeZone,
     ) -> Result<(), ReadError<E>> {
-        let mut csv = CsvInput::new(input);
         csv.rows(
             self,
             |fields| {
@@ -665,26 +673,21 @@ where
                 cdr::parse_fields(&fields, zone).map_err(|e| e.to_string())
             },
             |out, call| out.send(Item::Call(call)),
-        )?;
-        self.end(csv.bytes(), csv.lines());
-        Ok(())
+        )
     }
 
     pub(super) fn read_generic<R: BufRead>(
         &mut self,
-        input: R,
+        csv: &mut CsvInput<R>,
         layout: &CsvLayout,
         zone: &jiff::tz::TimeZone,
     ) -> Result<(), ReadError<E>> {
-        let mut csv = CsvInput::new(input);
         let header = csv.header()?;
         let columns = GenericColumns::find(layout, &header)?;
         csv.rows(
             self,
             |fields| columns.call(fields, zone),
             |out, call| out.send(Item::Call(call)),
-        )?;
-        self.end(csv.bytes(), csv.lines());
-        Ok(())
+        )
     }
 }
