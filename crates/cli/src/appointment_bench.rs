@@ -19,7 +19,7 @@ use worktrack_corpus::appointment_scale::{self, AppointmentScaleSpec};
 use worktrack_corpus::scale::ScaleSpec;
 use worktrack_domain::appointments::Accommodations;
 use worktrack_domain::TimeZone;
-use worktrack_store::{Actor, NewAppointment, Store, StoreError, Viewer};
+use worktrack_store::{NewAppointment, Store, StoreError, Viewer};
 
 #[derive(clap::Args, Debug)]
 pub struct AppointmentBenchArgs {
@@ -124,7 +124,7 @@ pub async fn appointment_bench(args: AppointmentBenchArgs) -> anyhow::Result<Exi
     let employee = store.user_by_username("scale.employee.1.1").await?;
     let v = Arc::new(viewer(store, &employee).await?);
     let phone = phone_type(store, "S0001").await?;
-    let token = api_token(store, &employee).await?;
+    let token = load::api_token(store, &employee, 3_600_000).await?;
     let first = store.next_available(&v, phone).await?;
     let running = bench::start_server(config, store).await?;
     let url = running.url();
@@ -221,18 +221,6 @@ async fn ensure_appointments(
     Ok(())
 }
 
-async fn api_token(store: &Store, user: &worktrack_store::User) -> anyhow::Result<String> {
-    Ok(store
-        .create_api_token(
-            &Actor::system("bench"),
-            user,
-            "bench",
-            worktrack_store::now_ms() + 3_600_000,
-        )
-        .await?
-        .secret)
-}
-
 /// The id of office `code`'s phone appointment type.
 async fn phone_type(store: &Store, code: &str) -> anyhow::Result<i64> {
     let office = store.office_by_code(code).await?;
@@ -258,7 +246,7 @@ async fn asks(
             .user_by_username(&format!("scale.employee.{n}.1"))
             .await?;
         let v = Arc::new(viewer(store, &employee).await?);
-        let token = api_token(store, &employee).await?;
+        let token = load::api_token(store, &employee, 3_600_000).await?;
         let phone = phone_type(store, &code).await?;
         let claimants = store.claimants(&v, Some(&office), None, 10).await?;
         let calendar = store.office_calendar(&office).await?;

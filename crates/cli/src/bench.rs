@@ -176,13 +176,12 @@ async fn upload(
         )
         .send()
         .await?;
-    if created.status() != reqwest::StatusCode::CREATED {
-        bail!(
-            "creating the upload of {name}: {} {}",
-            created.status(),
-            created.text().await.unwrap_or_default()
-        );
-    }
+    let created = expect_status(
+        created,
+        reqwest::StatusCode::CREATED,
+        &format!("creating the upload of {name}"),
+    )
+    .await?;
     let location = created
         .headers()
         .get("location")
@@ -211,13 +210,12 @@ async fn upload(
             .body(chunk)
             .send()
             .await?;
-        if resp.status() != reqwest::StatusCode::NO_CONTENT {
-            bail!(
-                "uploading {name} at byte {offset}: {} {}",
-                resp.status(),
-                resp.text().await.unwrap_or_default()
-            );
-        }
+        let resp = expect_status(
+            resp,
+            reqwest::StatusCode::NO_CONTENT,
+            &format!("uploading {name} at byte {offset}"),
+        )
+        .await?;
         if let Some(s) = resp
             .headers()
             .get("x-document-status")
@@ -231,6 +229,23 @@ async fn upload(
         bail!("{name}: the server did not record a document");
     }
     Ok(status)
+}
+
+/// The answer when its status is `expected`; otherwise an error saying what was being done,
+/// with the status and the answer's text.
+async fn expect_status(
+    resp: reqwest::Response,
+    expected: reqwest::StatusCode,
+    doing: &str,
+) -> anyhow::Result<reqwest::Response> {
+    if resp.status() != expected {
+        bail!(
+            "{doing}: {} {}",
+            resp.status(),
+            resp.text().await.unwrap_or_default()
+        );
+    }
+    Ok(resp)
 }
 
 async fn upload_all(
@@ -392,38 +407,47 @@ pub(crate) fn bench_office(code: &str, name: &str) -> anyhow::Result<NewOffice> 
     })
 }
 
+/// An account of a benchmark's office, with a password no one knows.
+pub(crate) async fn bench_user(
+    store: &worktrack_store::Store,
+    office_id: i64,
+    username: &str,
+    display_name: &str,
+    role: Role,
+) -> anyhow::Result<worktrack_store::User> {
+    let hash = worktrack_web::hash_password(worktrack_web::generate_password())
+        .await
+        .map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+    Ok(store
+        .create_user(
+            &Actor::system("bench"),
+            &NewUser {
+                username: Username::parse(username)?,
+                display_name: PersonName::parse(display_name)?,
+                role,
+                office_id: Some(office_id),
+                skills: Skill::parse_list("")?,
+                password_hash: hash,
+            },
+        )
+        .await?)
+}
+
 /// The benchmark's office, a scanner account in it and an API token for the uploads.
 async fn scanner_token(store: &worktrack_store::Store) -> anyhow::Result<String> {
     let actor = Actor::system("bench");
     let office = store
         .create_office(&actor, &bench_office(OFFICE, "Benchmark Office")?)
         .await?;
-    let hash = worktrack_web::hash_password(worktrack_web::generate_password())
-        .await
-        .map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
-    let user = store
-        .create_user(
-            &actor,
-            &NewUser {
-                username: Username::parse("bench.scanner")?,
-                display_name: PersonName::parse("Bench Scanner")?,
-                role: Role::Employee,
-                office_id: Some(office.id),
-                skills: Skill::parse_list("")?,
-                password_hash: hash,
-            },
-        )
-        .await?;
-    let token = store
-        .create_api_token(
-            &actor,
-            &user,
-            "bench",
-            worktrack_store::now_ms() + 24 * 3600 * 1000,
-        )
-        .await?
-        .secret;
-    Ok(token)
+    let user = bench_user(
+        store,
+        office.id,
+        "bench.scanner",
+        "Bench Scanner",
+        Role::Employee,
+    )
+    .await?;
+    crate::load::api_token(store, &user, 24 * 3600 * 1000).await
 }
 
 /// The table: intake and raw writes, small and large files, and memory.

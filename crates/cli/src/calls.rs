@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use time::Date;
 use worktrack_store::call_files::{CallFormat, CsvLayout};
-use worktrack_store::Store;
+use worktrack_store::{Office, Store, Viewer};
 
 #[derive(clap::Subcommand, Debug)]
 pub enum CallsCommand {
@@ -71,17 +71,13 @@ pub async fn run(store: &Store, command: CallsCommand) -> anyhow::Result<ExitCod
             layout,
         } => import(store, &file, &office, &format, layout.as_deref()).await,
         CallsCommand::Layout { office, name, file } => {
-            let office = store
-                .office_by_code(&office)
-                .await
-                .with_context(|| format!("no office {office}"))?;
+            let (office, viewer) = office_and_viewer(store, &office, "calls layout").await?;
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
             let layout: CsvLayout = match serde_json::from_str(&text) {
                 Ok(l) => l,
                 Err(e) => bail!("{}: line {}: {e}", file.display(), e.line()),
             };
-            let viewer = office_viewer(&office, "calls layout");
             store
                 .save_call_layout(&viewer, &office, &name, &layout)
                 .await?;
@@ -95,6 +91,20 @@ pub async fn run(store: &Store, command: CallsCommand) -> anyhow::Result<ExitCod
             queue,
         } => compare(store, &office, &first, &second, queue.as_deref()).await,
     }
+}
+
+/// The office of `code`, and a manager's view of it for `command`.
+async fn office_and_viewer(
+    store: &Store,
+    code: &str,
+    command: &str,
+) -> anyhow::Result<(Office, Viewer)> {
+    let office = store
+        .office_by_code(code)
+        .await
+        .with_context(|| format!("no office {code}"))?;
+    let viewer = office_viewer(&office, command);
+    Ok((office, viewer))
 }
 
 fn period(s: &str) -> anyhow::Result<(Date, Date)> {
@@ -118,11 +128,7 @@ async fn compare(
     second: &str,
     queue: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
-    let office = store
-        .office_by_code(office)
-        .await
-        .with_context(|| format!("no office {office}"))?;
-    let viewer = office_viewer(&office, "calls compare");
+    let (office, viewer) = office_and_viewer(store, office, "calls compare").await?;
     let c = store
         .compare_calls(
             &viewer,
@@ -168,11 +174,7 @@ async fn import(
     format: &str,
     layout: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
-    let office = store
-        .office_by_code(office)
-        .await
-        .with_context(|| format!("no office {office}"))?;
-    let viewer = office_viewer(&office, "calls import");
+    let (office, viewer) = office_and_viewer(store, office, "calls import").await?;
     let layout = match layout {
         Some(name) => Some(store.call_layout(&viewer, &office, name).await?),
         None => None,

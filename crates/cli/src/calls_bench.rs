@@ -12,7 +12,7 @@
 //!
 //! It prints what it measured; it asserts nothing.
 
-use crate::bench::{bench_config, bench_office, random_key, start_server};
+use crate::bench::{bench_config, bench_office, bench_user, random_key, start_server};
 use crate::server;
 use anyhow::{bail, Context};
 use std::io::{BufReader, BufWriter, Write};
@@ -20,9 +20,9 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 use time::macros::date;
 use worktrack_corpus::calls::{spec_for_lines, write_queue_log};
-use worktrack_domain::{PersonName, Role, Skill, Username};
+use worktrack_domain::Role;
 use worktrack_store::call_files::{read_calls, CallFormat};
-use worktrack_store::{Actor, NewUser};
+use worktrack_store::Actor;
 
 #[derive(clap::Args, Debug)]
 pub struct CallsBenchArgs {
@@ -134,22 +134,14 @@ pub async fn calls_bench(args: CallsBenchArgs) -> anyhow::Result<ExitCode> {
             &bench_office("CALLS", "Call bench office")?,
         )
         .await?;
-    let hash = worktrack_web::hash_password(worktrack_web::generate_password())
-        .await
-        .map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
-    let manager = store
-        .create_user(
-            &Actor::system("bench"),
-            &NewUser {
-                username: Username::parse("calls.manager")?,
-                display_name: PersonName::parse("Calls Manager")?,
-                role: Role::Manager,
-                office_id: Some(office.id),
-                skills: Skill::parse_list("")?,
-                password_hash: hash,
-            },
-        )
-        .await?;
+    let manager = bench_user(
+        &store,
+        office.id,
+        "calls.manager",
+        "Calls Manager",
+        Role::Manager,
+    )
+    .await?;
     eprintln!("parsing and storing (worktrack calls import) ...");
     let started = Instant::now();
     let import = Command::new(std::env::current_exe()?)
@@ -185,15 +177,7 @@ pub async fn calls_bench(args: CallsBenchArgs) -> anyhow::Result<ExitCode> {
         .await?;
     let direct_secs = started.elapsed().as_secs_f64();
     let running = start_server(&config, &store).await?;
-    let token = store
-        .create_api_token(
-            &Actor::system("bench"),
-            &manager,
-            "bench",
-            worktrack_store::now_ms() + 3_600_000,
-        )
-        .await?
-        .secret;
+    let token = crate::load::api_token(&store, &manager, 3_600_000).await?;
     let url = format!(
         "{}/api/v1/offices/CALLS/calls/compare?first_from={}&first_to={}&second_from={}&second_to={}",
         running.url(),

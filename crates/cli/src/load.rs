@@ -202,6 +202,23 @@ pub(crate) fn verdict(met: bool) -> &'static str {
     }
 }
 
+/// An API token for `user`, valid for `valid_ms` milliseconds, for a benchmark's requests.
+pub(crate) async fn api_token(
+    store: &Store,
+    user: &worktrack_store::User,
+    valid_ms: i64,
+) -> anyhow::Result<String> {
+    Ok(store
+        .create_api_token(
+            &worktrack_store::Actor::system("bench"),
+            user,
+            "bench",
+            worktrack_store::now_ms() + valid_ms,
+        )
+        .await?
+        .secret)
+}
+
 pub(crate) async fn viewer(store: &Store, user: &worktrack_store::User) -> anyhow::Result<Viewer> {
     let area = match user.office_id {
         Some(id) => store.area_office_ids(id).await?,

@@ -9,7 +9,7 @@ use anyhow::bail;
 use std::process::ExitCode;
 use std::sync::Arc;
 use worktrack_corpus::scale::{self, ScaleSpec};
-use worktrack_store::{Actor, QueueQuery, QueueView, Store, Viewer};
+use worktrack_store::{QueueQuery, QueueView, Store, Viewer};
 
 #[derive(clap::Args, Debug)]
 pub struct QueueBenchArgs {
@@ -44,15 +44,7 @@ pub async fn queue_bench(args: QueueBenchArgs) -> anyhow::Result<ExitCode> {
     let office = store.office_by_code("S0001").await?;
     let manager = store.user_by_username("scale.manager.1").await?;
     let session = store.create_session(&manager).await?;
-    let token = store
-        .create_api_token(
-            &Actor::system("bench"),
-            &manager,
-            "bench",
-            worktrack_store::now_ms() + 3_600_000,
-        )
-        .await?
-        .secret;
+    let token = load::api_token(store, &manager, 3_600_000).await?;
     let running = bench::start_server(config, store).await?;
     let url = running.url();
     let script = dir.join("wrk-report.lua");

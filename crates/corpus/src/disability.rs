@@ -137,8 +137,29 @@ impl Ctx<'_> {
         all
     }
 
-    /// `n` medicines: name, who prescribed them and why.
-    pub(crate) fn medicines_table(&mut self, l: &mut Layout, n: usize) {
+    /// The section about the disabled person under its heading: who they are, their phone
+    /// number under `phone_label`, and their mailing address.
+    pub(crate) fn disabled_person(&mut self, l: &mut Layout, heading: &str, phone_label: &str) {
+        self.band(l, heading);
+        self.claimant_rows(l, phone_label);
+        let (street, city) = (self.who.street.clone(), self.who.city_line());
+        self.row(
+            l,
+            &[("Mailing address", street), ("City, state, ZIP", city)],
+        );
+    }
+
+    /// A section of medicines under its heading: `fewest` to `most` of them, each with who
+    /// prescribed it and why.
+    pub(crate) fn medicines_section(
+        &mut self,
+        l: &mut Layout,
+        heading: &str,
+        fewest: i64,
+        most: i64,
+    ) {
+        self.band(l, heading);
+        let n = self.range(fewest, most) as usize;
         let medicines = self.medicine_rows(n);
         self.table(
             l,
@@ -166,12 +187,10 @@ impl Ctx<'_> {
 
 pub(crate) fn form_3368(c: &mut Ctx, l: &mut Layout) {
     form_header(c, l, "DISABILITY REPORT - ADULT", "0960-0579");
-    c.band(l, "SECTION 1 - INFORMATION ABOUT THE DISABLED PERSON");
-    c.claimant_rows(l, "Daytime telephone");
-    let (street, city) = (c.who.street.clone(), c.who.city_line());
-    c.row(
+    c.disabled_person(
         l,
-        &[("Mailing address", street), ("City, state, ZIP", city)],
+        "SECTION 1 - INFORMATION ABOUT THE DISABLED PERSON",
+        "Daytime telephone",
     );
     let english = c.chance(0.9);
     c.yes_no(l, "Can you speak and understand English?", english);
@@ -241,9 +260,7 @@ pub(crate) fn form_3368(c: &mut Ctx, l: &mut Layout) {
         ],
         &jobs,
     );
-    c.band(l, "SECTION 5 - MEDICINES");
-    let n = c.range(2, 5) as usize;
-    c.medicines_table(l, n);
+    c.medicines_section(l, "SECTION 5 - MEDICINES", 2, 5);
     c.band(l, "SECTION 6 - MEDICAL TREATMENT");
     for _ in 0..c.range(2, 3) {
         let (place, doctor) = (c.facility(), c.doctor());
@@ -424,12 +441,10 @@ fn abilities(c: &mut Ctx, l: &mut Layout) {
 
 pub(crate) fn form_454(c: &mut Ctx, l: &mut Layout) {
     form_header(c, l, "CONTINUING DISABILITY REVIEW REPORT", "0960-0072");
-    c.band(l, "PART I - INFORMATION ABOUT THE DISABLED PERSON");
-    c.claimant_rows(l, "Telephone");
-    let (street, city) = (c.who.street.clone(), c.who.city_line());
-    c.row(
+    c.disabled_person(
         l,
-        &[("Mailing address", street), ("City, state, ZIP", city)],
+        "PART I - INFORMATION ABOUT THE DISABLED PERSON",
+        "Telephone",
     );
     if c.chance(0.3) {
         let payee = c.other().name();
@@ -481,9 +496,7 @@ pub(crate) fn form_454(c: &mut Ctx, l: &mut Layout) {
         ],
         &visits,
     );
-    c.band(l, "PART IV - MEDICINES");
-    let n = c.range(1, 4) as usize;
-    c.medicines_table(l, n);
+    c.medicines_section(l, "PART IV - MEDICINES", 1, 4);
     c.band(l, "PART V - WORK ACTIVITY");
     let worked = c.chance(0.2);
     c.yes_no(l, &format!("Since {since}, have you worked?"), worked);

@@ -138,13 +138,13 @@ impl Store {
         days: &HashMap<i64, OfficeDays>,
         latest_today: &str,
     ) -> Result<()> {
-        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
-            "SELECT office_id, due_on, COUNT(*) FROM work_items \
-             WHERE open = 1 AND status <> 'waiting' AND due_on < $1 GROUP BY office_id, due_on",
-        )
-        .bind(latest_today)
-        .fetch_all(self.pool())
-        .await?;
+        let rows: Vec<(i64, String, i64)> = self
+            .rows_by(
+                "SELECT office_id, due_on, COUNT(*) FROM work_items \
+                 WHERE open = 1 AND status <> 'waiting' AND due_on < $1 GROUP BY office_id, due_on",
+                latest_today,
+            )
+            .await?;
         for (id, due, n) in rows {
             let (Some(f), Some(d)) = (figures.get_mut(&id), days.get(&id)) else {
                 continue;
@@ -163,14 +163,14 @@ impl Store {
         days: &HashMap<i64, OfficeDays>,
         since: &str,
     ) -> Result<()> {
-        let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
-            "SELECT office_id, completed_on, COUNT(*), \
-             SUM(CASE WHEN completed_on <= due_on THEN 1 ELSE 0 END) FROM work_items \
-             WHERE completed_on >= $1 AND status = 'completed' GROUP BY office_id, completed_on",
-        )
-        .bind(since)
-        .fetch_all(self.pool())
-        .await?;
+        let rows: Vec<(i64, String, i64, i64)> = self
+            .rows_by(
+                "SELECT office_id, completed_on, COUNT(*), \
+                 SUM(CASE WHEN completed_on <= due_on THEN 1 ELSE 0 END) FROM work_items \
+                 WHERE completed_on >= $1 AND status = 'completed' GROUP BY office_id, completed_on",
+                since,
+            )
+            .await?;
         for (id, day, completed, on_time) in rows {
             let (Some(f), Some(d)) = (figures.get_mut(&id), days.get(&id)) else {
                 continue;
@@ -191,18 +191,20 @@ impl Store {
         days: &HashMap<i64, OfficeDays>,
         since: &str,
     ) -> Result<()> {
-        let rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(&format!(
-            "SELECT office_id, received_on, COUNT(*), \
-             SUM(CASE WHEN profile_status IN ({profiled}) THEN 1 ELSE 0 END), \
-             SUM(CASE WHEN profile_status = '{auto}' THEN 1 ELSE 0 END) FROM documents \
-             WHERE received_on >= $1 AND status <> '{duplicate}' GROUP BY office_id, received_on",
-            profiled = ProfileStatus::profiled_sql(),
-            auto = ProfileStatus::AutoAccepted.as_str(),
-            duplicate = DocumentStatus::Duplicate.as_str(),
-        ))
-        .bind(since)
-        .fetch_all(self.pool())
-        .await?;
+        let rows: Vec<(i64, String, i64, i64, i64)> = self
+            .rows_by(
+                &format!(
+                    "SELECT office_id, received_on, COUNT(*), \
+                     SUM(CASE WHEN profile_status IN ({profiled}) THEN 1 ELSE 0 END), \
+                     SUM(CASE WHEN profile_status = '{auto}' THEN 1 ELSE 0 END) FROM documents \
+                     WHERE received_on >= $1 AND status <> '{duplicate}' GROUP BY office_id, received_on",
+                    profiled = ProfileStatus::profiled_sql(),
+                    auto = ProfileStatus::AutoAccepted.as_str(),
+                    duplicate = DocumentStatus::Duplicate.as_str(),
+                ),
+                since,
+            )
+            .await?;
         for (id, day, received, profiled, auto) in rows {
             let (Some(f), Some(d)) = (figures.get_mut(&id), days.get(&id)) else {
                 continue;

@@ -448,12 +448,14 @@ impl Store {
     ) -> Result<Vec<AppointmentKind>> {
         self.check_scope(viewer, office_id, "office", &office_id.to_string())
             .await?;
-        let rows: Vec<KindRow> = sqlx::query_as(&format!(
+        let rows: Vec<KindRow> = self
+            .rows_by(
+                &format!(
             "SELECT {KIND_COLUMNS} FROM appointment_types WHERE office_id = $1 ORDER BY name"
-        ))
-        .bind(office_id)
-        .fetch_all(self.pool())
-        .await?;
+        ),
+                office_id,
+            )
+            .await?;
         rows.into_iter().map(KindRow::into_kind).collect()
     }
 
@@ -853,14 +855,14 @@ impl Store {
         )
         .await?;
         may_view(viewer)?;
-        let events: Vec<EventRow> = sqlx::query_as(
-            "SELECT e.action, e.note, e.from_start_ms, e.to_start_ms, u.display_name AS actor, e.at \
+        let events: Vec<EventRow> = self
+            .rows_by(
+                "SELECT e.action, e.note, e.from_start_ms, e.to_start_ms, u.display_name AS actor, e.at \
                  FROM appointment_events e LEFT JOIN users u ON u.id = e.actor_id \
                  WHERE e.appointment_id = $1 ORDER BY e.id",
-        )
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?;
+                id,
+            )
+            .await?;
         self.audit(
             &viewer.actor,
             Event {

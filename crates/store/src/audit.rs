@@ -592,12 +592,8 @@ impl Store {
 
     /// The hash stored for row `seq`, if there is such a row.
     pub(crate) async fn audit_row_hash(&self, seq: i64) -> Result<Option<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
-                .bind(seq)
-                .fetch_optional(self.pool())
-                .await?,
-        )
+        self.value_by("SELECT hash FROM audit_log WHERE seq = $1", seq)
+            .await
     }
 
     /// Walks the whole chain; returns the number of rows when it holds, or the first break.
@@ -714,11 +710,9 @@ impl Store {
     /// A row past the head is an append committed since (the head has moved on with it),
     /// or a row left behind when the head was set back.
     async fn row_past_head(&self, head: &AuditHead) -> Result<Option<ChainBreak>> {
-        let beyond: Option<i64> =
-            sqlx::query_scalar("SELECT MIN(seq) FROM audit_log WHERE seq > $1")
-                .bind(head.seq)
-                .fetch_one(self.pool())
-                .await?;
+        let beyond: Option<i64> = self
+            .scalar_by("SELECT MIN(seq) FROM audit_log WHERE seq > $1", head.seq)
+            .await?;
         if let Some(row) = beyond {
             if self.audit_head().await?.seq < row {
                 return Ok(Some(ChainBreak {

@@ -176,13 +176,12 @@ impl Store {
     }
 
     pub async fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>> {
-        Ok(sqlx::query_as(
+        self.rows_by(
             "SELECT id, name, prefix, created_at, expires_at, revoked_at, last_used_at \
              FROM api_tokens WHERE user_id = $1 ORDER BY id DESC",
+            user_id,
         )
-        .bind(user_id)
-        .fetch_all(self.pool())
-        .await?)
+        .await
     }
 
     /// Revokes one of `user`'s tokens.

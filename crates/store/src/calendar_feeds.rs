@@ -78,12 +78,11 @@ impl Store {
     /// The viewer's feeds, newest first.
     pub async fn calendar_feeds(&self, viewer: &Viewer) -> Result<Vec<CalendarFeed>> {
         let user_id = viewer.actor.user_id.ok_or(StoreError::NotFound)?;
-        Ok(sqlx::query_as(
+        self.rows_by(
             "SELECT id, created_at, revoked_at FROM calendar_feeds WHERE user_id = $1 ORDER BY id DESC",
+            user_id,
         )
-        .bind(user_id)
-        .fetch_all(self.pool())
-        .await?)
+        .await
     }
 
     /// Revokes one of the viewer's own feeds (another's is not found).
@@ -125,13 +124,13 @@ impl Store {
     /// attempt (with the first characters of the key's hash only).
     pub async fn calendar_feed(&self, key: &str) -> Result<FeedContent> {
         let hash = secret_hash(key);
-        let row: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT f.id, f.user_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id \
-             WHERE f.key_hash = $1 AND f.revoked_at IS NULL AND u.active = 1",
-        )
-        .bind(&hash)
-        .fetch_optional(self.pool())
-        .await?;
+        let row: Option<(i64, i64)> = self
+            .row_by(
+                "SELECT f.id, f.user_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id \
+                 WHERE f.key_hash = $1 AND f.revoked_at IS NULL AND u.active = 1",
+                &hash,
+            )
+            .await?;
         let user = match row {
             Some((_, user_id)) => Some(self.user_by_id(user_id).await?),
             None => None,

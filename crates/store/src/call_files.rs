@@ -18,12 +18,12 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read};
-use worktrack_domain::calls::queue_log::{parse_line_bytes, AgentEvent, Assembled, CallAssembler};
+use worktrack_domain::calls::queue_log::{
+    excerpt, has_control, parse_line_bytes, AgentEvent, Assembled, CallAssembler,
+};
 use worktrack_domain::calls::{Call, LineError, Outcome, QueueEvent};
 
 mod csv_formats;
-
-use csv_formats::{read_cdr, read_generic, read_queue_log_csv};
 
 /// The kinds of file the call-record import reads.
 // One value per import: boxing the layout would only make the callers' matches clumsier.
@@ -276,11 +276,13 @@ pub fn read_calls<R: BufRead, E>(
     };
     match format {
         CallFormat::QueueLog => read_queue_log(input, &mut out)?,
-        CallFormat::QueueLogCsv => read_queue_log_csv(input, zone, &mut out)?,
-        CallFormat::Cdr => read_cdr(input, zone, &mut out)?,
+        CallFormat::QueueLogCsv => {
+            out.read_csv(input, |out, csv| out.read_queue_log_csv(csv, zone))?
+        }
+        CallFormat::Cdr => out.read_csv(input, |out, csv| out.read_cdr(csv, zone))?,
         CallFormat::Generic(layout) => {
             layout.validate().map_err(ReadError::Header)?;
-            read_generic(input, layout, zone, &mut out)?;
+            out.read_csv(input, |out, csv| out.read_generic(csv, layout, zone))?;
         }
     }
     Ok(out.report)
@@ -441,27 +443,6 @@ fn skip_line<R: BufRead>(input: &mut R) -> io::Result<u64> {
             return Ok(skipped);
         }
     }
-}
-
-/// At most 40 characters of `s`, control characters escaped, `…` when cut.
-fn excerpt(s: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i == 40 {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn has_control(s: &str) -> bool {
-    s.chars().any(|c| c.is_control() && c != '\t')
 }
 
 #[cfg(test)]

@@ -506,11 +506,10 @@ impl Store {
 
     /// How many claimants each office has (for the admin and the demo loader; no personal data).
     pub async fn claimant_count(&self, office_id: i64) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT COUNT(*) FROM claimants WHERE office_id = $1")
-                .bind(office_id)
-                .fetch_one(self.pool())
-                .await?,
+        self.scalar_by(
+            "SELECT COUNT(*) FROM claimants WHERE office_id = $1",
+            office_id,
         )
+        .await
     }
 }

@@ -290,12 +290,12 @@ impl Store {
     }
 
     pub async fn document_by_source_key(&self, key: &str) -> Result<Option<Document>> {
-        let row: Option<Document> = sqlx::query_as(&format!(
-            "SELECT {DOC_COLUMNS} FROM documents WHERE source_key = $1"
-        ))
-        .bind(key)
-        .fetch_optional(self.pool())
-        .await?;
+        let row: Option<Document> = self
+            .row_by(
+                &format!("SELECT {DOC_COLUMNS} FROM documents WHERE source_key = $1"),
+                key,
+            )
+            .await?;
         Ok(row)
     }
 
@@ -446,12 +446,11 @@ impl Store {
     }
 
     pub async fn custody_events(&self, doc_id: i64) -> Result<Vec<CustodyEvent>> {
-        Ok(sqlx::query_as(
+        self.rows_by(
             "SELECT action, note, actor, at FROM custody_events WHERE document_id = $1 ORDER BY id",
+            doc_id,
         )
-        .bind(doc_id)
-        .fetch_all(self.pool())
-        .await?)
+        .await
     }
 
     /// Received and uploaded dates of an office's documents received or uploaded in
@@ -470,23 +469,20 @@ impl Store {
 
     /// Original evidence of an office still held (not yet returned or retained).
     pub async fn evidence_held(&self, office: &Office) -> Result<Vec<Document>> {
-        Ok(sqlx::query_as(&format!(
+        let sql = format!(
             "SELECT {DOC_COLUMNS} FROM documents WHERE office_id = $1 AND original_evidence = 1 \
              AND custody = 'held' ORDER BY return_by, id"
-        ))
-        .bind(office.id)
-        .fetch_all(self.pool())
-        .await?)
+        );
+        self.rows_by(&sql, office.id).await
     }
 
     /// Closure days (nationwide and the office's own), as ISO dates.
     pub async fn closure_days(&self, office_id: i64) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar(
+        self.values_by(
             "SELECT day FROM closures WHERE office_id IS NULL OR office_id = $1 ORDER BY day",
+            office_id,
         )
-        .bind(office_id)
-        .fetch_all(self.pool())
-        .await?)
+        .await
     }
 
     /// Adds a closure day (an office's, or nationwide when `office_id` is None).
@@ -577,12 +573,8 @@ impl Store {
 
     /// Ids of uploads past their expiry (their partial files are to be removed).
     pub async fn expired_uploads(&self) -> Result<Vec<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM uploads WHERE expires_at < $1")
-                .bind(now_ms())
-                .fetch_all(self.pool())
-                .await?,
-        )
+        self.values_by("SELECT id FROM uploads WHERE expires_at < $1", now_ms())
+            .await
     }
 
     // --- page images and integrity -------------------------------------------------------
@@ -638,10 +630,11 @@ impl Store {
 
     /// `(page, kind, blob_hash)` of a document's page images.
     pub async fn page_images(&self, doc_id: i64) -> Result<Vec<(i64, String, String)>> {
-        Ok(sqlx::query_as("SELECT page, kind, blob_hash FROM page_images WHERE document_id = $1 ORDER BY page, kind")
-            .bind(doc_id)
-            .fetch_all(self.pool())
-            .await?)
+        self.rows_by(
+            "SELECT page, kind, blob_hash FROM page_images WHERE document_id = $1 ORDER BY page, kind",
+            doc_id,
+        )
+        .await
     }
 
     /// Every blob a row refers to: `(hash, what refers to it)`.
@@ -758,12 +751,11 @@ sqlx::query(
 
     /// The stored page texts of a document, in page order.
     pub async fn page_texts(&self, doc_id: i64) -> Result<Vec<PageText>> {
-        Ok(sqlx::query_as(
+        self.rows_by(
             "SELECT page, source, status, rotation, text, words, width, height FROM page_texts \
              WHERE document_id = $1 ORDER BY page",
+            doc_id,
         )
-        .bind(doc_id)
-        .fetch_all(self.pool())
-        .await?)
+        .await
     }
 }

@@ -34,6 +34,7 @@ mod digest;
 mod documents;
 mod error;
 mod jobs;
+mod keyed;
 mod keys;
 mod offices;
 pub mod parts;

@@ -181,11 +181,10 @@ impl Store {
 
     /// The ids of the offices in the same area as office `office_id` (itself included).
     pub async fn area_office_ids(&self, office_id: i64) -> Result<Vec<i64>> {
-        Ok(sqlx::query_scalar(
+        self.values_by(
             "SELECT id FROM offices WHERE area = (SELECT area FROM offices WHERE id = $1) ORDER BY id",
+            office_id,
         )
-        .bind(office_id)
-        .fetch_all(self.pool())
-        .await?)
+        .await
     }
 }

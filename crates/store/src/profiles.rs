@@ -483,11 +483,12 @@ impl Store {
                 return Ok(m.clone());
             }
         }
-        let stored: String =
-            sqlx::query_scalar("SELECT model FROM classifier_models WHERE version = $1")
-                .bind(version)
-                .fetch_one(self.pool())
-                .await?;
+        let stored: String = self
+            .scalar_by(
+                "SELECT model FROM classifier_models WHERE version = $1",
+                version,
+            )
+            .await?;
         let mut model = parse_model(&stored)?;
         for p in self.catalogue().await?.profile_codes {
             model.add_label(&p.code);
@@ -509,11 +510,12 @@ impl Store {
             .map(|t| t.text)
             .collect::<Vec<_>>()
             .join("\n");
-        let forms: Option<Option<String>> =
-            sqlx::query_scalar("SELECT form_numbers FROM document_profiles WHERE document_id = $1")
-                .bind(doc_id)
-                .fetch_optional(self.pool())
-                .await?;
+        let forms: Option<Option<String>> = self
+            .value_by(
+                "SELECT form_numbers FROM document_profiles WHERE document_id = $1",
+                doc_id,
+            )
+            .await?;
         let forms: Vec<String> = json_or(forms.flatten(), Vec::new());
         Ok(classifier::features(&text, &forms))
     }
@@ -583,11 +585,12 @@ impl Store {
         doc_id: i64,
         nth: usize,
     ) -> Result<Option<(i64, String, String)>> {
-        let Some((office_id, ssns)): Option<(i64, Option<String>)> =
-            sqlx::query_as("SELECT office_id, ssns FROM document_profiles WHERE document_id = $1")
-                .bind(doc_id)
-                .fetch_optional(self.pool())
-                .await?
+        let Some((office_id, ssns)): Option<(i64, Option<String>)> = self
+            .row_by(
+                "SELECT office_id, ssns FROM document_profiles WHERE document_id = $1",
+                doc_id,
+            )
+            .await?
         else {
             return Ok(None);
         };
@@ -604,12 +607,11 @@ impl Store {
     /// The claimant of the document's office that extraction points to: by the first SSN's
     /// blind index, else by name and date of birth together.
     pub async fn match_claimant(&self, doc_id: i64) -> Result<Option<i64>> {
-        let Some((office_id, ssns, fields)): Option<(i64, Option<String>, Option<String>)> =
-            sqlx::query_as(
+        let Some((office_id, ssns, fields)): Option<(i64, Option<String>, Option<String>)> = self
+            .row_by(
                 "SELECT office_id, ssns, fields FROM document_profiles WHERE document_id = $1",
+                doc_id,
             )
-            .bind(doc_id)
-            .fetch_optional(self.pool())
             .await?
         else {
             return Ok(None);
@@ -757,12 +759,11 @@ impl Store {
 
     /// Counts of an office's documents by profiling state.
     pub async fn profile_counts(&self, office_id: i64) -> Result<Vec<(String, i64)>> {
-        Ok(sqlx::query_as(
+        self.rows_by(
             "SELECT profile_status, COUNT(*) FROM documents WHERE office_id = $1 GROUP BY profile_status ORDER BY profile_status",
+            office_id,
         )
-        .bind(office_id)
-        .fetch_all(self.pool())
-        .await?)
+        .await
     }
 
     // --- confirmation ----------------------------------------------------------------------------

@@ -168,12 +168,12 @@ impl Store {
 
     /// `user_id`'s default week (the office's standard day where none is set).
     pub async fn week(&self, user_id: i64) -> Result<Week> {
-        let rows: Vec<ShiftRow> = sqlx::query_as(
-            "SELECT user_id, weekday, mode, start_minute, end_minute FROM work_weeks WHERE user_id = $1",
-        )
-        .bind(user_id)
-        .fetch_all(self.pool())
-        .await?;
+        let rows: Vec<ShiftRow> = self
+            .rows_by(
+                "SELECT user_id, weekday, mode, start_minute, end_minute FROM work_weeks WHERE user_id = $1",
+                user_id,
+            )
+            .await?;
         let mut week = Week::standard();
         for r in rows {
             if let Some(day) = weekday_of(r.weekday) {
@@ -453,20 +453,20 @@ impl Store {
             since.to_string(),
             until.map_or_else(|| "9999-12-31".to_string(), |d| d.to_string()),
         );
-        let staff: Vec<(i64, Option<String>)> = sqlx::query_as(
-            "SELECT u.id, (SELECT string_agg(k.skill, ',' ORDER BY k.skill) FROM user_skills k WHERE k.user_id = u.id) \
-             FROM users u WHERE u.office_id = $1 AND u.active = 1 AND u.role IN ('employee', 'manager') ORDER BY u.id",
-        )
-        .bind(office.id)
-        .fetch_all(self.pool())
-        .await?;
-        let weeks: Vec<ShiftRow> = sqlx::query_as(
-            "SELECT w.user_id, w.weekday, w.mode, w.start_minute, w.end_minute FROM work_weeks w \
-             JOIN users u ON u.id = w.user_id WHERE u.office_id = $1",
-        )
-        .bind(office.id)
-        .fetch_all(self.pool())
-        .await?;
+        let staff: Vec<(i64, Option<String>)> = self
+            .rows_by(
+                "SELECT u.id, (SELECT string_agg(k.skill, ',' ORDER BY k.skill) FROM user_skills k WHERE k.user_id = u.id) \
+                 FROM users u WHERE u.office_id = $1 AND u.active = 1 AND u.role IN ('employee', 'manager') ORDER BY u.id",
+                office.id,
+            )
+            .await?;
+        let weeks: Vec<ShiftRow> = self
+            .rows_by(
+                "SELECT w.user_id, w.weekday, w.mode, w.start_minute, w.end_minute FROM work_weeks w \
+                 JOIN users u ON u.id = w.user_id WHERE u.office_id = $1",
+                office.id,
+            )
+            .await?;
         let overrides: Vec<OverrideRow> = sqlx::query_as(
             "SELECT o.user_id, o.day, o.mode, o.start_minute, o.end_minute FROM schedule_overrides o \
              JOIN users u ON u.id = o.user_id WHERE u.office_id = $1 AND o.day >= $2 AND o.day <= $3",

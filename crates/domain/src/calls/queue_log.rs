@@ -62,7 +62,7 @@ pub const EXCERPT_CHARS: usize = 40;
 
 /// At most [`EXCERPT_CHARS`] characters of `s`, control characters written as escapes, and
 /// `…` when cut.
-pub(crate) fn excerpt(s: &str) -> String {
+pub fn excerpt(s: &str) -> String {
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
         if i == EXCERPT_CHARS {
@@ -79,7 +79,7 @@ pub(crate) fn excerpt(s: &str) -> String {
 }
 
 /// Whether `s` holds a control character other than a tab: binary data, not a phone record.
-pub(crate) fn has_control(s: &str) -> bool {
+pub fn has_control(s: &str) -> bool {
     s.chars().any(|c| c.is_control() && c != '\t')
 }
 

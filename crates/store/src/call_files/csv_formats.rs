@@ -10,7 +10,7 @@ use worktrack_domain::calls::queue_log::{parse_line, CallAssembler};
 use worktrack_domain::calls::{Call, LineError, Outcome};
 
 /// A CSV input: the csv crate's reader over the file, counting bytes and lines.
-struct CsvInput<R> {
+pub(super) struct CsvInput<R> {
     reader: csv::Reader<Counted<R>>,
     record: csv::ByteRecord,
     /// The line the current record starts on.
@@ -136,6 +136,30 @@ impl<R: BufRead> CsvInput<R> {
         } else {
             reason.to_owned()
         }
+    }
+
+    /// Reads the remaining records: each one that is not blank is read by `read` from its
+    /// fields and what it gives is handed to `take`; a record `read` refuses is counted as a
+    /// bad line, with the reason.
+    fn rows<T, E, F, P>(
+        &mut self,
+        out: &mut Out<F, P>,
+        mut read: impl FnMut(&[&str]) -> Result<T, String>,
+        mut take: impl FnMut(&mut Out<F, P>, T) -> Result<(), ReadError<E>>,
+    ) -> Result<(), ReadError<E>>
+    where
+        P: FnMut(u64),
+    {
+        while self.next()? {
+            if !self.is_blank() {
+                match self.text_fields().and_then(|fields| read(&fields)) {
+                    Ok(value) => take(out, value)?,
+                    Err(reason) => out.bad(self.line, self.reason(&reason)),
+                }
+            }
+            out.read_to(self.bytes());
+        }
+        Ok(())
     }
 }
 
@@ -421,80 +445,8 @@ fn local_ms(s: &str, zone: &jiff::tz::TimeZone) -> Option<i64> {
     at.as_millisecond().checked_add(fraction_ms(fraction))
 }
 
-pub(super) fn read_queue_log_csv<R: BufRead, E, F, P>(
-    input: R,
-    zone: &jiff::tz::TimeZone,
-    out: &mut Out<F, P>,
-) -> Result<(), ReadError<E>>
-where
-    F: FnMut(Item) -> Result<(), E>,
-    P: FnMut(u64),
-{
-    let mut csv = CsvInput::new(input);
-    let header = csv.header()?;
-    let columns = QueueLogColumns::find(&header)?;
-    let mut assembler = CallAssembler::new();
-    while csv.next()? {
-        if !csv.is_blank() {
-            let line = csv.text_fields().and_then(|fields| {
-                if fields.len() < columns.needed {
-                    return Err(short_row(fields.len(), columns.needed));
-                }
-                columns.line(&fields, zone)
-            });
-            let event = match &line {
-                Ok(line) => parse_line(line).map_err(|e| e.to_string()),
-                Err(reason) => Err(reason.clone()),
-            };
-            match event {
-                Ok(event) => {
-                    for assembled in assembler.push(event) {
-                        out.assembled(assembled)?;
-                    }
-                }
-                Err(reason) => out.bad(csv.line, csv.reason(&reason)),
-            }
-        }
-        out.read_to(csv.bytes());
-    }
-    out.finish(assembler)?;
-    out.end(csv.bytes(), csv.lines());
-    Ok(())
-}
-
 fn short_row(found: usize, needed: usize) -> String {
     format!("the row has {found} fields; the columns it needs reach to field {needed}")
-}
-
-pub(super) fn read_cdr<R: BufRead, E, F, P>(
-    input: R,
-    zone: &jiff::tz::TimeZone,
-    out: &mut Out<F, P>,
-) -> Result<(), ReadError<E>>
-where
-    F: FnMut(Item) -> Result<(), E>,
-    P: FnMut(u64),
-{
-    let mut csv = CsvInput::new(input);
-    while csv.next()? {
-        if !csv.is_blank() {
-            let call = csv.text_fields().and_then(|fields| {
-                let first = fields.first().map(|f| f.trim_start_matches('\u{feff}'));
-                let fields: Vec<&str> = first
-                    .into_iter()
-                    .chain(fields.iter().skip(1).copied())
-                    .collect();
-                cdr::parse_fields(&fields, zone).map_err(|e| e.to_string())
-            });
-            match call {
-                Ok(call) => out.send(Item::Call(call))?,
-                Err(reason) => out.bad(csv.line, csv.reason(&reason)),
-            }
-        }
-        out.read_to(csv.bytes());
-    }
-    out.end(csv.bytes(), csv.lines());
-    Ok(())
 }
 
 /// Where a generic export keeps each figure, and how to read its outcomes.
@@ -659,31 +611,83 @@ fn whole_seconds(v: &str) -> Option<i64> {
     v.parse().ok()
 }
 
-pub(super) fn read_generic<R: BufRead, E, F, P>(
-    input: R,
-    layout: &CsvLayout,
-    zone: &jiff::tz::TimeZone,
-    out: &mut Out<F, P>,
-) -> Result<(), ReadError<E>>
+/// The CSV formats, each read into the reading's results.
+impl<E, F, P> Out<F, P>
 where
     F: FnMut(Item) -> Result<(), E>,
     P: FnMut(u64),
 {
-    let mut csv = CsvInput::new(input);
-    let header = csv.header()?;
-    let columns = GenericColumns::find(layout, &header)?;
-    while csv.next()? {
-        if !csv.is_blank() {
-            let call = csv
-                .text_fields()
-                .and_then(|fields| columns.call(&fields, zone));
-            match call {
-                Ok(call) => out.send(Item::Call(call))?,
-                Err(reason) => out.bad(csv.line, csv.reason(&reason)),
-            }
-        }
-        out.read_to(csv.bytes());
+    /// Reads a CSV file with `read` (the format's header and records), then reports its end.
+    pub(super) fn read_csv<R: BufRead>(
+        &mut self,
+        input: R,
+        read: impl FnOnce(&mut Self, &mut CsvInput<R>) -> Result<(), ReadError<E>>,
+    ) -> Result<(), ReadError<E>> {
+        let mut csv = CsvInput::new(input);
+        read(self, &mut csv)?;
+        self.end(csv.bytes(), csv.lines());
+        Ok(())
     }
-    out.end(csv.bytes(), csv.lines());
-    Ok(())
+
+    pub(super) fn read_queue_log_csv<R: BufRead>(
+        &mut self,
+        csv: &mut CsvInput<R>,
+        zone: &jiff::tz::TimeZone,
+    ) -> Result<(), ReadError<E>> {
+        let header = csv.header()?;
+        let columns = QueueLogColumns::find(&header)?;
+        let mut assembler = CallAssembler::new();
+        csv.rows(
+            self,
+            |fields| {
+                if fields.len() < columns.needed {
+                    return Err(short_row(fields.len(), columns.needed));
+                }
+                let line = columns.line(fields, zone)?;
+                let event = parse_line(&line).map_err(|e| e.to_string())?;
+                Ok(assembler.push(event))
+            },
+            |out, completed| {
+                for assembled in completed {
+                    out.assembled(assembled)?;
+                }
+                Ok(())
+            },
+        )?;
+        self.finish(assembler)
+    }
+
+    pub(super) fn read_cdr<R: BufRead>(
+        &mut self,
+        csv: &mut CsvInput<R>,
+        zone: &jiff::tz::TimeZone,
+    ) -> Result<(), ReadError<E>> {
+        csv.rows(
+            self,
+            |fields| {
+                let first = fields.first().map(|f| f.trim_start_matches('\u{feff}'));
+                let fields: Vec<&str> = first
+                    .into_iter()
+                    .chain(fields.iter().skip(1).copied())
+                    .collect();
+                cdr::parse_fields(&fields, zone).map_err(|e| e.to_string())
+            },
+            |out, call| out.send(Item::Call(call)),
+        )
+    }
+
+    pub(super) fn read_generic<R: BufRead>(
+        &mut self,
+        csv: &mut CsvInput<R>,
+        layout: &CsvLayout,
+        zone: &jiff::tz::TimeZone,
+    ) -> Result<(), ReadError<E>> {
+        let header = csv.header()?;
+        let columns = GenericColumns::find(layout, &header)?;
+        csv.rows(
+            self,
+            |fields| columns.call(fields, zone),
+            |out, call| out.send(Item::Call(call)),
+        )
+    }
 }

@@ -33,12 +33,12 @@ impl Store {
         office: &Office,
     ) -> Result<Vec<(String, CsvLayout)>> {
         self.check_layout_access(viewer, office).await?;
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT name, layout FROM call_layouts WHERE office_id = $1 ORDER BY name",
-        )
-        .bind(office.id)
-        .fetch_all(self.pool())
-        .await?;
+        let rows: Vec<(String, String)> = self
+            .rows_by(
+                "SELECT name, layout FROM call_layouts WHERE office_id = $1 ORDER BY name",
+                office.id,
+            )
+            .await?;
         rows.into_iter()
             .map(|(name, text)| {
                 serde_json::from_str(&text)

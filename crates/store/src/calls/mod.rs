@@ -67,12 +67,12 @@ impl Store {
 
     /// The office's settings for its phone figures (the defaults until a manager sets them).
     pub async fn call_settings(&self, office_id: i64) -> Result<Settings> {
-        let row: Option<(i64, String, Option<i64>)> = sqlx::query_as(
-            "SELECT service_level_secs, formula, short_abandon_secs FROM call_settings WHERE office_id = $1",
-        )
-        .bind(office_id)
-        .fetch_optional(self.pool())
-        .await?;
+        let row: Option<(i64, String, Option<i64>)> = self
+            .row_by(
+                "SELECT service_level_secs, formula, short_abandon_secs FROM call_settings WHERE office_id = $1",
+                office_id,
+            )
+            .await?;
         let (secs, formula, short) =
             row.unwrap_or((DEFAULT_SERVICE_LEVEL_SECS, "over_offered".to_string(), None));
         let formula = parse_formula(&formula).ok_or(StoreError::Model(

@@ -53,11 +53,9 @@ impl Store {
         claimant_id: i64,
         office_id: i64,
     ) -> Result<()> {
-        let office: Option<i64> =
-            sqlx::query_scalar("SELECT office_id FROM claimants WHERE id = $1")
-                .bind(claimant_id)
-                .fetch_optional(self.pool())
-                .await?;
+        let office: Option<i64> = self
+            .value_by("SELECT office_id FROM claimants WHERE id = $1", claimant_id)
+            .await?;
         if office != Some(office_id) {
             return Err(StoreError::Invalid(
                 "the claimant is not one of this office's claimants".into(),

@@ -97,14 +97,12 @@ impl Store {
     /// Documents of the office waiting to be profiled (stored, neither confirmed nor accepted
     /// automatically), for the count beside *Profiling* in the navigation.
     pub async fn documents_to_profile(&self, office_id: i64) -> Result<i64> {
-        Ok(sqlx::query_scalar(&format!(
+        let sql = format!(
             "SELECT COUNT(*) FROM documents WHERE office_id = $1 AND profile_status NOT IN ({}) AND status = '{}'",
             ProfileStatus::profiled_sql(),
             DocumentStatus::Stored.as_str()
-        ))
-        .bind(office_id)
-        .fetch_one(self.pool())
-        .await?)
+        );
+        self.scalar_by(&sql, office_id).await
     }
 
     // --- notifications and saved views ---------------------------------------------------------------
@@ -134,12 +132,11 @@ impl Store {
     }
 
     pub async fn unread_notifications(&self, user_id: i64) -> Result<i64> {
-        Ok(sqlx::query_scalar(
+        self.scalar_by(
             "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
+            user_id,
         )
-        .bind(user_id)
-        .fetch_one(self.pool())
-        .await?)
+        .await
     }
 
     pub async fn mark_notifications_read(&self, user_id: i64) -> Result<()> {
@@ -154,12 +151,11 @@ impl Store {
     }
 
     pub async fn saved_views(&self, user_id: i64) -> Result<Vec<SavedView>> {
-        Ok(sqlx::query_as(
+        self.rows_by(
             "SELECT id, name, query FROM saved_views WHERE user_id = $1 ORDER BY name",
+            user_id,
         )
-        .bind(user_id)
-        .fetch_all(self.pool())
-        .await?)
+        .await
     }
 
     /// Saves (or replaces) a named view of the queue for `user_id`.

@@ -43,43 +43,38 @@ impl Store {
     }
 
     pub async fn work_item_history(&self, id: i64) -> Result<Vec<HistoryEntry>> {
-        Ok(sqlx::query_as(
+        self.rows_by(
             "SELECT h.at, h.actor, h.action, h.from_status, h.to_status, u.display_name AS assignee, h.note \
              FROM work_item_history h LEFT JOIN users u ON u.id = h.assignee_id WHERE h.work_item_id = $1 ORDER BY h.id",
+            id,
         )
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?)
+        .await
     }
 
     /// Ids of the item's documents, oldest first.
     pub async fn work_item_document_ids(&self, id: i64) -> Result<Vec<i64>> {
-        Ok(sqlx::query_scalar(
+        self.values_by(
             "SELECT document_id FROM work_item_documents WHERE work_item_id = $1 ORDER BY document_id",
+            id,
         )
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?)
+        .await
     }
 
     /// The work item a document belongs to, if any.
     pub async fn work_item_of_document(&self, doc_id: i64) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar(
+        self.value_by(
             "SELECT work_item_id FROM work_item_documents WHERE document_id = $1",
+            doc_id,
         )
-        .bind(doc_id)
-        .fetch_optional(self.pool())
-        .await?)
+        .await
     }
 
     /// Open items of a claimant (for linking a document by hand).
     pub async fn open_items_of_claimant(&self, claimant_id: i64) -> Result<Vec<WorkItem>> {
-        Ok(sqlx::query_as(&format!(
+        let sql = format!(
             "SELECT {ITEM_COLUMNS} {ITEM_FROM} WHERE w.claimant_id = $1 AND w.open = 1 ORDER BY w.due_on, w.id"
-        ))
-        .bind(claimant_id)
-        .fetch_all(self.pool())
-        .await?)
+        );
+        self.rows_by(&sql, claimant_id).await
     }
 
     /// A page of one office's queue. Queue rows carry no claimant names or SSNs (the item's own

@@ -14,14 +14,14 @@ impl Store {
             Option<i64>,
             Option<i64>,
         );
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT w.code, w.name, r.skill, r.effort, r.deadline_days, p.days \
-             FROM workloads w LEFT JOIN workload_rules r ON r.workload = w.code \
-             LEFT JOIN deadline_policies p ON p.workload = w.code AND p.office_id = $1 ORDER BY w.name",
-        )
-        .bind(office_id)
-        .fetch_all(self.pool())
-        .await?;
+        let rows: Vec<Row> = self
+            .rows_by(
+                "SELECT w.code, w.name, r.skill, r.effort, r.deadline_days, p.days \
+                 FROM workloads w LEFT JOIN workload_rules r ON r.workload = w.code \
+                 LEFT JOIN deadline_policies p ON p.workload = w.code AND p.office_id = $1 ORDER BY w.name",
+                office_id,
+            )
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(code, name, skill, effort, deadline_days, office_days)| {
