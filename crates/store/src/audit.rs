@@ -282,6 +282,14 @@ fn lost_audit() -> StoreError {
     ))
 }
 
+/// Takes the next place in the audit chain: answers the new row's `seq` and the hash before
+/// it. The UPDATE takes the head's row lock (PostgreSQL) or the write lock (SQLite) first, so
+/// concurrent appends are serialised and each sees the previous hash. A write path that sends
+/// its statements as one batch may end the batch with it and pass the answer to
+/// [`append_at`].
+pub(crate) const CLAIM_HEAD: &str =
+    "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash";
+
 /// Appends `event` inside the caller's transaction, so the audit row commits or rolls back
 /// with the change it records.
 pub(crate) async fn append(
@@ -290,12 +298,19 @@ pub(crate) async fn append(
     actor: &Actor,
     event: Event<'_>,
 ) -> Result<i64> {
-    // The UPDATE takes the head's row lock (PostgreSQL) or the write lock (SQLite) first, so
-    // concurrent appends are serialised and each sees the previous hash.
-    let (seq, prev_hash): (i64, String) =
-        sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-            .fetch_one(&mut *conn)
-            .await?;
+    let head: (i64, String) = sqlx::query_as(CLAIM_HEAD).fetch_one(&mut *conn).await?;
+    append_at(conn, keys, actor, event, head).await
+}
+
+/// Appends `event` at the place `head` (`seq`, previous hash) that [`CLAIM_HEAD`] took in this
+/// transaction.
+pub(crate) async fn append_at(
+    conn: &mut AnyConnection,
+    keys: &Keys,
+    actor: &Actor,
+    event: Event<'_>,
+    (seq, prev_hash): (i64, String),
+) -> Result<i64> {
     let mut row = AuditRow {
         seq,
         at: now_ms(),

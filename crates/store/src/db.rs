@@ -155,6 +155,17 @@ impl WriteTx {
         crate::audit::append(&mut self.tx, &self.keys, actor, event).await
     }
 
+    /// [`Self::audit`] at the place in the chain that [`crate::audit::CLAIM_HEAD`] took in
+    /// this transaction (`seq`, previous hash).
+    pub async fn audit_at(
+        &mut self,
+        actor: &Actor,
+        event: AuditEvent<'_>,
+        head: (i64, String),
+    ) -> Result<i64> {
+        crate::audit::append_at(&mut self.tx, &self.keys, actor, event, head).await
+    }
+
     /// Appends `event` and commits: the change and its audit row land together.
     pub async fn commit_audited(mut self, actor: &Actor, event: AuditEvent<'_>) -> Result<()> {
         self.audit(actor, event).await?;
