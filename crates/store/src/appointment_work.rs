@@ -2,7 +2,8 @@
 //! claimant (linked to the appointment), or a line in the linked item's history. Both the
 //! appointment's and the item's histories record it.
 
-use crate::appointments::{add_event, Appointment};
+use crate::appointment_cells::add_event;
+use crate::appointments::Appointment;
 use crate::db::now_ms;
 use crate::error::{Result, StoreError};
 use crate::{NewWorkItem, Store, Viewer};

@@ -16,6 +16,7 @@
 mod rows;
 
 mod aggregates;
+mod appointment_cells;
 mod appointment_views;
 mod appointment_work;
 mod appointments;
