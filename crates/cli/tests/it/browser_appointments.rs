@@ -80,6 +80,16 @@ async fn browser_an_employee_books_the_next_phone_appointment_with_an_interprete
     b.goto(&format!("{}/claimants/{}", app.url, claimant.id))
         .await;
     check_both_widths(&b, "claimant page").await;
+    // An e-mail address put on file from the page, with the keyboard, shows there at once.
+    b.type_into("#email", "lucia@example.org").await;
+    b.press_enter("#email").await;
+    b.wait_until(
+        "document.querySelector('#claimant-email') && \
+         document.querySelector('#claimant-email').textContent.includes('lucia@example.org')",
+        10,
+    )
+    .await;
+    check_both_widths(&b, "claimant page with an e-mail address").await;
     b.click("#book-appointment").await;
     b.wait_for_url_containing("/appointments/book").await;
     assert!(
