@@ -610,27 +610,11 @@ async fn existing_calls(
 /// `?`: numbered ones make SQLite's driver look each number up by name, which takes time
 /// growing with the square of the values in a statement.
 fn placeholders(backend: Backend, rows: usize, width: usize) -> String {
-    let mut s = String::with_capacity(rows * width * 5);
-    for r in 0..rows {
-        if r > 0 {
-            s.push_str(", ");
-        }
-        s.push('(');
-        for c in 0..width {
-            if c > 0 {
-                s.push_str(", ");
-            }
-            match backend {
-                Backend::Sqlite => s.push('?'),
-                Backend::Postgres => {
-                    s.push('$');
-                    s.push_str(&(r * width + c + 1).to_string());
-                }
-            }
-        }
-        s.push(')');
+    let plain = crate::batch::value_rows(rows, width);
+    match backend {
+        Backend::Sqlite => plain,
+        Backend::Postgres => crate::batch::numbered(&plain),
     }
-    s
 }
 
 async fn insert_calls(
